@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title ICareRegistryView
+/// @notice The read-only part of `CareRegistry` that the other CareLedger contracts rely on.
+interface ICareRegistryView {
+    /// @notice Whether `account` registered itself as a patient.
+    function isPatient(address account) external view returns (bool);
+
+    /// @notice Whether `account` holds `role` with an active (neither suspended nor revoked) credential.
+    function isCredentialed(bytes32 role, address account) external view returns (bool);
+
+    /// @notice Whether `guardian` may act for `patient` right now with every bit of `rights`.
+    function isGuardian(address patient, address guardian, uint8 rights) external view returns (bool);
+}
