@@ -18,12 +18,7 @@ export default buildModule("CareLedger", (m) => {
   const consentManager = m.contract("ConsentManager", [careRegistry]);
   const recordRegistry = m.contract("RecordRegistry", [careRegistry, consentManager]);
   const stablecoin = m.contract("MockStablecoin", []);
-  const claimsSettlement = m.contract("ClaimsSettlement", [
-    careRegistry,
-    consentManager,
-    recordRegistry,
-    stablecoin,
-  ]);
+  const claimsSettlement = m.contract("ClaimsSettlement", [careRegistry, consentManager, recordRegistry, stablecoin]);
 
   return { careRegistry, consentManager, recordRegistry, stablecoin, claimsSettlement };
 });
