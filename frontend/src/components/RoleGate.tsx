@@ -1,0 +1,132 @@
+"use client";
+
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { useConnection } from "wagmi";
+import { useRoles } from "@/hooks/useRoles";
+import { chainName, isSupportedChain } from "@/lib/networks";
+import { roleInfo, type Role } from "@/lib/roles";
+import { EmptyState } from "./EmptyState";
+
+type GatedRole = Exclude<Role, "guardian">;
+
+const missingRole: Record<GatedRole, { title: string; body: ReactNode }> = {
+  patient: {
+    title: "This account is not registered as a patient",
+    body: (
+      <p>
+        Registering creates your personal encryption key from a wallet signature and records its public half on
+        CareLedger, so providers can write records only you (and those you allow) can read. It costs one transaction.
+      </p>
+    ),
+  },
+  provider: {
+    title: "This account is not a credentialed provider",
+    body: (
+      <p>
+        Clinicians, hospitals and labs are credentialed by the credentialing authority. Give the authority this
+        account&apos;s address; the provider workspace opens once the credential is active.
+      </p>
+    ),
+  },
+  insurer: {
+    title: "This account is not a credentialed insurer",
+    body: (
+      <p>
+        Insurers are credentialed by the credentialing authority. Give the authority this account&apos;s address; the
+        insurer workspace opens once the credential is active.
+      </p>
+    ),
+  },
+  authority: {
+    title: "This account is not the credentialing authority",
+    body: (
+      <p>
+        Only the credentialing authority (a multisig or timelock on public networks) can credential, suspend and
+        revoke providers and insurers.
+      </p>
+    ),
+  },
+};
+
+/** Opens a role's workspace only for an account that holds the role, and says plainly why not otherwise. */
+export function RoleGate({ role, children }: { role: GatedRole; children: ReactNode }) {
+  const { chainId } = useConnection();
+  const roles = useRoles();
+  const info = roleInfo[role];
+
+  if (roles.status === "disconnected") {
+    return (
+      <EmptyState
+        title={`Connect a wallet to open the ${info.title.toLowerCase()} workspace`}
+        action={
+          <Link href="/" className="button">
+            Connect wallet
+          </Link>
+        }
+      >
+        <p>{info.summary}</p>
+      </EmptyState>
+    );
+  }
+  if (!isSupportedChain(chainId)) {
+    return (
+      <EmptyState title="Switch network to continue">
+        <p>Your wallet is on {chainName(chainId)}. Use the switch button above.</p>
+      </EmptyState>
+    );
+  }
+  if (roles.status === "not-deployed") {
+    return (
+      <EmptyState title="CareLedger is not deployed on this network">
+        <p>Start the local stack with npm start, or switch to a network with a CareLedger deployment.</p>
+      </EmptyState>
+    );
+  }
+  if (roles.status === "loading") {
+    return (
+      <p role="status" className="loading">
+        Checking your roles on CareLedger…
+      </p>
+    );
+  }
+  if (roles.status === "error") {
+    return (
+      <EmptyState
+        title="Your roles could not be read"
+        action={
+          <button type="button" className="button" onClick={roles.retry}>
+            Try again
+          </button>
+        }
+      >
+        <p>{roles.message}</p>
+      </EmptyState>
+    );
+  }
+  if (!roles.has(role)) {
+    const others = roles.roles.filter((r) => r !== role);
+    return (
+      <EmptyState
+        title={missingRole[role].title}
+        action={
+          others.length > 0 ? (
+            <p>
+              This account is a{" "}
+              {others.map((r, i) => (
+                <span key={r}>
+                  {i > 0 ? ", " : null}
+                  <Link href={roleInfo[r].href}>{roleInfo[r].title.toLowerCase()}</Link>
+                </span>
+              ))}
+              .
+            </p>
+          ) : null
+        }
+      >
+        {missingRole[role].body}
+      </EmptyState>
+    );
+  }
+  return <>{children}</>;
+}

@@ -1,0 +1,54 @@
+/**
+ * The dApp's only door to addresses and ABIs. Everything else imports from here, never from
+ * `deployments/` directly, so swapping the interim source for the generated one is two lines.
+ */
+import type { Abi, Address } from "viem";
+import {
+  careRegistryAbi,
+  claimsSettlementAbi,
+  consentManagerAbi,
+  recordRegistryAbi,
+  stablecoinAbi,
+  deployments as sourceDeployments,
+} from "./interim";
+
+export const contractAbis = {
+  CareRegistry: careRegistryAbi,
+  ConsentManager: consentManagerAbi,
+  RecordRegistry: recordRegistryAbi,
+  Stablecoin: stablecoinAbi,
+  ClaimsSettlement: claimsSettlementAbi,
+} as const;
+
+export type ContractName = keyof typeof contractAbis;
+
+export type Deployment = {
+  chainId: number;
+  network: string;
+  rpcUrl: string;
+  deploymentBlock: number;
+  contracts: Partial<Record<ContractName, { address: Address }>>;
+};
+
+export const deployments: readonly Deployment[] = Object.values(
+  sourceDeployments as Record<string, Deployment>,
+)
+  .map((d) => ({ ...d, chainId: Number(d.chainId) }))
+  .sort((a, b) => a.chainId - b.chainId);
+
+export function getDeployment(chainId: number | undefined): Deployment | undefined {
+  return deployments.find((d) => d.chainId === chainId);
+}
+
+export function getContract<name extends ContractName>(
+  name: name,
+  chainId: number | undefined,
+): { address: Address; abi: (typeof contractAbis)[name] } | undefined {
+  const address = getDeployment(chainId)?.contracts[name]?.address;
+  return address ? { address, abi: contractAbis[name] } : undefined;
+}
+
+/** Every error any CareLedger contract can revert with: used to decode a revert from any call. */
+export const allErrorsAbi: Abi = Object.values(contractAbis).flatMap((abi) =>
+  (abi as Abi).filter((item) => item.type === "error"),
+);

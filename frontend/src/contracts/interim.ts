@@ -1,0 +1,135 @@
+/**
+ * INTERIM — delete this file once the deploy step generates `deployments/index.ts` and
+ * `deployments/abis.ts` at the repository root, then switch the two imports in
+ * `./deployments.ts` to those files. Nothing else in the dApp imports this module.
+ *
+ * Until then it holds hand-typed ABI fragments of the views the dApp already calls, and the
+ * deployments map comes from NEXT_PUBLIC_CARELEDGER_DEPLOYMENTS (JSON shaped like
+ * `deployments/<chainId>.json`, keyed by chain id), inlined at build time. No address lives
+ * in source.
+ */
+import type { Abi } from "viem";
+
+export const careRegistryAbi = [
+  {
+    type: "function",
+    name: "isPatient",
+    stateMutability: "view",
+    inputs: [{ name: "account", type: "address" }],
+    outputs: [{ name: "", type: "bool" }],
+  },
+  {
+    type: "function",
+    name: "isCredentialed",
+    stateMutability: "view",
+    inputs: [
+      { name: "role", type: "bytes32" },
+      { name: "account", type: "address" },
+    ],
+    outputs: [{ name: "", type: "bool" }],
+  },
+  {
+    type: "function",
+    name: "isGuardian",
+    stateMutability: "view",
+    inputs: [
+      { name: "patient", type: "address" },
+      { name: "guardian", type: "address" },
+      { name: "rights", type: "uint8" },
+    ],
+    outputs: [{ name: "", type: "bool" }],
+  },
+  {
+    type: "function",
+    name: "hasRole",
+    stateMutability: "view",
+    inputs: [
+      { name: "role", type: "bytes32" },
+      { name: "account", type: "address" },
+    ],
+    outputs: [{ name: "", type: "bool" }],
+  },
+  {
+    type: "error",
+    name: "AccessControlUnauthorizedAccount",
+    inputs: [
+      { name: "account", type: "address" },
+      { name: "neededRole", type: "bytes32" },
+    ],
+  },
+] as const satisfies Abi;
+
+export const consentManagerAbi = [
+  {
+    type: "function",
+    name: "hasConsent",
+    stateMutability: "view",
+    inputs: [
+      { name: "patient", type: "address" },
+      { name: "grantee", type: "address" },
+      { name: "category", type: "uint8" },
+      { name: "purpose", type: "uint8" },
+      { name: "access", type: "uint8" },
+    ],
+    outputs: [{ name: "", type: "bool" }],
+  },
+] as const satisfies Abi;
+
+export const recordRegistryAbi = [
+  {
+    type: "function",
+    name: "recordSubject",
+    stateMutability: "view",
+    inputs: [{ name: "recordId", type: "uint256" }],
+    outputs: [
+      { name: "patient", type: "address" },
+      { name: "category", type: "uint8" },
+    ],
+  },
+] as const satisfies Abi;
+
+export const stablecoinAbi = [
+  {
+    type: "function",
+    name: "balanceOf",
+    stateMutability: "view",
+    inputs: [{ name: "account", type: "address" }],
+    outputs: [{ name: "", type: "uint256" }],
+  },
+  {
+    type: "function",
+    name: "decimals",
+    stateMutability: "view",
+    inputs: [],
+    outputs: [{ name: "", type: "uint8" }],
+  },
+  {
+    type: "function",
+    name: "symbol",
+    stateMutability: "view",
+    inputs: [],
+    outputs: [{ name: "", type: "string" }],
+  },
+] as const satisfies Abi;
+
+export const claimsSettlementAbi = [] as const satisfies Abi;
+
+type InterimDeployment = {
+  chainId: number;
+  network: string;
+  rpcUrl: string;
+  deploymentBlock: number;
+  contracts: Record<string, { address: `0x${string}` }>;
+};
+
+function readInterimDeployments(): Record<number, InterimDeployment> {
+  const raw = process.env.NEXT_PUBLIC_CARELEDGER_DEPLOYMENTS;
+  if (!raw) return {};
+  try {
+    return JSON.parse(raw) as Record<number, InterimDeployment>;
+  } catch {
+    throw new Error("NEXT_PUBLIC_CARELEDGER_DEPLOYMENTS is not valid JSON");
+  }
+}
+
+export const deployments = readInterimDeployments();

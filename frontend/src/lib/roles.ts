@@ -1,0 +1,58 @@
+import { keccak256, toBytes, type Hex } from "viem";
+
+/** Mirrors the role ids of contracts/libraries/CareTypes.sol (keccak256 of the role name). */
+export const roleIds = {
+  PROVIDER_ROLE: keccak256(toBytes("PROVIDER_ROLE")),
+  INSURER_ROLE: keccak256(toBytes("INSURER_ROLE")),
+  RESEARCHER_ROLE: keccak256(toBytes("RESEARCHER_ROLE")),
+  CREDENTIAL_ADMIN_ROLE: keccak256(toBytes("CREDENTIAL_ADMIN_ROLE")),
+} as const satisfies Record<string, Hex>;
+
+export type Role = "patient" | "provider" | "insurer" | "authority" | "guardian";
+
+export type RoleInfo = {
+  role: Role;
+  title: string;
+  /** The route of the role's workspace. Guardians work from the patient workspace, marked as acting-for. */
+  href: "/patient" | "/provider" | "/insurer" | "/authority";
+  summary: string;
+};
+
+export const roleInfo: Record<Role, RoleInfo> = {
+  patient: {
+    role: "patient",
+    title: "Patient",
+    href: "/patient",
+    summary: "Your records, who may see them, and your claims.",
+  },
+  guardian: {
+    role: "guardian",
+    title: "Guardian",
+    href: "/patient",
+    summary: "Act for a patient within the rights they gave you.",
+  },
+  provider: {
+    role: "provider",
+    title: "Provider",
+    href: "/provider",
+    summary: "Add and read records under consent, submit claims.",
+  },
+  insurer: {
+    role: "insurer",
+    title: "Insurer",
+    href: "/insurer",
+    summary: "Plans, the claims queue and the pool.",
+  },
+  authority: {
+    role: "authority",
+    title: "Credentialing authority",
+    href: "/authority",
+    summary: "Credential, suspend and revoke providers and insurers.",
+  },
+};
+
+/** Human name of a role id, for error messages. */
+export function roleName(id: Hex): string {
+  const entry = Object.entries(roleIds).find(([, value]) => value === id.toLowerCase());
+  return entry ? entry[0].replace(/_ROLE$/, "").toLowerCase().replace(/_/g, " ") : "an unknown role";
+}
