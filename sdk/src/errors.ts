@@ -1,0 +1,130 @@
+/**
+ * Every failure the SDK can report has its own class, so callers (and tests) can tell a
+ * tampered blob from a wrong key from a truncated download without parsing messages.
+ */
+export class CareLedgerError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** The payload's authentication tag did not verify: the ciphertext was altered or appended to. */
+export class TamperedCiphertextError extends CareLedgerError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('TAMPERED_CIPHERTEXT', message, options);
+  }
+}
+
+/** A key envelope or a container header was altered (or is malformed): it does not authenticate. */
+export class TamperedEnvelopeError extends CareLedgerError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('TAMPERED_ENVELOPE', message, options);
+  }
+}
+
+/** None of the envelopes is addressed to the key that was offered, or the passphrase is wrong. */
+export class WrongKeyError extends CareLedgerError {
+  constructor(message: string) {
+    super('WRONG_KEY', message);
+  }
+}
+
+/** The blob ends before the length its authenticated header announces. */
+export class TruncatedBlobError extends CareLedgerError {
+  constructor(
+    message: string,
+    readonly expectedBytes?: number,
+    readonly actualBytes?: number,
+  ) {
+    super('TRUNCATED_BLOB', message);
+  }
+}
+
+/**
+ * A format version this SDK does not accept: an unknown future version, or an older one that
+ * is no longer accepted (a replayed/downgraded envelope).
+ */
+export class UnsupportedVersionError extends CareLedgerError {
+  constructor(
+    readonly format: string,
+    readonly version: number,
+    readonly supported: readonly number[],
+  ) {
+    super(
+      'UNSUPPORTED_VERSION',
+      `${format} version ${version} is not accepted (this SDK accepts ${supported.join(', ')}); ` +
+        'upgrade the SDK if the data is newer, or re-create it if it is an old or replayed copy',
+    );
+  }
+}
+
+/** Bytes fetched from a store do not match the on-chain commitment (sha-256 of the stored blob). */
+export class IntegrityError extends CareLedgerError {
+  constructor(
+    readonly cid: string,
+    readonly store: string,
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(
+      'INTEGRITY_MISMATCH',
+      `blob ${cid} from store "${store}" does not match its on-chain commitment ` +
+        `(expected sha-256 ${expected}, got ${actual}); the copy was rejected`,
+    );
+  }
+}
+
+/** A blob is larger than the configured limit. */
+export class SizeLimitError extends CareLedgerError {
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+    what = 'blob',
+  ) {
+    super('SIZE_LIMIT', `${what} of ${size} bytes exceeds the limit of ${limit} bytes; split it or raise maxBlobBytes`);
+  }
+}
+
+/** No store holds the requested CID (or every store failed). */
+export class BlobNotFoundError extends CareLedgerError {
+  constructor(
+    readonly cid: string,
+    readonly store: string,
+    readonly failures: readonly Error[] = [],
+  ) {
+    super(
+      'BLOB_NOT_FOUND',
+      `blob ${cid} is not available from ${store}` +
+        (failures.length ? `: ${failures.map((f) => f.message).join('; ')}` : ''),
+    );
+  }
+}
+
+/** The wallet produced two different signatures over the same identity-key message. */
+export class NonDeterministicWalletError extends CareLedgerError {
+  constructor() {
+    super(
+      'NON_DETERMINISTIC_WALLET',
+      'this wallet signs the CareLedger key message differently each time, so it cannot derive a stable ' +
+        'identity key (records encrypted today could not be opened tomorrow); use a wallet with deterministic ' +
+        'ECDSA signatures (RFC 6979), such as MetaMask or a hardware wallet',
+    );
+  }
+}
+
+/** Fewer recovery shares than the threshold, or shares that do not belong together. */
+export class RecoveryError extends CareLedgerError {
+  constructor(message: string) {
+    super('RECOVERY_FAILED', message);
+  }
+}
+
+/** Input that is not in the expected binary/JSON shape. */
+export class MalformedInputError extends CareLedgerError {
+  constructor(message: string) {
+    super('MALFORMED_INPUT', message);
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * TypeScript mirror of `contracts/libraries/CareTypes.sol` — the vocabulary the contracts share.
+ * `sdk/test/protocol.test.ts` parses the Solidity file and fails if the two drift apart.
+ */
+import { keccak256, toBytes, type Hex } from 'viem';
+import type { ResourceType } from '@medplum/fhirtypes';
+
+/** Credential roles granted by the credentialing authority in `CareRegistry`. */
+export const PROVIDER_ROLE: Hex = keccak256(toBytes('PROVIDER_ROLE'));
+export const INSURER_ROLE: Hex = keccak256(toBytes('INSURER_ROLE'));
+export const RESEARCHER_ROLE: Hex = keccak256(toBytes('RESEARCHER_ROLE'));
+export const CREDENTIAL_ADMIN_ROLE: Hex = keccak256(toBytes('CREDENTIAL_ADMIN_ROLE'));
+
+/** Why a grantee may access records; the order is the Solidity enum's. */
+export const Purpose = {
+  Treatment: 0,
+  Claims: 1,
+  Research: 2,
+  Emergency: 3,
+} as const;
+export type Purpose = (typeof Purpose)[keyof typeof Purpose];
+
+/** FHIR Consent.provision.purpose codes (v3-ActReason) for each Purpose, in enum order. */
+export const PURPOSE_ACT_REASON: Record<Purpose, { code: string; display: string }> = {
+  0: { code: 'TREAT', display: 'treatment' },
+  1: { code: 'CLMATTCH', display: 'claim attachment' },
+  2: { code: 'HRESCH', display: 'healthcare research' },
+  3: { code: 'ETREAT', display: 'Emergency Treatment' },
+};
+
+/** Access bits of a grant. */
+export const ACCESS_READ = 1;
+export const ACCESS_WRITE = 2;
+
+/** Record categories (0..15); a grant's scope is a bit mask over them (bit i = category i). */
+export const Category = {
+  Allergies: 0,
+  Medications: 1,
+  Conditions: 2,
+  Immunizations: 3,
+  Observations: 4,
+  Diagnostics: 5,
+  Documents: 6,
+  Encounters: 7,
+  Financial: 8,
+} as const;
+export type Category = (typeof Category)[keyof typeof Category];
+export const CATEGORY_COUNT = 9;
+
+export interface CategoryInfo {
+  readonly id: Category;
+  readonly label: string;
+  /** FHIR resource types filed under this category. */
+  readonly resourceTypes: readonly ResourceType[];
+}
+
+export const CATEGORIES: readonly CategoryInfo[] = [
+  { id: Category.Allergies, label: 'Allergies', resourceTypes: ['AllergyIntolerance'] },
+  { id: Category.Medications, label: 'Medications', resourceTypes: ['MedicationStatement', 'MedicationRequest'] },
+  { id: Category.Conditions, label: 'Conditions', resourceTypes: ['Condition'] },
+  { id: Category.Immunizations, label: 'Immunizations', resourceTypes: ['Immunization'] },
+  { id: Category.Observations, label: 'Observations (labs, vitals)', resourceTypes: ['Observation'] },
+  { id: Category.Diagnostics, label: 'Diagnostic reports and imaging', resourceTypes: ['DiagnosticReport', 'ImagingStudy'] },
+  { id: Category.Documents, label: 'Documents (PDF, images, notes)', resourceTypes: ['DocumentReference'] },
+  { id: Category.Encounters, label: 'Encounters and procedures', resourceTypes: ['Encounter', 'Procedure'] },
+  { id: Category.Financial, label: 'Claims and coverage', resourceTypes: ['Claim', 'ClaimResponse', 'Coverage'] },
+];
+
+/** The International Patient Summary subset shared for emergencies. */
+export const EMERGENCY_SCOPE =
+  (1 << Category.Allergies) | (1 << Category.Medications) | (1 << Category.Conditions) | (1 << Category.Immunizations);
+
+/** Guardian rights bits. */
+export const GUARDIAN_MANAGE_CONSENT = 1;
+export const GUARDIAN_EMERGENCY = 2;
+
+export function isCategory(value: number): value is Category {
+  return Number.isInteger(value) && value >= 0 && value < CATEGORY_COUNT;
+}
+
+export function assertCategory(value: number): Category {
+  if (!isCategory(value)) throw new RangeError(`category ${value} is not one of 0..${CATEGORY_COUNT - 1}`);
+  return value;
+}
+
+/** uint16 scope bit mask for a list of categories. */
+export function scopeOf(categories: Iterable<number>): number {
+  let scope = 0;
+  for (const c of categories) scope |= 1 << assertCategory(c);
+  return scope;
+}
+
+/** The categories a scope bit mask covers, ascending. */
+export function categoriesInScope(scope: number): Category[] {
+  if (!Number.isInteger(scope) || scope < 0 || scope > 0xffff) throw new RangeError(`scope ${scope} is not a uint16`);
+  const out: Category[] = [];
+  for (let c = 0; c < CATEGORY_COUNT; c++) if (scope & (1 << c)) out.push(c as Category);
+  return out;
+}
+
+/** The category a FHIR resource type is filed under (Bundles are filed by their first entry). */
+export function categoryForResourceType(resourceType: string): Category | undefined {
+  return CATEGORIES.find((c) => (c.resourceTypes as readonly string[]).includes(resourceType))?.id;
+}
