@@ -14,9 +14,7 @@ export function getConfig() {
     multiInjectedProviderDiscovery: true,
     ssr: true,
     storage: createStorage({ storage: cookieStorage }),
-    transports: Object.fromEntries(
-      supportedChains.map((chain) => [chain.id, http(chain.rpcUrls.default.http[0])]),
-    ),
+    transports: Object.fromEntries(supportedChains.map((chain) => [chain.id, http(chain.rpcUrls.default.http[0])])),
   });
 }
 

@@ -42,8 +42,8 @@ const missingRole: Record<GatedRole, { title: string; body: ReactNode }> = {
     title: "This account is not the credentialing authority",
     body: (
       <p>
-        Only the credentialing authority (a multisig or timelock on public networks) can credential, suspend and
-        revoke providers and insurers.
+        Only the credentialing authority (a multisig or timelock on public networks) can credential, suspend and revoke
+        providers and insurers.
       </p>
     ),
   },

@@ -22,7 +22,12 @@ export function TransactionStatus({ state, label = "Transaction" }: { state: Tra
     ) : null;
 
   return (
-    <div className={`tx tx--${state.status}`} role={state.status === "failed" ? "alert" : "status"} data-testid="tx-status" data-status={state.status}>
+    <div
+      className={`tx tx--${state.status}`}
+      role={state.status === "failed" ? "alert" : "status"}
+      data-testid="tx-status"
+      data-status={state.status}
+    >
       {state.status === "wallet" ? (
         <p>
           <span className="spinner" aria-hidden="true" /> {label}: confirm in your wallet…

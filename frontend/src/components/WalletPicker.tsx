@@ -31,8 +31,8 @@ export function WalletPicker() {
           </p>
           <p>
             Install MetaMask (or another Ethereum wallet), then reload this page. For the local demo, add the network
-            with RPC URL <code>http://127.0.0.1:8545</code> and chain id <code>31337</code>, and import a demo
-            account printed by <code>npm start</code>.
+            with RPC URL <code>http://127.0.0.1:8545</code> and chain id <code>31337</code>, and import a demo account
+            printed by <code>npm start</code>.
           </p>
         </div>
       ) : (

@@ -22,19 +22,18 @@ export const contractAbis = {
 
 export type ContractName = keyof typeof contractAbis;
 
+/** One chain's entry of the address book (`deployments` of the generated deployments/index.ts). */
 export type Deployment = {
   chainId: number;
   network: string;
   rpcUrl: string;
   deploymentBlock: number;
-  contracts: Partial<Record<ContractName, { address: Address }>>;
+  contracts: Partial<Record<ContractName, Address>>;
 };
 
-export const deployments: readonly Deployment[] = Object.values(
-  sourceDeployments as Record<string, Deployment>,
-)
-  .map((d) => ({ ...d, chainId: Number(d.chainId) }))
-  .sort((a, b) => a.chainId - b.chainId);
+export const deployments: readonly Deployment[] = (Object.values(sourceDeployments) as Deployment[]).sort(
+  (a, b) => a.chainId - b.chainId,
+);
 
 export function getDeployment(chainId: number | undefined): Deployment | undefined {
   return deployments.find((d) => d.chainId === chainId);
@@ -44,7 +43,7 @@ export function getContract<name extends ContractName>(
   name: name,
   chainId: number | undefined,
 ): { address: Address; abi: (typeof contractAbis)[name] } | undefined {
-  const address = getDeployment(chainId)?.contracts[name]?.address;
+  const address = getDeployment(chainId)?.contracts[name];
   return address ? { address, abi: contractAbis[name] } : undefined;
 }
 

@@ -1,12 +1,13 @@
 /**
- * INTERIM — delete this file once the deploy step generates `deployments/index.ts` and
- * `deployments/abis.ts` at the repository root, then switch the two imports in
- * `./deployments.ts` to those files. Nothing else in the dApp imports this module.
+ * INTERIM — delete this file once the real contracts are deployed and the generated
+ * `deployments/index.ts` (ABIs `as const` + address book, written by scripts/lib/deployments.ts)
+ * is committed: point the import in `./deployments.ts` at it and drop the `env` block of
+ * `next.config.ts`. Nothing else in the dApp imports this module.
  *
- * Until then it holds hand-typed ABI fragments of the views the dApp already calls, and the
- * deployments map comes from NEXT_PUBLIC_CARELEDGER_DEPLOYMENTS (JSON shaped like
- * `deployments/<chainId>.json`, keyed by chain id), inlined at build time. No address lives
- * in source.
+ * Until then it holds hand-typed ABI fragments of the functions the dApp already calls, and the
+ * address book arrives through NEXT_PUBLIC_CARELEDGER_DEPLOYMENTS, which next.config.ts builds
+ * from deployments/<chainId>.json at build time (same shape as the generated `deployments`).
+ * No address lives in source.
  */
 import type { Abi } from "viem";
 
@@ -114,22 +115,15 @@ export const stablecoinAbi = [
 
 export const claimsSettlementAbi = [] as const satisfies Abi;
 
-type InterimDeployment = {
-  chainId: number;
-  network: string;
-  rpcUrl: string;
-  deploymentBlock: number;
-  contracts: Record<string, { address: `0x${string}` }>;
-};
-
-function readInterimDeployments(): Record<number, InterimDeployment> {
-  const raw = process.env.NEXT_PUBLIC_CARELEDGER_DEPLOYMENTS;
-  if (!raw) return {};
-  try {
-    return JSON.parse(raw) as Record<number, InterimDeployment>;
-  } catch {
-    throw new Error("NEXT_PUBLIC_CARELEDGER_DEPLOYMENTS is not valid JSON");
+type AddressBook = Record<
+  number,
+  {
+    chainId: number;
+    network: string;
+    rpcUrl: string;
+    deploymentBlock: number;
+    contracts: Record<string, `0x${string}`>;
   }
-}
+>;
 
-export const deployments = readInterimDeployments();
+export const deployments: AddressBook = JSON.parse(process.env.NEXT_PUBLIC_CARELEDGER_DEPLOYMENTS || "{}");

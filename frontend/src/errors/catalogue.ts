@@ -1,100 +1,172 @@
-import type { Hex } from "viem";
+import { formatUnits, type Hex } from "viem";
 import { roleName } from "@/lib/roles";
 
 /**
- * Every custom error a CareLedger contract (or the OpenZeppelin code under it) can revert with,
+ * Every custom error a CareLedger contract (or the OpenZeppelin code under it) reverts with,
  * turned into a sentence a patient, clinician or insurer understands: what went wrong and what to
- * do. Arguments arrive in ABI order. Errors missing here fall back to `fallbackMessage`.
+ * do. Arguments arrive in ABI order. Names follow the contracts' interfaces (ICareRegistry,
+ * IConsentManager, IRecordRegistry, IClaimsSettlement); an error missing here gets
+ * `fallbackMessage` with its name.
  */
-type Args = readonly unknown[];
-type Explain = (args: Args) => string;
+type Explain = (args: readonly unknown[]) => string;
 
-const short = (value: unknown) => {
+const who = (value: unknown) => {
   const text = String(value);
   return /^0x[0-9a-fA-F]{40}$/.test(text) ? `${text.slice(0, 6)}…${text.slice(-4)}` : text;
 };
 const when = (value: unknown) => {
   const seconds = Number(value);
-  return Number.isFinite(seconds) && seconds > 0
-    ? new Date(seconds * 1000).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC"
-    : "an unknown time";
+  if (!Number.isFinite(seconds) || seconds <= 0) return "an unknown time";
+  const date = new Date(seconds * 1000);
+  return `${date.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
 };
 const role = (value: unknown) => roleName(String(value) as Hex);
-const purposes = ["treatment", "claims", "research", "emergency"];
-const purpose = (value: unknown) => purposes[Number(value)] ?? `purpose ${String(value)}`;
-const claimStatuses = ["submitted", "in review", "approved", "partially approved", "denied", "paid", "under appeal", "closed"];
-const claimStatus = (value: unknown) => claimStatuses[Number(value)] ?? `state ${String(value)}`;
+/** The claims stablecoin (cUSD) has 6 decimals. */
+const money = (value: unknown) => `${formatUnits(BigInt(String(value)), 6)} cUSD`;
+const named = (names: readonly string[]) => (value: unknown) => names[Number(value)] ?? `state ${String(value)}`;
+const purpose = named(["treatment", "claims", "research", "emergency"]);
+const credentialStatus = named(["not credentialed", "active", "suspended", "revoked"]);
+const claimStatus = named(["unknown", "pending", "approved", "denied", "under appeal", "closed"]);
+const coverageStatus = named(["unknown", "offered", "accepted"]);
+const preAuthStatus = named(["unknown", "requested", "approved", "denied", "used"]);
+const eligibility = named([
+  "eligible",
+  "there is no coverage",
+  "the coverage was not accepted by the patient",
+  "the coverage has not started",
+  "the coverage has expired",
+  "the plan is inactive",
+  "the insurer is not credentialed",
+]);
 
 export const errorMessages: Record<string, Explain> = {
-  // Access control and credentials
-  AccessControlUnauthorizedAccount: ([account, neededRole]) =>
-    `The account ${short(account)} is not allowed to do this: it needs the ${role(neededRole)} role.`,
-  AccessControlBadConfirmation: () => "Only the account itself can renounce its own role.",
-  RegistryNotCredentialed: ([role_, account]) =>
-    `${short(account)} does not hold an active ${role(role_)} credential. Ask the credentialing authority.`,
-  RegistryCredentialSuspended: ([role_, account]) =>
-    `The ${role(role_)} credential of ${short(account)} is suspended.`,
-  RegistryCredentialRevoked: ([role_, account]) =>
-    `The ${role(role_)} credential of ${short(account)} was revoked.`,
-  RegistryAlreadyRegistered: ([account]) => `${short(account)} is already registered as a patient.`,
-  RegistryNotPatient: ([account]) =>
-    `${short(account)} is not a registered patient. The patient has to register first.`,
-  RegistryInvalidPublicKey: () => "The encryption key is not valid. Create the identity key again.",
-  RegistryNotGuardian: ([patient, guardian]) =>
-    `${short(guardian)} is not a guardian of ${short(patient)} with the rights this needs.`,
+  // CareRegistry
+  RegistryPatientAlreadyRegistered: ([account]) => `${who(account)} is already registered as a patient.`,
+  RegistryNotPatient: ([account]) => `${who(account)} is not a registered patient. The patient has to register first.`,
+  RegistryInvalidEncryptionKey: () => "The encryption key is not valid. Create the identity key again.",
+  RegistryUnknownCredentialRole: ([r]) => `${role(r)} is not a credential CareLedger knows.`,
+  RegistryInvalidCredentialTransition: ([r, account, status]) =>
+    `The ${role(r)} credential of ${who(account)} is ${credentialStatus(status)}, so it cannot be changed this way.`,
+  RegistryInvalidAccount: ([account]) => `${who(account)} cannot be used here. Enter another address.`,
+  RegistryInvalidGuardian: ([, guardian]) => `${who(guardian)} cannot be a guardian of this patient.`,
+  RegistryInvalidGuardianRights: () => "Choose at least one right for the guardian.",
+  RegistryInvalidGuardianPeriod: ([from, until]) =>
+    `The guardian period ${when(from)} to ${when(until)} is not valid: it must end after it starts, in the future.`,
+  RegistryGuardianNotFound: ([patient, guardian]) => `${who(guardian)} is not a guardian of ${who(patient)}.`,
 
-  // Consent
-  ConsentMissing: ([patient, grantee]) =>
-    `${short(grantee)} has no consent from ${short(patient)} for this. The patient can grant it.`,
-  ConsentNotFound: ([grantId]) => `Consent #${String(grantId)} does not exist.`,
-  ConsentExpired: ([grantId, expiredAt]) => `Consent #${String(grantId)} expired on ${when(expiredAt)}.`,
-  ConsentRevoked: ([grantId]) => `Consent #${String(grantId)} was revoked by the patient.`,
-  ConsentNotYetValid: ([grantId, notBefore]) => `Consent #${String(grantId)} starts only on ${when(notBefore)}.`,
-  ConsentInvalidExpiry: ([expiry]) => `The expiry ${when(expiry)} is in the past. Pick a later date.`,
-  ConsentInvalidPurpose: ([purpose_]) => `Consent for ${purpose(purpose_)} is not allowed here.`,
-  ConsentEmptyScope: () => "Choose at least one record category.",
-  ConsentNotGrantor: ([grantId, account]) =>
-    `${short(account)} did not grant consent #${String(grantId)} and cannot change it.`,
-  ConsentSignatureExpired: ([deadline]) =>
+  // ConsentManager
+  ConsentPatientNotRegistered: ([patient]) => `${who(patient)} is not a registered patient.`,
+  ConsentUnauthorizedGuardian: ([patient, account]) =>
+    `${who(account)} may not manage consent for ${who(patient)}: the guardian rights are missing or expired.`,
+  ConsentInvalidGrantee: ([, grantee]) => `Consent cannot be granted to ${who(grantee)}. Enter another address.`,
+  ConsentInvalidScope: () => "Choose at least one valid record category.",
+  ConsentInvalidAccess: () => "Choose read access, write access or both.",
+  ConsentInvalidPeriod: ([notBefore, expiresAt]) =>
+    `The consent period ${when(notBefore)} to ${when(expiresAt)} is not valid: it must end after it starts, in the future.`,
+  ConsentExpiredSignature: ([deadline]) =>
     `The signed consent expired on ${when(deadline)}. Ask the patient to sign it again.`,
   ConsentInvalidSigner: ([signer, patient]) =>
-    `The consent was signed by ${short(signer)}, not by the patient ${short(patient)}.`,
-  BreakGlassReasonRequired: () => "Emergency access needs a stated reason.",
+    `The consent was signed by ${who(signer)}, not by the patient ${who(patient)}.`,
+  ConsentGrantNotFound: ([patient, grantee, p]) => `${who(patient)} has no ${purpose(p)} consent for ${who(grantee)}.`,
+  ConsentAlreadyRevoked: ([, grantee, p]) => `The ${purpose(p)} consent for ${who(grantee)} is already revoked.`,
+  ConsentProviderNotCredentialed: ([provider]) => `${who(provider)} is not a credentialed provider.`,
+  ConsentBreakGlassOptedOut: ([patient]) => `${who(patient)} has opted out of emergency (break-glass) access.`,
+  ConsentBreakGlassReasonRequired: () => "Emergency access needs a stated reason.",
+  ConsentBreakGlassInvalidDuration: ([duration, max]) =>
+    `Emergency access can last at most ${Number(max) / 3600} hours (asked: ${Number(duration) / 3600}).`,
+  ConsentBreakGlassAlreadyOpen: ([patient, , expiresAt]) =>
+    `Emergency access to ${who(patient)} is already open until ${when(expiresAt)}.`,
+  ConsentBreakGlassNotOpen: ([patient]) => `There is no open emergency access to ${who(patient)}.`,
+  ConsentUnauthorizedBreakGlassCloser: ([, , account]) => `${who(account)} may not close this emergency access.`,
 
-  // Records
-  RecordNotFound: ([recordId]) => `Record #${String(recordId)} does not exist.`,
+  // RecordRegistry
+  RecordNotPatient: ([account]) => `${who(account)} is not a registered patient.`,
   RecordInvalidCategory: ([category]) => `Record category ${String(category)} is not known.`,
-  RecordNotAuthor: ([recordId, account]) =>
-    `${short(account)} did not write record #${String(recordId)} and cannot amend it.`,
-  RecordEmptyPointer: () => "The record has no storage address (CID). Upload it again.",
+  RecordInvalidCategoryKey: ([category]) => `The key for record category ${String(category)} is not valid.`,
+  RecordLengthMismatch: () => "The batch is inconsistent. Reload the page and try again.",
+  RecordEmptyCid: () => "The record has no storage address (CID). Upload it again.",
+  RecordEmptyCommitment: () => "The record has no integrity commitment. Upload it again.",
+  RecordWriterNotCredentialed: ([writer]) => `${who(writer)} is not a credentialed provider.`,
+  RecordWriteNotConsented: ([patient, writer]) =>
+    `${who(patient)} has not allowed ${who(writer)} to add records of this category.`,
+  RecordCategoryKeyMissing: ([patient]) =>
+    `${who(patient)} has not set up encryption for this record category yet. Ask the patient to open CareLedger.`,
+  RecordStaleKeyEpoch: () =>
+    "The patient changed the key of this category meanwhile. Reload the page and add the record again.",
+  RecordInvalidBatchSize: ([size, max]) => `A batch holds at most ${String(max)} records (this one: ${String(size)}).`,
+  RecordNotFound: ([recordId]) => `Record #${String(recordId)} does not exist.`,
+  RecordAlreadySuperseded: ([recordId, by]) =>
+    `Record #${String(recordId)} was already amended by record #${String(by)}. Amend the latest version.`,
+  RecordUnauthorizedAmender: ([recordId, account]) => `${who(account)} may not amend record #${String(recordId)}.`,
 
-  // Claims
-  ClaimNotFound: ([claimId]) => `Claim #${String(claimId)} does not exist.`,
+  // ClaimsSettlement
+  ClaimsMissingCredential: ([r, account]) => `${who(account)} needs an active ${role(r)} credential for this.`,
+  PlanInvalidTerms: () => "The plan terms are not valid: check the coverage share and the review and appeal windows.",
+  PlanUnknown: ([planId]) => `Plan #${String(planId)} does not exist.`,
+  PlanInactive: ([planId]) => `Plan #${String(planId)} is no longer active.`,
+  PlanUnauthorizedInsurer: ([planId, caller]) => `${who(caller)} is not the insurer of plan #${String(planId)}.`,
+  CoverageNotPatient: ([account]) => `${who(account)} is not a registered patient.`,
+  CoverageInvalidPeriod: ([start, end]) => `The coverage period ${when(start)} to ${when(end)} is not valid.`,
+  CoverageUnknown: ([coverageId]) => `Coverage #${String(coverageId)} does not exist.`,
+  CoverageInvalidStatus: ([coverageId, status]) =>
+    `Coverage #${String(coverageId)} is ${coverageStatus(status)}, so this step is not possible now.`,
+  CoverageUnauthorizedAcceptor: ([coverageId]) => `Only the patient can accept coverage #${String(coverageId)}.`,
+  CoverageNotEligible: ([coverageId, serviceDate, reason]) =>
+    `Coverage #${String(coverageId)} does not cover a service on ${when(serviceDate)}: ${eligibility(reason)}.`,
+  PoolZeroAmount: () => "Enter an amount greater than zero.",
+  PoolInsufficientFunds: ([, available, needed]) =>
+    `The claims pool holds ${money(available)}, less than the ${money(needed)} needed. The insurer must fund it.`,
+  PreAuthUnknown: ([id]) => `Pre-authorisation #${String(id)} does not exist.`,
+  PreAuthInvalidStatus: ([id, status]) =>
+    `Pre-authorisation #${String(id)} is ${preAuthStatus(status)}, so this step is not possible now.`,
+  PreAuthExpired: ([id, at]) => `Pre-authorisation #${String(id)} expired on ${when(at)}.`,
+  PreAuthInvalidExpiry: ([at]) => `The expiry ${when(at)} is not valid. Choose a later date.`,
+  PreAuthRequired: ([coverageId]) =>
+    `This service needs pre-authorisation under coverage #${String(coverageId)} before a claim.`,
+  PreAuthMismatch: ([id]) => `Pre-authorisation #${String(id)} is for another patient, provider or service.`,
+  PreAuthExceeded: ([id, approved, billed]) =>
+    `The claim (${money(billed)}) is above the ${money(approved)} approved in pre-authorisation #${String(id)}.`,
+  ClaimInvalidServiceClass: ([serviceClass]) => `Service class ${String(serviceClass)} is not known.`,
+  ClaimServiceDateInFuture: ([date]) => `The service date ${when(date)} is in the future.`,
+  ClaimInvalidAmount: ([amount, max]) => `The amount ${money(amount)} is not valid (at most ${money(max)}).`,
+  ClaimInvalidEvidenceCount: ([count, max]) =>
+    `Attach between 1 and ${String(max)} evidence records (attached: ${String(count)}).`,
+  ClaimEvidenceNotOfPatient: ([recordId]) => `Evidence record #${String(recordId)} is about another patient.`,
+  ClaimEvidenceNoConsent: ([recordId, insurer]) =>
+    `The patient has not allowed ${who(insurer)} to read evidence record #${String(recordId)} for claims.`,
+  ClaimDuplicateEncounter: ([, existing]) => `This encounter was already claimed as claim #${String(existing)}.`,
+  ClaimAnnualLimitReached: ([coverageId, , limit]) =>
+    `Coverage #${String(coverageId)} reached its annual limit of ${money(limit)}.`,
+  ClaimUnknown: ([claimId]) => `Claim #${String(claimId)} does not exist.`,
   ClaimInvalidStatus: ([claimId, status]) =>
     `Claim #${String(claimId)} is ${claimStatus(status)}, so this step is not possible now.`,
-  ClaimDuplicate: ([claimId]) => `This claim was already submitted as claim #${String(claimId)}.`,
-  ClaimNoCoverage: ([patient, planId]) =>
-    `${short(patient)} has no active coverage under plan #${String(planId)}.`,
-  ClaimExceedsLimit: ([requested, remaining]) =>
-    `The amount ${String(requested)} is above what the plan still covers (${String(remaining)}).`,
-  ClaimAppealWindowClosed: ([claimId, closedAt]) =>
-    `The appeal window of claim #${String(claimId)} closed on ${when(closedAt)}.`,
-  ClaimPreAuthorisationRequired: ([serviceCode]) =>
-    `This service (${String(serviceCode)}) needs pre-authorisation before a claim.`,
-  PoolInsufficientFunds: ([needed, available]) =>
-    `The claims pool holds ${String(available)}, less than the ${String(needed)} needed. The insurer must fund it.`,
-  NothingToWithdraw: ([account]) => `${short(account)} has no payout waiting.`,
+  ClaimUnauthorizedCaller: ([claimId, caller]) => `${who(caller)} may not act on claim #${String(claimId)}.`,
+  ClaimReviewWindowClosed: ([claimId, deadline]) =>
+    `The review window of claim #${String(claimId)} closed on ${when(deadline)}.`,
+  ClaimReviewWindowOpen: ([claimId, deadline]) =>
+    `Claim #${String(claimId)} is still in review until ${when(deadline)}.`,
+  ClaimAppealWindowClosed: ([claimId, deadline]) =>
+    `The appeal window of claim #${String(claimId)} closed on ${when(deadline)}.`,
+  ClaimAppealWindowOpen: ([claimId, deadline]) =>
+    `Claim #${String(claimId)} can still be appealed until ${when(deadline)}.`,
+  ClaimNotAppealable: ([claimId]) => `Claim #${String(claimId)} cannot be appealed.`,
+  PayoutNothingToWithdraw: () => "There is no payout waiting to be withdrawn.",
+  FaucetCooldown: ([, availableAt]) => `The test-token faucet can be used again on ${when(availableAt)}.`,
 
-  // Tokens, signatures, safety (OpenZeppelin)
+  // OpenZeppelin: access control, tokens, signatures
+  AccessControlUnauthorizedAccount: ([account, neededRole]) =>
+    `The account ${who(account)} is not allowed to do this: it needs the ${role(neededRole)} role.`,
+  AccessControlBadConfirmation: () => "Only the account itself can renounce its own role.",
+  AccessControlEnforcedDefaultAdminDelay: ([schedule]) =>
+    `The admin handover can be accepted only after ${when(schedule)}.`,
   ERC20InsufficientBalance: ([sender, balance, needed]) =>
-    `${short(sender)} holds ${String(balance)} tokens but ${String(needed)} are needed.`,
-  ERC20InsufficientAllowance: ([spender, allowance, needed]) =>
-    `${short(spender)} may spend only ${String(allowance)} tokens, ${String(needed)} are needed. Approve a larger amount first.`,
+    `${who(sender)} holds ${money(balance)} but ${money(needed)} is needed.`,
+  ERC20InsufficientAllowance: ([, allowance, needed]) =>
+    `CareLedger may spend only ${money(allowance)} of your tokens, ${money(needed)} is needed. Approve a larger amount first.`,
   ERC2612ExpiredSignature: ([deadline]) => `The signature expired on ${when(deadline)}. Sign again.`,
-  InvalidAccountNonce: ([account, currentNonce]) =>
-    `This signature was already used or is out of order for ${short(account)} (next nonce ${String(currentNonce)}). Sign again.`,
+  InvalidAccountNonce: ([account]) =>
+    `This signature was already used or is out of order for ${who(account)}. Sign again.`,
   ECDSAInvalidSignature: () => "The signature is not valid. Sign again with the right account.",
-  EnforcedPause: () => "CareLedger is paused by its operators. Try again later.",
   ReentrancyGuardReentrantCall: () => "The contract refused a nested call.",
 };
 

@@ -16,12 +16,7 @@ export function useCareRead<
   name extends ContractName,
   functionName extends ReadName<name>,
   const args extends ContractFunctionArgs<CareAbi<name>, "view" | "pure", functionName>,
->(parameters: {
-  contractName: name;
-  functionName: functionName;
-  args: args | undefined;
-  enabled?: boolean;
-}) {
+>(parameters: { contractName: name; functionName: functionName; args: args | undefined; enabled?: boolean }) {
   const chainId = useChainId();
   const contract = getContract(parameters.contractName, chainId);
   const enabled = Boolean(contract) && parameters.args !== undefined && (parameters.enabled ?? true);

@@ -61,7 +61,11 @@ export function useCareWrite<name extends ContractName>(contractName: name) {
         setState({ status: "pending", hash });
         const receipt = await waitForTransactionReceipt(config, { hash, chainId });
         if (receipt.status === "reverted") {
-          setState({ status: "failed", hash, error: explainError(new Error("The transaction was reverted on chain.")) });
+          setState({
+            status: "failed",
+            hash,
+            error: explainError(new Error("The transaction was reverted on chain.")),
+          });
           return undefined;
         }
         setState({ status: "confirmed", hash, receipt });

@@ -32,9 +32,27 @@ export function useRoles(): RolesState {
     allowFailure: false,
     contracts: [
       { address: registry?.address, abi, chainId, functionName: "isPatient", args: [account] },
-      { address: registry?.address, abi, chainId, functionName: "isCredentialed", args: [roleIds.PROVIDER_ROLE, account] },
-      { address: registry?.address, abi, chainId, functionName: "isCredentialed", args: [roleIds.INSURER_ROLE, account] },
-      { address: registry?.address, abi, chainId, functionName: "hasRole", args: [roleIds.CREDENTIAL_ADMIN_ROLE, account] },
+      {
+        address: registry?.address,
+        abi,
+        chainId,
+        functionName: "isCredentialed",
+        args: [roleIds.PROVIDER_ROLE, account],
+      },
+      {
+        address: registry?.address,
+        abi,
+        chainId,
+        functionName: "isCredentialed",
+        args: [roleIds.INSURER_ROLE, account],
+      },
+      {
+        address: registry?.address,
+        abi,
+        chainId,
+        functionName: "hasRole",
+        args: [roleIds.CREDENTIAL_ADMIN_ROLE, account],
+      },
     ],
     query: { enabled: Boolean(isConnected && address && registry) },
   });
@@ -45,7 +63,7 @@ export function useRoles(): RolesState {
     return {
       status: "error",
       message:
-        "The registry could not be read. The local chain may have been restarted without redeploying, or the network is unreachable.",
+        "Your roles could not be read from the registry. Its deployment on this network may be missing or out of date (restart the local stack with npm start), or the network is unreachable.",
       retry: () => void query.refetch(),
     };
   }

@@ -36,9 +36,5 @@ export function isSupportedChain(chainId: number | undefined): boolean {
 
 export function chainName(chainId: number | undefined): string {
   if (chainId === undefined) return "no network";
-  return (
-    supportedChains.find((c) => c.id === chainId)?.name ??
-    knownChains[chainId]?.name ??
-    `chain ${chainId}`
-  );
+  return supportedChains.find((c) => c.id === chainId)?.name ?? knownChains[chainId]?.name ?? `chain ${chainId}`;
 }

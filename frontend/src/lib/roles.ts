@@ -54,5 +54,10 @@ export const roleInfo: Record<Role, RoleInfo> = {
 /** Human name of a role id, for error messages. */
 export function roleName(id: Hex): string {
   const entry = Object.entries(roleIds).find(([, value]) => value === id.toLowerCase());
-  return entry ? entry[0].replace(/_ROLE$/, "").toLowerCase().replace(/_/g, " ") : "an unknown role";
+  return entry
+    ? entry[0]
+        .replace(/_ROLE$/, "")
+        .toLowerCase()
+        .replace(/_/g, " ")
+    : "an unknown role";
 }

@@ -6,7 +6,7 @@ import { getAddress, isAddress, parseUnits, type Address } from "viem";
  */
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 
-const ok = <T,>(value: T): Checked<T> => ({ ok: true, value });
+const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
 const fail = (error: string): Checked<never> => ({ ok: false, error });
 
 export function checkRequired(input: string, label: string): Checked<string> {

@@ -23,16 +23,25 @@ export function checkCiphertext(bytes: Uint8Array): CiphertextVerdict {
   if (bytes.length === 0) return { ok: false, reason: "The upload is empty." };
   for (const signature of plaintextSignatures) {
     if (signature.bytes.every((b, i) => bytes[i] === b)) {
-      return { ok: false, reason: `This looks like an unencrypted ${signature.name}. Encrypt it in the browser first.` };
+      return {
+        ok: false,
+        reason: `This looks like an unencrypted ${signature.name}. Encrypt it in the browser first.`,
+      };
     }
   }
   const head = bytes.subarray(0, 4096);
   const printable = head.filter((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127)).length;
   if (head.length >= 16 && printable / head.length > 0.95) {
-    return { ok: false, reason: "This looks like readable text (for example JSON or FHIR). Encrypt it in the browser first." };
+    return {
+      ok: false,
+      reason: "This looks like readable text (for example JSON or FHIR). Encrypt it in the browser first.",
+    };
   }
   if (bytes.length >= MIN_ENTROPY_SAMPLE && bitsPerByte(bytes.subarray(0, 1 << 20)) < MIN_BITS_PER_BYTE) {
-    return { ok: false, reason: "This does not look encrypted: its bytes are far from random. Encrypt it in the browser first." };
+    return {
+      ok: false,
+      reason: "This does not look encrypted: its bytes are far from random. Encrypt it in the browser first.",
+    };
   }
   return { ok: true };
 }

@@ -1,0 +1,46 @@
+/**
+ * The stack the browser tests run against: the real local chain with CareLedger deployed and
+ * `next start`, started through scripts/lib/stack.ts (the same code as `npm start`).
+ * `e2e/run.ts` starts it once for all spec files and hands it over through the environment;
+ * a spec run on its own starts (and stops) its own.
+ */
+import path from "node:path";
+import { freePort } from "../scripts/lib/processes.js";
+import { ROOT, startStack } from "../scripts/lib/stack.js";
+
+export interface E2EStack {
+  webUrl: string;
+  rpcUrl: string;
+  chainId: number;
+  stop(): Promise<void>;
+}
+
+export const STACK_ENV = {
+  webUrl: "CARELEDGER_E2E_WEB_URL",
+  rpcUrl: "CARELEDGER_E2E_RPC_URL",
+  chainId: "CARELEDGER_E2E_CHAIN_ID",
+} as const;
+
+export async function startE2EStack(): Promise<E2EStack> {
+  const port = async (name: string) => (process.env[name] ? Number(process.env[name]) : freePort());
+  const stack = await startStack({
+    chainPort: await port("CARELEDGER_E2E_CHAIN_PORT"),
+    webPort: await port("CARELEDGER_E2E_WEB_PORT"),
+    dataDir: path.join(ROOT, ".careledger", "e2e"),
+    out: process.stderr,
+  });
+  if (!stack.webUrl) {
+    await stack.stop();
+    throw new Error("The stack started without the dApp.");
+  }
+  return { webUrl: stack.webUrl, rpcUrl: stack.rpcUrl, chainId: stack.chainId, stop: stack.stop };
+}
+
+/** The shared stack when e2e/run.ts started one, else a fresh one for this spec file. */
+export async function useStack(): Promise<E2EStack> {
+  const webUrl = process.env[STACK_ENV.webUrl];
+  const rpcUrl = process.env[STACK_ENV.rpcUrl];
+  const chainId = process.env[STACK_ENV.chainId];
+  if (webUrl && rpcUrl && chainId) return { webUrl, rpcUrl, chainId: Number(chainId), stop: async () => {} };
+  return startE2EStack();
+}
