@@ -128,3 +128,28 @@ export class MalformedInputError extends CareLedgerError {
     super('MALFORMED_INPUT', message);
   }
 }
+
+/** A replicated write did not reach enough stores, or the stores disagree on the CID. */
+export class ReplicationError extends CareLedgerError {
+  constructor(
+    message: string,
+    readonly failures: readonly { store: string; error: Error }[] = [],
+  ) {
+    super('REPLICATION_FAILED', message);
+  }
+}
+
+/** No deployments/<chainId>.json for the chain the wallet or script is on. */
+export class DeploymentNotFoundError extends CareLedgerError {
+  constructor(
+    readonly chainId: number,
+    readonly known: readonly number[],
+  ) {
+    super(
+      'DEPLOYMENT_NOT_FOUND',
+      `CareLedger is not deployed on chain ${chainId}` +
+        (known.length ? ` (deployments exist for chain ids ${known.join(', ')})` : ' (no deployments are known)') +
+        '; switch the wallet network or run the deploy step for this chain',
+    );
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The embedded default store (Node only): a Helia light node — no libp2p, no routers, no block
+ * brokers, so it never touches the network — over a filesystem blockstore and datastore under
+ * a data folder. Blocks and pins persist across restarts.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FsBlockstore } from 'blockstore-fs';
+import { FsDatastore } from 'datastore-fs';
+import { createHeliaLight, type Helia } from 'helia';
+import { unixfs, type UnixFS } from '@helia/unixfs';
+import { importer } from 'ipfs-unixfs-importer';
+import type { CID } from 'multiformats/cid';
+import type { ByteSource } from '../bytes.js';
+import { BlobNotFoundError, SizeLimitError } from '../errors.js';
+import {
+  collectLimited,
+  DEFAULT_MAX_BLOB_BYTES,
+  limitSize,
+  toCid,
+  type BlobStore,
+  type CidLike,
+  type StoreOptions,
+} from '../storage/blobStore.js';
+
+export interface HeliaBlobStoreOptions {
+  /** Folder holding `blocks/` and `datastore/`; created when missing. */
+  dataDir: string;
+  name?: string;
+  maxBlobBytes?: number;
+}
+
+export class HeliaBlobStore implements BlobStore {
+  readonly name: string;
+  readonly helia: Helia;
+  private readonly fs: UnixFS;
+  private readonly blocks: FsBlockstore;
+  private readonly maxBlobBytes: number;
+
+  private constructor(helia: Helia, blocks: FsBlockstore, options: HeliaBlobStoreOptions) {
+    this.helia = helia;
+    this.blocks = blocks;
+    this.fs = unixfs(helia);
+    this.name = options.name ?? `helia:${options.dataDir}`;
+    this.maxBlobBytes = options.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES;
+  }
+
+  static async open(options: HeliaBlobStoreOptions): Promise<HeliaBlobStore> {
+    await mkdir(options.dataDir, { recursive: true });
+    const blocks = new FsBlockstore(join(options.dataDir, 'blocks'));
+    const datastore = new FsDatastore(join(options.dataDir, 'datastore'));
+    await blocks.open();
+    await datastore.open();
+    const helia = createHeliaLight({ blockstore: blocks, datastore });
+    await helia.start();
+    return new HeliaBlobStore(helia, blocks, options);
+  }
+
+  /**
+   * Imports with the unixfs-v1-2025 profile and pins. Blocks are written straight to the
+   * filesystem blockstore, overwriting any existing copy: re-putting healthy bytes is how a
+   * corrupt local block gets repaired (Helia's own put would skip a block it already "has").
+   */
+  async put(data: ByteSource, options: StoreOptions = {}): Promise<CID> {
+    if (data instanceof Uint8Array && data.length > this.maxBlobBytes) throw new SizeLimitError(data.length, this.maxBlobBytes);
+    const blocks = this.blocks;
+    const sink = {
+      async put(cid: CID, bytes: Uint8Array) {
+        await blocks.put(cid, bytes, options);
+        return cid;
+      },
+    };
+    let root: CID | undefined;
+    for await (const entry of importer([{ content: limitSize(data, this.maxBlobBytes) }], sink as never, {
+      profile: 'unixfs-v1-2025',
+    })) {
+      root = entry.cid;
+    }
+    if (!root) throw new Error('importer produced no root CID');
+    await this.pin(root, options);
+    return root;
+  }
+
+  async *stream(cid: CidLike, options: StoreOptions = {}): AsyncGenerator<Uint8Array> {
+    const parsed = toCid(cid);
+    if (!(await this.blocks.has(parsed))) throw new BlobNotFoundError(parsed.toString(), this.name);
+    yield* this.fs.cat(parsed, { signal: options.signal, offline: true } as never);
+  }
+
+  async get(cid: CidLike, options: StoreOptions = {}): Promise<Uint8Array> {
+    return collectLimited(this.stream(cid, options), this.maxBlobBytes);
+  }
+
+  async has(cid: CidLike): Promise<boolean> {
+    return this.blocks.has(toCid(cid));
+  }
+
+  async pin(cid: CidLike, options: StoreOptions = {}): Promise<void> {
+    const parsed = toCid(cid);
+    if (await this.helia.pins.isPinned(parsed, options)) return;
+    for await (const _ of this.helia.pins.add(parsed, { ...options, offline: true } as never)) {
+      // drain: pins.add yields each block it pinned
+    }
+  }
+
+  async isPinned(cid: CidLike): Promise<boolean> {
+    return this.helia.pins.isPinned(toCid(cid));
+  }
+
+  async *pins(): AsyncGenerator<CID> {
+    for await (const pin of this.helia.pins.ls()) yield pin.cid;
+  }
+
+  /** Size of the root block (what Kubo's block/stat reports). */
+  async rootBlockSize(cid: CidLike): Promise<number> {
+    let size = 0;
+    for await (const chunk of this.blocks.get(toCid(cid))) size += chunk.length;
+    return size;
+  }
+
+  /** Path of the file holding a block (tests use it to simulate disk corruption). */
+  blockPath(cid: CidLike): string {
+    const { dir, file } = (this.blocks as unknown as { shardingStrategy: { encode(c: CID): { dir: string; file: string } } }).shardingStrategy.encode(toCid(cid));
+    return join(this.blocks.path, dir, file);
+  }
+
+  async close(): Promise<void> {
+    await this.helia.stop();
+    await this.blocks.close();
+    await (this.helia.datastore as FsDatastore).close?.();
+  }
+}

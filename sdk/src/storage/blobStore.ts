@@ -1,0 +1,112 @@
+/**
+ * Content-addressed blob storage. Every adapter stores bytes as a UnixFS file with the
+ * `unixfs-v1-2025` profile (CIDv1, raw leaves, 1 MiB chunks, 1,024 links per node, sha2-256), so
+ * the same bytes get the same CID from the embedded Helia node and from any Kubo node.
+ *
+ * Stores are not trusted: readers check what comes back against the on-chain commitment
+ * (sha-256 of the stored bytes) with `fetchVerified` before using it.
+ */
+import { CID } from 'multiformats/cid';
+import { sha256, toHex, type ByteSource } from '../bytes.js';
+import { BlobNotFoundError, IntegrityError, SizeLimitError } from '../errors.js';
+
+export type CidLike = CID | string;
+
+/** 1.5× the largest attachment the dApp accepts (50 MiB) plus header room. */
+export const DEFAULT_MAX_BLOB_BYTES = 80 * 1024 * 1024;
+export const UNIXFS_CHUNK_SIZE = 1024 * 1024;
+
+/** The Kubo RPC `add` parameters that reproduce the unixfs-v1-2025 profile. */
+export const KUBO_ADD_OPTIONS = {
+  cidVersion: 1,
+  rawLeaves: true,
+  chunker: `size-${UNIXFS_CHUNK_SIZE}`,
+  hashAlg: 'sha2-256',
+} as const;
+
+export interface StoreOptions {
+  signal?: AbortSignal;
+}
+
+export interface BlobStore {
+  /** Human-readable name used in errors and reports (e.g. "helia:/data/ipfs", "kubo:http://…"). */
+  readonly name: string;
+  /** Stores and pins the bytes; resolves to their CID. @throws SizeLimitError */
+  put(data: ByteSource, options?: StoreOptions): Promise<CID>;
+  /** The whole blob. @throws BlobNotFoundError, SizeLimitError */
+  get(cid: CidLike, options?: StoreOptions): Promise<Uint8Array>;
+  /** The blob as a stream of chunks. */
+  stream(cid: CidLike, options?: StoreOptions): AsyncIterable<Uint8Array>;
+  /** Whether the store holds the root block (no network lookup). */
+  has(cid: CidLike, options?: StoreOptions): Promise<boolean>;
+  /** Pins the blob so garbage collection keeps it. */
+  pin(cid: CidLike, options?: StoreOptions): Promise<void>;
+  close?(): Promise<void>;
+}
+
+export function toCid(cid: CidLike): CID {
+  return typeof cid === 'string' ? CID.parse(cid) : cid;
+}
+
+/** The on-chain integrity commitment: sha-256 of the exact stored bytes, as bytes32 hex. */
+export async function commitmentOf(bytes: Uint8Array): Promise<`0x${string}`> {
+  return toHex(await sha256(bytes));
+}
+
+/** Passes chunks through, failing with SizeLimitError as soon as the total exceeds `limit`. */
+export async function* limitSize(source: ByteSource, limit: number, what = 'blob'): AsyncGenerator<Uint8Array> {
+  if (source instanceof Uint8Array) {
+    if (source.length > limit) throw new SizeLimitError(source.length, limit, what);
+    yield source;
+    return;
+  }
+  let total = 0;
+  for await (const chunk of source) {
+    total += chunk.length;
+    if (total > limit) throw new SizeLimitError(total, limit, what);
+    yield chunk;
+  }
+}
+
+/** Collects a stream into one buffer, enforcing a size limit. */
+export async function collectLimited(source: AsyncIterable<Uint8Array>, limit: number): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of source) {
+    total += chunk.length;
+    if (total > limit) throw new SizeLimitError(total, limit);
+    parts.push(chunk);
+  }
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/**
+ * Fetches a blob from one store and checks it against the on-chain commitment.
+ * @throws IntegrityError naming the CID and the store; never returns unverified bytes.
+ */
+export async function fetchVerified(
+  store: BlobStore,
+  cid: CidLike,
+  commitment: string,
+  options?: StoreOptions,
+): Promise<Uint8Array> {
+  const bytes = await store.get(cid, options);
+  const actual = await commitmentOf(bytes);
+  if (actual.toLowerCase() !== commitment.toLowerCase()) {
+    throw new IntegrityError(toCid(cid).toString(), store.name, commitment, actual);
+  }
+  return bytes;
+}
+
+export function isNotFound(error: unknown): boolean {
+  if (error instanceof BlobNotFoundError) return true;
+  const text = `${(error as Error)?.name ?? ''} ${(error as Error)?.message ?? ''}`;
+  return /not ?found|could not find|ENOENT/i.test(text);
+}

@@ -1,0 +1,301 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { CID } from 'multiformats/cid';
+import * as raw from 'multiformats/codecs/raw';
+import { sha256 as sha256Hasher } from 'multiformats/hashes/sha2';
+import { randomBytes } from '../src/bytes.js';
+import { generateKeyPair } from '../src/crypto/keys.js';
+import { openRecord, recordRecipients, sealRecord } from '../src/crypto/container.js';
+import { BlobNotFoundError, IntegrityError, SizeLimitError } from '../src/errors.js';
+import { HeliaBlobStore } from '../src/node/helia.js';
+import { startStorageServer, type StorageServer } from '../src/node/storageServer.js';
+import { commitmentOf, fetchVerified } from '../src/storage/blobStore.js';
+import { KuboBlobStore } from '../src/storage/kubo.js';
+import { ReplicatedBlobStore } from '../src/storage/replicated.js';
+import { formatRepairReport, verifyAndRepair } from '../src/storage/verifyAndRepair.js';
+
+const MiB = 1024 * 1024;
+const SIZES = [0, 1, MiB - 1, MiB, MiB + 1, 50 * MiB];
+let root: string;
+
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'careledger-storage-'));
+});
+after(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function corrupt(store: HeliaBlobStore, cid: CID, length: number) {
+  await writeFile(store.blockPath(cid), randomBytes(length));
+}
+
+describe('HeliaBlobStore (embedded, offline, on disk)', () => {
+  let store: HeliaBlobStore;
+  before(async () => {
+    store = await HeliaBlobStore.open({ dataDir: join(root, 'helia') });
+  });
+  after(async () => {
+    await store.close();
+  });
+
+  for (const size of SIZES) {
+    it(`stores and returns ${size} bytes under a CIDv1 (raw leaves, 1 MiB chunks)`, async () => {
+      const bytes = randomBytes(size);
+      const cid = await store.put(bytes);
+      assert.equal(cid.version, 1);
+      if (size <= MiB) {
+        // One chunk: the CID is the raw leaf itself, exactly what `ipfs add --cid-version 1 --raw-leaves` gives.
+        assert.ok(cid.equals(CID.createV1(raw.code, await sha256Hasher.digest(bytes))));
+      } else {
+        assert.equal(cid.code, 0x70); // dag-pb root over raw leaves
+      }
+      assert.ok(await store.has(cid));
+      assert.ok(await store.isPinned(cid));
+      const back = await store.get(cid);
+      assert.equal(back.length, size);
+      assert.ok(Buffer.from(back).equals(Buffer.from(bytes)));
+    });
+  }
+
+  it('gives the well-known CID of the empty file', async () => {
+    assert.equal((await store.put(new Uint8Array())).toString(), 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku');
+  });
+
+  it('accepts streams and enforces the size limit with SizeLimitError', async () => {
+    const small = await HeliaBlobStore.open({ dataDir: join(root, 'helia-small'), maxBlobBytes: 1000 });
+    try {
+      await assert.rejects(small.put(new Uint8Array(1001)), SizeLimitError);
+      async function* stream() {
+        for (let i = 0; i < 5; i++) yield new Uint8Array(300);
+      }
+      await assert.rejects(small.put(stream()), SizeLimitError);
+      const cid = await small.put((async function* () { yield new Uint8Array(500); yield new Uint8Array(500); })());
+      assert.equal((await small.get(cid)).length, 1000);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('reports a CID it does not hold with BlobNotFoundError', async () => {
+    const absent = CID.createV1(raw.code, await sha256Hasher.digest(randomBytes(8)));
+    assert.equal(await store.has(absent), false);
+    await assert.rejects(store.get(absent), BlobNotFoundError);
+  });
+});
+
+describe('HeliaBlobStore persistence across restarts', () => {
+  it('keeps blocks and pins after close and reopen on the same folder', async () => {
+    const dataDir = join(root, 'restart');
+    const bytes = randomBytes(3 * MiB + 7);
+    const first = await HeliaBlobStore.open({ dataDir });
+    const cid = await first.put(bytes);
+    await first.close();
+    const second = await HeliaBlobStore.open({ dataDir });
+    try {
+      assert.ok(await second.isPinned(cid));
+      assert.ok(Buffer.from(await second.get(cid)).equals(Buffer.from(bytes)));
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('reads in this process what a separate process wrote', async () => {
+    const dataDir = join(root, 'child');
+    const helia = fileURLToPath(new URL('../src/node/helia.ts', import.meta.url));
+    const script = `
+      import { HeliaBlobStore } from ${JSON.stringify(helia)};
+      const store = await HeliaBlobStore.open({ dataDir: ${JSON.stringify(dataDir)} });
+      const bytes = new Uint8Array(2 * 1024 * 1024 + 1).map((_, i) => i % 251);
+      const cid = await store.put(bytes);
+      await store.close();
+      console.log(cid.toString());`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    assert.equal(child.status, 0, child.stderr);
+    const cid = child.stdout.trim().split('\n').pop()!;
+    const store = await HeliaBlobStore.open({ dataDir });
+    try {
+      const back = await store.get(cid);
+      assert.equal(back.length, 2 * MiB + 1);
+      assert.ok(back.every((b, i) => b === i % 251));
+      assert.ok(await store.isPinned(CID.parse(cid)));
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('KuboBlobStore against startStorageServer (Kubo RPC subset over HTTP, Helia behind it)', () => {
+  let server: StorageServer;
+  let kubo: KuboBlobStore;
+  before(async () => {
+    server = await startStorageServer({ dataDir: join(root, 'server'), maxBlobBytes: 60 * MiB });
+    kubo = new KuboBlobStore({ url: server.url });
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  for (const size of SIZES) {
+    it(`round-trips ${size} bytes with the same CID as the embedded store`, async () => {
+      const bytes = randomBytes(size);
+      const cid = await kubo.put(bytes);
+      const local = await HeliaBlobStore.open({ dataDir: join(root, `cmp-${size}`) });
+      try {
+        assert.ok(cid.equals(await local.put(bytes)));
+      } finally {
+        await local.close();
+      }
+      assert.ok(await kubo.has(cid));
+      const back = await kubo.get(cid);
+      assert.ok(Buffer.from(back).equals(Buffer.from(bytes)));
+    });
+  }
+
+  it('streams uploads, pins, and lists pins', async () => {
+    async function* source() {
+      for (let i = 0; i < 3; i++) yield randomBytes(700_000);
+    }
+    const cid = await kubo.put(source());
+    await kubo.pin(cid);
+    const pins: string[] = [];
+    for await (const pin of kubo.client.pin.ls({ paths: [cid] })) pins.push(pin.cid.toString());
+    assert.deepEqual(pins, [cid.toString()]);
+    const stat = await kubo.client.block.stat(cid);
+    assert.ok(stat.size > 0);
+    assert.match((await kubo.client.version()).version, /careledger/);
+    assert.ok((await kubo.client.id()).id);
+  });
+
+  it('reports a missing CID (has = false, get = BlobNotFoundError)', async () => {
+    const absent = CID.createV1(raw.code, await sha256Hasher.digest(randomBytes(8)));
+    assert.equal(await kubo.has(absent), false);
+    await assert.rejects(kubo.get(absent), BlobNotFoundError);
+  });
+
+  it('enforces size limits on both sides', async () => {
+    const tight = new KuboBlobStore({ url: server.url, maxBlobBytes: 10 });
+    await assert.rejects(tight.put(new Uint8Array(11)), SizeLimitError);
+    await assert.rejects(kubo.put(new Uint8Array(61 * MiB)), /exceeds the limit/);
+  });
+
+  it('answers CORS for the dApp origin only, and only POST like Kubo', async () => {
+    const ok = await fetch(`${server.url}/api/v0/version`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://127.0.0.1:3000', 'Access-Control-Request-Method': 'POST' },
+    });
+    assert.equal(ok.status, 204);
+    assert.equal(ok.headers.get('access-control-allow-origin'), 'http://127.0.0.1:3000');
+    const evil = await fetch(`${server.url}/api/v0/version`, { method: 'POST', headers: { Origin: 'http://evil.example' } });
+    assert.equal(evil.status, 403);
+    assert.equal((await fetch(`${server.url}/api/v0/version`)).status, 405);
+  });
+});
+
+describe('ReplicatedBlobStore and verification against the on-chain commitment', () => {
+  let a: HeliaBlobStore;
+  let b: HeliaBlobStore;
+  before(async () => {
+    a = await HeliaBlobStore.open({ dataDir: join(root, 'rep-a'), name: 'store-a' });
+    b = await HeliaBlobStore.open({ dataDir: join(root, 'rep-b'), name: 'store-b' });
+  });
+  after(async () => {
+    await a.close();
+    await b.close();
+  });
+
+  it('stores a sealed record everywhere and reads it back verified and decrypted', async () => {
+    const reader = generateKeyPair();
+    const blob = await sealRecord(
+      { kind: 'attachment', contentType: 'application/pdf', bytes: randomBytes(1500) },
+      recordRecipients({ category: 6, epoch: 0, categoryPublicKey: reader.publicKey, authorPublicKey: generateKeyPair().publicKey }),
+    );
+    const replicated = new ReplicatedBlobStore([a, b]);
+    const cid = await replicated.put(blob);
+    const commitment = await commitmentOf(blob);
+    assert.ok((await a.has(cid)) && (await b.has(cid)));
+    const opened = await openRecord(await replicated.getVerified(cid, commitment), reader);
+    assert.equal(opened.bytes.length, 1500);
+  });
+
+  it('rejects the wrong CID for a commitment with IntegrityError naming CID and store', async () => {
+    const one = randomBytes(100);
+    const other = randomBytes(100);
+    await a.put(one);
+    const otherCid = await a.put(other);
+    const error = await fetchVerified(a, otherCid, await commitmentOf(one)).catch((e: unknown) => e);
+    assert.ok(error instanceof IntegrityError);
+    assert.equal(error.cid, otherCid.toString());
+    assert.equal(error.store, 'store-a');
+    assert.match(error.message, new RegExp(otherCid.toString()));
+    assert.match(error.message, /store-a/);
+  });
+
+  it('falls back to the next replica when one is corrupt or missing, and reports the corrupt one', async () => {
+    const bytes = randomBytes(5000);
+    const replicated0 = new ReplicatedBlobStore([a, b]);
+    const cid = await replicated0.put(bytes);
+    const commitment = await commitmentOf(bytes);
+    await corrupt(a, cid, 5000);
+    const seen: IntegrityError[] = [];
+    const replicated = new ReplicatedBlobStore([a, b], { onIntegrityError: (e) => seen.push(e) });
+    assert.ok(Buffer.from(await replicated.getVerified(cid, commitment)).equals(Buffer.from(bytes)));
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0]!.store, 'store-a');
+
+    await corrupt(b, cid, 5000);
+    await assert.rejects(replicated.getVerified(cid, commitment), IntegrityError);
+
+    const onlyB = await b.put(randomBytes(10));
+    const fresh = randomBytes(10);
+    const freshCid = await b.put(fresh);
+    assert.ok(onlyB);
+    assert.ok(Buffer.from(await replicated.getVerified(freshCid, await commitmentOf(fresh))).equals(Buffer.from(fresh)));
+  });
+
+  it('verifyAndRepair re-replicates missing and corrupt copies and reports the unrecoverable', async () => {
+    const dataA = await HeliaBlobStore.open({ dataDir: join(root, 'repair-a'), name: 'A' });
+    const server = await startStorageServer({ dataDir: join(root, 'repair-b') });
+    const dataB = new KuboBlobStore({ url: server.url, name: 'B' });
+    try {
+      const blobs = [randomBytes(2000), randomBytes(2 * MiB + 3), randomBytes(3000), randomBytes(4000)];
+      const pointers = [];
+      for (const [i, blob] of blobs.entries()) {
+        const cid = await dataA.put(blob);
+        if (i !== 0) await dataB.put(blob); // record 0: missing on B
+        pointers.push({ recordId: BigInt(i), cid: cid.toString(), commitment: await commitmentOf(blob) });
+      }
+      await corrupt(dataA, CID.parse(pointers[2]!.cid), 3000); // record 2: corrupt on A
+      await corrupt(dataA, CID.parse(pointers[3]!.cid), 4000); // record 3: corrupt on A...
+      await corrupt(server.store, CID.parse(pointers[3]!.cid), 4000); // ...and on B: unrecoverable
+
+      const progress: number[] = [];
+      async function* fromChain() {
+        yield* pointers;
+      }
+      const report = await verifyAndRepair({ pointers: fromChain(), stores: [dataA, dataB], onProgress: (p) => progress.push(p.done) });
+      assert.deepEqual(progress, [1, 2, 3, 4]);
+      assert.equal(report.records, 4);
+      assert.equal(report.healthyRecords, 1);
+      assert.deepEqual(report.copies, { ok: 4, missing: 1, corrupt: 3, error: 0 });
+      assert.deepEqual(
+        report.repaired.map((r) => [r.recordId, r.store, r.was]),
+        [['0', 'B', 'missing'], ['2', 'A', 'corrupt']],
+      );
+      assert.equal(report.bytesRepaired, 5000);
+      assert.deepEqual(report.unrecoverable.map((u) => u.recordId), ['3']);
+      assert.match(formatRepairReport(report), /unrecoverable:\s+1/);
+
+      const again = await verifyAndRepair({ pointers: pointers.slice(0, 3), stores: [dataA, dataB] });
+      assert.equal(again.healthyRecords, 3);
+      assert.equal(again.repaired.length, 0);
+    } finally {
+      await dataA.close();
+      await server.close();
+    }
+  });
+});
