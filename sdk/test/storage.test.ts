@@ -17,7 +17,7 @@ import { startStorageServer, type StorageServer } from '../src/node/storageServe
 import { commitmentOf, fetchVerified } from '../src/storage/blobStore.js';
 import { KuboBlobStore } from '../src/storage/kubo.js';
 import { ReplicatedBlobStore } from '../src/storage/replicated.js';
-import { formatRepairReport, verifyAndRepair } from '../src/storage/verifyAndRepair.js';
+import { formatRepairReport, verifyAndRepair, type RecordPointer } from '../src/storage/verifyAndRepair.js';
 
 const MiB = 1024 * 1024;
 const SIZES = [0, 1, MiB - 1, MiB, MiB + 1, 50 * MiB];
@@ -263,15 +263,15 @@ describe('ReplicatedBlobStore and verification against the on-chain commitment',
     const dataB = new KuboBlobStore({ url: server.url, name: 'B' });
     try {
       const blobs = [randomBytes(2000), randomBytes(2 * MiB + 3), randomBytes(3000), randomBytes(4000)];
-      const pointers = [];
+      const pointers: RecordPointer[] = [];
       for (const [i, blob] of blobs.entries()) {
         const cid = await dataA.put(blob);
         if (i !== 0) await dataB.put(blob); // record 0: missing on B
         pointers.push({ recordId: BigInt(i), cid: cid.toString(), commitment: await commitmentOf(blob) });
       }
-      await corrupt(dataA, CID.parse(pointers[2]!.cid), 3000); // record 2: corrupt on A
-      await corrupt(dataA, CID.parse(pointers[3]!.cid), 4000); // record 3: corrupt on A...
-      await corrupt(server.store, CID.parse(pointers[3]!.cid), 4000); // ...and on B: unrecoverable
+      await corrupt(dataA, CID.parse(String(pointers[2]!.cid)), 3000); // record 2: corrupt on A
+      await corrupt(dataA, CID.parse(String(pointers[3]!.cid)), 4000); // record 3: corrupt on A...
+      await corrupt(server.store, CID.parse(String(pointers[3]!.cid)), 4000); // ...and on B: unrecoverable
 
       const progress: number[] = [];
       async function* fromChain() {
