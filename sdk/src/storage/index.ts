@@ -1,0 +1,4 @@
+export * from './blobStore.js';
+export * from './kubo.js';
+export * from './replicated.js';
+export * from './verifyAndRepair.js';
