@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import type { Hex } from "viem";
-import { demoWallet } from "../scripts/seed/accounts.js";
-import { openBrowser, startTest, step, type Session } from "./browser.js";
+import { step, type Session } from "./browser.js";
+import { connectWallet, localChain, openWorkspace, walletFor, withBrowser } from "./helpers.js";
 import { useStack, type E2EStack } from "./stack.js";
-import { TestWallet, type WalletChain } from "./wallet.js";
+import type { TestWallet } from "./wallet.js";
 
 let stack: E2EStack;
 before(async () => {
@@ -14,38 +13,10 @@ after(async () => {
   await stack?.stop();
 });
 
-const localChain = (): WalletChain => ({ chainId: stack.chainId, name: "CareLedger Local", rpcUrl: stack.rpcUrl });
 /** Hardhat account 9 is no one in the demo world: an unregistered newcomer. */
 const NEWCOMER = 9;
 const AUTHORITY = 0;
-
-async function withBrowser(
-  name: string,
-  wallet: TestWallet | undefined,
-  run: (session: Session) => Promise<void>,
-  options: { viewport?: { width: number; height: number } } = {},
-) {
-  startTest(name);
-  const session = await openBrowser(options);
-  try {
-    if (wallet) await wallet.install(session.context);
-    await run(session);
-  } finally {
-    await session.close();
-  }
-}
-
-async function connect(session: Session, wallet: TestWallet) {
-  const { page } = session;
-  await step(session, "open the connect page", async () => {
-    await page.goto(stack.webUrl);
-    await page.getByRole("heading", { name: "Connect a wallet" }).waitFor();
-  });
-  await step(session, "connect the announced wallet", async () => {
-    await page.getByRole("button", { name: `Connect ${wallet.name}` }).click();
-    await page.getByText("Connected as").waitFor();
-  });
-}
+const connect = (session: Session, wallet: TestWallet) => connectWallet(session, wallet, stack.webUrl);
 
 test("the connect page renders and explains when there is no wallet", async () => {
   await withBrowser("connect page without wallet", undefined, async (session) => {
@@ -63,7 +34,7 @@ test("the connect page renders and explains when there is no wallet", async () =
 });
 
 test("an announced (EIP-6963) wallet is listed and connects", async () => {
-  const wallet = new TestWallet({ privateKey: demoWallet(NEWCOMER).privateKey as Hex, chains: [localChain()] });
+  const wallet = walletFor(NEWCOMER, [localChain(stack)]);
   await withBrowser("wallet connects", wallet, async (session) => {
     await connect(session, wallet);
     await step(session, "show the account and the network", async () => {
@@ -76,7 +47,7 @@ test("an announced (EIP-6963) wallet is listed and connects", async () => {
 });
 
 test("an unregistered account is told so on the start page and in every workspace", async () => {
-  const wallet = new TestWallet({ privateKey: demoWallet(NEWCOMER).privateKey as Hex, chains: [localChain()] });
+  const wallet = walletFor(NEWCOMER, [localChain(stack)]);
   await withBrowser("unregistered account", wallet, async (session) => {
     const { page } = session;
     await connect(session, wallet);
@@ -92,7 +63,7 @@ test("an unregistered account is told so on the start page and in every workspac
     ] as const;
     for (const [link, heading] of workspaces) {
       await step(session, `the ${link.toLowerCase()} workspace shows its empty state`, async () => {
-        await page.getByRole("navigation", { name: "Workspaces" }).getByRole("link", { name: link }).click();
+        await openWorkspace(session, link);
         await page.getByRole("heading", { name: heading }).waitFor();
         assert.equal(await page.getByTestId(`${link.toLowerCase()}-workspace`).count(), 0);
       });
@@ -101,7 +72,7 @@ test("an unregistered account is told so on the start page and in every workspac
 });
 
 test("the credentialing authority is recognised and reaches its workspace", async () => {
-  const wallet = new TestWallet({ privateKey: demoWallet(AUTHORITY).privateKey as Hex, chains: [localChain()] });
+  const wallet = walletFor(AUTHORITY, [localChain(stack)]);
   await withBrowser("authority account", wallet, async (session) => {
     const { page } = session;
     await connect(session, wallet);
@@ -110,16 +81,13 @@ test("the credentialing authority is recognised and reaches its workspace", asyn
     });
     await step(session, "the authority workspace opens", async () => {
       await page.getByTestId("authority-workspace").waitFor();
-      await page.getByRole("heading", { name: "No credentials issued yet" }).waitFor();
+      await page.getByRole("heading", { name: "Credentials" }).waitFor();
     });
   });
 });
 
 test("a wallet on the wrong network is told so and switched (adding the chain) with one click", async () => {
-  const wallet = new TestWallet({
-    privateKey: demoWallet(NEWCOMER).privateKey as Hex,
-    chains: [{ chainId: 1, name: "Ethereum Mainnet" }],
-  });
+  const wallet = walletFor(NEWCOMER, [{ chainId: 1, name: "Ethereum Mainnet" }]);
   await withBrowser("wrong network", wallet, async (session) => {
     const { page } = session;
     await connect(session, wallet);
@@ -146,7 +114,7 @@ test("a wallet on the wrong network is told so and switched (adding the chain) w
 });
 
 test("connecting works with the keyboard on a narrow screen", async () => {
-  const wallet = new TestWallet({ privateKey: demoWallet(NEWCOMER).privateKey as Hex, chains: [localChain()] });
+  const wallet = walletFor(NEWCOMER, [localChain(stack)]);
   await withBrowser(
     "keyboard narrow screen",
     wallet,

@@ -58,6 +58,108 @@ export const careRegistryAbi = [
       { name: "neededRole", type: "bytes32" },
     ],
   },
+  { inputs: [], name: "AccessControlBadConfirmation", type: "error" },
+  { inputs: [{ name: "schedule", type: "uint48" }], name: "AccessControlEnforcedDefaultAdminDelay", type: "error" },
+  { inputs: [], name: "AccessControlEnforcedDefaultAdminRules", type: "error" },
+  { inputs: [{ name: "defaultAdmin", type: "address" }], name: "AccessControlInvalidDefaultAdmin", type: "error" },
+  {
+    inputs: [
+      { name: "patient", type: "address" },
+      { name: "guardian", type: "address" },
+    ],
+    name: "RegistryGuardianNotFound",
+    type: "error",
+  },
+  { inputs: [{ name: "account", type: "address" }], name: "RegistryInvalidAccount", type: "error" },
+  {
+    inputs: [
+      { name: "role", type: "bytes32" },
+      { name: "account", type: "address" },
+      { name: "status", type: "uint8" },
+    ],
+    name: "RegistryInvalidCredentialTransition",
+    type: "error",
+  },
+  { inputs: [], name: "RegistryInvalidEncryptionKey", type: "error" },
+  {
+    inputs: [
+      { name: "patient", type: "address" },
+      { name: "guardian", type: "address" },
+    ],
+    name: "RegistryInvalidGuardian",
+    type: "error",
+  },
+  {
+    inputs: [
+      { name: "validFrom", type: "uint64" },
+      { name: "validUntil", type: "uint64" },
+      { name: "currentTime", type: "uint64" },
+    ],
+    name: "RegistryInvalidGuardianPeriod",
+    type: "error",
+  },
+  { inputs: [{ name: "rights", type: "uint8" }], name: "RegistryInvalidGuardianRights", type: "error" },
+  { inputs: [{ name: "account", type: "address" }], name: "RegistryNotPatient", type: "error" },
+  { inputs: [{ name: "account", type: "address" }], name: "RegistryPatientAlreadyRegistered", type: "error" },
+  { inputs: [{ name: "role", type: "bytes32" }], name: "RegistryUnknownCredentialRole", type: "error" },
+  {
+    inputs: [
+      { name: "bits", type: "uint8" },
+      { name: "value", type: "uint256" },
+    ],
+    name: "SafeCastOverflowedUintDowncast",
+    type: "error",
+  },
+  {
+    inputs: [
+      { name: "role", type: "bytes32" },
+      { name: "account", type: "address" },
+    ],
+    name: "credentialStatus",
+    outputs: [{ name: "", type: "uint8" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { name: "role", type: "bytes32" },
+      { name: "account", type: "address" },
+    ],
+    name: "grantCredential",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { name: "role", type: "bytes32" },
+      { name: "account", type: "address" },
+    ],
+    name: "reinstateCredential",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { name: "role", type: "bytes32" },
+      { name: "account", type: "address" },
+    ],
+    name: "revokeCredential",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { name: "role", type: "bytes32" },
+      { name: "account", type: "address" },
+    ],
+    name: "suspendCredential",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
 ] as const satisfies Abi;
 
 export const consentManagerAbi = [

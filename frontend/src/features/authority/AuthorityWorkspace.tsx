@@ -1,14 +1,151 @@
 "use client";
 
-import { EmptyState } from "@/components/EmptyState";
+import { useState, type FormEvent } from "react";
+import type { Address } from "viem";
+import { useConnection } from "wagmi";
+import { Field } from "@/components/Field";
+import { TransactionStatus } from "@/components/TransactionStatus";
+import { useCareRead } from "@/hooks/useCareRead";
+import { useCareWrite } from "@/hooks/useCareWrite";
+import { roleIds } from "@/lib/roles";
+import { checkAddress } from "@/lib/validation";
 
-/** The authority workspace, shown by <RoleGate role="authority"> to accounts that hold the role. */
+const credentialRoles = [
+  { id: roleIds.PROVIDER_ROLE, label: "Provider (clinician, hospital, lab)" },
+  { id: roleIds.INSURER_ROLE, label: "Insurer" },
+  { id: roleIds.RESEARCHER_ROLE, label: "Researcher" },
+] as const;
+
+/** CredentialStatus of ICareRegistry: None, Active, Suspended, Revoked. */
+const statusText = ["Not credentialed", "Active", "Suspended", "Revoked for good"] as const;
+
+type Action = "grantCredential" | "suspendCredential" | "reinstateCredential" | "revokeCredential";
+const actionsByStatus: Record<number, { action: Action; label: string; quiet?: boolean }[]> = {
+  0: [{ action: "grantCredential", label: "Grant credential" }],
+  1: [
+    { action: "suspendCredential", label: "Suspend" },
+    { action: "revokeCredential", label: "Revoke for good", quiet: true },
+  ],
+  2: [
+    { action: "reinstateCredential", label: "Reinstate" },
+    { action: "revokeCredential", label: "Revoke for good", quiet: true },
+  ],
+  3: [],
+};
+
+/**
+ * The credentialing authority's workspace: look up an account's credential for a role, then
+ * grant, suspend, reinstate or revoke it. Every write shows its life through <TransactionStatus>.
+ */
 export function AuthorityWorkspace() {
+  const { address: self } = useConnection();
+  const [input, setInput] = useState("");
+  const [roleIndex, setRoleIndex] = useState(0);
+  const [account, setAccount] = useState<Address>();
+  const [error, setError] = useState<string>();
+  const role = credentialRoles[roleIndex];
+  const registry = useCareWrite("CareRegistry");
+
+  const status = useCareRead({
+    contractName: "CareRegistry",
+    functionName: "credentialStatus",
+    args: account ? [role.id, account] : undefined,
+  });
+
+  function lookUp(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    registry.reset();
+    const checked = checkAddress(input);
+    if (!checked.ok) {
+      setError(checked.error);
+      setAccount(undefined);
+      return;
+    }
+    setError(undefined);
+    setAccount(checked.value);
+  }
+
+  const current = status.data === undefined ? undefined : Number(status.data);
+
   return (
     <div className="workspace" data-testid="authority-workspace">
-      <EmptyState title="No credentials issued yet">
-        <p>Credential providers and insurers by address. You can suspend or revoke a credential at any time.</p>
-      </EmptyState>
+      <section className="card" aria-labelledby="credential-title">
+        <h2 id="credential-title">Credentials</h2>
+        <form onSubmit={lookUp} noValidate className="form">
+          <Field
+            label="Account address"
+            hint="The wallet address of the provider, insurer or researcher."
+            error={error}
+          >
+            <input
+              name="account"
+              autoComplete="off"
+              spellCheck={false}
+              value={input}
+              onChange={(e) => setInput(e.target.value)}
+              placeholder="0x…"
+            />
+          </Field>
+          <Field label="Credential">
+            <select
+              name="role"
+              value={roleIndex}
+              onChange={(e) => {
+                registry.reset();
+                setRoleIndex(Number(e.target.value));
+              }}
+            >
+              {credentialRoles.map((r, i) => (
+                <option key={r.id} value={i}>
+                  {r.label}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <button type="submit" className="button">
+            Look up
+          </button>
+        </form>
+
+        {account ? (
+          <div className="credential" aria-live="polite">
+            <p>
+              <code className="hash">{account}</code>
+              {self && account === self ? " (you)" : null}
+            </p>
+            {status.isError ? (
+              <p className="field-error">The credential could not be read. Try again.</p>
+            ) : current === undefined ? (
+              <p role="status">Reading the credential…</p>
+            ) : (
+              <>
+                <p>
+                  {role.label.split(" (")[0]} credential:{" "}
+                  <strong data-testid="credential-status">{statusText[current]}</strong>
+                </p>
+                <div className="button-row">
+                  {actionsByStatus[current].map(({ action, label, quiet }) => (
+                    <button
+                      key={action}
+                      type="button"
+                      className={quiet ? "button button--quiet" : "button"}
+                      disabled={registry.busy}
+                      onClick={() => registry.write({ functionName: action, args: [role.id, account] })}
+                    >
+                      {label}
+                    </button>
+                  ))}
+                </div>
+              </>
+            )}
+          </div>
+        ) : (
+          <p className="field-hint">
+            Look up an account to see its credential. Suspending is temporary; revoking is permanent.
+          </p>
+        )}
+        <TransactionStatus state={registry.state} label="Credential change" />
+      </section>
     </div>
   );
 }

@@ -1,0 +1,52 @@
+import type { Hex } from "viem";
+import { demoWallet } from "../scripts/seed/accounts.js";
+import { openBrowser, startTest, step, type Session } from "./browser.js";
+import type { E2EStack } from "./stack.js";
+import { TestWallet, type WalletChain } from "./wallet.js";
+
+/** The local chain as a wallet knows it after `npm start`'s MetaMask instructions. */
+export const localChain = (stack: E2EStack): WalletChain => ({
+  chainId: stack.chainId,
+  name: "CareLedger Local",
+  rpcUrl: stack.rpcUrl,
+});
+
+/** A test wallet holding Hardhat development account `index` (see scripts/seed/accounts.ts). */
+export function walletFor(index: number, chains: WalletChain[]): TestWallet {
+  return new TestWallet({ privateKey: demoWallet(index).privateKey as Hex, chains });
+}
+
+/** A fresh browser (with `wallet` injected, if any) for one test, closed afterwards whatever happens. */
+export async function withBrowser(
+  name: string,
+  wallet: TestWallet | undefined,
+  run: (session: Session) => Promise<void>,
+  options: { viewport?: { width: number; height: number } } = {},
+) {
+  startTest(name);
+  const session = await openBrowser(options);
+  try {
+    if (wallet) await wallet.install(session.context);
+    await run(session);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Opens the start page and connects `wallet` the way a person does: by clicking its name. */
+export async function connectWallet(session: Session, wallet: TestWallet, webUrl: string) {
+  const { page } = session;
+  await step(session, "open the connect page", async () => {
+    await page.goto(webUrl);
+    await page.getByRole("heading", { name: "Connect a wallet" }).waitFor();
+  });
+  await step(session, "connect the announced wallet", async () => {
+    await page.getByRole("button", { name: `Connect ${wallet.name}` }).click();
+    await page.getByText("Connected as").waitFor();
+  });
+}
+
+/** Follows a link of the main navigation. */
+export async function openWorkspace(session: Session, name: "Patient" | "Provider" | "Insurer" | "Authority") {
+  await session.page.getByRole("navigation", { name: "Workspaces" }).getByRole("link", { name }).click();
+}
