@@ -15,6 +15,11 @@ import { MalformedInputError, TamperedCiphertextError, TruncatedBlobError } from
 export const SEGMENT_SIZE = 1 << 20;
 export const GCM_TAG_LENGTH = 16;
 export const PAYLOAD_PARAMS_LENGTH = 24;
+/**
+ * Segments handed to WebCrypto at once: it runs them on worker threads, so several in flight
+ * use every core while memory stays at a few MiB.
+ */
+const SEGMENTS_IN_FLIGHT = 4;
 
 export interface PayloadParams {
   segmentSize: number;
@@ -77,8 +82,8 @@ export async function importContentKey(raw: Uint8Array): Promise<CryptoKey> {
 }
 
 /**
- * Encrypts a plaintext stream of exactly `params.plaintextLength` bytes into ciphertext segments.
- * Up to two segments are in flight so the caller's I/O overlaps the cipher.
+ * Encrypts a plaintext stream of exactly `params.plaintextLength` bytes into ciphertext segments,
+ * in order, with a few segments in flight.
  */
 export async function* encryptSegments(
   key: CryptoKey,
@@ -90,28 +95,29 @@ export async function* encryptSegments(
   const additionalData = bufferSource(aad);
   let index = 0;
   let seen = 0;
-  let pending: Promise<ArrayBuffer> | undefined;
-  const seal = (segment: Uint8Array, i: number) =>
-    globalThis.crypto.subtle.encrypt(
+  const inFlight: Promise<ArrayBuffer>[] = [];
+  const seal = (segment: Uint8Array, i: number) => {
+    const job = globalThis.crypto.subtle.encrypt(
       { name: 'AES-GCM', iv: segmentNonce(params.baseNonce, i, i === total - 1), additionalData },
       key,
       bufferSource(segment),
     );
+    job.catch(() => undefined); // awaited in order below; avoid an unhandled-rejection crash meanwhile
+    inFlight.push(job);
+  };
   for await (const segment of rechunk(plaintext, params.segmentSize)) {
     seen += segment.length;
     if (seen > params.plaintextLength || index >= total) {
       throw new RangeError(`plaintext is longer than the declared ${params.plaintextLength} bytes`);
     }
-    const next = seal(segment, index++);
-    next.catch(() => undefined); // awaited below; avoid an unhandled-rejection crash meanwhile
-    if (pending) yield new Uint8Array(await pending);
-    pending = next;
+    seal(segment, index++);
+    if (inFlight.length >= SEGMENTS_IN_FLIGHT) yield new Uint8Array(await inFlight.shift()!);
   }
-  if (params.plaintextLength === 0 && index === 0) pending = seal(new Uint8Array(), index++);
+  if (params.plaintextLength === 0 && index === 0) seal(new Uint8Array(), index++);
   if (seen !== params.plaintextLength) {
     throw new RangeError(`plaintext has ${seen} bytes, ${params.plaintextLength} were declared`);
   }
-  if (pending) yield new Uint8Array(await pending);
+  while (inFlight.length > 0) yield new Uint8Array(await inFlight.shift()!);
 }
 
 /**
@@ -146,7 +152,7 @@ export async function* decryptSegments(
       );
     }
   };
-  let pending: Promise<Uint8Array> | undefined;
+  const inFlight: Promise<Uint8Array>[] = [];
   for await (const segment of rechunk(ciphertext, params.segmentSize + GCM_TAG_LENGTH)) {
     const offset = seen;
     seen += segment.length;
@@ -158,15 +164,15 @@ export async function* decryptSegments(
     if (segment.length > expectedLength) {
       throw new TamperedCiphertextError(`${segment.length - expectedLength} unexpected bytes after the final segment`);
     }
-    const next = open(segment, index++);
-    next.catch(() => undefined); // awaited below; avoid an unhandled-rejection crash meanwhile
-    if (pending) yield await pending;
-    pending = next;
+    const job = open(segment, index++);
+    job.catch(() => undefined); // awaited in order below; avoid an unhandled-rejection crash meanwhile
+    inFlight.push(job);
+    if (inFlight.length >= SEGMENTS_IN_FLIGHT) yield await inFlight.shift()!;
   }
   if (seen < expected) {
     throw new TruncatedBlobError(`encrypted payload ends after ${seen} of ${expected} bytes`, expected, seen);
   }
-  if (pending) yield await pending;
+  while (inFlight.length > 0) yield await inFlight.shift()!;
 }
 
 /** One-shot helpers over the streaming functions. */

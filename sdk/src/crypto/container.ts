@@ -213,6 +213,8 @@ async function unwrapContentKey(header: RecordHeader, keys: RecordKeys): Promise
 export interface OpenedRecordStream {
   meta: RecordMeta;
   header: RecordHeader;
+  /** Length of the plaintext body in bytes. */
+  bodyLength: number;
   /** Plaintext body, each piece released only after its segment authenticated. */
   body: AsyncIterable<Uint8Array>;
 }
@@ -230,7 +232,7 @@ export async function openRecordStream(source: ByteSource, keys: RecordKeys): Pr
   const metaLength = new DataView(lengthBytes.buffer, lengthBytes.byteOffset, 4).getUint32(0);
   const metaBytes = await metaReader.read(metaLength);
   const meta = JSON.parse(utf8.decode(metaBytes)) as RecordMeta;
-  return { meta, header, body: metaReader.rest() };
+  return { meta, header, bodyLength: header.params.plaintextLength - 4 - metaLength, body: metaReader.rest() };
 }
 
 export interface OpenedRecord {
@@ -241,9 +243,13 @@ export interface OpenedRecord {
 
 export async function openRecord(blob: ByteSource, keys: RecordKeys): Promise<OpenedRecord> {
   const opened = await openRecordStream(blob, keys);
-  const parts: Uint8Array[] = [];
-  for await (const part of opened.body) parts.push(part);
-  return { meta: opened.meta, header: opened.header, bytes: parts.length === 1 ? parts[0]! : concatBytes(parts) };
+  const bytes = new Uint8Array(opened.bodyLength);
+  let offset = 0;
+  for await (const part of opened.body) {
+    bytes.set(part, offset);
+    offset += part.length;
+  }
+  return { meta: opened.meta, header: opened.header, bytes };
 }
 
 /** Opens a record that holds FHIR JSON and returns the parsed resource (validate it with fhir/validate). */
