@@ -1,4 +1,8 @@
-import type { Hex } from "viem";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { createPublicClient, createWalletClient, defineChain, http, type Address, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { ROOT } from "../scripts/lib/stack.js";
 import { demoWallet } from "../scripts/seed/accounts.js";
 import { openBrowser, startTest, step, type Session } from "./browser.js";
 import type { E2EStack } from "./stack.js";
@@ -49,4 +53,35 @@ export async function connectWallet(session: Session, wallet: TestWallet, webUrl
 /** Follows a link of the main navigation. */
 export async function openWorkspace(session: Session, name: "Patient" | "Provider" | "Insurer" | "Authority") {
   await session.page.getByRole("navigation", { name: "Workspaces" }).getByRole("link", { name }).click();
+}
+
+/**
+ * Arranges chain state directly from Node as `index` would from any wallet (for steps whose UI is
+ * not under test), against the deployed contracts of deployments/<chainId>.json.
+ */
+export async function actOnChain(stack: E2EStack, index: number) {
+  const deployment = JSON.parse(await readFile(path.join(ROOT, "deployments", `${stack.chainId}.json`), "utf8")) as {
+    contracts: Record<string, { address: Address }>;
+  };
+  const chain = defineChain({
+    id: stack.chainId,
+    name: "CareLedger Local",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [stack.rpcUrl] } },
+  });
+  const account = privateKeyToAccount(demoWallet(index).privateKey as Hex);
+  const wallet = createWalletClient({ account, chain, transport: http(stack.rpcUrl) });
+  const client = createPublicClient({ chain, transport: http(stack.rpcUrl) });
+  return {
+    account,
+    client,
+    address: (name: string) => deployment.contracts[name].address,
+    /** Sends a transaction and waits until it is mined successfully. */
+    async send(request: Parameters<typeof wallet.writeContract>[0]) {
+      const hash = await wallet.writeContract(request);
+      const receipt = await client.waitForTransactionReceipt({ hash });
+      if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
+      return receipt;
+    },
+  };
 }

@@ -32,6 +32,14 @@ const nextConfig: NextConfig = {
   transpilePackages: ["@careledger/sdk"],
   poweredByHeader: false,
   env: { NEXT_PUBLIC_CARELEDGER_DEPLOYMENTS: addressBook() },
+  turbopack: {
+    rules: {
+      "*.ts": {
+        condition: { path: /(^|\/)sdk\/src\// },
+        loaders: [path.resolve(process.cwd(), "build", "sdk-import-specifiers.cjs")],
+      },
+    },
+  },
 };
 
 export default nextConfig;

@@ -104,7 +104,9 @@ export function RoleGate({ role, children }: { role: GatedRole; children: ReactN
       </EmptyState>
     );
   }
-  if (!roles.has(role)) {
+  // Guardians act for their patients from the patient workspace.
+  const allowed = roles.has(role) || (role === "patient" && roles.has("guardian"));
+  if (!allowed) {
     const others = roles.roles.filter((r) => r !== role);
     return (
       <EmptyState

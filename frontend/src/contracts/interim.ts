@@ -160,6 +160,76 @@ export const careRegistryAbi = [
     stateMutability: "nonpayable",
     type: "function",
   },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, name: "patient", type: "address" },
+      { indexed: true, name: "guardian", type: "address" },
+    ],
+    name: "GuardianRevoked",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, name: "patient", type: "address" },
+      { indexed: true, name: "guardian", type: "address" },
+      { indexed: false, name: "rights", type: "uint8" },
+      { indexed: false, name: "validFrom", type: "uint64" },
+      { indexed: false, name: "validUntil", type: "uint64" },
+    ],
+    name: "GuardianSet",
+    type: "event",
+  },
+  {
+    inputs: [{ name: "account", type: "address" }],
+    name: "encryptionKey",
+    outputs: [
+      { name: "key", type: "bytes32" },
+      { name: "version", type: "uint32" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { name: "patient", type: "address" },
+      { name: "guardian", type: "address" },
+    ],
+    name: "guardianOf",
+    outputs: [
+      {
+        components: [
+          { name: "rights", type: "uint8" },
+          { name: "validFrom", type: "uint64" },
+          { name: "validUntil", type: "uint64" },
+        ],
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ name: "encryptionKey_", type: "bytes32" }],
+    name: "registerPatient",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { name: "guardian", type: "address" },
+      { name: "rights", type: "uint8" },
+      { name: "validFrom", type: "uint64" },
+      { name: "validUntil", type: "uint64" },
+    ],
+    name: "setGuardian",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
 ] as const satisfies Abi;
 
 export const consentManagerAbi = [

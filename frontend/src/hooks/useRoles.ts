@@ -4,6 +4,7 @@ import type { Address } from "viem";
 import { useChainId, useConnection, useReadContracts } from "wagmi";
 import { contractAbis, getContract } from "@/contracts/deployments";
 import { roleIds, type Role } from "@/lib/roles";
+import { useGuardianships } from "./useGuardianships";
 
 export type RolesState =
   | { status: "disconnected" }
@@ -14,12 +15,9 @@ export type RolesState =
 
 /**
  * What the connected account is, read from CareRegistry views: patient (`isPatient`), provider and
- * insurer (`isCredentialed` — active credentials only), authority (`hasRole(CREDENTIAL_ADMIN_ROLE)`).
- * An empty `roles` means unregistered.
- *
- * Guardian: CareRegistry only answers `isGuardian(patient, guardian, rights)` for a known patient.
- * Detecting "guardian of someone" needs the guardian events (or a view listing a guardian's
- * patients); plug it in here once the contract exposes it.
+ * insurer (`isCredentialed` — active credentials only), authority (`hasRole(CREDENTIAL_ADMIN_ROLE)`)
+ * and guardian (an active guardianship found by `useGuardianships`). An empty `roles` means
+ * unregistered.
  */
 export function useRoles(): RolesState {
   const { address, isConnected } = useConnection();
@@ -56,18 +54,22 @@ export function useRoles(): RolesState {
     ],
     query: { enabled: Boolean(isConnected && address && registry) },
   });
+  const guardianships = useGuardianships(isConnected ? address : undefined);
 
   if (!isConnected || !address) return { status: "disconnected" };
   if (!registry) return { status: "not-deployed", chainId };
-  if (query.isError) {
+  if (query.isError || guardianships.isError) {
     return {
       status: "error",
       message:
         "Your roles could not be read from the registry. Its deployment on this network may be missing or out of date (restart the local stack with npm start), or the network is unreachable.",
-      retry: () => void query.refetch(),
+      retry: () => {
+        void query.refetch();
+        void guardianships.refetch();
+      },
     };
   }
-  if (!query.data) return { status: "loading" };
+  if (!query.data || !guardianships.data) return { status: "loading" };
 
   const [isPatient, isProvider, isInsurer, isAuthority] = query.data;
   const roles: Role[] = [];
@@ -75,5 +77,6 @@ export function useRoles(): RolesState {
   if (isProvider) roles.push("provider");
   if (isInsurer) roles.push("insurer");
   if (isAuthority) roles.push("authority");
+  if (guardianships.data.some((g) => g.active)) roles.push("guardian");
   return { status: "ready", account: address, roles, has: (role) => roles.includes(role) };
 }

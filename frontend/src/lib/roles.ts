@@ -1,12 +1,13 @@
-import { keccak256, toBytes, type Hex } from "viem";
+import {
+  CREDENTIAL_ADMIN_ROLE,
+  INSURER_ROLE,
+  PROVIDER_ROLE,
+  RESEARCHER_ROLE,
+} from "@careledger/sdk/protocol/constants";
+import type { Hex } from "viem";
 
-/** Mirrors the role ids of contracts/libraries/CareTypes.sol (keccak256 of the role name). */
-export const roleIds = {
-  PROVIDER_ROLE: keccak256(toBytes("PROVIDER_ROLE")),
-  INSURER_ROLE: keccak256(toBytes("INSURER_ROLE")),
-  RESEARCHER_ROLE: keccak256(toBytes("RESEARCHER_ROLE")),
-  CREDENTIAL_ADMIN_ROLE: keccak256(toBytes("CREDENTIAL_ADMIN_ROLE")),
-} as const satisfies Record<string, Hex>;
+/** The role ids of contracts/libraries/CareTypes.sol, from the SDK's tested mirror. */
+export const roleIds = { PROVIDER_ROLE, INSURER_ROLE, RESEARCHER_ROLE, CREDENTIAL_ADMIN_ROLE } as const;
 
 export type Role = "patient" | "provider" | "insurer" | "authority" | "guardian";
 

@@ -1,49 +1,58 @@
 /**
- * The blob route stores only ciphertext. Encryption happens in the browser (AES-256-GCM), so a
- * legitimate upload is indistinguishable from random bytes. This check refuses what is plainly
- * not: known plaintext formats (JSON/FHIR, XML, PDF, images, text) and, for bodies large enough
- * to measure, anything whose byte entropy is well below that of random data.
+ * The blob route stores only ciphertext: record containers sealed in the browser by the SDK
+ * (`sdk/src/crypto/container.ts`: magic "CLRC", version, payload parameters, key envelopes,
+ * then AES-256-GCM segments). An upload must carry that header, and what follows it must be as
+ * random as ciphertext is; known plaintext formats get a message that names them.
  */
-const MIN_ENTROPY_SAMPLE = 512;
-/** Random bytes give ~7.9 bits/byte on 512 B samples and ~8.0 on large ones; compressed or encoded plaintext stays below. */
-const MIN_BITS_PER_BYTE = 7.2;
+import { CONTAINER_MAGIC, SUPPORTED_CONTAINER_VERSIONS } from "@careledger/sdk/crypto/container";
+
+/** magic(4) + version(1) + payload parameters(24) + envelope count(2). */
+const FIXED_HEADER_BYTES = 31;
+/** Below this, a byte histogram says too little to judge. */
+const MIN_ENTROPY_SAMPLE = 128;
+/**
+ * Random bytes measure close to 8 − 255 / (2 n ln 2) bits per byte on an n-byte sample; sealed
+ * records measured within 0.2 of that, JSON and text around 5. Half a bit of slack.
+ */
+const ENTROPY_SLACK = 0.5;
 
 const plaintextSignatures: { name: string; bytes: number[] }[] = [
-  { name: "PDF document", bytes: [0x25, 0x50, 0x44, 0x46] }, // %PDF
+  { name: "PDF document", bytes: [0x25, 0x50, 0x44, 0x46] },
   { name: "PNG image", bytes: [0x89, 0x50, 0x4e, 0x47] },
   { name: "JPEG image", bytes: [0xff, 0xd8, 0xff] },
   { name: "GIF image", bytes: [0x47, 0x49, 0x46, 0x38] },
   { name: "ZIP archive", bytes: [0x50, 0x4b, 0x03, 0x04] },
-  { name: "gzip data", bytes: [0x1f, 0x8b] },
+  { name: "JSON document (FHIR?)", bytes: [0x7b] },
+  { name: "XML document", bytes: [0x3c] },
 ];
 
 export type CiphertextVerdict = { ok: true } | { ok: false; reason: string };
 
 export function checkCiphertext(bytes: Uint8Array): CiphertextVerdict {
   if (bytes.length === 0) return { ok: false, reason: "The upload is empty." };
-  for (const signature of plaintextSignatures) {
-    if (signature.bytes.every((b, i) => bytes[i] === b)) {
-      return {
-        ok: false,
-        reason: `This looks like an unencrypted ${signature.name}. Encrypt it in the browser first.`,
-      };
-    }
+  const known = plaintextSignatures.find((s) => s.bytes.every((b, i) => bytes[i] === b));
+  if (known) {
+    return { ok: false, reason: `This looks like an unencrypted ${known.name}. Encrypt it in the browser first.` };
   }
-  const head = bytes.subarray(0, 4096);
-  const printable = head.filter((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127)).length;
-  if (head.length >= 16 && printable / head.length > 0.95) {
+  const hasMagic = CONTAINER_MAGIC.every((b, i) => bytes[i] === b);
+  if (!hasMagic || bytes.length < FIXED_HEADER_BYTES) {
+    return { ok: false, reason: "This is not a CareLedger encrypted record. Encrypt it in the browser first." };
+  }
+  if (!SUPPORTED_CONTAINER_VERSIONS.includes(bytes[CONTAINER_MAGIC.length])) {
+    return { ok: false, reason: `Record container version ${bytes[CONTAINER_MAGIC.length]} is not supported.` };
+  }
+  const body = bytes.subarray(FIXED_HEADER_BYTES, FIXED_HEADER_BYTES + (1 << 20));
+  if (body.length >= MIN_ENTROPY_SAMPLE && bitsPerByte(body) < randomBitsPerByte(body.length) - ENTROPY_SLACK) {
     return {
       ok: false,
-      reason: "This looks like readable text (for example JSON or FHIR). Encrypt it in the browser first.",
-    };
-  }
-  if (bytes.length >= MIN_ENTROPY_SAMPLE && bitsPerByte(bytes.subarray(0, 1 << 20)) < MIN_BITS_PER_BYTE) {
-    return {
-      ok: false,
-      reason: "This does not look encrypted: its bytes are far from random. Encrypt it in the browser first.",
+      reason: "This has a CareLedger header but its content is not encrypted. Encrypt it in the browser first.",
     };
   }
   return { ok: true };
+}
+
+function randomBitsPerByte(sampleLength: number): number {
+  return 8 - 255 / (2 * sampleLength * Math.LN2);
 }
 
 function bitsPerByte(bytes: Uint8Array): number {
