@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { importer } from 'ipfs-unixfs-importer';
+import { fixedSize } from 'ipfs-unixfs-importer/chunker';
+import { balanced } from 'ipfs-unixfs-importer/layout';
 import { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
 import { sha256 as sha256Hasher } from 'multiformats/hashes/sha2';
@@ -17,6 +20,7 @@ import { startStorageServer, type StorageServer } from '../src/node/storageServe
 import { commitmentOf, fetchVerified } from '../src/storage/blobStore.js';
 import { KuboBlobStore } from '../src/storage/kubo.js';
 import { ReplicatedBlobStore } from '../src/storage/replicated.js';
+import { getRecord, putRecord, sealAndStore } from '../src/storage/records.js';
 import { formatRepairReport, verifyAndRepair, type RecordPointer } from '../src/storage/verifyAndRepair.js';
 
 const MiB = 1024 * 1024;
@@ -79,6 +83,18 @@ describe('HeliaBlobStore (embedded, offline, on disk)', () => {
     } finally {
       await small.close();
     }
+  });
+
+  it('reads files of any other DAG shape through the UnixFS exporter', async () => {
+    const bytes = randomBytes(10_000);
+    let root: CID | undefined;
+    for await (const entry of importer([{ content: bytes }], store.helia.blockstore, {
+      cidVersion: 1,
+      rawLeaves: false,
+      chunker: fixedSize({ chunkSize: 1000 }),
+      layout: balanced({ maxChildrenPerNode: 3 }),
+    })) root = entry.cid;
+    assert.ok(Buffer.from(await store.get(root!)).equals(Buffer.from(bytes)));
   });
 
   it('reports a CID it does not hold with BlobNotFoundError', async () => {
@@ -220,6 +236,25 @@ describe('ReplicatedBlobStore and verification against the on-chain commitment',
     assert.ok((await a.has(cid)) && (await b.has(cid)));
     const opened = await openRecord(await replicated.getVerified(cid, commitment), reader);
     assert.equal(opened.bytes.length, 1500);
+  });
+
+  it('sealAndStore streams a record into every replica; getRecord verifies before returning', async () => {
+    const reader = generateKeyPair();
+    const body = randomBytes(3 * 1024 * 1024 + 5);
+    const replicated = new ReplicatedBlobStore([a, b]);
+    const stored = await sealAndStore(replicated, {
+      meta: { contentType: 'image/png', fileName: 'xray.png' },
+      body,
+      bodyLength: body.length,
+      recipients: recordRecipients({ category: 5, epoch: 0, categoryPublicKey: reader.publicKey, authorPublicKey: generateKeyPair().publicKey }),
+    });
+    const blob = await getRecord(replicated, stored.cid, stored.commitment);
+    assert.equal(blob.length, stored.size);
+    assert.equal(await commitmentOf(blob), stored.commitment);
+    assert.ok(stored.cid.equals((await putRecord(a, blob)).cid));
+    const opened = await openRecord(await getRecord(b, stored.cid, stored.commitment), reader);
+    assert.equal(opened.meta.fileName, 'xray.png');
+    assert.ok(Buffer.from(opened.bytes).equals(Buffer.from(body)));
   });
 
   it('rejects the wrong CID for a commitment with IntegrityError naming CID and store', async () => {

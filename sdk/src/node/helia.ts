@@ -3,13 +3,14 @@
  * brokers, so it never touches the network — over a filesystem blockstore and datastore under
  * a data folder. Blocks and pins persist across restarts.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, open as openFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FsBlockstore } from 'blockstore-fs';
 import { FsDatastore } from 'datastore-fs';
 import { createHeliaLight, type Helia } from 'helia';
 import { unixfs, type UnixFS } from '@helia/unixfs';
 import * as dagPb from '@ipld/dag-pb';
+import { UnixFS as UnixFSData } from 'ipfs-unixfs';
 import { importer } from 'ipfs-unixfs-importer';
 import type { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
@@ -131,15 +132,65 @@ export class HeliaBlobStore implements BlobStore {
     yield* this.fs.cat(parsed, { signal: options.signal, offline: true } as never);
   }
 
-  /** Reads into one buffer sized from the UnixFS root, so a blob is held once, not twice. */
+  /**
+   * Reads into one buffer sized from the UnixFS root, so a blob is held once, not twice. The
+   * files this SDK writes (one level of raw 1 MiB leaves under a dag-pb root, or a single raw
+   * leaf) are read straight from their block files into place, a few leaves at a time; any other
+   * shape goes through Helia's UnixFS exporter. Like Helia, local blocks are not re-hashed here:
+   * callers verify the whole blob against its on-chain commitment (fetchVerified).
+   */
   async get(cid: CidLike, options: StoreOptions = {}): Promise<Uint8Array> {
     const parsed = toCid(cid);
     if (!(await this.blocks.has(parsed))) throw new BlobNotFoundError(parsed.toString(), this.name);
-    const size = Number((await this.fs.stat(parsed, { offline: true } as never)).size);
+    if (parsed.code === raw.code) {
+      const bytes = await readFile(this.blocks.blockPath(parsed));
+      if (bytes.length > this.maxBlobBytes) throw new SizeLimitError(bytes.length, this.maxBlobBytes);
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+    }
+    const rootBytes = await readFile(this.blocks.blockPath(parsed));
+    const root = dagPb.decode(rootBytes);
+    const data = root.Data ? UnixFSData.unmarshal(root.Data) : undefined;
+    const size = Number(data?.fileSize() ?? 0n);
     if (size > this.maxBlobBytes) throw new SizeLimitError(size, this.maxBlobBytes);
+    const flat =
+      data?.type === 'file' &&
+      (data.data?.length ?? 0) === 0 &&
+      root.Links.length === data.blockSizes.length &&
+      root.Links.every((l) => l.Hash.code === raw.code);
     const out = new Uint8Array(size);
+    if (flat) {
+      const offsets: number[] = [];
+      let position = 0;
+      for (const blockSize of data.blockSizes) {
+        offsets.push(position);
+        position += Number(blockSize);
+      }
+      let next = 0;
+      const worker = async () => {
+        while (next < root.Links.length) {
+          const i = next++;
+          const length = Number(data.blockSizes[i]);
+          const handle = await openFile(this.blocks.blockPath(root.Links[i]!.Hash)).catch(() => {
+            throw new BlobNotFoundError(parsed.toString(), this.name, [new Error(`leaf ${root.Links[i]!.Hash} is missing`)]);
+          });
+          try {
+            let done = 0;
+            while (done < length) {
+              const { bytesRead } = await handle.read(out, offsets[i]! + done, length - done, done);
+              if (bytesRead === 0) throw new BlobNotFoundError(parsed.toString(), this.name, [new Error(`leaf ${root.Links[i]!.Hash} is short`)]);
+              done += bytesRead;
+            }
+          } finally {
+            await handle.close();
+          }
+          options.signal?.throwIfAborted();
+        }
+      };
+      await Promise.all([worker(), worker(), worker(), worker()]);
+      return out;
+    }
     let offset = 0;
-    for await (const chunk of this.fs.cat(parsed, { signal: options.signal, offline: true } as never)) {
+    for await (const chunk of this.fs.cat(parsed, { signal: options.signal, offline: true, blockReadConcurrency: 8 } as never)) {
       if (offset + chunk.length > size) throw new SizeLimitError(offset + chunk.length, size, 'blob (longer than its UnixFS size)');
       out.set(chunk, offset);
       offset += chunk.length;

@@ -1,6 +1,8 @@
 /** The record write/read path over any BlobStore: store + commit, fetch + verify. */
 import type { CID } from 'multiformats/cid';
-import { commitmentOf, fetchVerified, type BlobStore, type CidLike, type StoreOptions } from './blobStore.js';
+import { sealRecordStream, type RecordMeta, type RecordRecipient } from '../crypto/container.js';
+import type { ByteSource } from '../bytes.js';
+import { commitmentOf, fetchVerified, UNIXFS_CHUNK_SIZE, type BlobStore, type CidLike, type StoreOptions } from './blobStore.js';
 import { ReplicatedBlobStore } from './replicated.js';
 
 export interface StoredRecord {
@@ -24,4 +26,43 @@ export async function getRecord(store: BlobStore, cid: CidLike, commitment: stri
   return store instanceof ReplicatedBlobStore
     ? store.getVerified(cid, commitment, options)
     : fetchVerified(store, cid, commitment, options);
+}
+
+/**
+ * The write path in one pass: seals a body of known length and streams the ciphertext into the
+ * store while it is produced (the cipher and the store's import overlap), then computes the
+ * commitment over the stored bytes. Memory: the body plus one copy of the sealed blob.
+ */
+export async function sealAndStore(
+  store: BlobStore,
+  args: { meta: RecordMeta; body: ByteSource; bodyLength: number; recipients: readonly RecordRecipient[] },
+  options?: StoreOptions,
+): Promise<StoredRecord> {
+  const sealed = await sealRecordStream(args);
+  const blob = new Uint8Array(sealed.length);
+  let offset = 0;
+  let sealedAll!: () => void;
+  const produced = new Promise<void>((resolve) => (sealedAll = resolve));
+  // Hands the store 1 MiB-aligned views of the sealed buffer rather than the cipher's own
+  // output: UnixFS chunkers then slice blocks out of it without copying every byte again.
+  async function* tee(): AsyncGenerator<Uint8Array> {
+    let emitted = 0;
+    for await (const chunk of sealed.stream) {
+      blob.set(chunk, offset);
+      offset += chunk.length;
+      const aligned = offset - (offset % UNIXFS_CHUNK_SIZE);
+      if (aligned > emitted) {
+        yield blob.subarray(emitted, aligned);
+        emitted = aligned;
+      }
+    }
+    if (offset > emitted) yield blob.subarray(emitted, offset);
+    sealedAll();
+  }
+  const stored = store.put(tee(), options);
+  // The digest runs (off the main thread) while the store writes its last blocks and pins.
+  const commitment = produced.then(() => commitmentOf(blob));
+  const [cid, digest] = await Promise.all([stored, commitment]);
+  if (offset !== sealed.length) throw new Error(`sealed ${offset} of ${sealed.length} bytes`);
+  return { cid, commitment: digest, size: blob.length };
 }
