@@ -43,6 +43,15 @@ test("an announced (EIP-6963) wallet is listed and connects", async () => {
       assert.equal(await card.locator(`code[title="${wallet.address}"]`).count(), 1);
       assert.ok(wallet.requests.some((r) => r.method === "eth_requestAccounts"));
     });
+    await step(session, "a reload keeps the connection (wagmi cookie storage)", async () => {
+      await session.page.reload();
+      await session.page.getByText("Connected as").waitFor();
+    });
+    await step(session, "disconnecting returns to the wallet list", async () => {
+      await session.page.getByRole("button", { name: "Disconnect" }).click();
+      await session.page.getByRole("button", { name: `Connect ${wallet.name}` }).waitFor();
+      assert.equal(await session.page.getByText("Connected as").count(), 0);
+    });
   });
 });
 

@@ -1,7 +1,6 @@
 "use client";
 
-import { useChains } from "wagmi";
-import { useConnection } from "wagmi";
+import { useChains, useConnection } from "wagmi";
 import type { TransactionState } from "@/hooks/useCareWrite";
 
 /** The life of one transaction, announced to screen readers as it changes. */
