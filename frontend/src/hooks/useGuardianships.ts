@@ -2,7 +2,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import type { Address } from "viem";
-import { useChainId, usePublicClient } from "wagmi";
+import { useChainId, useConfig } from "wagmi";
+import { getBlock, getContractEvents, readContract } from "wagmi/actions";
 import { contractAbis, getContract, getDeployment } from "@/contracts/deployments";
 
 export type Guardianship = {
@@ -21,17 +22,18 @@ export type Guardianship = {
  */
 export function useGuardianships(guardian: Address | undefined) {
   const chainId = useChainId();
-  const client = usePublicClient({ chainId });
+  const config = useConfig();
   const registry = getContract("CareRegistry", chainId);
   const fromBlock = BigInt(getDeployment(chainId)?.deploymentBlock ?? 0);
 
   return useQuery({
     queryKey: ["careledger", "guardianships", chainId, registry?.address, guardian],
-    enabled: Boolean(client && registry && guardian),
+    enabled: Boolean(registry && guardian),
     queryFn: async (): Promise<Guardianship[]> => {
-      if (!client || !registry || !guardian) return [];
+      if (!registry || !guardian) return [];
       const abi = contractAbis.CareRegistry;
-      const events = await client.getContractEvents({
+      const events = await getContractEvents(config, {
+        chainId,
         address: registry.address,
         abi,
         eventName: "GuardianSet",
@@ -40,10 +42,11 @@ export function useGuardianships(guardian: Address | undefined) {
       });
       const patients = [...new Set(events.map((e) => e.args.patient).filter((p): p is Address => Boolean(p)))];
       const [block, terms] = await Promise.all([
-        client.getBlock(),
+        getBlock(config, { chainId }),
         Promise.all(
           patients.map((patient) =>
-            client.readContract({
+            readContract(config, {
+              chainId,
               address: registry.address,
               abi,
               functionName: "guardianOf",
