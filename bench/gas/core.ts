@@ -13,10 +13,7 @@ import {
   deployCore,
   envelopesOf,
 } from "../../test/helpers/core.js";
-import {
-  signConsentGrant,
-  signConsentRevocation,
-} from "../../test/helpers/consentTypedData.js";
+import { signConsentGrant, signConsentRevocation } from "../../test/helpers/consentTypedData.js";
 import { gasOf, type GasMeasurement, type GasSuite } from "./types.js";
 
 const ALL_CATEGORIES = [0, 1, 2, 3, 4, 5, 6, 7, 8];
@@ -25,18 +22,9 @@ const FULL_SCOPE = 0x1ff;
 export const coreGasSuite: GasSuite = {
   name: "core",
   async run(connection) {
-    const {
-      careRegistry,
-      consentManager,
-      recordRegistry,
-      accounts,
-      roles,
-      domain,
-    } = await deployCore(connection);
-    const { admin, patient, provider, guardian, relayer, patient2, provider2 } =
-      accounts;
-    const latest = async () =>
-      BigInt(await connection.networkHelpers.time.latest());
+    const { careRegistry, consentManager, recordRegistry, accounts, roles, domain } = await deployCore(connection);
+    const { admin, patient, provider, guardian, relayer, patient2, provider2 } = accounts;
+    const latest = async () => BigInt(await connection.networkHelpers.time.latest());
     const results: GasMeasurement[] = [];
     const measure = async (
       operation: string,
@@ -50,11 +38,7 @@ export const coreGasSuite: GasSuite = {
     };
 
     // Registry
-    await measure(
-      "register patient",
-      careRegistry.connect(patient).registerPatient(bytes32Of("b1")),
-      75_000n,
-    );
+    await measure("register patient", careRegistry.connect(patient).registerPatient(bytes32Of("b1")), 75_000n);
     await careRegistry.connect(patient2).registerPatient(bytes32Of("b2"));
     await measure(
       "set encryption key (provider, first)",
@@ -62,19 +46,13 @@ export const coreGasSuite: GasSuite = {
     );
     await measure(
       "grant credential",
-      careRegistry
-        .connect(admin)
-        .grantCredential(roles.PROVIDER_ROLE, provider.address),
+      careRegistry.connect(admin).grantCredential(roles.PROVIDER_ROLE, provider.address),
     );
-    await careRegistry
-      .connect(admin)
-      .grantCredential(roles.PROVIDER_ROLE, provider2.address);
+    await careRegistry.connect(admin).grantCredential(roles.PROVIDER_ROLE, provider2.address);
     const now = await latest();
     await measure(
       "set guardian",
-      careRegistry
-        .connect(patient)
-        .setGuardian(guardian.address, 3, 0, now + 365n * 86_400n),
+      careRegistry.connect(patient).setGuardian(guardian.address, 3, 0, now + 365n * 86_400n),
     );
     await measure(
       "publish category keys (9 categories)",
@@ -83,9 +61,7 @@ export const coreGasSuite: GasSuite = {
         ALL_CATEGORIES.map((c) => bytes32Of(`category-key-${c}`)),
       ),
     );
-    await recordRegistry
-      .connect(patient2)
-      .publishCategoryKeys([0], [bytes32Of("b5")]);
+    await recordRegistry.connect(patient2).publishCategoryKeys([0], [bytes32Of("b5")]);
 
     // Consent
     const terms = {
@@ -105,12 +81,7 @@ export const coreGasSuite: GasSuite = {
     );
     await measure(
       "grant consent (9 envelopes)",
-      consentManager
-        .connect(patient)
-        .grantConsent(
-          { ...terms, purpose: Purpose.Claims },
-          envelopesOf("grant9", 9),
-        ),
+      consentManager.connect(patient).grantConsent({ ...terms, purpose: Purpose.Claims }, envelopesOf("grant9", 9)),
       undefined,
       "new grant, 9 key envelopes (846 B)",
     );
@@ -120,52 +91,22 @@ export const coreGasSuite: GasSuite = {
       grantee: provider2.address,
       expiresAt: (await latest()) + 30n * 86_400n,
     };
-    const grantSig = await signConsentGrant(
-      patient2,
-      domain,
-      signedTerms,
-      oneEnvelope,
-      0n,
-      deadline,
-    );
+    const grantSig = await signConsentGrant(patient2, domain, signedTerms, oneEnvelope, 0n, deadline);
     await measure(
       "grant consent by signature",
       consentManager
         .connect(relayer)
-        .grantConsentBySig(
-          patient2.address,
-          signedTerms,
-          oneEnvelope,
-          0n,
-          deadline,
-          grantSig.r,
-          grantSig.yParityAndS,
-        ),
+        .grantConsentBySig(patient2.address, signedTerms, oneEnvelope, 0n, deadline, grantSig.r, grantSig.yParityAndS),
       85_000n,
       "patient's first signature (nonce slot 0 -> 1), 1 key envelope",
     );
     const nextTerms = { ...signedTerms, purpose: Purpose.Claims };
-    const nextSig = await signConsentGrant(
-      patient2,
-      domain,
-      nextTerms,
-      oneEnvelope,
-      1n,
-      deadline,
-    );
+    const nextSig = await signConsentGrant(patient2, domain, nextTerms, oneEnvelope, 1n, deadline);
     await measure(
       "grant consent by signature (later)",
       consentManager
         .connect(relayer)
-        .grantConsentBySig(
-          patient2.address,
-          nextTerms,
-          oneEnvelope,
-          1n,
-          deadline,
-          nextSig.r,
-          nextSig.yParityAndS,
-        ),
+        .grantConsentBySig(patient2.address, nextTerms, oneEnvelope, 1n, deadline, nextSig.r, nextSig.yParityAndS),
       undefined,
       "nonce slot already non-zero",
     );
@@ -173,27 +114,14 @@ export const coreGasSuite: GasSuite = {
       "grant consent by guardian",
       consentManager
         .connect(guardian)
-        .grantConsentFor(
-          patient.address,
-          { ...terms, grantee: provider2.address },
-          oneEnvelope,
-        ),
+        .grantConsentFor(patient.address, { ...terms, grantee: provider2.address }, oneEnvelope),
     );
     await measure(
       "revoke consent",
-      consentManager
-        .connect(patient)
-        .revokeConsent(provider2.address, Purpose.Treatment),
+      consentManager.connect(patient).revokeConsent(provider2.address, Purpose.Treatment),
       35_000n,
     );
-    const revokeSig = await signConsentRevocation(
-      patient2,
-      domain,
-      provider2.address,
-      Purpose.Treatment,
-      2n,
-      deadline,
-    );
+    const revokeSig = await signConsentRevocation(patient2, domain, provider2.address, Purpose.Treatment, 2n, deadline);
     await measure(
       "revoke consent by signature",
       consentManager
@@ -212,17 +140,13 @@ export const coreGasSuite: GasSuite = {
     // Records
     await measure(
       "add record",
-      recordRegistry
-        .connect(provider)
-        .addRecord(patient.address, 4, cidOf("c11"), bytes32Of("b6"), 1),
+      recordRegistry.connect(provider).addRecord(patient.address, 4, cidOf("c11"), bytes32Of("b6"), 1),
       90_000n,
       "credentialed provider with write consent, 36 B CID",
     );
     await measure(
       "add record (by patient)",
-      recordRegistry
-        .connect(patient)
-        .addRecord(patient.address, 6, cidOf("c12"), bytes32Of("b7"), 1),
+      recordRegistry.connect(patient).addRecord(patient.address, 6, cidOf("c12"), bytes32Of("b7"), 1),
     );
     const batch = Array.from({ length: 10 }, (_, i) => ({
       category: i % 3,
@@ -230,9 +154,7 @@ export const coreGasSuite: GasSuite = {
       keyEpoch: 1,
       cid: cidOf(`batch-cid-${i}`),
     }));
-    const batchGas = await gasOf(
-      recordRegistry.connect(provider).addRecords(patient.address, batch),
-    );
+    const batchGas = await gasOf(recordRegistry.connect(provider).addRecords(patient.address, batch));
     results.push({
       operation: "add record (batch of 10, per record)",
       gasUsed: batchGas / 10n,
@@ -242,28 +164,19 @@ export const coreGasSuite: GasSuite = {
     const firstId = await recordRegistry.computeRecordId(patient.address, 4, 0);
     await measure(
       "amend record",
-      recordRegistry
-        .connect(provider)
-        .amendRecord(firstId, cidOf("c14"), bytes32Of("b9"), 1),
+      recordRegistry.connect(provider).amendRecord(firstId, cidOf("c14"), bytes32Of("b9"), 1),
     );
-    await measure(
-      "rotate category key",
-      recordRegistry.connect(patient).rotateCategoryKey(4, bytes32Of("b10")),
-    );
+    await measure("rotate category key", recordRegistry.connect(patient).rotateCategoryKey(4, bytes32Of("b10")));
 
     // Break-glass
     await measure(
       "open break-glass",
-      consentManager
-        .connect(provider2)
-        .openBreakGlass(patient.address, 1, 4n * 3_600n),
+      consentManager.connect(provider2).openBreakGlass(patient.address, 1, 4n * 3_600n),
       80_000n,
     );
     await measure(
       "close break-glass",
-      consentManager
-        .connect(patient)
-        .closeBreakGlass(patient.address, provider2.address),
+      consentManager.connect(patient).closeBreakGlass(patient.address, provider2.address),
     );
 
     return results;

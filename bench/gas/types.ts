@@ -20,9 +20,7 @@ export interface GasSuite {
 }
 
 /** Waits for a transaction and returns its gas used. */
-export async function gasOf(
-  tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>,
-): Promise<bigint> {
+export async function gasOf(tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>): Promise<bigint> {
   const receipt = await (await tx).wait();
   if (receipt === null) throw new Error("transaction was dropped");
   return receipt.gasUsed;

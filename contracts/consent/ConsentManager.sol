@@ -31,14 +31,14 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
     /// after commas). Mirrored by the SDK's typed-data schema.
     // Typehash preimages are longer than 32 bytes by nature; they are hashed at compile time.
     // solhint-disable gas-small-strings
-    bytes32 public constant CONSENT_GRANT_TYPEHASH =
-        keccak256(
-            "ConsentGrant(address patient,address grantee,uint16 scope,uint8 purpose,uint8 access,uint64 notBefore,uint64 expiresAt,bytes keyEnvelopes,uint256 nonce,uint256 deadline)"
-        );
+    bytes32 public constant CONSENT_GRANT_TYPEHASH = keccak256(
+        "ConsentGrant(address patient,address grantee,uint16 scope,uint8 purpose,uint8 access,uint64 notBefore,uint64 expiresAt,bytes keyEnvelopes,uint256 nonce,uint256 deadline)"
+    );
 
     /// @notice keccak256("ConsentRevocation(address patient,address grantee,uint8 purpose,uint256 nonce,uint256 deadline)")
-    bytes32 public constant CONSENT_REVOCATION_TYPEHASH =
-        keccak256("ConsentRevocation(address patient,address grantee,uint8 purpose,uint256 nonce,uint256 deadline)");
+    bytes32 public constant CONSENT_REVOCATION_TYPEHASH = keccak256(
+        "ConsentRevocation(address patient,address grantee,uint8 purpose,uint256 nonce,uint256 deadline)"
+    );
     // solhint-enable gas-small-strings
 
     /// @notice The longest a break-glass may stay open; a provider needing more must open a new one,

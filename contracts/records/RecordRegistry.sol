@@ -81,7 +81,10 @@ contract RecordRegistry is IRecordRegistry {
     }
 
     /// @inheritdoc IRecordRegistry
-    function addRecords(address patient, RecordInput[] calldata records) external returns (uint256[] memory recordIds_) {
+    function addRecords(
+        address patient,
+        RecordInput[] calldata records
+    ) external returns (uint256[] memory recordIds_) {
         uint256 size = records.length;
         if (size == 0 || size > MAX_BATCH) revert RecordInvalidBatchSize(size, MAX_BATCH);
         bool byPatient = msg.sender == patient;
@@ -115,7 +118,8 @@ contract RecordRegistry is IRecordRegistry {
             revert RecordAlreadySuperseded(previousId, _encode(patient, category, previousVersions.supersededBy - 1));
         }
         if (msg.sender != patient) {
-            if (msg.sender != _author(_meta(patient, category, previousIndex))) revert RecordUnauthorizedAmender(previousId, msg.sender);
+            if (msg.sender != _author(_meta(patient, category, previousIndex)))
+                revert RecordUnauthorizedAmender(previousId, msg.sender);
             _checkProvider();
             _checkWriteConsent(patient, category);
         }

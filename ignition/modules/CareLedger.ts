@@ -17,12 +17,13 @@ export default buildModule("CareLedger", (m) => {
   const { careRegistry, consentManager, recordRegistry } = m.useModule(CareLedgerCore);
 
   const stablecoin = m.contract("MockStablecoin", []);
-  const claimsSettlement = m.contract("ClaimsSettlement", [
+  const claimsSettlement = m.contract("ClaimsSettlement", [careRegistry, consentManager, recordRegistry, stablecoin]);
+
+  return {
     careRegistry,
     consentManager,
     recordRegistry,
     stablecoin,
-  ]);
-
-  return { careRegistry, consentManager, recordRegistry, stablecoin, claimsSettlement };
+    claimsSettlement,
+  };
 });

@@ -74,10 +74,9 @@ describe("CareRegistry", function () {
 
     it("rejects a second registration and a zero key", async function () {
       const { careRegistry, accounts } = await networkHelpers.loadFixture(coreFixture);
-      await expect(careRegistry.connect(accounts.patient).registerPatient(ethers.ZeroHash)).to.be.revertedWithCustomError(
-        careRegistry,
-        "RegistryInvalidEncryptionKey",
-      );
+      await expect(
+        careRegistry.connect(accounts.patient).registerPatient(ethers.ZeroHash),
+      ).to.be.revertedWithCustomError(careRegistry, "RegistryInvalidEncryptionKey");
       await careRegistry.connect(accounts.patient).registerPatient(bytes32Of("k1"));
       await expect(careRegistry.connect(accounts.patient).registerPatient(bytes32Of("k2")))
         .to.be.revertedWithCustomError(careRegistry, "RegistryPatientAlreadyRegistered")
@@ -192,7 +191,9 @@ describe("CareRegistry", function () {
           careRegistry.reinstateCredential(role, accounts.provider.address),
           careRegistry.revokeCredential(role, accounts.provider.address),
         ]) {
-          await expect(action).to.be.revertedWithCustomError(careRegistry, "RegistryUnknownCredentialRole").withArgs(role);
+          await expect(action)
+            .to.be.revertedWithCustomError(careRegistry, "RegistryUnknownCredentialRole")
+            .withArgs(role);
         }
       }
       await expect(careRegistry.grantCredential(roles.PROVIDER_ROLE, ethers.ZeroAddress))

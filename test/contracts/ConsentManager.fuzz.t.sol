@@ -31,18 +31,24 @@ contract ConsentManagerFuzzTest is CoreFixture {
 
         at = uint64(bound(at, block.timestamp, type(uint64).max - 1));
         vm.warp(at);
-        bool expected = askedAccess != 0 &&
-            category < CATEGORY_COUNT &&
-            askedPurpose == purpose &&
-            notBefore <= at &&
-            at < expiresAt &&
-            (scope >> category) & 1 == 1 &&
-            access & askedAccess == askedAccess;
+        bool expected =
+            askedAccess != 0 &&
+                category < CATEGORY_COUNT &&
+                askedPurpose == purpose &&
+                notBefore <= at &&
+                at < expiresAt &&
+                (scope >> category) & 1 == 1 &&
+                access & askedAccess == askedAccess;
         vm.assertEq(consents.hasConsent(patient, provider, category, askedPurpose, askedAccess), expected, "window");
     }
 
     /// A revoked grant never passes, whatever is asked and whenever.
-    function testFuzz_hasConsent_revokedNeverPasses(uint8 category, uint8 askedAccess, uint64 at, uint8 purposeIndex) public {
+    function testFuzz_hasConsent_revokedNeverPasses(
+        uint8 category,
+        uint8 askedAccess,
+        uint64 at,
+        uint8 purposeIndex
+    ) public {
         Purpose purpose = Purpose(bound(purposeIndex, 0, 2)); // Emergency could pass through break-glass
         vm.startPrank(patient);
         consents.grantConsent(_terms(provider, 0x1ff, purpose, 3, 0, type(uint64).max), "");
@@ -57,7 +63,10 @@ contract ConsentManagerFuzzTest is CoreFixture {
         signerKey = bound(signerKey, 1, 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364140);
         IConsentManager.ConsentTerms memory t = _terms(provider, 1, Purpose.Treatment, 1, 0, type(uint64).max);
         uint256 deadline = block.timestamp + 1 hours;
-        (bytes32 r, bytes32 vs) = _sign(signerKey, _grantDigest(consents.DOMAIN_SEPARATOR(), patient, t, "", 0, deadline));
+        (bytes32 r, bytes32 vs) = _sign(
+            signerKey,
+            _grantDigest(consents.DOMAIN_SEPARATOR(), patient, t, "", 0, deadline)
+        );
         if (signerKey == PATIENT_KEY) {
             consents.grantConsentBySig(patient, t, "", 0, deadline, r, vs);
             vm.assertEq(consents.nonces(patient), 1, "nonce");
@@ -84,16 +93,23 @@ contract ConsentManagerFuzzTest is CoreFixture {
 
     /// Break-glass never grants anything but Emergency reads of the emergency scope, and never
     /// outlives its duration.
-    function testFuzz_breakGlass_boundedInScopeAndTime(uint64 duration, uint64 later, uint8 category, uint8 access) public {
+    function testFuzz_breakGlass_boundedInScopeAndTime(
+        uint64 duration,
+        uint64 later,
+        uint8 category,
+        uint8 access
+    ) public {
         duration = uint64(bound(duration, 1, consents.MAX_BREAK_GLASS_DURATION()));
         vm.prank(provider);
         consents.openBreakGlass(patient, 1, duration);
         uint256 openedAt = block.timestamp;
         vm.warp(bound(later, openedAt, openedAt + 3 days));
-        bool expected = block.timestamp < openedAt + duration &&
-            access == ACCESS_READ &&
-            category < 4; // EMERGENCY_SCOPE = categories 0..3
-        vm.assertEq(consents.hasConsent(patient, provider, category, Purpose.Emergency, access), expected, "break-glass");
+        bool expected = block.timestamp < openedAt + duration && access == ACCESS_READ && category < 4; // EMERGENCY_SCOPE = categories 0..3
+        vm.assertEq(
+            consents.hasConsent(patient, provider, category, Purpose.Emergency, access),
+            expected,
+            "break-glass"
+        );
         for (uint8 p = 0; p < 3; ++p) {
             vm.assertFalse(consents.hasConsent(patient, provider, category, Purpose(p), access), "other purpose");
         }

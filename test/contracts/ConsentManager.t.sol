@@ -28,7 +28,9 @@ contract ConsentManagerTest is CoreFixture {
         );
         vm.assertEq(
             consents.CONSENT_REVOCATION_TYPEHASH(),
-            keccak256("ConsentRevocation(address patient,address grantee,uint8 purpose,uint256 nonce,uint256 deadline)"),
+            keccak256(
+                "ConsentRevocation(address patient,address grantee,uint8 purpose,uint256 nonce,uint256 deadline)"
+            ),
             "revocation typehash"
         );
     }
@@ -113,7 +115,12 @@ contract ConsentManagerTest is CoreFixture {
 
     function test_guardian_grantsOnlyWithinPeriod() public {
         vm.prank(patient);
-        registry.setGuardian(guardian, GUARDIAN_MANAGE_CONSENT, uint64(block.timestamp + 10), uint64(block.timestamp + 20));
+        registry.setGuardian(
+            guardian,
+            GUARDIAN_MANAGE_CONSENT,
+            uint64(block.timestamp + 10),
+            uint64(block.timestamp + 20)
+        );
         IConsentManager.ConsentTerms memory t = _terms(provider, 1, Purpose.Treatment, 1, 0, type(uint64).max);
         vm.prank(guardian);
         vm.expectRevert(

@@ -39,7 +39,9 @@ async function consentFixture() {
   await careRegistry.grantCredential(roles.PROVIDER_ROLE, accounts.provider.address);
   await careRegistry.grantCredential(roles.PROVIDER_ROLE, accounts.provider2.address);
   const now = BigInt(await time.latest());
-  await careRegistry.connect(accounts.patient).setGuardian(accounts.guardian.address, GUARDIAN_MANAGE_CONSENT, 0, now + YEAR);
+  await careRegistry
+    .connect(accounts.patient)
+    .setGuardian(accounts.guardian.address, GUARDIAN_MANAGE_CONSENT, 0, now + YEAR);
   const terms: ConsentTerms = {
     grantee: accounts.provider.address,
     scope: 0b10011, // allergies, medications, observations
@@ -232,7 +234,9 @@ describe("ConsentManager", function () {
       expect(
         await consentManager.hasConsent(patient.address, provider.address, 0, Purpose.Treatment, ACCESS_READ),
       ).to.equal(true);
-      await expect(consentManager.connect(guardian).revokeConsentFor(patient.address, provider.address, Purpose.Treatment))
+      await expect(
+        consentManager.connect(guardian).revokeConsentFor(patient.address, provider.address, Purpose.Treatment),
+      )
         .to.emit(consentManager, "ConsentRevoked")
         .withArgs(patient.address, provider.address, Purpose.Treatment, guardian.address);
     });
@@ -244,7 +248,9 @@ describe("ConsentManager", function () {
         await expect(consentManager.connect(account).grantConsentFor(patient.address, terms, "0x"))
           .to.be.revertedWithCustomError(consentManager, "ConsentUnauthorizedGuardian")
           .withArgs(patient.address, account.address, GUARDIAN_MANAGE_CONSENT);
-        await expect(consentManager.connect(account).revokeConsentFor(patient.address, provider.address, Purpose.Treatment))
+        await expect(
+          consentManager.connect(account).revokeConsentFor(patient.address, provider.address, Purpose.Treatment),
+        )
           .to.be.revertedWithCustomError(consentManager, "ConsentUnauthorizedGuardian")
           .withArgs(patient.address, account.address, GUARDIAN_MANAGE_CONSENT);
       };
@@ -255,7 +261,9 @@ describe("ConsentManager", function () {
       await careRegistry.connect(patient).setGuardian(guardian.address, GUARDIAN_EMERGENCY, 0, now + YEAR);
       await rejects(guardian);
       // Not yet valid.
-      await careRegistry.connect(patient).setGuardian(guardian.address, GUARDIAN_MANAGE_CONSENT, now + 100n, now + 200n);
+      await careRegistry
+        .connect(patient)
+        .setGuardian(guardian.address, GUARDIAN_MANAGE_CONSENT, now + 100n, now + 200n);
       await rejects(guardian);
       // Expired.
       await time.increaseTo(now + 200n);
@@ -327,7 +335,13 @@ describe("ConsentManager", function () {
         ethers.verifyTypedData(
           d,
           consentGrantTypes,
-          { patient: patient.address, ...t, keyEnvelopes: envelopes, nonce: 0n, deadline },
+          {
+            patient: patient.address,
+            ...t,
+            keyEnvelopes: envelopes,
+            nonce: 0n,
+            deadline,
+          },
           sig.serialized,
         );
 
@@ -375,7 +389,15 @@ describe("ConsentManager", function () {
         .to.be.revertedWithCustomError(consentManager, "InvalidAccountNonce")
         .withArgs(accounts.patient.address, 0n);
       await expect(
-        consentManager.grantConsentBySig(accounts.patient.address, terms, "0x", 0n, deadline, ethers.ZeroHash, ethers.ZeroHash),
+        consentManager.grantConsentBySig(
+          accounts.patient.address,
+          terms,
+          "0x",
+          0n,
+          deadline,
+          ethers.ZeroHash,
+          ethers.ZeroHash,
+        ),
       ).to.be.revertedWithCustomError(consentManager, "ECDSAInvalidSignature");
     });
 
@@ -484,8 +506,12 @@ describe("ConsentManager", function () {
     it("rejects uncredentialed, suspended and revoked providers, unknown patients, opt-outs and bad parameters", async function () {
       const { consentManager, careRegistry, accounts, roles } = await networkHelpers.loadFixture(consentFixture);
       const { patient, provider, provider2, stranger } = accounts;
-      const open = (who: typeof provider, target = patient.address, reason = REASON_UNCONSCIOUS, duration = FOUR_HOURS) =>
-        consentManager.connect(who).openBreakGlass(target, reason, duration);
+      const open = (
+        who: typeof provider,
+        target = patient.address,
+        reason = REASON_UNCONSCIOUS,
+        duration = FOUR_HOURS,
+      ) => consentManager.connect(who).openBreakGlass(target, reason, duration);
       await expect(open(stranger))
         .to.be.revertedWithCustomError(consentManager, "ConsentProviderNotCredentialed")
         .withArgs(stranger.address);
@@ -583,9 +609,15 @@ describe("ConsentManager", function () {
       const { consentManager, accounts, terms } = await networkHelpers.loadFixture(consentFixture);
       const { patient, guardian } = accounts;
       // A patient pre-shares the emergency scope with a trusted contact (not a provider).
-      await consentManager
-        .connect(patient)
-        .grantConsent({ ...terms, grantee: guardian.address, purpose: Purpose.Emergency, scope: 0b1111 }, ENVELOPES);
+      await consentManager.connect(patient).grantConsent(
+        {
+          ...terms,
+          grantee: guardian.address,
+          purpose: Purpose.Emergency,
+          scope: 0b1111,
+        },
+        ENVELOPES,
+      );
       expect(
         await consentManager.hasConsent(patient.address, guardian.address, 3, Purpose.Emergency, ACCESS_READ),
       ).to.equal(true);

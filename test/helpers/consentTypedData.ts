@@ -39,10 +39,7 @@ export const consentRevocationTypes = {
   ],
 };
 
-export function consentManagerDomain(
-  chainId: bigint,
-  verifyingContract: string,
-): TypedDataDomain {
+export function consentManagerDomain(chainId: bigint, verifyingContract: string): TypedDataDomain {
   return {
     name: CONSENT_MANAGER_DOMAIN_NAME,
     version: CONSENT_MANAGER_DOMAIN_VERSION,
@@ -109,17 +106,13 @@ export async function signConsentRevocation(
   deadline: bigint,
 ): Promise<SplitSignature> {
   const { Signature } = await import("ethers");
-  const signature = await patient.signTypedData(
-    domain,
-    consentRevocationTypes,
-    {
-      patient: await patient.getAddress(),
-      grantee,
-      purpose,
-      nonce,
-      deadline,
-    },
-  );
+  const signature = await patient.signTypedData(domain, consentRevocationTypes, {
+    patient: await patient.getAddress(),
+    grantee,
+    purpose,
+    nonce,
+    deadline,
+  });
   const { v, r, s, yParityAndS } = Signature.from(signature);
   return { v, r, s, yParityAndS, serialized: signature };
 }

@@ -6,11 +6,7 @@ import { hexlify, id, randomBytes } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import CareLedgerCore from "../../ignition/modules/CareLedgerCore.js";
-import type {
-  CareRegistry,
-  ConsentManager,
-  RecordRegistry,
-} from "../../types/ethers-contracts/index.js";
+import type { CareRegistry, ConsentManager, RecordRegistry } from "../../types/ethers-contracts/index.js";
 import { consentManagerDomain } from "./consentTypedData.js";
 
 export const Purpose = {
@@ -48,8 +44,7 @@ export function randomBytes32(): string {
  */
 export function envelopesOf(label: string, categories = 1): string {
   let hex = "";
-  for (let i = 0; hex.length < 94 * 2 * categories; i++)
-    hex += id(`${label}/${i}`).slice(2);
+  for (let i = 0; hex.length < 94 * 2 * categories; i++) hex += id(`${label}/${i}`).slice(2);
   return "0x" + hex.slice(0, 94 * 2 * categories);
 }
 
@@ -59,17 +54,8 @@ export async function deployCore(connection: NetworkConnection<"l1">) {
   const careRegistry = deployed.careRegistry as unknown as CareRegistry;
   const consentManager = deployed.consentManager as unknown as ConsentManager;
   const recordRegistry = deployed.recordRegistry as unknown as RecordRegistry;
-  const [
-    admin,
-    patient,
-    provider,
-    insurer,
-    guardian,
-    relayer,
-    stranger,
-    patient2,
-    provider2,
-  ] = await ethers.getSigners();
+  const [admin, patient, provider, insurer, guardian, relayer, stranger, patient2, provider2] =
+    await ethers.getSigners();
   const roles = {
     PROVIDER_ROLE: ethers.id("PROVIDER_ROLE"),
     INSURER_ROLE: ethers.id("INSURER_ROLE"),
@@ -78,10 +64,7 @@ export async function deployCore(connection: NetworkConnection<"l1">) {
     DEFAULT_ADMIN_ROLE: ethers.ZeroHash,
   };
   const { chainId } = await ethers.provider.getNetwork();
-  const domain = consentManagerDomain(
-    chainId,
-    await consentManager.getAddress(),
-  );
+  const domain = consentManagerDomain(chainId, await consentManager.getAddress());
   return {
     careRegistry,
     consentManager,

@@ -13,8 +13,9 @@ import {PROVIDER_ROLE, Purpose} from "../../../contracts/libraries/CareTypes.sol
 /// @notice Deploys the core like `ignition/modules/CareLedgerCore.ts` (this test contract is the
 /// admin) and signs EIP-712 messages the way the SDK does.
 abstract contract CoreFixture is Test {
-    bytes32 internal constant EIP712_DOMAIN_TYPEHASH =
-        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 internal constant EIP712_DOMAIN_TYPEHASH = keccak256(
+        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+    );
 
     CareRegistry internal registry;
     ConsentManager internal consents;
