@@ -45,6 +45,8 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
     /// which is evented again.
     uint64 public constant MAX_BREAK_GLASS_DURATION = 24 hours;
 
+    uint256 private constant _REVOKED_BIT = 1 << 24;
+
     /// @notice The registry of patients, credentials and guardians.
     ICareRegistryView public immutable REGISTRY;
 
@@ -53,8 +55,6 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
     /// expiresAt 96..159, grantedAt 160..223.
     /// Keyed by `_grantKey(patient, grantee, purpose)`: one hash instead of three nested ones.
     mapping(bytes32 grantKey => uint256 packedGrant) private _grants;
-
-    uint256 private constant _REVOKED_BIT = 1 << 24;
     mapping(address patient => mapping(address provider => BreakGlass)) private _breakGlasses;
     mapping(address patient => bool) private _breakGlassOptOuts;
 

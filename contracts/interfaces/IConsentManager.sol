@@ -200,7 +200,8 @@ interface IConsentManager is IConsentView {
     function closeBreakGlass(address patient, address provider) external;
 
     /// @notice Opts the caller (a patient) out of, or back into, break-glass access.
-    /// @dev Emits {BreakGlassOptOutUpdated}.
+    /// @dev Emits {BreakGlassOptOutUpdated}. Opting out stops new break-glasses; one already open
+    /// stays open until it expires or is closed with {closeBreakGlass}.
     function setBreakGlassOptOut(bool optedOut) external;
 
     /// @notice Opts `patient` out of, or back into, break-glass access as its guardian.

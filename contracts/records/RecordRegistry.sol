@@ -7,7 +7,7 @@ import {IRecordRegistry} from "../interfaces/IRecordRegistry.sol";
 import {IRecordView} from "../interfaces/IRecordView.sol";
 import {ACCESS_WRITE, CATEGORY_COUNT, PROVIDER_ROLE, Purpose} from "../libraries/CareTypes.sol";
 
-// Periods are half-open [from, until): `from <= now < until` reads clearer than its strict rewrite.
+// Bounds checks (`index >= count`, `category >= CATEGORY_COUNT`) read clearest non-strict.
 // solhint-disable gas-strict-inequalities
 
 /// @title RecordRegistry
