@@ -16,7 +16,7 @@ export interface GasMeasurement {
  */
 export interface GasSuite {
   name: string;
-  run(connection: NetworkConnection<"l1">): Promise<GasMeasurement[]>;
+  run(connection: NetworkConnection): Promise<GasMeasurement[]>;
 }
 
 /** Waits for a transaction and returns its gas used. */

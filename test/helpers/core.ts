@@ -48,7 +48,7 @@ export function envelopesOf(label: string, categories = 1): string {
   return "0x" + hex.slice(0, 94 * 2 * categories);
 }
 
-export async function deployCore(connection: NetworkConnection<"l1">) {
+export async function deployCore(connection: NetworkConnection) {
   const { ethers, ignition } = connection;
   const deployed = await ignition.deploy(CareLedgerCore);
   const careRegistry = deployed.careRegistry as unknown as CareRegistry;
