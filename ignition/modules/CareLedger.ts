@@ -7,7 +7,8 @@ import CareLedgerCore from "./CareLedgerCore.js";
  * through this module, so tests exercise the real deployment.
  *
  * The core contracts (CareRegistry, ConsentManager, RecordRegistry) come from `CareLedgerCore`;
- * its `admin` parameter is the credentialing authority (default: the deployer). On public
+ * its `admin` parameter is the credentialing authority (default: the deployer), given as
+ * `{ CareLedgerCore: { admin: "0x..." } }` (Ignition parameters are per module). On public
  * networks hand it to a multisig or timelock after deployment.
  *
  * The claims pools use a MockStablecoin with a faucet here; `CareLedgerWithStablecoin` deploys

@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
+import CareLedgerCore from "../../ignition/modules/CareLedgerCore.js";
+import type { CareRegistry } from "../../types/ethers-contracts/index.js";
 import { GUARDIAN_EMERGENCY, GUARDIAN_MANAGE_CONSENT, bytes32Of, deployCore } from "../helpers/core.js";
 
 const connection = await network.create();
@@ -50,6 +52,17 @@ describe("CareRegistry", function () {
         careRegistry,
         "CredentialGranted",
       );
+    });
+
+    it("takes the credentialing authority from the CareLedgerCore `admin` parameter", async function () {
+      const [, , , , , , authority] = await ethers.getSigners();
+      const { careRegistry } = await connection.ignition.deploy(CareLedgerCore, {
+        parameters: { CareLedgerCore: { admin: authority.address } },
+        deploymentId: "admin-parameter",
+      });
+      const registry = careRegistry as unknown as CareRegistry;
+      expect(await registry.defaultAdmin()).to.equal(authority.address);
+      expect(await registry.hasRole(ethers.id("CREDENTIAL_ADMIN_ROLE"), authority.address)).to.equal(true);
     });
 
     it("lets only the admin start a handover", async function () {
