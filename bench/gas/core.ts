@@ -161,6 +161,18 @@ export const coreGasSuite: GasSuite = {
       budget: 55_000n,
       note: `whole batch ${batchGas}, 3 categories`,
     });
+    const spreadBatch = Array.from({ length: 10 }, (_, i) => ({
+      category: i % 9,
+      commitment: bytes32Of(`spread-commitment-${i}`),
+      keyEpoch: 1,
+      cid: cidOf(`spread-cid-${i}`),
+    }));
+    const spreadGas = await gasOf(recordRegistry.connect(provider).addRecords(patient.address, spreadBatch));
+    results.push({
+      operation: "add record (batch of 10 over 9 categories, per record)",
+      gasUsed: spreadGas / 10n,
+      note: `whole batch ${spreadGas}; worst case: every category pays its own counter, consent check and metadata`,
+    });
     const firstId = await recordRegistry.computeRecordId(patient.address, 4, 0);
     await measure(
       "amend record",
