@@ -39,8 +39,8 @@ contract CoreInvariantTest is CoreFixture {
     /// hasConsent answers exactly what the model of live grants and open break-glasses allows:
     /// no read or write permission exists without a live grant (or a credentialed break-glass).
     /**
-     * hardhat-config: invariant.runs = 24
-     * hardhat-config: invariant.depth = 40
+     * hardhat-config: invariant.runs = 48
+     * hardhat-config: invariant.depth = 50
      */
     function invariant_hasConsentMatchesLiveGrants() public view {
         uint8[3] memory sampleCategories = [0, 4, 8];
@@ -71,8 +71,8 @@ contract CoreInvariantTest is CoreFixture {
 
     /// A revoked, expired or not-yet-valid grant never passes hasConsent (outside break-glass).
     /**
-     * hardhat-config: invariant.runs = 24
-     * hardhat-config: invariant.depth = 40
+     * hardhat-config: invariant.runs = 48
+     * hardhat-config: invariant.depth = 50
      */
     function invariant_deadGrantsNeverPass() public view {
         for (uint256 p = 0; p < 2; ++p) {
@@ -99,8 +99,8 @@ contract CoreInvariantTest is CoreFixture {
     /// Every record was written by its patient or by a credentialed provider holding live
     /// Treatment write consent at that moment; and every such write succeeded.
     /**
-     * hardhat-config: invariant.runs = 24
-     * hardhat-config: invariant.depth = 40
+     * hardhat-config: invariant.runs = 48
+     * hardhat-config: invariant.depth = 50
      */
     function invariant_writesNeedPatientOrLiveGrant() public view {
         vm.assertEq(handler.unauthorizedWrites(), 0, "a write without permission succeeded");
@@ -110,8 +110,8 @@ contract CoreInvariantTest is CoreFixture {
 
     /// Nonces only go up, by exactly one per signed grant or revocation.
     /**
-     * hardhat-config: invariant.runs = 24
-     * hardhat-config: invariant.depth = 40
+     * hardhat-config: invariant.runs = 48
+     * hardhat-config: invariant.depth = 50
      */
     function invariant_noncesOnlyGoUp() public view {
         vm.assertEq(handler.nonceDecreases(), 0, "a nonce did not go up");
