@@ -17,7 +17,7 @@ export interface DeployOptions {
   networkName: string;
   /** The RPC URL the dApp and scripts should use for this chain. */
   rpcUrl: string;
-  /** Ignition parameters, e.g. { CareLedger: { admin: "0x..." } }. */
+  /** Ignition parameters, per module, e.g. { CareLedgerCore: { admin: "0x..." } }. */
   parameters?: Record<string, Record<string, unknown>>;
   /**
    * Forget any earlier Ignition journal for this chain first. Right for an ephemeral chain that was

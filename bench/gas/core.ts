@@ -1,0 +1,196 @@
+/**
+ * Gas of the core operations: CareRegistry, ConsentManager, RecordRegistry.
+ * Each operation is measured in the state a real user meets it in (e.g. a patient's first
+ * signed grant pays for its nonce slot), so the numbers are the ones users will see.
+ */
+import {
+  ACCESS_READ,
+  ACCESS_WRITE,
+  MAX_UINT64,
+  Purpose,
+  bytes32Of,
+  cidOf,
+  deployCore,
+  envelopesOf,
+} from "../../test/helpers/core.js";
+import { signConsentGrant, signConsentRevocation } from "../../test/helpers/consentTypedData.js";
+import { gasOf, type GasMeasurement, type GasSuite } from "./types.js";
+
+const ALL_CATEGORIES = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+const FULL_SCOPE = 0x1ff;
+
+export const coreGasSuite: GasSuite = {
+  name: "core",
+  async run(connection) {
+    const { careRegistry, consentManager, recordRegistry, accounts, roles, domain } = await deployCore(connection);
+    const { admin, patient, provider, guardian, relayer, patient2, provider2 } = accounts;
+    const latest = async () => BigInt(await connection.networkHelpers.time.latest());
+    const results: GasMeasurement[] = [];
+    const measure = async (
+      operation: string,
+      tx: Parameters<typeof gasOf>[0],
+      budget?: bigint,
+      note?: string,
+    ): Promise<bigint> => {
+      const gasUsed = await gasOf(tx);
+      results.push({ operation, gasUsed, budget, note });
+      return gasUsed;
+    };
+
+    // Registry
+    await measure("register patient", careRegistry.connect(patient).registerPatient(bytes32Of("b1")), 75_000n);
+    await careRegistry.connect(patient2).registerPatient(bytes32Of("b2"));
+    await measure(
+      "set encryption key (provider, first)",
+      careRegistry.connect(provider).setEncryptionKey(bytes32Of("b3")),
+    );
+    await measure(
+      "grant credential",
+      careRegistry.connect(admin).grantCredential(roles.PROVIDER_ROLE, provider.address),
+    );
+    await careRegistry.connect(admin).grantCredential(roles.PROVIDER_ROLE, provider2.address);
+    const now = await latest();
+    await measure(
+      "set guardian",
+      careRegistry.connect(patient).setGuardian(guardian.address, 3, 0, now + 365n * 86_400n),
+    );
+    await measure(
+      "publish category keys (9 categories)",
+      recordRegistry.connect(patient).publishCategoryKeys(
+        ALL_CATEGORIES,
+        ALL_CATEGORIES.map((c) => bytes32Of(`category-key-${c}`)),
+      ),
+    );
+    await recordRegistry.connect(patient2).publishCategoryKeys([0], [bytes32Of("b5")]);
+
+    // Consent
+    const terms = {
+      grantee: provider.address,
+      scope: FULL_SCOPE,
+      purpose: Purpose.Treatment,
+      access: ACCESS_READ | ACCESS_WRITE,
+      notBefore: 0n,
+      expiresAt: MAX_UINT64,
+    };
+    const oneEnvelope = envelopesOf("grant", 1);
+    await measure(
+      "grant consent",
+      consentManager.connect(patient).grantConsent(terms, oneEnvelope),
+      70_000n,
+      "new grant, 1 key envelope (94 B)",
+    );
+    await measure(
+      "grant consent (9 envelopes)",
+      consentManager.connect(patient).grantConsent({ ...terms, purpose: Purpose.Claims }, envelopesOf("grant9", 9)),
+      undefined,
+      "new grant, 9 key envelopes (846 B)",
+    );
+    const deadline = (await latest()) + 3_600n;
+    const signedTerms = {
+      ...terms,
+      grantee: provider2.address,
+      expiresAt: (await latest()) + 30n * 86_400n,
+    };
+    const grantSig = await signConsentGrant(patient2, domain, signedTerms, oneEnvelope, 0n, deadline);
+    await measure(
+      "grant consent by signature",
+      consentManager
+        .connect(relayer)
+        .grantConsentBySig(patient2.address, signedTerms, oneEnvelope, 0n, deadline, grantSig.r, grantSig.yParityAndS),
+      85_000n,
+      "patient's first signature (nonce slot 0 -> 1), 1 key envelope",
+    );
+    const nextTerms = { ...signedTerms, purpose: Purpose.Claims };
+    const nextSig = await signConsentGrant(patient2, domain, nextTerms, oneEnvelope, 1n, deadline);
+    await measure(
+      "grant consent by signature (later)",
+      consentManager
+        .connect(relayer)
+        .grantConsentBySig(patient2.address, nextTerms, oneEnvelope, 1n, deadline, nextSig.r, nextSig.yParityAndS),
+      undefined,
+      "nonce slot already non-zero",
+    );
+    await measure(
+      "grant consent by guardian",
+      consentManager
+        .connect(guardian)
+        .grantConsentFor(patient.address, { ...terms, grantee: provider2.address }, oneEnvelope),
+    );
+    await measure(
+      "revoke consent",
+      consentManager.connect(patient).revokeConsent(provider2.address, Purpose.Treatment),
+      35_000n,
+    );
+    const revokeSig = await signConsentRevocation(patient2, domain, provider2.address, Purpose.Treatment, 2n, deadline);
+    await measure(
+      "revoke consent by signature",
+      consentManager
+        .connect(relayer)
+        .revokeConsentBySig(
+          patient2.address,
+          provider2.address,
+          Purpose.Treatment,
+          2n,
+          deadline,
+          revokeSig.r,
+          revokeSig.yParityAndS,
+        ),
+    );
+
+    // Records
+    await measure(
+      "add record",
+      recordRegistry.connect(provider).addRecord(patient.address, 4, cidOf("c11"), bytes32Of("b6"), 1),
+      90_000n,
+      "credentialed provider with write consent, 36 B CID",
+    );
+    await measure(
+      "add record (by patient)",
+      recordRegistry.connect(patient).addRecord(patient.address, 6, cidOf("c12"), bytes32Of("b7"), 1),
+    );
+    const batch = Array.from({ length: 10 }, (_, i) => ({
+      category: i % 3,
+      commitment: bytes32Of(`batch-commitment-${i}`),
+      keyEpoch: 1,
+      cid: cidOf(`batch-cid-${i}`),
+    }));
+    const batchGas = await gasOf(recordRegistry.connect(provider).addRecords(patient.address, batch));
+    results.push({
+      operation: "add record (batch of 10, per record)",
+      gasUsed: batchGas / 10n,
+      budget: 55_000n,
+      note: `whole batch ${batchGas}, 3 categories`,
+    });
+    const spreadBatch = Array.from({ length: 10 }, (_, i) => ({
+      category: i % 9,
+      commitment: bytes32Of(`spread-commitment-${i}`),
+      keyEpoch: 1,
+      cid: cidOf(`spread-cid-${i}`),
+    }));
+    const spreadGas = await gasOf(recordRegistry.connect(provider).addRecords(patient.address, spreadBatch));
+    results.push({
+      operation: "add record (batch of 10 over 9 categories, per record)",
+      gasUsed: spreadGas / 10n,
+      note: `whole batch ${spreadGas}; worst case: every category pays its own counter, consent check and metadata`,
+    });
+    const firstId = await recordRegistry.computeRecordId(patient.address, 4, 0);
+    await measure(
+      "amend record",
+      recordRegistry.connect(provider).amendRecord(firstId, cidOf("c14"), bytes32Of("b9"), 1),
+    );
+    await measure("rotate category key", recordRegistry.connect(patient).rotateCategoryKey(4, bytes32Of("b10")));
+
+    // Break-glass
+    await measure(
+      "open break-glass",
+      consentManager.connect(provider2).openBreakGlass(patient.address, 1, 4n * 3_600n),
+      80_000n,
+    );
+    await measure(
+      "close break-glass",
+      consentManager.connect(patient).closeBreakGlass(patient.address, provider2.address),
+    );
+
+    return results;
+  },
+};

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ICareRegistryView} from "./ICareRegistryView.sol";
+
+// Only the fields a client filters on (who, for whom) are indexed; the rest stays readable data.
+// solhint-disable gas-indexed-events
+
+/// @title ICareRegistry
+/// @notice Identities, credentials, encryption public keys and guardians of CareLedger.
+///
+/// Credential roles (`PROVIDER_ROLE`, `INSURER_ROLE`, `RESEARCHER_ROLE`) carry a lifecycle
+/// (active, suspended, revoked) and are therefore kept apart from the AccessControl roles, which
+/// only say who the credentialing authority is (`CREDENTIAL_ADMIN_ROLE`, `DEFAULT_ADMIN_ROLE`).
+interface ICareRegistry is ICareRegistryView {
+    /// @notice The lifecycle of a credential. `Revoked` is final.
+    enum CredentialStatus {
+        None,
+        Active,
+        Suspended,
+        Revoked
+    }
+
+    /// @notice An account's published X25519 public key and how many times it was set.
+    struct EncryptionKey {
+        bytes32 key;
+        uint32 version;
+    }
+
+    /// @notice A guardian named by a patient: what it may do (GUARDIAN_* bits) and when.
+    struct Guardian {
+        uint8 rights;
+        uint64 validFrom;
+        uint64 validUntil;
+    }
+
+    /// @notice Thrown when `account` registers as a patient a second time.
+    error RegistryPatientAlreadyRegistered(address account);
+
+    /// @notice Thrown when `account` must be a registered patient and is not.
+    error RegistryNotPatient(address account);
+
+    /// @notice Thrown when a published encryption key is zero (the SDK never derives one).
+    error RegistryInvalidEncryptionKey();
+
+    /// @notice Thrown when `role` is not one of PROVIDER_ROLE, INSURER_ROLE, RESEARCHER_ROLE.
+    error RegistryUnknownCredentialRole(bytes32 role);
+
+    /// @notice Thrown when `account`'s credential for `role` is in `status`, from which the
+    /// requested transition is not allowed (e.g. reinstating a revoked credential).
+    error RegistryInvalidCredentialTransition(bytes32 role, address account, CredentialStatus status);
+
+    /// @notice Thrown when the credentialed account is the zero address.
+    error RegistryInvalidAccount(address account);
+
+    /// @notice Thrown when `guardian` cannot be a guardian of `patient` (zero address or the patient).
+    error RegistryInvalidGuardian(address patient, address guardian);
+
+    /// @notice Thrown when `rights` is zero or holds bits other than GUARDIAN_MANAGE_CONSENT | GUARDIAN_EMERGENCY.
+    error RegistryInvalidGuardianRights(uint8 rights);
+
+    /// @notice Thrown when a guardianship period is empty or already over at `currentTime`.
+    error RegistryInvalidGuardianPeriod(uint64 validFrom, uint64 validUntil, uint64 currentTime);
+
+    /// @notice Thrown when `patient` has no guardian `guardian` to revoke.
+    error RegistryGuardianNotFound(address patient, address guardian);
+
+    /// @notice Emitted when `patient` registers with its X25519 identity public key (version 1 or later).
+    event PatientRegistered(address indexed patient, bytes32 encryptionKey, uint32 keyVersion);
+
+    /// @notice Emitted when `account` publishes or rotates its X25519 public key.
+    event EncryptionKeyUpdated(address indexed account, bytes32 encryptionKey, uint32 keyVersion);
+
+    /// @notice Emitted when `authority` credentials `account` for `role`.
+    event CredentialGranted(bytes32 indexed role, address indexed account, address indexed authority);
+
+    /// @notice Emitted when `authority` suspends `account`'s credential for `role`.
+    event CredentialSuspended(bytes32 indexed role, address indexed account, address indexed authority);
+
+    /// @notice Emitted when `authority` reinstates `account`'s suspended credential for `role`.
+    event CredentialReinstated(bytes32 indexed role, address indexed account, address indexed authority);
+
+    /// @notice Emitted when `authority` revokes `account`'s credential for `role`, for good.
+    event CredentialRevoked(bytes32 indexed role, address indexed account, address indexed authority);
+
+    /// @notice Emitted when `patient` names (or updates) `guardian` with `rights` for [validFrom, validUntil).
+    event GuardianSet(
+        address indexed patient,
+        address indexed guardian,
+        uint8 rights,
+        uint64 validFrom,
+        uint64 validUntil
+    );
+
+    /// @notice Emitted when `patient` revokes `guardian`.
+    event GuardianRevoked(address indexed patient, address indexed guardian);
+
+    /// @notice Registers the caller as a patient with its X25519 identity public key.
+    /// @dev Anyone may call once. Emits {PatientRegistered}.
+    /// Reverts with {RegistryPatientAlreadyRegistered} or {RegistryInvalidEncryptionKey}.
+    function registerPatient(bytes32 encryptionKey) external;
+
+    /// @notice Publishes or rotates the caller's X25519 public key; the version goes up by one.
+    /// @dev Any account (patient, provider, insurer, researcher, guardian) may call.
+    /// Emits {EncryptionKeyUpdated}. Reverts with {RegistryInvalidEncryptionKey}.
+    function setEncryptionKey(bytes32 encryptionKey) external;
+
+    /// @notice The current X25519 public key of `account` and its version (0 when none).
+    function encryptionKey(address account) external view returns (bytes32 key, uint32 version);
+
+    /// @notice Credentials `account` for `role` (PROVIDER_ROLE, INSURER_ROLE or RESEARCHER_ROLE).
+    /// @dev Only CREDENTIAL_ADMIN_ROLE. The credential must not exist yet. Emits {CredentialGranted}.
+    /// Reverts with {AccessControlUnauthorizedAccount}, {RegistryUnknownCredentialRole},
+    /// {RegistryInvalidAccount} or {RegistryInvalidCredentialTransition}.
+    function grantCredential(bytes32 role, address account) external;
+
+    /// @notice Suspends an active credential; `isCredentialed` turns false until reinstated.
+    /// @dev Only CREDENTIAL_ADMIN_ROLE. Emits {CredentialSuspended}.
+    /// Reverts with {AccessControlUnauthorizedAccount}, {RegistryUnknownCredentialRole} or
+    /// {RegistryInvalidCredentialTransition}.
+    function suspendCredential(bytes32 role, address account) external;
+
+    /// @notice Reinstates a suspended credential.
+    /// @dev Only CREDENTIAL_ADMIN_ROLE. Emits {CredentialReinstated}.
+    /// Reverts with {AccessControlUnauthorizedAccount}, {RegistryUnknownCredentialRole} or
+    /// {RegistryInvalidCredentialTransition}.
+    function reinstateCredential(bytes32 role, address account) external;
+
+    /// @notice Revokes an active or suspended credential for good.
+    /// @dev Only CREDENTIAL_ADMIN_ROLE. Emits {CredentialRevoked}.
+    /// Reverts with {AccessControlUnauthorizedAccount}, {RegistryUnknownCredentialRole} or
+    /// {RegistryInvalidCredentialTransition}.
+    function revokeCredential(bytes32 role, address account) external;
+
+    /// @notice The lifecycle status of `account`'s credential for `role`.
+    function credentialStatus(bytes32 role, address account) external view returns (CredentialStatus);
+
+    /// @notice Names `guardian` to act for the caller with `rights` from `validFrom` until `validUntil`
+    /// (exclusive); naming an existing guardian again replaces its rights and period.
+    /// @dev Only registered patients. Emits {GuardianSet}. Reverts with {RegistryNotPatient},
+    /// {RegistryInvalidGuardian}, {RegistryInvalidGuardianRights} or {RegistryInvalidGuardianPeriod}.
+    function setGuardian(address guardian, uint8 rights, uint64 validFrom, uint64 validUntil) external;
+
+    /// @notice Revokes the caller's guardian `guardian` at once.
+    /// @dev Emits {GuardianRevoked}. Reverts with {RegistryGuardianNotFound}.
+    function revokeGuardian(address guardian) external;
+
+    /// @notice The rights and period of `guardian` for `patient` (all zero when none).
+    function guardianOf(address patient, address guardian) external view returns (Guardian memory);
+
+    /// @notice Every guardian `patient` currently names, live or not yet / no longer valid.
+    /// @dev Bounded by what the patient itself added; meant for views, not for contracts.
+    function guardians(address patient) external view returns (address[] memory);
+}

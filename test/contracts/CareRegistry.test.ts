@@ -1,0 +1,338 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import CareLedgerCore from "../../ignition/modules/CareLedgerCore.js";
+import type { CareRegistry } from "../../types/ethers-contracts/index.js";
+import { GUARDIAN_EMERGENCY, GUARDIAN_MANAGE_CONSENT, bytes32Of, deployCore } from "../helpers/core.js";
+
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
+const { time } = networkHelpers;
+
+enum CredentialStatus {
+  None,
+  Active,
+  Suspended,
+  Revoked,
+}
+
+async function coreFixture() {
+  return deployCore(connection);
+}
+
+describe("CareRegistry", function () {
+  describe("deployment", function () {
+    it("gives the admin DEFAULT_ADMIN_ROLE and CREDENTIAL_ADMIN_ROLE, with a delayed handover", async function () {
+      const { careRegistry, accounts, roles } = await networkHelpers.loadFixture(coreFixture);
+      expect(await careRegistry.hasRole(roles.DEFAULT_ADMIN_ROLE, accounts.admin.address)).to.equal(true);
+      expect(await careRegistry.hasRole(roles.CREDENTIAL_ADMIN_ROLE, accounts.admin.address)).to.equal(true);
+      expect(await careRegistry.defaultAdmin()).to.equal(accounts.admin.address);
+      expect(await careRegistry.defaultAdminDelay()).to.equal(await careRegistry.ADMIN_TRANSFER_DELAY());
+      expect(await careRegistry.ADMIN_TRANSFER_DELAY()).to.equal(86_400n);
+    });
+
+    it("hands the admin over in two delayed steps, after which the new admin credentials", async function () {
+      const { careRegistry, accounts, roles } = await networkHelpers.loadFixture(coreFixture);
+      const { admin, stranger: multisig, provider } = accounts;
+      await careRegistry.connect(admin).beginDefaultAdminTransfer(multisig.address);
+      await expect(careRegistry.connect(multisig).acceptDefaultAdminTransfer())
+        .to.be.revertedWithCustomError(careRegistry, "AccessControlEnforcedDefaultAdminDelay")
+        .withArgs((await careRegistry.pendingDefaultAdmin())[1]);
+      await time.increase(86_401);
+      await careRegistry.connect(multisig).acceptDefaultAdminTransfer();
+      expect(await careRegistry.defaultAdmin()).to.equal(multisig.address);
+      expect(await careRegistry.hasRole(roles.DEFAULT_ADMIN_ROLE, admin.address)).to.equal(false);
+      // The new admin takes over credentialing and removes the old key.
+      await careRegistry.connect(multisig).grantRole(roles.CREDENTIAL_ADMIN_ROLE, multisig.address);
+      await careRegistry.connect(multisig).revokeRole(roles.CREDENTIAL_ADMIN_ROLE, admin.address);
+      await expect(careRegistry.connect(admin).grantCredential(roles.PROVIDER_ROLE, provider.address))
+        .to.be.revertedWithCustomError(careRegistry, "AccessControlUnauthorizedAccount")
+        .withArgs(admin.address, roles.CREDENTIAL_ADMIN_ROLE);
+      await expect(careRegistry.connect(multisig).grantCredential(roles.PROVIDER_ROLE, provider.address)).to.emit(
+        careRegistry,
+        "CredentialGranted",
+      );
+    });
+
+    it("takes the credentialing authority from the CareLedgerCore `admin` parameter", async function () {
+      const [, , , , , , authority] = await ethers.getSigners();
+      const { careRegistry } = await connection.ignition.deploy(CareLedgerCore, {
+        parameters: { CareLedgerCore: { admin: authority.address } },
+        deploymentId: "admin-parameter",
+      });
+      const registry = careRegistry as unknown as CareRegistry;
+      expect(await registry.defaultAdmin()).to.equal(authority.address);
+      expect(await registry.hasRole(ethers.id("CREDENTIAL_ADMIN_ROLE"), authority.address)).to.equal(true);
+    });
+
+    it("lets only the admin start a handover", async function () {
+      const { careRegistry, accounts, roles } = await networkHelpers.loadFixture(coreFixture);
+      await expect(careRegistry.connect(accounts.stranger).beginDefaultAdminTransfer(accounts.stranger.address))
+        .to.be.revertedWithCustomError(careRegistry, "AccessControlUnauthorizedAccount")
+        .withArgs(accounts.stranger.address, roles.DEFAULT_ADMIN_ROLE);
+    });
+  });
+
+  describe("patients and encryption keys", function () {
+    it("registers a patient with key version 1", async function () {
+      const { careRegistry, accounts } = await networkHelpers.loadFixture(coreFixture);
+      const key = bytes32Of("patient key");
+      await expect(careRegistry.connect(accounts.patient).registerPatient(key))
+        .to.emit(careRegistry, "PatientRegistered")
+        .withArgs(accounts.patient.address, key, 1);
+      expect(await careRegistry.isPatient(accounts.patient.address)).to.equal(true);
+      expect(await careRegistry.encryptionKey(accounts.patient.address)).to.deep.equal([key, 1n]);
+      expect(await careRegistry.isPatient(accounts.stranger.address)).to.equal(false);
+    });
+
+    it("rejects a second registration and a zero key", async function () {
+      const { careRegistry, accounts } = await networkHelpers.loadFixture(coreFixture);
+      await expect(
+        careRegistry.connect(accounts.patient).registerPatient(ethers.ZeroHash),
+      ).to.be.revertedWithCustomError(careRegistry, "RegistryInvalidEncryptionKey");
+      await careRegistry.connect(accounts.patient).registerPatient(bytes32Of("k1"));
+      await expect(careRegistry.connect(accounts.patient).registerPatient(bytes32Of("k2")))
+        .to.be.revertedWithCustomError(careRegistry, "RegistryPatientAlreadyRegistered")
+        .withArgs(accounts.patient.address);
+    });
+
+    it("versions key rotation for any account, and keeps counting when a key holder registers later", async function () {
+      const { careRegistry, accounts } = await networkHelpers.loadFixture(coreFixture);
+      const { provider, patient } = accounts;
+      await expect(careRegistry.connect(provider).setEncryptionKey(bytes32Of("p1")))
+        .to.emit(careRegistry, "EncryptionKeyUpdated")
+        .withArgs(provider.address, bytes32Of("p1"), 1);
+      await expect(careRegistry.connect(provider).setEncryptionKey(bytes32Of("p2")))
+        .to.emit(careRegistry, "EncryptionKeyUpdated")
+        .withArgs(provider.address, bytes32Of("p2"), 2);
+      expect(await careRegistry.encryptionKey(provider.address)).to.deep.equal([bytes32Of("p2"), 2n]);
+      await expect(careRegistry.connect(provider).setEncryptionKey(ethers.ZeroHash)).to.be.revertedWithCustomError(
+        careRegistry,
+        "RegistryInvalidEncryptionKey",
+      );
+      // A provider who is also a patient registers with its next key version.
+      await expect(careRegistry.connect(provider).registerPatient(bytes32Of("p3")))
+        .to.emit(careRegistry, "PatientRegistered")
+        .withArgs(provider.address, bytes32Of("p3"), 3);
+      await careRegistry.connect(patient).registerPatient(bytes32Of("a"));
+      await careRegistry.connect(patient).setEncryptionKey(bytes32Of("b"));
+      expect(await careRegistry.encryptionKey(patient.address)).to.deep.equal([bytes32Of("b"), 2n]);
+      expect(await careRegistry.isPatient(patient.address)).to.equal(true);
+    });
+  });
+
+  describe("credentials", function () {
+    it("walks the lifecycle None -> Active -> Suspended -> Active -> Revoked with events", async function () {
+      const { careRegistry, accounts, roles } = await networkHelpers.loadFixture(coreFixture);
+      const { admin, provider } = accounts;
+      const role = roles.PROVIDER_ROLE;
+      expect(await careRegistry.credentialStatus(role, provider.address)).to.equal(CredentialStatus.None);
+      await expect(careRegistry.grantCredential(role, provider.address))
+        .to.emit(careRegistry, "CredentialGranted")
+        .withArgs(role, provider.address, admin.address);
+      expect(await careRegistry.isCredentialed(role, provider.address)).to.equal(true);
+      await expect(careRegistry.suspendCredential(role, provider.address))
+        .to.emit(careRegistry, "CredentialSuspended")
+        .withArgs(role, provider.address, admin.address);
+      expect(await careRegistry.isCredentialed(role, provider.address)).to.equal(false);
+      expect(await careRegistry.credentialStatus(role, provider.address)).to.equal(CredentialStatus.Suspended);
+      await expect(careRegistry.reinstateCredential(role, provider.address))
+        .to.emit(careRegistry, "CredentialReinstated")
+        .withArgs(role, provider.address, admin.address);
+      expect(await careRegistry.isCredentialed(role, provider.address)).to.equal(true);
+      await expect(careRegistry.revokeCredential(role, provider.address))
+        .to.emit(careRegistry, "CredentialRevoked")
+        .withArgs(role, provider.address, admin.address);
+      expect(await careRegistry.isCredentialed(role, provider.address)).to.equal(false);
+      expect(await careRegistry.credentialStatus(role, provider.address)).to.equal(CredentialStatus.Revoked);
+    });
+
+    it("keeps roles apart: a provider credential is not an insurer credential", async function () {
+      const { careRegistry, accounts, roles } = await networkHelpers.loadFixture(coreFixture);
+      await careRegistry.grantCredential(roles.INSURER_ROLE, accounts.insurer.address);
+      await careRegistry.grantCredential(roles.RESEARCHER_ROLE, accounts.stranger.address);
+      expect(await careRegistry.isCredentialed(roles.INSURER_ROLE, accounts.insurer.address)).to.equal(true);
+      expect(await careRegistry.isCredentialed(roles.PROVIDER_ROLE, accounts.insurer.address)).to.equal(false);
+      expect(await careRegistry.isCredentialed(roles.RESEARCHER_ROLE, accounts.stranger.address)).to.equal(true);
+    });
+
+    it("makes revocation final and rejects every other invalid transition", async function () {
+      const { careRegistry, accounts, roles } = await networkHelpers.loadFixture(coreFixture);
+      const role = roles.PROVIDER_ROLE;
+      const who = accounts.provider.address;
+      const invalid = (status: CredentialStatus) => [role, who, status] as const;
+      await expect(careRegistry.suspendCredential(role, who))
+        .to.be.revertedWithCustomError(careRegistry, "RegistryInvalidCredentialTransition")
+        .withArgs(...invalid(CredentialStatus.None));
+      await expect(careRegistry.reinstateCredential(role, who))
+        .to.be.revertedWithCustomError(careRegistry, "RegistryInvalidCredentialTransition")
+        .withArgs(...invalid(CredentialStatus.None));
+      await expect(careRegistry.revokeCredential(role, who))
+        .to.be.revertedWithCustomError(careRegistry, "RegistryInvalidCredentialTransition")
+        .withArgs(...invalid(CredentialStatus.None));
+      await careRegistry.grantCredential(role, who);
+      await expect(careRegistry.grantCredential(role, who))
+        .to.be.revertedWithCustomError(careRegistry, "RegistryInvalidCredentialTransition")
+        .withArgs(...invalid(CredentialStatus.Active));
+      await expect(careRegistry.reinstateCredential(role, who))
+        .to.be.revertedWithCustomError(careRegistry, "RegistryInvalidCredentialTransition")
+        .withArgs(...invalid(CredentialStatus.Active));
+      await careRegistry.suspendCredential(role, who);
+      await expect(careRegistry.suspendCredential(role, who))
+        .to.be.revertedWithCustomError(careRegistry, "RegistryInvalidCredentialTransition")
+        .withArgs(...invalid(CredentialStatus.Suspended));
+      // A suspended credential can be revoked directly.
+      await careRegistry.revokeCredential(role, who);
+      for (const action of [
+        careRegistry.grantCredential(role, who),
+        careRegistry.suspendCredential(role, who),
+        careRegistry.reinstateCredential(role, who),
+        careRegistry.revokeCredential(role, who),
+      ]) {
+        await expect(action)
+          .to.be.revertedWithCustomError(careRegistry, "RegistryInvalidCredentialTransition")
+          .withArgs(...invalid(CredentialStatus.Revoked));
+      }
+    });
+
+    it("rejects unknown roles and the zero address", async function () {
+      const { careRegistry, roles, accounts } = await networkHelpers.loadFixture(coreFixture);
+      for (const role of [roles.CREDENTIAL_ADMIN_ROLE, roles.DEFAULT_ADMIN_ROLE, ethers.id("NURSE_ROLE")]) {
+        for (const action of [
+          careRegistry.grantCredential(role, accounts.provider.address),
+          careRegistry.suspendCredential(role, accounts.provider.address),
+          careRegistry.reinstateCredential(role, accounts.provider.address),
+          careRegistry.revokeCredential(role, accounts.provider.address),
+        ]) {
+          await expect(action)
+            .to.be.revertedWithCustomError(careRegistry, "RegistryUnknownCredentialRole")
+            .withArgs(role);
+        }
+      }
+      await expect(careRegistry.grantCredential(roles.PROVIDER_ROLE, ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(careRegistry, "RegistryInvalidAccount")
+        .withArgs(ethers.ZeroAddress);
+    });
+
+    it("lets only CREDENTIAL_ADMIN_ROLE change credentials", async function () {
+      const { careRegistry, roles, accounts } = await networkHelpers.loadFixture(coreFixture);
+      const { stranger, provider } = accounts;
+      await careRegistry.grantCredential(roles.PROVIDER_ROLE, provider.address);
+      for (const action of [
+        careRegistry.connect(stranger).grantCredential(roles.PROVIDER_ROLE, stranger.address),
+        careRegistry.connect(provider).suspendCredential(roles.PROVIDER_ROLE, provider.address),
+        careRegistry.connect(stranger).reinstateCredential(roles.PROVIDER_ROLE, provider.address),
+        careRegistry.connect(stranger).revokeCredential(roles.PROVIDER_ROLE, provider.address),
+      ]) {
+        await expect(action)
+          .to.be.revertedWithCustomError(careRegistry, "AccessControlUnauthorizedAccount")
+          .withArgs(anyOf(stranger.address, provider.address), roles.CREDENTIAL_ADMIN_ROLE);
+      }
+    });
+  });
+
+  describe("guardians", function () {
+    async function patientFixture() {
+      const core = await deployCore(connection);
+      await core.careRegistry.connect(core.accounts.patient).registerPatient(bytes32Of("patient"));
+      return core;
+    }
+
+    it("names a guardian with rights and a period, and lists it", async function () {
+      const { careRegistry, accounts } = await networkHelpers.loadFixture(patientFixture);
+      const { patient, guardian } = accounts;
+      const now = BigInt(await time.latest());
+      const from = now + 100n;
+      const until = now + 1_000n;
+      await expect(careRegistry.connect(patient).setGuardian(guardian.address, GUARDIAN_MANAGE_CONSENT, from, until))
+        .to.emit(careRegistry, "GuardianSet")
+        .withArgs(patient.address, guardian.address, GUARDIAN_MANAGE_CONSENT, from, until);
+      expect(await careRegistry.guardians(patient.address)).to.deep.equal([guardian.address]);
+      expect(await careRegistry.guardianOf(patient.address, guardian.address)).to.deep.equal([
+        BigInt(GUARDIAN_MANAGE_CONSENT),
+        from,
+        until,
+      ]);
+      // Not yet valid.
+      expect(await careRegistry.isGuardian(patient.address, guardian.address, GUARDIAN_MANAGE_CONSENT)).to.equal(false);
+      await time.increaseTo(from);
+      expect(await careRegistry.isGuardian(patient.address, guardian.address, GUARDIAN_MANAGE_CONSENT)).to.equal(true);
+      // Outside its rights, and asking for nothing.
+      expect(await careRegistry.isGuardian(patient.address, guardian.address, GUARDIAN_EMERGENCY)).to.equal(false);
+      expect(
+        await careRegistry.isGuardian(patient.address, guardian.address, GUARDIAN_MANAGE_CONSENT | GUARDIAN_EMERGENCY),
+      ).to.equal(false);
+      expect(await careRegistry.isGuardian(patient.address, guardian.address, 0)).to.equal(false);
+      // Expired.
+      await time.increaseTo(until);
+      expect(await careRegistry.isGuardian(patient.address, guardian.address, GUARDIAN_MANAGE_CONSENT)).to.equal(false);
+    });
+
+    it("replaces a guardian's rights when named again, without listing it twice", async function () {
+      const { careRegistry, accounts } = await networkHelpers.loadFixture(patientFixture);
+      const { patient, guardian } = accounts;
+      const until = BigInt(await time.latest()) + 1_000n;
+      await careRegistry.connect(patient).setGuardian(guardian.address, GUARDIAN_MANAGE_CONSENT, 0, until);
+      await careRegistry.connect(patient).setGuardian(guardian.address, GUARDIAN_EMERGENCY, 0, until);
+      expect(await careRegistry.guardians(patient.address)).to.deep.equal([guardian.address]);
+      expect(await careRegistry.isGuardian(patient.address, guardian.address, GUARDIAN_EMERGENCY)).to.equal(true);
+      expect(await careRegistry.isGuardian(patient.address, guardian.address, GUARDIAN_MANAGE_CONSENT)).to.equal(false);
+    });
+
+    it("revokes a guardian at once", async function () {
+      const { careRegistry, accounts } = await networkHelpers.loadFixture(patientFixture);
+      const { patient, guardian } = accounts;
+      const until = BigInt(await time.latest()) + 1_000n;
+      await careRegistry.connect(patient).setGuardian(guardian.address, 3, 0, until);
+      await expect(careRegistry.connect(patient).revokeGuardian(guardian.address))
+        .to.emit(careRegistry, "GuardianRevoked")
+        .withArgs(patient.address, guardian.address);
+      expect(await careRegistry.isGuardian(patient.address, guardian.address, GUARDIAN_EMERGENCY)).to.equal(false);
+      expect(await careRegistry.guardians(patient.address)).to.deep.equal([]);
+      expect(await careRegistry.guardianOf(patient.address, guardian.address)).to.deep.equal([0n, 0n, 0n]);
+      await expect(careRegistry.connect(patient).revokeGuardian(guardian.address))
+        .to.be.revertedWithCustomError(careRegistry, "RegistryGuardianNotFound")
+        .withArgs(patient.address, guardian.address);
+    });
+
+    it("rejects non-patients, invalid guardians, rights and periods", async function () {
+      const { careRegistry, accounts } = await networkHelpers.loadFixture(patientFixture);
+      const { patient, guardian, stranger } = accounts;
+      const now = BigInt(await time.latest());
+      await expect(careRegistry.connect(stranger).setGuardian(guardian.address, 1, 0, now + 100n))
+        .to.be.revertedWithCustomError(careRegistry, "RegistryNotPatient")
+        .withArgs(stranger.address);
+      await expect(careRegistry.connect(patient).setGuardian(ethers.ZeroAddress, 1, 0, now + 100n))
+        .to.be.revertedWithCustomError(careRegistry, "RegistryInvalidGuardian")
+        .withArgs(patient.address, ethers.ZeroAddress);
+      await expect(careRegistry.connect(patient).setGuardian(patient.address, 1, 0, now + 100n))
+        .to.be.revertedWithCustomError(careRegistry, "RegistryInvalidGuardian")
+        .withArgs(patient.address, patient.address);
+      for (const rights of [0, 4, 255]) {
+        await expect(careRegistry.connect(patient).setGuardian(guardian.address, rights, 0, now + 100n))
+          .to.be.revertedWithCustomError(careRegistry, "RegistryInvalidGuardianRights")
+          .withArgs(rights);
+      }
+      // Empty period.
+      await expect(careRegistry.connect(patient).setGuardian(guardian.address, 1, now + 100n, now + 100n))
+        .to.be.revertedWithCustomError(careRegistry, "RegistryInvalidGuardianPeriod")
+        .withArgs(now + 100n, now + 100n, now + 1n);
+      // Already over.
+      await expect(careRegistry.connect(patient).setGuardian(guardian.address, 1, 0, now))
+        .to.be.revertedWithCustomError(careRegistry, "RegistryInvalidGuardianPeriod")
+        .withArgs(0, now, now + 1n);
+    });
+  });
+
+  it("supports the IAccessControl interfaces", async function () {
+    const { careRegistry } = await networkHelpers.loadFixture(coreFixture);
+    // IAccessControl and IAccessControlDefaultAdminRules.
+    expect(await careRegistry.supportsInterface("0x7965db0b")).to.equal(true);
+    expect(await careRegistry.supportsInterface("0x31498786")).to.equal(true);
+    expect(await careRegistry.supportsInterface("0xffffffff")).to.equal(false);
+  });
+});
+
+function anyOf(...values: string[]) {
+  return (value: string) => values.includes(value);
+}
