@@ -7,7 +7,7 @@ import { openFhirRecord, openRecord, recordRecipients, sealRecord } from '../src
 import { decodeKeyEnvelopes, parseEnvelopeHeader } from '../src/crypto/envelope.js';
 import { grantKeyEnvelopes, openKeyEnvelopes } from '../src/crypto/grants.js';
 import { deriveIdentityKey, identityKeyFromSignature, type SignTypedData } from '../src/crypto/identity.js';
-import { NonDeterministicWalletError, WrongKeyError } from '../src/errors.js';
+import { NonDeterministicWalletError, TamperedEnvelopeError, UnsupportedVersionError, WrongKeyError } from '../src/errors.js';
 import { Category, scopeOf } from '../src/protocol/constants.js';
 
 function walletSigner(privateKey = generatePrivateKey()): SignTypedData {
@@ -115,6 +115,21 @@ describe('category keys, grants and revocation', () => {
     const own = CategoryKeyring.forPatient(patient, { [Category.Conditions]: 1, [Category.Allergies]: 0 });
     for (const blob of [before, after, allergies]) assert.ok(await openRecord(blob, own));
     assert.ok(await openRecord(after, provider));
+  });
+
+  it('reject a tampered or replayed grant envelope with its own error', async () => {
+    const patient = await newIdentity();
+    const grantee = await newIdentity();
+    const grant = await grantKeyEnvelopes({ patient, granteePublicKey: grantee.publicKey, scope: scopeOf([Category.Conditions]) });
+    const tampered = new Uint8Array(grant);
+    tampered[tampered.length - 3]! ^= 1;
+    await assert.rejects(openKeyEnvelopes(tampered, grantee), TamperedEnvelopeError);
+    const relabelled = new Uint8Array(grant);
+    relabelled[7 + 2 + 7]! = Category.Allergies; // claim the key is for another category
+    await assert.rejects(openKeyEnvelopes(relabelled, grantee), TamperedEnvelopeError);
+    const replayed = new Uint8Array(grant);
+    replayed[7 + 2 + 4] = 0; // envelope version 0
+    await assert.rejects(openKeyEnvelopes(replayed, grantee), UnsupportedVersionError);
   });
 
   it('ignore envelopes addressed to someone else and reject a grantee with no envelope', async () => {

@@ -5,7 +5,7 @@
  */
 import type { CID } from 'multiformats/cid';
 import { collectBytes, type ByteSource } from '../bytes.js';
-import { BlobNotFoundError, IntegrityError, ReplicationError } from '../errors.js';
+import { BlobNotFoundError, IntegrityError, ReplicationError, SizeLimitError } from '../errors.js';
 import { fetchVerified, toCid, type BlobStore, type CidLike, type StoreOptions } from './blobStore.js';
 
 export interface ReplicatedBlobStoreOptions {
@@ -46,7 +46,7 @@ export class ReplicatedBlobStore implements BlobStore {
     }
     if (cids.length < this.minReplicas) {
       // A size-limit error from every store is the caller's problem, not replication's.
-      if (cids.length === 0 && failures.length > 0 && failures.every((f) => f.error.constructor === failures[0]!.error.constructor)) {
+      if (cids.length === 0 && failures.length > 0 && failures.every((f) => f.error instanceof SizeLimitError)) {
         throw failures[0]!.error;
       }
       throw new ReplicationError(
