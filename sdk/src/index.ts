@@ -12,3 +12,4 @@ export * from './crypto/index.js';
 export * from './storage/index.js';
 export * from './fhir/index.js';
 export * from './deployments.js';
+export * from './records.js';
