@@ -60,9 +60,10 @@ export async function openWorkspace(session: Session, name: "Patient" | "Provide
  * not under test), against the deployed contracts of deployments/<chainId>.json.
  */
 export async function actOnChain(stack: E2EStack, index: number) {
-  const deployment = JSON.parse(await readFile(path.join(ROOT, "deployments", `${stack.chainId}.json`), "utf8")) as {
-    contracts: Record<string, { address: Address }>;
-  };
+  // CARELEDGER_E2E_CONTRACTS ({"CareRegistry": "0x…", …}) points the tests at contracts deployed elsewhere.
+  const addresses: Record<string, Address> = process.env.CARELEDGER_E2E_CONTRACTS
+    ? JSON.parse(process.env.CARELEDGER_E2E_CONTRACTS)
+    : await deployedAddresses(stack.chainId);
   const chain = defineChain({
     id: stack.chainId,
     name: "CareLedger Local",
@@ -75,7 +76,7 @@ export async function actOnChain(stack: E2EStack, index: number) {
   return {
     account,
     client,
-    address: (name: string) => deployment.contracts[name].address,
+    address: (name: string) => addresses[name],
     /** Sends a transaction and waits until it is mined successfully. */
     async send(request: Parameters<typeof wallet.writeContract>[0]) {
       const hash = await wallet.writeContract(request);
@@ -84,4 +85,10 @@ export async function actOnChain(stack: E2EStack, index: number) {
       return receipt;
     },
   };
+}
+
+async function deployedAddresses(chainId: number): Promise<Record<string, Address>> {
+  const file = path.join(ROOT, "deployments", `${chainId}.json`);
+  const { contracts } = JSON.parse(await readFile(file, "utf8")) as { contracts: Record<string, { address: Address }> };
+  return Object.fromEntries(Object.entries(contracts).map(([name, c]) => [name, c.address]));
 }

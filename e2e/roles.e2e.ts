@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { keccak256, parseAbi, toBytes } from "viem";
+import { keccak256, parseAbi, toBytes, toHex } from "viem";
+import { identityKeyFromSignature } from "../sdk/src/crypto/identity.js";
+import { identityKeyTypedData } from "../sdk/src/protocol/typedData.js";
 import { step } from "./browser.js";
 import { actOnChain, connectWallet, localChain, openWorkspace, walletFor, withBrowser } from "./helpers.js";
 import { useStack, type E2EStack } from "./stack.js";
@@ -78,6 +80,55 @@ test("a registered patient and the guardian she named each see their role and th
       assert.equal(await entry.locator("code").getAttribute("title"), patient.account.address);
       assert.match(await entry.innerText(), /May manage consent and emergency summary, until /);
       assert.equal(await page.getByRole("heading", { name: "No records yet" }).count(), 0);
+    });
+  });
+});
+
+/** Hardhat account 15 is outside the demo world: a newcomer who registers from the browser. */
+const NEW_PATIENT = 15;
+
+test("a newcomer registers as a patient: two identical signatures, the key derived in the browser, one transaction", async () => {
+  const wallet = walletFor(NEW_PATIENT, [localChain(stack)]);
+  await withBrowser("patient registers", wallet, async (session) => {
+    const { page } = session;
+    const register = page.getByRole("button", { name: "Create my key and register" });
+    await connectWallet(session, wallet, stack.webUrl);
+    await step(session, "the patient workspace explains registration", async () => {
+      await openWorkspace(session, "Patient");
+      await page.getByRole("heading", { name: "This account is not registered as a patient" }).waitFor();
+      await page.getByRole("region", { name: "Register as a patient" }).getByText("twice").waitFor();
+    });
+    await step(session, "declining the signature stops registration and says so", async () => {
+      wallet.rejectNext("eth_signTypedData_v4");
+      await register.click();
+      await page.getByRole("alert").getByText("You declined the request in your wallet.").waitFor();
+      assert.equal(wallet.requests.filter((r) => r.method === "eth_sendTransaction").length, 0);
+    });
+    await step(session, "registering signs twice, sends one transaction and opens the workspace", async () => {
+      const before = wallet.requests.length;
+      await register.click();
+      await page.getByTestId("patient-workspace").getByRole("heading", { name: "No records yet" }).waitFor();
+      const asked = wallet.requests.slice(before).map((r) => r.method);
+      assert.equal(asked.filter((m) => m === "eth_signTypedData_v4").length, 2);
+      assert.equal(asked.filter((m) => m === "eth_sendTransaction").length, 1);
+      const typedData = JSON.parse(
+        wallet.requests.slice(before).find((r) => r.method === "eth_signTypedData_v4")!.params[1] as string,
+      ) as { primaryType: string; message: { warning: string } };
+      assert.equal(typedData.primaryType, "CareLedgerIdentityKey");
+      assert.match(typedData.message.warning, /./);
+    });
+    await step(session, "the key on chain is the one this wallet's signature derives", async () => {
+      const signature = await wallet.account.signTypedData(identityKeyTypedData(1));
+      const expected = toHex(identityKeyFromSignature(signature).publicKey);
+      const chain = await actOnChain(stack, NEW_PATIENT);
+      const [key, version] = await chain.client.readContract({
+        address: chain.address("CareRegistry"),
+        abi: parseAbi(["function encryptionKey(address account) view returns (bytes32 key, uint32 version)"]),
+        functionName: "encryptionKey",
+        args: [wallet.address],
+      });
+      assert.equal(key, expected);
+      assert.equal(version, 1);
     });
   });
 });

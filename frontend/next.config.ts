@@ -31,7 +31,8 @@ const nextConfig: NextConfig = {
   // The SDK ships TypeScript sources (browser-safe crypto, storage, FHIR, typed data).
   transpilePackages: ["@careledger/sdk"],
   poweredByHeader: false,
-  env: { NEXT_PUBLIC_CARELEDGER_DEPLOYMENTS: addressBook() },
+  // A pre-set value wins: lets a build target deployments kept outside deployments/.
+  env: { NEXT_PUBLIC_CARELEDGER_DEPLOYMENTS: process.env.NEXT_PUBLIC_CARELEDGER_DEPLOYMENTS || addressBook() },
   turbopack: {
     rules: {
       "*.ts": {

@@ -3,6 +3,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { WagmiProvider, type State } from "wagmi";
+import { IdentityProvider } from "@/features/identity/IdentityProvider";
 import { getConfig } from "@/wagmi";
 
 export function Providers({ children, initialState }: { children: ReactNode; initialState?: State }) {
@@ -10,7 +11,9 @@ export function Providers({ children, initialState }: { children: ReactNode; ini
   const [queryClient] = useState(() => new QueryClient({ defaultOptions: { queries: { staleTime: 4_000 } } }));
   return (
     <WagmiProvider config={config} initialState={initialState}>
-      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+      <QueryClientProvider client={queryClient}>
+        <IdentityProvider>{children}</IdentityProvider>
+      </QueryClientProvider>
     </WagmiProvider>
   );
 }

@@ -50,7 +50,16 @@ const missingRole: Record<GatedRole, { title: string; body: ReactNode }> = {
 };
 
 /** Opens a role's workspace only for an account that holds the role, and says plainly why not otherwise. */
-export function RoleGate({ role, children }: { role: GatedRole; children: ReactNode }) {
+export function RoleGate({
+  role,
+  children,
+  whenMissing,
+}: {
+  role: GatedRole;
+  children: ReactNode;
+  /** Shown under the explanation when the account lacks the role, e.g. the patient registration. */
+  whenMissing?: ReactNode;
+}) {
   const { chainId } = useConnection();
   const roles = useRoles();
   const info = roleInfo[role];
@@ -109,25 +118,28 @@ export function RoleGate({ role, children }: { role: GatedRole; children: ReactN
   if (!allowed) {
     const others = roles.roles.filter((r) => r !== role);
     return (
-      <EmptyState
-        title={missingRole[role].title}
-        action={
-          others.length > 0 ? (
-            <p>
-              This account is a{" "}
-              {others.map((r, i) => (
-                <span key={r}>
-                  {i > 0 ? ", " : null}
-                  <Link href={roleInfo[r].href}>{roleInfo[r].title.toLowerCase()}</Link>
-                </span>
-              ))}
-              .
-            </p>
-          ) : null
-        }
-      >
-        {missingRole[role].body}
-      </EmptyState>
+      <>
+        <EmptyState
+          title={missingRole[role].title}
+          action={
+            others.length > 0 ? (
+              <p>
+                This account is a{" "}
+                {others.map((r, i) => (
+                  <span key={r}>
+                    {i > 0 ? ", " : null}
+                    <Link href={roleInfo[r].href}>{roleInfo[r].title.toLowerCase()}</Link>
+                  </span>
+                ))}
+                .
+              </p>
+            ) : null
+          }
+        >
+          {missingRole[role].body}
+        </EmptyState>
+        {whenMissing}
+      </>
     );
   }
   return <>{children}</>;
