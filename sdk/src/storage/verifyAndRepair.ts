@@ -64,7 +64,14 @@ export async function verifyAndRepair(options: VerifyAndRepairOptions): Promise<
   for await (const pointer of options.pointers) {
     report.records++;
     const recordId = String(pointer.recordId);
-    const cid = toCid(pointer.cid);
+    let cid: ReturnType<typeof toCid>;
+    try {
+      cid = toCid(pointer.cid);
+    } catch {
+      report.unrecoverable.push({ recordId, cid: String(pointer.cid), reason: 'the on-chain pointer is not a valid CID' });
+      options.onProgress?.({ done: report.records, recordId, cid: String(pointer.cid), states: {}, repaired: [] });
+      continue;
+    }
     const states: Record<string, CopyState> = {};
     let healthy: Uint8Array | undefined;
     const reasons: string[] = [];
