@@ -168,6 +168,20 @@ export const errorMessages: Record<string, Explain> = {
     `This signature was already used or is out of order for ${who(account)}. Sign again.`,
   ECDSAInvalidSignature: () => "The signature is not valid. Sign again with the right account.",
   ReentrancyGuardReentrantCall: () => "The contract refused a nested call.",
+  AccessControlEnforcedDefaultAdminRules: () =>
+    "The authority role can only change hands through the delayed two-step handover.",
+  AccessControlInvalidDefaultAdmin: ([admin]) => `${who(admin)} cannot become the credentialing authority.`,
+  ECDSAInvalidSignatureLength: () => "The signature is malformed. Sign again.",
+  ECDSAInvalidSignatureS: () => "The signature is malformed. Sign again.",
+  ERC2612InvalidSigner: ([signer, owner]) => `The permit was signed by ${who(signer)}, not by ${who(owner)}.`,
+  ERC20InvalidApprover: ([approver]) => `${who(approver)} cannot approve token spending.`,
+  ERC20InvalidReceiver: ([receiver]) => `Tokens cannot be sent to ${who(receiver)}.`,
+  ERC20InvalidSender: ([sender]) => `Tokens cannot be sent from ${who(sender)}.`,
+  ERC20InvalidSpender: ([spender]) => `${who(spender)} cannot be allowed to spend tokens.`,
+  SafeERC20FailedOperation: () => "The token transfer failed. Check the balance and the approval, then try again.",
+  SafeCastOverflowedUintDowncast: () => "A number is too large for the contract. Use a smaller value.",
+  InvalidShortString: () => "A text value is too long for the contract.",
+  StringTooLong: () => "A text value is too long for the contract.",
 };
 
 export const fallbackMessage =
