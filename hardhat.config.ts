@@ -3,6 +3,8 @@ import { createRequire } from "node:module";
 import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
 
+import { careLedgerTasks } from "./tasks/index.js";
+
 // Hardhat cannot download solc on an offline machine, so the compiler is the npm `solc`
 // package's WASM build, pinned in package.json to exactly this version.
 const SOLC_VERSION = "0.8.30";
@@ -17,8 +19,12 @@ const compiler = {
   },
 };
 
+// Secrets (RPC URLs with API keys, private keys, explorer keys) come only from configuration
+// variables: Hardhat's encrypted keystore (`npx hardhat keystore set SEPOLIA_PRIVATE_KEY`) or the
+// environment. A variable is read when a network actually needs it, never at startup.
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthersPlugin],
+  tasks: careLedgerTasks,
   solidity: {
     profiles: {
       default: compiler,
@@ -47,6 +53,20 @@ export default defineConfig({
       chainType: "l1",
       url: configVariable("SEPOLIA_RPC_URL"),
       accounts: [configVariable("SEPOLIA_PRIVATE_KEY")],
+    },
+    // Any other EVM chain by RPC URL: an L2, a consortium chain, a second local node.
+    custom: {
+      type: "http",
+      chainType: "generic",
+      url: configVariable("CARELEDGER_RPC_URL"),
+      accounts: [configVariable("CARELEDGER_PRIVATE_KEY")],
+    },
+  },
+  // Source verification after `npm run deploy` when an explorer key is configured
+  // (`npx hardhat keystore set ETHERSCAN_API_KEY`); the deploy script skips it otherwise.
+  verify: {
+    etherscan: {
+      apiKey: configVariable("ETHERSCAN_API_KEY"),
     },
   },
 });

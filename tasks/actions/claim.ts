@@ -1,0 +1,75 @@
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import { keccak256, toUtf8Bytes } from "ethers";
+
+import { TaskError, eventsNamed, formatAmount, parseAmount, parseId, parseIds, required, send, withContext } from "../lib/context.js";
+
+const STATUS = ["none", "pending", "approved", "denied", "appealed", "closed"];
+
+/** Provider submits a claim (commitments and amounts only); the insurer approves or denies it. */
+export default async function claim(
+  args: {
+    action: string;
+    coverageId: string;
+    evidence: string;
+    billed: string;
+    serviceClass: number;
+    encounter: string;
+    preAuth: string;
+    claimId: string;
+    allowed: string;
+    reason: number;
+    from: string;
+  },
+  hre: HardhatRuntimeEnvironment,
+) {
+  if (args.action === "submit") {
+    const coverageId = parseId(args.coverageId, "--coverage-id");
+    const evidence = parseIds(args.evidence, "--evidence");
+    const encounter = required(args.encounter, "--encounter", "Encounter/123");
+    required(args.billed, "--billed", "120.50");
+    if (!Number.isInteger(args.serviceClass) || args.serviceClass < 0 || args.serviceClass > 15) {
+      throw new TaskError(`--service-class ${args.serviceClass}: the plan's service classes are 0..15.`);
+    }
+    return withContext(hre, args.from, async (ctx) => {
+      const latest = await ctx.signer.provider!.getBlock("latest");
+      const request = {
+        coverageId,
+        serviceClass: args.serviceClass,
+        serviceDate: Number(latest!.timestamp) - 60,
+        billed: await parseAmount(ctx, args.billed, "--billed"),
+        // The encounter id stays off chain: only a commitment binding it to this deployment is published.
+        encounterCommitment: keccak256(toUtf8Bytes(`${ctx.chainId}:${ctx.deployment.contracts.ClaimsSettlement.address}:${encounter}`)),
+        claimCommitment: keccak256(toUtf8Bytes(`claim:${encounter}:${coverageId}:${evidence.join(",")}`)),
+        evidence,
+        preAuthId: parseId(args.preAuth || "0", "--pre-auth"),
+      };
+      const { logs } = await send(ctx, "submitClaim", () => ctx.claims.submitClaim(request));
+      const claimId = eventsNamed(ctx, logs, "ClaimSubmitted")[0]!.claimId as bigint;
+      const stored = await ctx.claims.getClaim(claimId);
+      ctx.log(`claim ${claimId}: ${STATUS[Number(stored.status)]}${Number(stored.status) === 2 ? ` (paid ${await formatAmount(ctx, stored.payerAmount)})` : ""}`);
+      return { claimId, status: STATUS[Number(stored.status)] };
+    });
+  }
+  if (args.action === "approve" || args.action === "deny") {
+    const claimId = parseId(args.claimId, "--claim-id");
+    return withContext(hre, args.from, async (ctx) => {
+      if (args.action === "approve") {
+        const current = await ctx.claims.getClaim(claimId);
+        const allowed = args.allowed ? await parseAmount(ctx, args.allowed, "--allowed") : (current.billed as bigint);
+        await send(ctx, "approveClaim", () => ctx.claims.approveClaim(claimId, allowed));
+      } else {
+        if (!Number.isInteger(args.reason) || args.reason <= 0 || args.reason > 0xffff) {
+          throw new TaskError("--reason is required for a denial: a code from 1 to 65535 (e.g. an X12 CARC number).");
+        }
+        await send(ctx, "denyClaim", () => ctx.claims.denyClaim(claimId, args.reason));
+      }
+      const stored = await ctx.claims.getClaim(claimId);
+      ctx.log(
+        `claim ${claimId}: ${STATUS[Number(stored.status)]}; payer ${await formatAmount(ctx, stored.payerAmount)}, ` +
+          `patient share ${await formatAmount(ctx, (stored.allowed as bigint) - (stored.payerAmount as bigint))}`,
+      );
+      return { claimId, status: STATUS[Number(stored.status)], payerAmount: stored.payerAmount as bigint };
+    });
+  }
+  throw new TaskError(`Unknown action "${args.action}": use submit, approve or deny.`);
+}

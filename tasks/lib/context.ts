@@ -1,0 +1,302 @@
+/**
+ * What every CareLedger task needs: a connection to the selected network, the deployment for the
+ * connected chain, the signer, the contracts, argument parsing that says what to do when an
+ * argument is wrong, and contract errors decoded into plain language.
+ */
+import { Contract, Interface, getAddress, isAddress, type ContractTransactionResponse, type Signer } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { CATEGORIES, Category, EMERGENCY_SCOPE, Purpose, deriveIdentityKey, type IdentityKey } from "@careledger/sdk";
+
+import { readDeploymentFile, type DeploymentFile } from "../../scripts/lib/deployments.js";
+import { explainRevert } from "./errors.js";
+
+/** A mistake the user can fix; the CLI prints only the message. */
+export class TaskError extends Error {
+  override name = "TaskError";
+}
+
+type Ethers = {
+  provider: {
+    getNetwork(): Promise<{ chainId: bigint }>;
+    getBlockNumber(): Promise<number>;
+    getLogs(filter: unknown): Promise<{ topics: readonly string[]; data: string; blockNumber: number }[]>;
+    send(method: string, params: unknown[]): Promise<unknown>;
+  };
+  getSigners(): Promise<Signer[]>;
+};
+
+export interface CareContext {
+  hre: HardhatRuntimeEnvironment;
+  networkName: string;
+  chainId: number;
+  ethers: Ethers;
+  deployment: DeploymentFile;
+  signer: Signer;
+  address: string;
+  registry: Contract;
+  consents: Contract;
+  records: Contract;
+  claims: Contract;
+  stablecoin: Contract;
+  /** Every ABI of the deployment in one interface, to decode events and errors from any contract. */
+  abi: Interface;
+  log(line: string): void;
+  close(): Promise<void>;
+}
+
+/** Connects to the network chosen with --network and loads the deployment of its chain. */
+export async function openContext(hre: HardhatRuntimeEnvironment, options: { from?: string } = {}): Promise<CareContext> {
+  const networkName = hre.globalOptions.network ?? hre.config.defaultNetwork ?? "default";
+  if (!(networkName in hre.config.networks)) {
+    throw new TaskError(
+      `Unknown network "${networkName}". Configured networks: ${Object.keys(hre.config.networks).join(", ")}. ` +
+        "Add it to hardhat.config.ts, or use `--network custom` with CARELEDGER_RPC_URL and CARELEDGER_PRIVATE_KEY set.",
+    );
+  }
+  let connection;
+  try {
+    connection = await hre.network.connect();
+  } catch (error) {
+    throw new TaskError(`Cannot connect to network "${networkName}": ${(error as Error).message}`);
+  }
+  const ethers = (connection as unknown as { ethers: Ethers }).ethers;
+  let chainId: number;
+  try {
+    chainId = Number((await ethers.provider.getNetwork()).chainId);
+  } catch (error) {
+    await connection.close();
+    throw new TaskError(
+      `Network "${networkName}" does not answer (${(error as Error).message.split("\n")[0]}). ` +
+        "Is the node running and the RPC URL right? Locally: `npm start`.",
+    );
+  }
+  let deployment: DeploymentFile;
+  try {
+    deployment = await readDeploymentFile(chainId);
+  } catch (error) {
+    await connection.close();
+    throw new TaskError((error as Error).message);
+  }
+  const signer = await selectSigner(ethers, options.from ?? "0", networkName);
+  const contract = (name: keyof DeploymentFile["contracts"]) =>
+    new Contract(deployment.contracts[name].address, deployment.contracts[name].abi as never, signer);
+  const abi = combinedInterface(deployment);
+  return {
+    hre,
+    networkName,
+    chainId,
+    ethers,
+    deployment,
+    signer,
+    address: await signer.getAddress(),
+    registry: contract("CareRegistry"),
+    consents: contract("ConsentManager"),
+    records: contract("RecordRegistry"),
+    claims: contract("ClaimsSettlement"),
+    stablecoin: contract("Stablecoin"),
+    abi,
+    log: (line) => process.stdout.write(`${line}\n`),
+    close: () => connection.close(),
+  };
+}
+
+/** Runs `work` with a context and always closes the connection. */
+export async function withContext<T>(
+  hre: HardhatRuntimeEnvironment,
+  from: string | undefined,
+  work: (ctx: CareContext) => Promise<T>,
+): Promise<T> {
+  const ctx = await openContext(hre, { from });
+  try {
+    return await work(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+async function selectSigner(ethers: Ethers, from: string, networkName: string): Promise<Signer> {
+  const signers = await ethers.getSigners();
+  if (signers.length === 0) {
+    throw new TaskError(
+      `Network "${networkName}" has no account to sign with. Set its key: ` +
+        "`npx hardhat keystore set SEPOLIA_PRIVATE_KEY` (or CARELEDGER_PRIVATE_KEY for --network custom).",
+    );
+  }
+  if (/^\d+$/.test(from)) {
+    const signer = signers[Number(from)];
+    if (!signer) throw new TaskError(`--from ${from}: network "${networkName}" has only ${signers.length} account(s) (0..${signers.length - 1}).`);
+    return signer;
+  }
+  const wanted = parseAddress(from, "--from");
+  for (const signer of signers) if ((await signer.getAddress()) === wanted) return signer;
+  throw new TaskError(
+    `--from ${wanted}: this account's key is not configured for network "${networkName}". ` +
+      "Use an index (0, 1, …) or configure the account's key with the keystore.",
+  );
+}
+
+function combinedInterface(deployment: DeploymentFile): Interface {
+  const seen = new Set<string>();
+  const fragments: unknown[] = [];
+  for (const { abi } of Object.values(deployment.contracts)) {
+    for (const fragment of abi as { type: string; name?: string; inputs?: { type: string }[] }[]) {
+      if (fragment.type !== "error" && fragment.type !== "event") continue;
+      const key = `${fragment.type}:${fragment.name}(${(fragment.inputs ?? []).map((i) => i.type).join(",")})`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      fragments.push(fragment);
+    }
+  }
+  return new Interface(fragments as never);
+}
+
+/** Sends a transaction, waits for it, and turns a revert into a plain-language TaskError. */
+export async function send(
+  ctx: CareContext,
+  what: string,
+  transaction: () => Promise<ContractTransactionResponse>,
+): Promise<{ hash: string; logs: readonly { topics: readonly string[]; data: string }[] }> {
+  try {
+    const response = await transaction();
+    const receipt = await response.wait();
+    if (!receipt) throw new Error("no receipt");
+    ctx.log(`  ${what}: tx ${receipt.hash} (block ${receipt.blockNumber}, gas ${receipt.gasUsed})`);
+    return { hash: receipt.hash, logs: receipt.logs };
+  } catch (error) {
+    throw explainRevert(error, ctx.abi, what);
+  }
+}
+
+/** A static call (view), with the same error decoding. */
+export async function view<T>(ctx: CareContext, what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw explainRevert(error, ctx.abi, what);
+  }
+}
+
+/** The events named `name` among `logs`, decoded with the deployment's ABIs. */
+export function eventsNamed(ctx: CareContext, logs: readonly { topics: readonly string[]; data: string }[], name: string) {
+  const out = [];
+  for (const log of logs) {
+    const parsed = (() => {
+      try {
+        return ctx.abi.parseLog({ topics: [...log.topics], data: log.data });
+      } catch {
+        return null;
+      }
+    })();
+    if (parsed?.name === name) out.push(parsed.args);
+  }
+  return out;
+}
+
+// --- Keys ------------------------------------------------------------------------------------
+
+/**
+ * The signer's identity key, derived by the SDK from its EIP-712 signature of the fixed CareLedger
+ * key message (signed twice; non-deterministic signers are refused).
+ */
+export async function identityOf(ctx: CareContext, keyVersion = 1): Promise<IdentityKey> {
+  return deriveIdentityKey(
+    (typedData) =>
+      ctx.signer.signTypedData(
+        typedData.domain,
+        typedData.types as unknown as Record<string, { name: string; type: string }[]>,
+        typedData.message,
+      ) as Promise<`0x${string}`>,
+    { keyVersion },
+  );
+}
+
+// --- Argument parsing ------------------------------------------------------------------------
+
+export function required(value: string, option: string, example: string): string {
+  if (!value) throw new TaskError(`${option} is required, e.g. ${option} ${example}`);
+  return value;
+}
+
+export function parseAddress(value: string, option: string): string {
+  if (!value) throw new TaskError(`${option} is required: an account address (0x followed by 40 hex digits).`);
+  if (!isAddress(value)) throw new TaskError(`${option} "${value}" is not an address: expected 0x followed by 40 hex digits.`);
+  return getAddress(value.toLowerCase());
+}
+
+export function parseId(value: string, option: string): bigint {
+  if (!value) throw new TaskError(`${option} is required (a number, decimal or 0x hex).`);
+  try {
+    const id = BigInt(value);
+    if (id < 0n) throw new Error();
+    return id;
+  } catch {
+    throw new TaskError(`${option} "${value}" is not an id: use a decimal or 0x hex number.`);
+  }
+}
+
+export function parseIds(value: string, option: string): bigint[] {
+  if (!value) throw new TaskError(`${option} is required: comma-separated ids.`);
+  return value.split(",").map((v) => parseId(v.trim(), option));
+}
+
+const PURPOSES: Record<string, Purpose> = {
+  treatment: Purpose.Treatment,
+  claims: Purpose.Claims,
+  research: Purpose.Research,
+  emergency: Purpose.Emergency,
+};
+
+export function parsePurpose(value: string): Purpose {
+  const purpose = PURPOSES[value.toLowerCase()];
+  if (purpose === undefined) throw new TaskError(`--purpose "${value}" is not one of: ${Object.keys(PURPOSES).join(", ")}.`);
+  return purpose;
+}
+
+export function purposeName(purpose: number): string {
+  return Object.keys(PURPOSES).find((k) => PURPOSES[k] === purpose) ?? String(purpose);
+}
+
+export function parseCategory(value: string): Category {
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed) && CATEGORIES.some((c) => c.id === Number(trimmed))) return Number(trimmed) as Category;
+  const byName = Object.entries(Category).find(([name]) => name.toLowerCase() === trimmed.toLowerCase());
+  if (byName) return byName[1];
+  throw new TaskError(
+    `Category "${value}" is unknown. Use a number 0..${CATEGORIES.length - 1} or one of: ${Object.keys(Category).join(", ")}.`,
+  );
+}
+
+/** A uint16 scope mask from "allergies,medications", "0,1", "emergency" or "all". */
+export function parseScope(value: string): number {
+  if (!value) throw new TaskError("--categories is required, e.g. --categories allergies,medications (or emergency, all).");
+  if (value.toLowerCase() === "emergency") return EMERGENCY_SCOPE;
+  if (value.toLowerCase() === "all") return (1 << CATEGORIES.length) - 1;
+  return value.split(",").reduce((scope, c) => scope | (1 << parseCategory(c)), 0);
+}
+
+export function parseAccess(value: string): number {
+  let access = 0;
+  for (const part of value.toLowerCase().split(",")) {
+    if (part.trim() === "read") access |= 1;
+    else if (part.trim() === "write") access |= 2;
+    else throw new TaskError(`--access "${value}" must be read, write or read,write.`);
+  }
+  return access;
+}
+
+/** Stablecoin units ("250.5") to the token's integer amount. */
+export async function parseAmount(ctx: CareContext, value: string, option: string): Promise<bigint> {
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new TaskError(`${option} "${value}" is not an amount: use e.g. 250 or 99.95.`);
+  const decimals = Number(await ctx.stablecoin.decimals());
+  const [whole, fraction = ""] = value.split(".");
+  if (fraction.length > decimals) throw new TaskError(`${option} "${value}" has more than ${decimals} decimals.`);
+  return BigInt(whole) * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, "0") || "0");
+}
+
+export async function formatAmount(ctx: CareContext, amount: bigint): Promise<string> {
+  const decimals = BigInt(await ctx.stablecoin.decimals());
+  const unit = 10n ** decimals;
+  const fraction = (amount % unit).toString().padStart(Number(decimals), "0").replace(/0+$/, "");
+  return `${amount / unit}${fraction ? `.${fraction}` : ""}`;
+}

@@ -1,0 +1,100 @@
+/**
+ * Record pointers on chain and the stores that hold the blobs. Storage, verification and crypto
+ * are the SDK's; this only reads the chain and builds the configured stores.
+ */
+import { getBytes, hexlify, zeroPadValue, toBeHex } from "ethers";
+import { CID } from "multiformats/cid";
+
+import { KuboBlobStore, ReplicatedBlobStore, type BlobStore, type RecordPointer } from "@careledger/sdk";
+
+import { TaskError, type CareContext } from "./context.js";
+
+/** CIDs go on chain in their binary form (CIDv1, 36 bytes for sha2-256). */
+export function cidToChain(cid: CID): string {
+  return hexlify(cid.bytes);
+}
+
+export function cidFromChain(hex: string): CID {
+  const bytes = getBytes(hex);
+  try {
+    return CID.decode(bytes);
+  } catch {
+    // Tolerate pointers written with the CID's string form.
+    return CID.parse(new TextDecoder().decode(bytes));
+  }
+}
+
+/** The configured stores: every --ipfs-api URL, plus an embedded store folder when given. */
+export async function openStores(ipfsApi: string, embeddedDir = ""): Promise<BlobStore[]> {
+  const stores: BlobStore[] = [];
+  for (const url of ipfsApi.split(",").map((u) => u.trim()).filter(Boolean)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new TaskError(`--ipfs-api "${url}" is not a URL, e.g. http://127.0.0.1:5001`);
+    }
+    stores.push(new KuboBlobStore({ url: parsed }));
+  }
+  if (embeddedDir) {
+    const { HeliaBlobStore } = await import("@careledger/sdk/node/index");
+    stores.push(await HeliaBlobStore.open({ dataDir: embeddedDir }));
+  }
+  if (stores.length === 0) throw new TaskError("No store configured: give --ipfs-api <url> (or --embedded <folder>).");
+  return stores;
+}
+
+export function replicated(stores: BlobStore[]): BlobStore {
+  return stores.length === 1 ? stores[0]! : new ReplicatedBlobStore(stores);
+}
+
+export async function closeStores(stores: BlobStore[]): Promise<void> {
+  for (const store of stores) await store.close?.();
+}
+
+/** Blocks per eth_getLogs request: what public RPC providers accept. */
+const LOG_RANGE = 10_000;
+
+/**
+ * Every RecordAdded pointer of the deployment, oldest first, read in block ranges from the
+ * deployment block (client-side indexing; see docs/operations.md for where an indexer takes over).
+ */
+export async function* recordPointers(
+  ctx: CareContext,
+  options: { patient?: string; onRange?: (from: number, to: number, head: number) => void } = {},
+): AsyncGenerator<RecordPointer & { patient: string; author: string }> {
+  const event = ctx.records.interface.getEvent("RecordAdded")!;
+  const topics: (string | null)[] = [event.topicHash];
+  if (options.patient) topics.push(zeroPadValue(options.patient, 32));
+  const head = await ctx.ethers.provider.getBlockNumber();
+  for (let from = ctx.deployment.deploymentBlock; from <= head; from += LOG_RANGE) {
+    const to = Math.min(head, from + LOG_RANGE - 1);
+    options.onRange?.(from, to, head);
+    const logs = await ctx.ethers.provider.getLogs({
+      address: ctx.deployment.contracts.RecordRegistry.address,
+      topics,
+      fromBlock: toBeHex(from),
+      toBlock: toBeHex(to),
+    });
+    for (const log of logs) {
+      const parsed = ctx.records.interface.parseLog({ topics: [...log.topics], data: log.data })!;
+      const recordId = parsed.args.recordId as bigint;
+      const stored = await ctx.records.record(recordId);
+      yield {
+        recordId,
+        cid: cidFromChain(parsed.args.cid),
+        commitment: stored.commitment,
+        patient: parsed.args.patient,
+        author: parsed.args.author,
+      };
+    }
+  }
+}
+
+/** The patient a record id belongs to (`uint160(patient) << 96 | category << 88 | index`). */
+export function subjectOf(recordId: bigint): { patient: string; category: number } {
+  return {
+    patient: toBeHex(recordId >> 96n, 20),
+    category: Number((recordId >> 88n) & 0xffn),
+  };
+}
