@@ -66,6 +66,16 @@ describe('HeliaBlobStore (embedded, offline, on disk)', () => {
     });
   }
 
+  it('gives the CIDs of the reference importer run with the unixfs-v1-2025 profile', async () => {
+    for (const size of [MiB + 1, 3 * MiB + 5]) {
+      const bytes = randomBytes(size);
+      let expected: CID | undefined;
+      const discard = { put: async (cid: CID) => cid };
+      for await (const entry of importer([{ content: bytes }], discard as never, { profile: 'unixfs-v1-2025' })) expected = entry.cid;
+      assert.equal((await store.put(bytes)).toString(), expected!.toString());
+    }
+  });
+
   it('gives the well-known CID of the empty file', async () => {
     assert.equal((await store.put(new Uint8Array())).toString(), 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku');
   });
