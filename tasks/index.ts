@@ -8,7 +8,7 @@ import { ArgumentType } from "hardhat/types/arguments";
 
 const FROM = {
   name: "from",
-  description: "Signer: an account address or its index among the network's accounts (default: the first)",
+  description: "Signer: an account address or its index among the network's accounts",
   defaultValue: "0",
 } as const;
 

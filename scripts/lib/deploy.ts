@@ -26,6 +26,11 @@ export interface DeployOptions {
   fresh?: boolean;
   /** Show Ignition's progress UI. */
   displayUi?: boolean;
+  /**
+   * The Ignition module (default: CareLedger, with the mock stablecoin). Any module returning the
+   * same futures fits, e.g. CareLedgerWithStablecoin against an existing ERC-20.
+   */
+  module?: unknown;
 }
 
 /**
@@ -50,7 +55,7 @@ export async function deployCareLedger(
   const journalDir = path.join(hre.config.paths.root, "ignition", "deployments", `chain-${chainId}`);
   if (options.fresh) await rm(journalDir, { recursive: true, force: true });
 
-  const deployed = await ignition.deploy(CareLedgerModule, {
+  const deployed = await ignition.deploy(options.module ?? CareLedgerModule, {
     parameters: options.parameters ?? {},
     displayUi: options.displayUi ?? false,
   });

@@ -4,6 +4,7 @@
  * argument is wrong, and contract errors decoded into plain language.
  */
 import { Contract, Interface, getAddress, isAddress, type ContractTransactionResponse, type Signer } from "ethers";
+import { HardhatPluginError } from "hardhat/plugins";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { CATEGORIES, Category, EMERGENCY_SCOPE, Purpose, deriveIdentityKey, type IdentityKey } from "@careledger/sdk";
@@ -11,9 +12,14 @@ import { CATEGORIES, Category, EMERGENCY_SCOPE, Purpose, deriveIdentityKey, type
 import { readDeploymentFile, type DeploymentFile } from "../../scripts/lib/deployments.js";
 import { explainRevert } from "./errors.js";
 
-/** A mistake the user can fix; the CLI prints only the message. */
-export class TaskError extends Error {
-  override name = "TaskError";
+/**
+ * A mistake the user can fix. As a plugin error the Hardhat CLI prints only the message
+ * ("Error in community plugin careledger: …"), no stack trace, and exits with code 1.
+ */
+export class TaskError extends HardhatPluginError {
+  constructor(message: string) {
+    super("careledger", message);
+  }
 }
 
 type Ethers = {
@@ -47,7 +53,7 @@ export interface CareContext {
 
 /** Connects to the network chosen with --network and loads the deployment of its chain. */
 export async function openContext(hre: HardhatRuntimeEnvironment, options: { from?: string } = {}): Promise<CareContext> {
-  const networkName = hre.globalOptions.network ?? hre.config.defaultNetwork ?? "default";
+  const networkName = hre.globalOptions.network ?? "default";
   if (!(networkName in hre.config.networks)) {
     throw new TaskError(
       `Unknown network "${networkName}". Configured networks: ${Object.keys(hre.config.networks).join(", ")}. ` +

@@ -1,0 +1,512 @@
+/**
+ * The Hardhat tasks end to end against a second, separately started local node (chain 31338):
+ * `npm run deploy` deploys the same Ignition module there and writes deployments/31338.json, then
+ * every role's task runs against it (register, credential, add, grant, read, plan, coverage, pool,
+ * claim, pay, revoke, storage, admin handover). Each task: its success path and its main bad input.
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { expect } from "chai";
+import { HDNodeWallet, Mnemonic } from "ethers";
+import { createHardhatRuntimeEnvironment } from "hardhat/hre";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { buildObservation, demoPdf } from "@careledger/sdk";
+import { startStorageServer, type StorageServer } from "@careledger/sdk/node/index";
+
+import userConfig from "../../hardhat.config.js";
+import { DEPLOYMENTS_DIR, writeDeploymentsModule, type DeploymentFile } from "../../scripts/lib/deployments.js";
+import { freePort, rpc, startProcess, waitFor, type ManagedProcess } from "../../scripts/lib/processes.js";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const HARDHAT = path.join(ROOT, "node_modules", ".bin", "hardhat");
+const CHAIN_ID = 31338;
+const JOURNAL = path.join(ROOT, "ignition", "deployments", `chain-${CHAIN_ID}`);
+const DEPLOYMENT_FILE = path.join(DEPLOYMENTS_DIR, `${CHAIN_ID}.json`);
+
+// Hardhat's public development accounts (the "test … junk" mnemonic), funded only on local nodes.
+const DEV_MNEMONIC = Mnemonic.fromPhrase("test test test test test test test test test test test junk");
+const account = (i: number) => HDNodeWallet.fromMnemonic(DEV_MNEMONIC, `m/44'/60'/0'/0/${i}`);
+const AUTHORITY = account(0).address;
+const PATIENT = account(1).address;
+const PROVIDER = account(2).address;
+const INSURER = account(3).address;
+const NEW_ADMIN = account(4).address;
+const STRANGER = account(5).address;
+
+/** Runs a CLI command to completion; resolves with its exit code and output. */
+function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(HARDHAT, args, { cwd: ROOT, env: { ...process.env, ...env } });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("exit", (code) => resolve({ code, output }));
+  });
+}
+
+describe("careledger tasks on a second local node (chain 31338)", function () {
+  this.timeout(240_000);
+
+  let node: ManagedProcess;
+  let rpcUrl: string;
+  let workDir: string;
+  let store: StorageServer;
+  let spare: StorageServer;
+  let hre: HardhatRuntimeEnvironment;
+  let deployment: DeploymentFile;
+  let output = "";
+
+  /** Runs a task in process against the second node, capturing what it prints. */
+  async function run<T = Record<string, unknown>>(name: string, args: Record<string, unknown>): Promise<T> {
+    const write = process.stdout.write.bind(process.stdout);
+    output = "";
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      output += chunk.toString();
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      return (await hre.tasks.getTask(name).run({ ipfsApi: store.url, ...args })) as T;
+    } finally {
+      process.stdout.write = write;
+    }
+  }
+
+  async function rejects(name: string, args: Record<string, unknown>, message: RegExp): Promise<void> {
+    let failure: unknown;
+    try {
+      await run(name, args);
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure, `${name} should fail`).to.be.instanceOf(Error);
+    expect((failure as Error).message).to.match(message);
+  }
+
+  before(async function () {
+    workDir = await mkdtemp(path.join(tmpdir(), "careledger-tasks-"));
+    await rm(JOURNAL, { recursive: true, force: true });
+    const port = await freePort();
+    rpcUrl = `http://127.0.0.1:${port}`;
+    node = await startProcess(
+      "Hardhat node (chain 31338)",
+      HARDHAT,
+      ["node", "--hostname", "127.0.0.1", "--port", String(port), "--chain-id", String(CHAIN_ID)],
+      { cwd: ROOT, logFile: path.join(workDir, "chain.log") },
+    );
+    await waitFor(`the chain at ${rpcUrl}`, async () => Boolean(await rpc(rpcUrl, "eth_chainId")), {
+      timeoutMs: 60_000,
+      process: node,
+    });
+    [store, spare] = await Promise.all([
+      startStorageServer({ dataDir: path.join(workDir, "ipfs"), port: 0 }),
+      startStorageServer({ dataDir: path.join(workDir, "ipfs-spare"), port: 0 }),
+    ]);
+    hre = await createHardhatRuntimeEnvironment(
+      {
+        ...userConfig,
+        networks: { ...userConfig.networks, secondNode: { type: "http", chainType: "l1", url: rpcUrl } },
+      },
+      { network: "secondNode" },
+      ROOT,
+    );
+  });
+
+  after(async function () {
+    await store?.close();
+    await spare?.close();
+    await node?.stop();
+    // Leave no trace of chain 31338: its deployments file, the generated index and Ignition's journal.
+    await rm(DEPLOYMENT_FILE, { force: true });
+    await rm(JOURNAL, { recursive: true, force: true });
+    const remaining = existsSync(DEPLOYMENTS_DIR) ? (await readdir(DEPLOYMENTS_DIR)).filter((f) => /^\d+\.json$/.test(f)) : [];
+    if (remaining.length > 0) {
+      await writeDeploymentsModule(JSON.parse(await readFile(path.join(DEPLOYMENTS_DIR, remaining[0]!), "utf8")));
+    } else {
+      await rm(path.join(DEPLOYMENTS_DIR, "index.ts"), { force: true });
+    }
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  describe("deploy (npm run deploy -- --network custom)", function () {
+    it("deploys through the Ignition module and writes deployments/31338.json", async function () {
+      const { code, output: out } = await runCli(["run", "scripts/deploy.ts", "--network", "custom"], {
+        CARELEDGER_RPC_URL: rpcUrl,
+        CARELEDGER_PRIVATE_KEY: account(0).privateKey,
+      });
+      expect(code, out).to.equal(0);
+      expect(out).to.match(/Deploying through CareLedger \(mock stablecoin\)/);
+      expect(out).to.match(/skipped: local chain/);
+      deployment = JSON.parse(await readFile(DEPLOYMENT_FILE, "utf8"));
+      expect(deployment.chainId).to.equal(CHAIN_ID);
+      expect(deployment.network).to.equal("custom");
+      expect(deployment.rpcUrl).to.equal(rpcUrl);
+      for (const { address } of Object.values(deployment.contracts)) {
+        expect(await rpc(rpcUrl, "eth_getCode", [address, "latest"])).to.not.equal("0x");
+      }
+      expect(await readFile(path.join(DEPLOYMENTS_DIR, "index.ts"), "utf8")).to.include(`${CHAIN_ID}: {`);
+    });
+
+    it("names the configured networks for an unknown one", async function () {
+      const { code, output: out } = await runCli(["run", "scripts/deploy.ts", "--network", "nowhere"]);
+      expect(code).to.equal(1);
+      expect(out).to.match(/Unknown network "nowhere".*localhost, sepolia, custom/);
+    });
+  });
+
+  describe("register", function () {
+    it("derives the key from the signer's signature, registers and publishes category keys", async function () {
+      const result = await run<{ publicKey: string }>("careledger:register", { from: PATIENT, keyOnly: false });
+      expect(result.publicKey).to.match(/^0x[0-9a-f]{64}$/);
+      expect(output).to.match(/publishCategoryKeys: tx/);
+      // The same signer derives the same key again (deterministic signatures).
+      const again = await run<{ publicKey: string }>("careledger:register", { from: PROVIDER, keyOnly: true });
+      expect(again.publicKey).to.not.equal(result.publicKey);
+      await run("careledger:register", { from: INSURER, keyOnly: true });
+    });
+
+    it("refuses a second registration", async function () {
+      await rejects("careledger:register", { from: PATIENT, keyOnly: false }, /already registered as a patient/);
+    });
+  });
+
+  describe("credential", function () {
+    it("credentials a provider and an insurer", async function () {
+      const result = await run<{ status: string }>("careledger:credential", {
+        action: "grant",
+        role: "provider",
+        account: PROVIDER,
+        from: AUTHORITY,
+      });
+      expect(result.status).to.equal("active");
+      await run("careledger:credential", { action: "grant", role: "insurer", account: INSURER, from: AUTHORITY });
+    });
+
+    it("explains a bad address and a missing authority", async function () {
+      await rejects("careledger:credential", { action: "grant", role: "provider", account: "0x1234", from: AUTHORITY }, /not an address/);
+      await rejects(
+        "careledger:credential",
+        { action: "suspend", role: "provider", account: PROVIDER, from: STRANGER },
+        /lacks the authority role/,
+      );
+    });
+  });
+
+  let observationFile: string;
+  let pdfFile: string;
+  let observationId: bigint;
+  let pdfId: bigint;
+
+  describe("add-record", function () {
+    before(async function () {
+      observationFile = path.join(workDir, "hba1c.json");
+      pdfFile = path.join(workDir, "discharge.pdf");
+      await writeFile(observationFile, JSON.stringify(buildObservation({ patient: { reference: "Patient/p1" } }, "hba1c", 7.1)));
+      await writeFile(pdfFile, demoPdf("Discharge summary"));
+    });
+
+    it("refuses a provider without consent, saying how to get it", async function () {
+      await rejects(
+        "careledger:add-record",
+        { patient: PATIENT, file: observationFile, category: "", from: PROVIDER },
+        /No consent: .* careledger:grant --grantee/,
+      );
+    });
+
+    it("adds a FHIR Observation and a PDF once the patient granted write access", async function () {
+      await run("careledger:grant", {
+        grantee: PROVIDER,
+        categories: "observations,documents",
+        purpose: "treatment",
+        access: "read,write",
+        days: 30,
+        from: PATIENT,
+      });
+      const fhir = await run<{ recordId: bigint; category: number }>("careledger:add-record", {
+        patient: PATIENT,
+        file: observationFile,
+        category: "",
+        from: PROVIDER,
+      });
+      expect(fhir.category).to.equal(4);
+      observationId = fhir.recordId;
+      const pdf = await run<{ recordId: bigint; category: number }>("careledger:add-record", {
+        patient: PATIENT,
+        file: pdfFile,
+        category: "",
+        from: PROVIDER,
+      });
+      expect(pdf.category).to.equal(6);
+      pdfId = pdf.recordId;
+    });
+
+    it("rejects a file that is not FHIR", async function () {
+      const bad = path.join(workDir, "bad.json");
+      await writeFile(bad, JSON.stringify({ resourceType: "Observation", status: "maybe" }));
+      await rejects("careledger:add-record", { patient: PATIENT, file: bad, category: "", from: PROVIDER }, /not a valid FHIR R4 resource/);
+    });
+  });
+
+  describe("grant", function () {
+    it("grants the insurer claims-purpose read access to observations", async function () {
+      const result = await run<{ scope: number }>("careledger:grant", {
+        grantee: INSURER,
+        categories: "observations",
+        purpose: "claims",
+        access: "read",
+        days: 30,
+        from: PATIENT,
+      });
+      expect(result.scope).to.equal(1 << 4);
+    });
+
+    it("refuses a grantee without an encryption key", async function () {
+      await rejects(
+        "careledger:grant",
+        { grantee: STRANGER, categories: "observations", purpose: "treatment", access: "read", days: 30, from: PATIENT },
+        /has no encryption key/,
+      );
+    });
+  });
+
+  describe("read", function () {
+    it("verifies and decrypts for a grantee, the author and the patient", async function () {
+      const asInsurer = path.join(workDir, "insurer-hba1c.json");
+      await run("careledger:read", { record: String(observationId), out: asInsurer, from: INSURER });
+      expect(JSON.parse(await readFile(asInsurer, "utf8"))).to.deep.equal(JSON.parse(await readFile(observationFile, "utf8")));
+      expect(output).to.match(/sha-256 matches/);
+      const asPatient = path.join(workDir, "patient.pdf");
+      const result = await run<{ contentType: string }>("careledger:read", { record: String(pdfId), out: asPatient, from: PATIENT });
+      expect(result.contentType).to.equal("application/pdf");
+      expect(await readFile(asPatient)).to.deep.equal(await readFile(pdfFile));
+    });
+
+    it("refuses a reader without consent", async function () {
+      await rejects(
+        "careledger:read",
+        { record: String(observationId), out: path.join(workDir, "x.json"), from: STRANGER },
+        /No consent: .* careledger:grant/,
+      );
+    });
+  });
+
+  let planId: bigint;
+  let coverageId: bigint;
+
+  describe("create-plan, coverage, fund-pool", function () {
+    it("creates a plan, offers and accepts coverage, funds the pool", async function () {
+      ({ planId } = await run<{ planId: bigint }>("careledger:create-plan", {
+        share: "80",
+        deductible: "0",
+        annualLimit: "10000",
+        autoApprove: "0",
+        preAuthClasses: "",
+        reviewWindow: "",
+        appealWindow: "",
+        from: INSURER,
+      }));
+      ({ coverageId } = await run<{ coverageId: bigint }>("careledger:coverage", {
+        action: "offer",
+        patient: PATIENT,
+        plan: String(planId),
+        days: 365,
+        coverageId: "",
+        from: INSURER,
+      }));
+      await run("careledger:coverage", { action: "accept", patient: "", plan: "", days: 365, coverageId: String(coverageId), from: PATIENT });
+      const pool = await run<{ balance: bigint }>("careledger:fund-pool", { amount: "1000", faucet: true, from: INSURER });
+      expect(pool.balance).to.equal(1000n * 10n ** 6n);
+    });
+
+    it("explains bad plan terms, a wrong acceptor and an empty wallet", async function () {
+      await rejects(
+        "careledger:create-plan",
+        { share: "150", deductible: "0", annualLimit: "1", autoApprove: "0", preAuthClasses: "", reviewWindow: "", appealWindow: "", from: INSURER },
+        /--share "150" must be a percentage/,
+      );
+      await rejects(
+        "careledger:coverage",
+        { action: "accept", patient: "", plan: "", days: 1, coverageId: String(coverageId), from: PROVIDER },
+        /rejected: .*may not accept coverage|not in a state/,
+      );
+      await rejects("careledger:fund-pool", { amount: "5", faucet: false, from: PROVIDER }, /holds 0 of the stablecoin/);
+    });
+  });
+
+  let claimId: bigint;
+
+  describe("claim", function () {
+    it("submits a claim with evidence, the insurer approves it", async function () {
+      const submitted = await run<{ claimId: bigint; status: string }>("careledger:claim", {
+        action: "submit",
+        coverageId: String(coverageId),
+        evidence: String(observationId),
+        billed: "100",
+        serviceClass: 0,
+        encounter: "Encounter/e1",
+        preAuth: "0",
+        claimId: "",
+        allowed: "",
+        reason: 0,
+        from: PROVIDER,
+      });
+      expect(submitted.status).to.equal("pending");
+      claimId = submitted.claimId;
+      const approved = await run<{ status: string; payerAmount: bigint }>("careledger:claim", {
+        action: "approve",
+        coverageId: "",
+        evidence: "",
+        billed: "",
+        serviceClass: 0,
+        encounter: "",
+        preAuth: "0",
+        claimId: String(claimId),
+        allowed: "",
+        reason: 0,
+        from: INSURER,
+      });
+      expect(approved.payerAmount).to.equal(80n * 10n ** 6n);
+    });
+
+    it("denies a claim with a reason code", async function () {
+      const { claimId: second } = await run<{ claimId: bigint }>("careledger:claim", {
+        action: "submit",
+        coverageId: String(coverageId),
+        evidence: String(observationId),
+        billed: "50",
+        serviceClass: 0,
+        encounter: "Encounter/e2",
+        preAuth: "0",
+        claimId: "",
+        allowed: "",
+        reason: 0,
+        from: PROVIDER,
+      });
+      const denied = await run<{ status: string }>("careledger:claim", {
+        action: "deny",
+        coverageId: "",
+        evidence: "",
+        billed: "",
+        serviceClass: 0,
+        encounter: "",
+        preAuth: "0",
+        claimId: String(second),
+        allowed: "",
+        reason: 96,
+        from: INSURER,
+      });
+      expect(denied.status).to.equal("denied");
+    });
+
+    it("refuses evidence the insurer may not read", async function () {
+      await rejects(
+        "careledger:claim",
+        {
+          action: "submit",
+          coverageId: String(coverageId),
+          evidence: String(pdfId),
+          billed: "10",
+          serviceClass: 0,
+          encounter: "Encounter/e3",
+          preAuth: "0",
+          claimId: "",
+          allowed: "",
+          reason: 0,
+          from: PROVIDER,
+        },
+        /No consent: the insurer .* careledger:grant --grantee .* --purpose claims/,
+      );
+    });
+  });
+
+  describe("withdraw", function () {
+    it("pays the provider what the insurer's pool owes", async function () {
+      const { amount } = await run<{ amount: bigint }>("careledger:withdraw", { insurer: INSURER, pool: "", from: PROVIDER });
+      expect(amount).to.equal(80n * 10n ** 6n);
+    });
+
+    it("says when nothing is owed", async function () {
+      await rejects("careledger:withdraw", { insurer: INSURER, pool: "", from: PROVIDER }, /Nothing is owed/);
+    });
+  });
+
+  describe("revoke", function () {
+    it("revokes the provider's grant and rotates the category keys", async function () {
+      const { rotated } = await run<{ rotated: number[] }>("careledger:revoke", {
+        grantee: PROVIDER,
+        purpose: "treatment",
+        keepKeys: false,
+        from: PATIENT,
+      });
+      expect(rotated).to.deep.equal([4, 6]);
+      await rejects(
+        "careledger:add-record",
+        { patient: PATIENT, file: observationFile, category: "", from: PROVIDER },
+        /No consent/,
+      );
+    });
+
+    it("explains a grant that never existed", async function () {
+      await rejects("careledger:revoke", { grantee: STRANGER, purpose: "research", keepKeys: false, from: PATIENT }, /never granted/);
+    });
+  });
+
+  describe("storage", function () {
+    it("verifies every pointer and repairs a store that lacks the copies", async function () {
+      const both = `${store.url},${spare.url}`;
+      const checked = await run<{ records: number; healthyRecords: number }>("careledger:storage", {
+        repair: false,
+        ipfsApi: both,
+        embedded: "",
+      });
+      expect(checked.records).to.equal(2);
+      expect(checked.healthyRecords).to.equal(0);
+      expect(output).to.match(/run again with --repair/);
+      const repaired = await run<{ repaired: unknown[] }>("careledger:storage", { repair: true, ipfsApi: both, embedded: "" });
+      expect(repaired.repaired).to.have.length(2);
+      const after = await run<{ healthyRecords: number }>("careledger:storage", { repair: false, ipfsApi: both, embedded: "" });
+      expect(after.healthyRecords).to.equal(2);
+    });
+
+    it("rejects a store URL that is not a URL", async function () {
+      await rejects("careledger:storage", { repair: false, ipfsApi: "127.0.0.1:5001", embedded: "" }, /is not a URL/);
+    });
+  });
+
+  describe("handover-admin", function () {
+    it("hands the authority to a new admin after the delay", async function () {
+      await run("careledger:handover-admin", { action: "begin", to: NEW_ADMIN, calldata: false, from: AUTHORITY });
+      await rejects("careledger:handover-admin", { action: "accept", to: "", calldata: false, from: NEW_ADMIN }, /delay runs until/);
+      await rpc(rpcUrl, "evm_increaseTime", [86_401]);
+      await rpc(rpcUrl, "evm_mine", []);
+      const status = await run<{ admin: string }>("careledger:handover-admin", { action: "accept", to: "", calldata: false, from: NEW_ADMIN });
+      expect(status.admin).to.equal(NEW_ADMIN);
+      // The old key is powerless, the new admin credentials.
+      await rejects(
+        "careledger:credential",
+        { action: "grant", role: "provider", account: STRANGER, from: AUTHORITY },
+        /lacks the authority role/,
+      );
+      await run("careledger:credential", { action: "grant", role: "provider", account: STRANGER, from: NEW_ADMIN });
+    });
+
+    it("rejects a missing new admin address", async function () {
+      await rejects("careledger:handover-admin", { action: "begin", to: "", calldata: false, from: NEW_ADMIN }, /--to is required/);
+    });
+  });
+
+  describe("CLI", function () {
+    it("prints task help and a clear error for an unknown network", async function () {
+      const help = await runCli(["careledger:add-record", "--help"]);
+      expect(help.output).to.match(/--patient[\s\S]*--file[\s\S]*--ipfs-api/);
+      const unknown = await runCli(["careledger:read", "--network", "nowhere", "--record", "1", "--out", "x"]);
+      expect(unknown.code).to.equal(1);
+      expect(unknown.output).to.match(/Unknown network "nowhere"/);
+      expect(unknown.output).to.not.match(/at openContext/);
+    });
+  });
+});
