@@ -10,7 +10,7 @@ import {
   SEGMENT_SIZE,
 } from '../src/crypto/blob.js';
 import { openFhirRecord, openRecord, openRecordStream, parseRecordHeader, recordRecipients, sealRecord, sealRecordStream } from '../src/crypto/container.js';
-import { decodeKeyEnvelopes, encodeKeyEnvelopes, EnvelopeKind, ENVELOPE_HEADER_LENGTH, unwrapKey, wrapKey } from '../src/crypto/envelope.js';
+import { decodeKeyEnvelopes, encodeKeyEnvelopes, EnvelopeKind, ENVELOPE_HEADER_LENGTH, unwrapKey, useNativeX25519, wrapKey } from '../src/crypto/envelope.js';
 import { generateKeyPair } from '../src/crypto/keys.js';
 import {
   TamperedCiphertextError,
@@ -224,6 +224,29 @@ describe('key envelopes', () => {
       const replayed = new Uint8Array(envelope);
       replayed[4] = version;
       await assert.rejects(unwrapKey(replayed, recipient), UnsupportedVersionError);
+    }
+  });
+
+  it('interoperate between the native (WebCrypto) and pure-JS X25519 paths, both ways', async () => {
+    const recipient = generateKeyPair();
+    const secret = fill(32);
+    try {
+      useNativeX25519(true);
+      const native = await wrapKey(secret, recipient.publicKey, { kind: EnvelopeKind.CategoryGrant });
+      useNativeX25519(false);
+      assert.deepEqual(await unwrapKey(native, recipient), secret);
+      const js = await wrapKey(secret, recipient.publicKey, { kind: EnvelopeKind.CategoryGrant });
+      useNativeX25519(true);
+      assert.deepEqual(await unwrapKey(js, recipient), secret);
+      // A low-order (all-zero) ephemeral key is refused on either path.
+      for (const native of [true, false]) {
+        useNativeX25519(native);
+        const bad = new Uint8Array(js);
+        bad.fill(0, 20, 52);
+        await assert.rejects(unwrapKey(bad, recipient), TamperedEnvelopeError);
+      }
+    } finally {
+      useNativeX25519(true);
     }
   });
 

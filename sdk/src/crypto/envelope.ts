@@ -26,7 +26,7 @@
 import { x25519 } from '@noble/curves/ed25519.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bufferSource, concatBytes, equalBytes, randomBytes, toHex, utf8 } from '../bytes.js';
+import { bufferSource, concatBytes, equalBytes, randomBytes, toBase64, toHex, utf8 } from '../bytes.js';
 import {
   MalformedInputError,
   TamperedEnvelopeError,
@@ -76,6 +76,72 @@ export interface WrapOptions {
   context?: Uint8Array;
 }
 
+// ---------------------------------------------------------------------------------------------
+// X25519 through WebCrypto where the platform has it (Node 22, current browsers): native and
+// about ten times faster; @noble/curves otherwise. Both compute RFC 7748 X25519, so envelopes
+// interoperate whichever side used which (tested).
+// ---------------------------------------------------------------------------------------------
+
+let webX25519: Promise<boolean> | undefined;
+/** Exposed for tests: force the pure-JS path. */
+export function useNativeX25519(enabled: boolean): void {
+  webX25519 = Promise.resolve(enabled && globalThis.crypto?.subtle !== undefined);
+}
+
+function hasWebX25519(): Promise<boolean> {
+  webX25519 ??= (async () => {
+    try {
+      const pair = (await globalThis.crypto.subtle.generateKey({ name: 'X25519' }, false, ['deriveBits'])) as CryptoKeyPair;
+      const probe = x25519.getPublicKey(x25519.utils.randomSecretKey());
+      const peer = await globalThis.crypto.subtle.importKey('raw', bufferSource(probe), { name: 'X25519' }, false, []);
+      await globalThis.crypto.subtle.deriveBits({ name: 'X25519', public: peer }, pair.privateKey, 256);
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  return webX25519;
+}
+
+const base64url = (bytes: Uint8Array) => toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const importedPrivateKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
+
+function importPrivateKey(pair: X25519KeyPair): Promise<CryptoKey> {
+  let key = importedPrivateKeys.get(pair.privateKey);
+  if (!key) {
+    key = globalThis.crypto.subtle.importKey(
+      'jwk',
+      { kty: 'OKP', crv: 'X25519', d: base64url(pair.privateKey), x: base64url(pair.publicKey) },
+      { name: 'X25519' },
+      false,
+      ['deriveBits'],
+    );
+    importedPrivateKeys.set(pair.privateKey, key);
+  }
+  return key;
+}
+
+async function nativeAgreement(privateKey: CryptoKey, publicKey: Uint8Array): Promise<Uint8Array> {
+  const peer = await globalThis.crypto.subtle.importKey('raw', bufferSource(publicKey), { name: 'X25519' }, false, []);
+  return new Uint8Array(await globalThis.crypto.subtle.deriveBits({ name: 'X25519', public: peer }, privateKey, 256));
+}
+
+/** A fresh ephemeral key and its shared secret with the recipient. */
+async function ephemeralAgreement(recipientPublicKey: Uint8Array) {
+  if (await hasWebX25519()) {
+    const pair = (await globalThis.crypto.subtle.generateKey({ name: 'X25519' }, false, ['deriveBits'])) as CryptoKeyPair;
+    const ephemeralPublicKey = new Uint8Array(await globalThis.crypto.subtle.exportKey('raw', pair.publicKey));
+    return { ephemeralPublicKey, shared: await nativeAgreement(pair.privateKey, recipientPublicKey) };
+  }
+  const ephemeralPrivate = x25519.utils.randomSecretKey();
+  return { ephemeralPublicKey: x25519.getPublicKey(ephemeralPrivate), shared: x25519.getSharedSecret(ephemeralPrivate, recipientPublicKey) };
+}
+
+async function recipientAgreement(recipient: X25519KeyPair, ephemeralPublicKey: Uint8Array): Promise<Uint8Array> {
+  if (await hasWebX25519()) return nativeAgreement(await importPrivateKey(recipient), ephemeralPublicKey);
+  return x25519.getSharedSecret(recipient.privateKey, ephemeralPublicKey);
+}
+
 async function deriveKek(shared: Uint8Array, ephemeralPublicKey: Uint8Array, recipientPublicKey: Uint8Array) {
   const raw = hkdf(sha256, shared, concatBytes([ephemeralPublicKey, recipientPublicKey]), WRAP_INFO, 32);
   return globalThis.crypto.subtle.importKey('raw', bufferSource(raw), 'AES-GCM', false, ['encrypt', 'decrypt']);
@@ -93,9 +159,7 @@ export async function wrapKey(
   if (!Number.isInteger(category) || category < 0 || category > 255) throw new RangeError(`bad category ${category}`);
   if (!Number.isInteger(epoch) || epoch < 0 || epoch > 0xffffffff) throw new RangeError(`bad epoch ${epoch}`);
 
-  const ephemeralPrivate = x25519.utils.randomSecretKey();
-  const ephemeralPublicKey = x25519.getPublicKey(ephemeralPrivate);
-  const shared = x25519.getSharedSecret(ephemeralPrivate, recipientPublicKey);
+  const { ephemeralPublicKey, shared } = await ephemeralAgreement(recipientPublicKey);
   const nonce = randomBytes(12);
 
   const header = new Uint8Array(ENVELOPE_HEADER_LENGTH);
@@ -170,7 +234,7 @@ export async function unwrapKey(
   }
   let shared: Uint8Array;
   try {
-    shared = x25519.getSharedSecret(recipient.privateKey, header.ephemeralPublicKey);
+    shared = await recipientAgreement(recipient, header.ephemeralPublicKey);
   } catch (cause) {
     throw new TamperedEnvelopeError('envelope carries an invalid ephemeral public key', { cause });
   }
