@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { getBytes, toBeHex, zeroPadValue } from "ethers";
+import { getBytes, zeroPadValue } from "ethers";
 
 import {
   ACCESS_READ,
@@ -17,7 +17,7 @@ import {
 
 import { Progress } from "../../scripts/lib/progress.js";
 import { TaskError, identityOf, parseId, required, view, withContext, type CareContext } from "../lib/context.js";
-import { closeStores, openStores, recordPointers, replicated, subjectOf } from "../lib/records.js";
+import { closeStores, logsSince, openStores, recordPointers, replicated, subjectOf } from "../lib/records.js";
 
 /**
  * Reads a record: finds its pointer on chain, fetches the blob, verifies it against the on-chain
@@ -113,14 +113,9 @@ async function readPurposes(ctx: CareContext, patient: string, category: number)
 /** Opens the key envelopes of every grant from `patient` to the signer (ConsentGranted events). */
 async function grantedKeys(ctx: CareContext, patient: string, identity: X25519KeyPair): Promise<CategoryKeyring> {
   const event = ctx.consents.interface.getEvent("ConsentGranted")!;
-  const logs = await ctx.ethers.provider.getLogs({
-    address: ctx.deployment.contracts.ConsentManager.address,
-    topics: [event.topicHash, zeroPadValue(patient, 32), zeroPadValue(ctx.address, 32)],
-    fromBlock: toBeHex(ctx.deployment.deploymentBlock),
-    toBlock: "latest",
-  });
+  const topics = [event.topicHash, zeroPadValue(patient, 32), zeroPadValue(ctx.address, 32)];
   const keyring = new CategoryKeyring();
-  for (const log of logs) {
+  for await (const log of logsSince(ctx, ctx.deployment.contracts.ConsentManager.address, topics)) {
     const parsed = ctx.consents.interface.parseLog({ topics: [...log.topics], data: log.data })!;
     const envelopes = getBytes(parsed.args.keyEnvelopes);
     if (envelopes.length > 0) await openKeyEnvelopes(envelopes, identity, keyring);

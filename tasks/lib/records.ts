@@ -2,7 +2,7 @@
  * Record pointers on chain and the stores that hold the blobs. Storage, verification and crypto
  * are the SDK's; this only reads the chain and builds the configured stores.
  */
-import { getBytes, hexlify, zeroPadValue, toBeHex } from "ethers";
+import { getAddress, getBytes, hexlify, toBeHex, zeroPadValue } from "ethers";
 import { CID } from "multiformats/cid";
 
 import { KuboBlobStore, ReplicatedBlobStore, type BlobStore, type RecordPointer } from "@careledger/sdk";
@@ -56,9 +56,24 @@ export async function closeStores(stores: BlobStore[]): Promise<void> {
 const LOG_RANGE = 10_000;
 
 /**
- * Every RecordAdded pointer of the deployment, oldest first, read in block ranges from the
- * deployment block (client-side indexing; see docs/operations.md for where an indexer takes over).
+ * Logs of `address` matching `topics` from the deployment block to the head, in block ranges
+ * public RPC providers accept (client-side indexing; docs/operations.md says where an indexer takes over).
  */
+export async function* logsSince(
+  ctx: CareContext,
+  address: string,
+  topics: (string | null)[],
+  onRange?: (from: number, to: number, head: number) => void,
+): AsyncGenerator<{ topics: readonly string[]; data: string; blockNumber: number }> {
+  const head = await ctx.ethers.provider.getBlockNumber();
+  for (let from = ctx.deployment.deploymentBlock; from <= head; from += LOG_RANGE) {
+    const to = Math.min(head, from + LOG_RANGE - 1);
+    onRange?.(from, to, head);
+    yield* await ctx.ethers.provider.getLogs({ address, topics, fromBlock: toBeHex(from), toBlock: toBeHex(to) });
+  }
+}
+
+/** Every RecordAdded pointer of the deployment (or of one patient), oldest first, with its on-chain commitment. */
 export async function* recordPointers(
   ctx: CareContext,
   options: { patient?: string; onRange?: (from: number, to: number, head: number) => void } = {},
@@ -66,35 +81,24 @@ export async function* recordPointers(
   const event = ctx.records.interface.getEvent("RecordAdded")!;
   const topics: (string | null)[] = [event.topicHash];
   if (options.patient) topics.push(zeroPadValue(options.patient, 32));
-  const head = await ctx.ethers.provider.getBlockNumber();
-  for (let from = ctx.deployment.deploymentBlock; from <= head; from += LOG_RANGE) {
-    const to = Math.min(head, from + LOG_RANGE - 1);
-    options.onRange?.(from, to, head);
-    const logs = await ctx.ethers.provider.getLogs({
-      address: ctx.deployment.contracts.RecordRegistry.address,
-      topics,
-      fromBlock: toBeHex(from),
-      toBlock: toBeHex(to),
-    });
-    for (const log of logs) {
-      const parsed = ctx.records.interface.parseLog({ topics: [...log.topics], data: log.data })!;
-      const recordId = parsed.args.recordId as bigint;
-      const stored = await ctx.records.record(recordId);
-      yield {
-        recordId,
-        cid: cidFromChain(parsed.args.cid),
-        commitment: stored.commitment,
-        patient: parsed.args.patient,
-        author: parsed.args.author,
-      };
-    }
+  for await (const log of logsSince(ctx, ctx.deployment.contracts.RecordRegistry.address, topics, options.onRange)) {
+    const parsed = ctx.records.interface.parseLog({ topics: [...log.topics], data: log.data })!;
+    const recordId = parsed.args.recordId as bigint;
+    const stored = await ctx.records.record(recordId);
+    yield {
+      recordId,
+      cid: cidFromChain(parsed.args.cid),
+      commitment: stored.commitment,
+      patient: parsed.args.patient,
+      author: parsed.args.author,
+    };
   }
 }
 
 /** The patient a record id belongs to (`uint160(patient) << 96 | category << 88 | index`). */
 export function subjectOf(recordId: bigint): { patient: string; category: number } {
   return {
-    patient: toBeHex(recordId >> 96n, 20),
+    patient: getAddress(toBeHex(recordId >> 96n, 20)),
     category: Number((recordId >> 88n) & 0xffn),
   };
 }
