@@ -49,7 +49,7 @@ async function main(): Promise<DeploymentFile> {
   const parameters = await readParameters(networkName);
   const progress = new Progress(4);
 
-  const connection = await hre.network.connect();
+  const connection = await hre.network.create();
   try {
     const { ethers } = connection as unknown as {
       ethers: {
@@ -110,7 +110,7 @@ async function main(): Promise<DeploymentFile> {
       },
     );
 
-    await progress.step(`Wrote deployments/${chainId}.json`, async (note) => {
+    await progress.step(`Recording deployments/${chainId}.json`, async (note) => {
       note(`deployment block ${deployment.deploymentBlock}; the dApp lists chain ${chainId} after its next build`);
     });
 

@@ -62,7 +62,7 @@ export async function openContext(hre: HardhatRuntimeEnvironment, options: { fro
   }
   let connection;
   try {
-    connection = await hre.network.connect();
+    connection = await hre.network.create();
   } catch (error) {
     throw new TaskError(`Cannot connect to network "${networkName}": ${(error as Error).message}`);
   }
