@@ -219,7 +219,11 @@ export interface OpenedRecordStream {
   body: AsyncIterable<Uint8Array>;
 }
 
-/** Opens a container stream: checks the header, unwraps the content key, decrypts lazily. */
+/**
+ * Opens a container stream: checks the header, unwraps the content key, decrypts lazily. Every
+ * piece is authentic when it is yielded, but the body is only complete once the iterator ends
+ * without error (a truncated or extended stream fails at its end): do not act on a partial body.
+ */
 export async function openRecordStream(source: ByteSource, keys: RecordKeys): Promise<OpenedRecordStream> {
   const reader = new ByteReader(source);
   const header = await readHeader(reader);
