@@ -98,6 +98,20 @@ test("the authority credentials, suspends and reinstates a provider, seeing ever
       await page.getByRole("button", { name: "Reinstate" }).click();
       await page.getByTestId("credential-status").getByText("Active").waitFor();
     });
+    await step(session, "the credential history lists every change, newest first", async () => {
+      const rows = page
+        .getByTestId("credential-history")
+        .locator("tbody tr")
+        .filter({
+          has: page.locator(`code[title="${clinicAddress}"]`),
+        });
+      await rows.getByText("Reinstated").waitFor();
+      const changes = (await rows.allInnerTexts()).map((text) => text.split("\t").map((cell) => cell.trim()));
+      assert.deepEqual(
+        changes.map(([, credential, change]) => `${credential} ${change}`),
+        ["provider Reinstated", "provider Suspended", "provider Granted"],
+      );
+    });
   });
 
   const clinicAgain = walletFor(NEW_CLINIC, [localChain(stack)]);

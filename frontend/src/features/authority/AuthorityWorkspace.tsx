@@ -5,9 +5,11 @@ import type { Address } from "viem";
 import { useConnection } from "wagmi";
 import { Field } from "@/components/Field";
 import { TransactionStatus } from "@/components/TransactionStatus";
+import { Address as AddressText } from "@/components/Address";
+import { useCareEvents } from "@/hooks/useCareEvents";
 import { useCareRead } from "@/hooks/useCareRead";
 import { useCareWrite } from "@/hooks/useCareWrite";
-import { roleIds } from "@/lib/roles";
+import { roleIds, roleName } from "@/lib/roles";
 import { checkAddress } from "@/lib/validation";
 
 const credentialRoles = [
@@ -32,6 +34,56 @@ const actionsByStatus: Record<number, { action: Action; label: string; quiet?: b
   ],
   3: [],
 };
+
+const credentialChanges: Record<string, string> = {
+  CredentialGranted: "Granted",
+  CredentialSuspended: "Suspended",
+  CredentialReinstated: "Reinstated",
+  CredentialRevoked: "Revoked",
+};
+
+/** Every credential change on the registry, newest first. */
+function CredentialHistory() {
+  const events = useCareEvents({ contractName: "CareRegistry" });
+  const changes = (events.data ?? []).filter((e) => e.eventName in credentialChanges).reverse();
+  return (
+    <section className="card" aria-labelledby="history-title">
+      <h2 id="history-title">Credential history</h2>
+      {events.isError ? (
+        <p className="field-error">The history could not be read. Reload the page to try again.</p>
+      ) : !events.data ? (
+        <p role="status">Reading the registry…</p>
+      ) : changes.length === 0 ? (
+        <p className="field-hint">No credential has been granted yet.</p>
+      ) : (
+        <div className="table-scroll">
+          <table className="consent-table" data-testid="credential-history">
+            <thead>
+              <tr>
+                <th scope="col">Account</th>
+                <th scope="col">Credential</th>
+                <th scope="col">Change</th>
+                <th scope="col">Block</th>
+              </tr>
+            </thead>
+            <tbody>
+              {changes.map((e) => (
+                <tr key={`${e.transactionHash}-${e.logIndex}`}>
+                  <td>
+                    <AddressText address={e.args.account as Address} />
+                  </td>
+                  <td>{roleName(e.args.role as `0x${string}`)}</td>
+                  <td>{credentialChanges[e.eventName]}</td>
+                  <td>{e.blockNumber?.toString()}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
 
 /**
  * The credentialing authority's workspace: look up an account's credential for a role, then
@@ -146,6 +198,7 @@ export function AuthorityWorkspace() {
         )}
         <TransactionStatus state={registry.state} label="Credential change" />
       </section>
+      <CredentialHistory />
     </div>
   );
 }
