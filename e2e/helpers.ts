@@ -1,6 +1,16 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { createPublicClient, createWalletClient, defineChain, http, type Address, type Hex } from "viem";
+import {
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  http,
+  keccak256,
+  parseAbi,
+  toBytes,
+  type Address,
+  type Hex,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { ROOT } from "../scripts/lib/stack.js";
 import { demoWallet } from "../scripts/seed/accounts.js";
@@ -77,6 +87,18 @@ export async function actOnChain(stack: E2EStack, index: number) {
     account,
     client,
     address: (name: string) => addresses[name],
+    /**
+     * Registers this account as a patient. Any 32 bytes stand in for the X25519 identity key: tests
+     * using this are about roles and consent, not keys (registration itself is tested in the browser).
+     */
+    async registerPatient() {
+      return this.send({
+        address: addresses.CareRegistry,
+        abi: parseAbi(["function registerPatient(bytes32 encryptionKey)"]),
+        functionName: "registerPatient",
+        args: [keccak256(toBytes(`identity key of ${account.address}`))],
+      });
+    },
     /** Sends a transaction and waits until it is mined successfully. */
     async send(request: Parameters<typeof wallet.writeContract>[0]) {
       const hash = await wallet.writeContract(request);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { keccak256, parseAbi, toBytes } from "viem";
+import { parseAbi } from "viem";
 import { PROVIDER_ROLE, Purpose } from "../sdk/src/protocol/constants.js";
 import { step } from "./browser.js";
 import { actOnChain, connectWallet, localChain, openWorkspace, walletFor, withBrowser } from "./helpers.js";
@@ -23,7 +23,6 @@ const NEWCOMER = 9;
 
 const abi = parseAbi([
   "function grantCredential(bytes32 role, address account)",
-  "function registerPatient(bytes32 encryptionKey)",
   "struct ConsentTerms { address grantee; uint16 scope; uint8 purpose; uint8 access; uint64 notBefore; uint64 expiresAt; }",
   "function grantConsent(ConsentTerms terms, bytes keyEnvelopes)",
 ]);
@@ -42,12 +41,7 @@ test("a provider finds a patient and sees, category by category, what the patien
       functionName: "grantCredential",
       args: [PROVIDER_ROLE, clinician.address],
     });
-    await patient.send({
-      address: patient.address("CareRegistry"),
-      abi,
-      functionName: "registerPatient",
-      args: [keccak256(toBytes(`identity key of ${patient.account.address}`))],
-    });
+    await patient.registerPatient();
     const now = (await patient.client.getBlock()).timestamp;
     await patient.send({
       address: patient.address("ConsentManager"),

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { keccak256, parseAbi, toBytes, toHex } from "viem";
+import { parseAbi, toHex } from "viem";
 import { identityKeyFromSignature } from "../sdk/src/crypto/identity.js";
 import { identityKeyTypedData } from "../sdk/src/protocol/typedData.js";
 import { step } from "./browser.js";
@@ -19,7 +19,6 @@ after(async () => {
 const PATIENT = 13;
 const GUARDIAN = 14;
 const registryAbi = parseAbi([
-  "function registerPatient(bytes32 encryptionKey)",
   "function setGuardian(address guardian, uint8 rights, uint64 validFrom, uint64 validUntil)",
 ]);
 
@@ -30,13 +29,7 @@ test("a registered patient and the guardian she named each see their role and th
   // Arrange from Node: the patient registers and names a guardian (the registration UI is not under test here).
   {
     const registry = patient.address("CareRegistry");
-    // Any 32 bytes stand in for the X25519 identity key here: this test is about roles, not keys.
-    await patient.send({
-      address: registry,
-      abi: registryAbi,
-      functionName: "registerPatient",
-      args: [keccak256(toBytes(`identity key of ${patient.account.address}`))],
-    });
+    await patient.registerPatient();
     const now = (await patient.client.getBlock()).timestamp;
     await patient.send({
       address: registry,
