@@ -67,12 +67,15 @@ async function main(): Promise<DeploymentFile> {
       }
       const signers = await ethers.getSigners();
       if (signers.length === 0) {
-        throw new DeployError(`No deployer key for "${networkName}": \`npx hardhat keystore set SEPOLIA_PRIVATE_KEY\` (or CARELEDGER_PRIVATE_KEY).`);
+        throw new DeployError(
+          `No deployer key for "${networkName}": \`npx hardhat keystore set SEPOLIA_PRIVATE_KEY\` (or CARELEDGER_PRIVATE_KEY).`,
+        );
       }
       const address = await signers[0]!.getAddress();
       const balance = await ethers.provider.getBalance(address);
       note(`chain ${id}, deployer ${address} (${ethers.formatEther(balance)} ETH)`);
-      if (balance === 0n) throw new DeployError(`The deployer ${address} has no ETH for gas on chain ${id}; fund it first.`);
+      if (balance === 0n)
+        throw new DeployError(`The deployer ${address} has no ETH for gas on chain ${id}; fund it first.`);
       return { chainId: id, deployer: address };
     });
 
@@ -90,9 +93,13 @@ async function main(): Promise<DeploymentFile> {
       `Deploying through ${stablecoin ? "CareLedgerWithStablecoin" : "CareLedger (mock stablecoin)"}`,
       async (note) => {
         const ignitionParameters = Object.fromEntries(
-          Object.entries(parameters).filter(([name]) => name.startsWith("CareLedger") && !["CareLedgerDeployment", "CareLedgerPlans"].includes(name)),
+          Object.entries(parameters).filter(
+            ([name]) => name.startsWith("CareLedger") && !["CareLedgerDeployment", "CareLedgerPlans"].includes(name),
+          ),
         ) as Record<string, Record<string, unknown>>;
-        note(`authority (admin): ${parameters.CareLedgerCore?.admin ?? `${deployer} (the deployer; hand it over with careledger:handover-admin)`}`);
+        note(
+          `authority (admin): ${parameters.CareLedgerCore?.admin ?? `${deployer} (the deployer; hand it over with careledger:handover-admin)`}`,
+        );
         const result = await deployCareLedger(connection as never, hre, {
           networkName,
           rpcUrl,
@@ -162,7 +169,8 @@ async function publicRpcUrl(networkName: string, parameters: NetworkParameters, 
 }
 
 async function explorerKeyConfigured(): Promise<boolean> {
-  const key = (hre.config as unknown as { verify?: { etherscan?: { apiKey?: { get(): Promise<string> } } } }).verify?.etherscan?.apiKey;
+  const key = (hre.config as unknown as { verify?: { etherscan?: { apiKey?: { get(): Promise<string> } } } }).verify
+    ?.etherscan?.apiKey;
   if (!key) return false;
   try {
     return (await key.get()).length > 0;
@@ -182,20 +190,27 @@ async function verifyAll(
   const targets: [string, string, unknown[]][] = [
     ["contracts/registry/CareRegistry.sol:CareRegistry", c.CareRegistry.address, [admin]],
     ["contracts/consent/ConsentManager.sol:ConsentManager", c.ConsentManager.address, [c.CareRegistry.address]],
-    ["contracts/records/RecordRegistry.sol:RecordRegistry", c.RecordRegistry.address, [c.CareRegistry.address, c.ConsentManager.address]],
+    [
+      "contracts/records/RecordRegistry.sol:RecordRegistry",
+      c.RecordRegistry.address,
+      [c.CareRegistry.address, c.ConsentManager.address],
+    ],
     [
       "contracts/claims/ClaimsSettlement.sol:ClaimsSettlement",
       c.ClaimsSettlement.address,
       [c.CareRegistry.address, c.ConsentManager.address, c.RecordRegistry.address, c.Stablecoin.address],
     ],
   ];
-  if (!externalStablecoin) targets.push(["contracts/mocks/MockStablecoin.sol:MockStablecoin", c.Stablecoin.address, []]);
+  if (!externalStablecoin)
+    targets.push(["contracts/mocks/MockStablecoin.sol:MockStablecoin", c.Stablecoin.address, []]);
   for (const [contract, address, constructorArgs] of targets) {
     try {
       await verifyContract({ contract, address, constructorArgs }, hre);
       note(`verified ${contract.split(":")[1]} at ${address}`);
     } catch (error) {
-      note(`could not verify ${contract.split(":")[1]}: ${(error as Error).message.split("\n")[0]} (run the deploy again to retry)`);
+      note(
+        `could not verify ${contract.split(":")[1]}: ${(error as Error).message.split("\n")[0]} (run the deploy again to retry)`,
+      );
     }
   }
 }

@@ -31,7 +31,10 @@ export const careLedgerTasks = [
     .setAction(() => import("./actions/register.js"))
     .build(),
 
-  task("careledger:credential", "Authority: grant, suspend, reinstate or revoke a provider / insurer / researcher credential")
+  task(
+    "careledger:credential",
+    "Authority: grant, suspend, reinstate or revoke a provider / insurer / researcher credential",
+  )
     .addPositionalArgument({ name: "action", description: "grant | suspend | reinstate | revoke" })
     .addOption({ name: "role", description: "provider | insurer | researcher", defaultValue: "provider" })
     .addOption({ name: "account", description: "The account to credential (address)", defaultValue: "" })
@@ -39,7 +42,10 @@ export const careLedgerTasks = [
     .setAction(() => import("./actions/credential.js"))
     .build(),
 
-  task("careledger:add-record", "Encrypt a FHIR JSON file or a PDF for a patient, store it on IPFS and add its pointer on chain")
+  task(
+    "careledger:add-record",
+    "Encrypt a FHIR JSON file or a PDF for a patient, store it on IPFS and add its pointer on chain",
+  )
     .addOption({ name: "patient", description: "The patient's address", defaultValue: "" })
     .addOption({ name: "file", description: "A FHIR R4 resource or Bundle (.json) or a PDF", defaultValue: "" })
     .addOption({
@@ -52,7 +58,10 @@ export const careLedgerTasks = [
     .setAction(() => import("./actions/addRecord.js"))
     .build(),
 
-  task("careledger:grant", "Patient: grant consent to a provider, insurer or researcher (wraps the category keys to them)")
+  task(
+    "careledger:grant",
+    "Patient: grant consent to a provider, insurer or researcher (wraps the category keys to them)",
+  )
     .addOption({ name: "grantee", description: "Who receives access (address)", defaultValue: "" })
     .addOption({
       name: "categories",
@@ -86,11 +95,27 @@ export const careLedgerTasks = [
     .build(),
 
   task("careledger:create-plan", "Insurer: create a plan (amounts in stablecoin units, e.g. 250.00)")
-    .addOption({ name: "share", description: "Percent of the allowed amount the plan pays after the deductible", defaultValue: "80" })
+    .addOption({
+      name: "share",
+      description: "Percent of the allowed amount the plan pays after the deductible",
+      defaultValue: "80",
+    })
     .addOption({ name: "deductible", description: "Per member and plan year", defaultValue: "0" })
-    .addOption({ name: "annualLimit", description: "Most the plan pays per member and plan year", defaultValue: "10000" })
-    .addOption({ name: "autoApprove", description: "Claims billed at or below this are approved at once", defaultValue: "0" })
-    .addOption({ name: "preAuthClasses", description: "Service classes (0..15, comma-separated) needing pre-authorisation", defaultValue: "" })
+    .addOption({
+      name: "annualLimit",
+      description: "Most the plan pays per member and plan year",
+      defaultValue: "10000",
+    })
+    .addOption({
+      name: "autoApprove",
+      description: "Claims billed at or below this are approved at once",
+      defaultValue: "0",
+    })
+    .addOption({
+      name: "preAuthClasses",
+      description: "Service classes (0..15, comma-separated) needing pre-authorisation",
+      defaultValue: "",
+    })
     .addOption({
       name: "reviewWindow",
       description: "Days to decide a claim (default: the network's ignition parameters, else 14)",
@@ -109,7 +134,12 @@ export const careLedgerTasks = [
     .addPositionalArgument({ name: "action", description: "offer | accept" })
     .addOption({ name: "patient", description: "offer: the patient (address)", defaultValue: "" })
     .addOption({ name: "plan", description: "offer: the plan id", defaultValue: "" })
-    .addOption({ name: "days", description: "offer: days of coverage from now", type: ArgumentType.INT, defaultValue: 365 })
+    .addOption({
+      name: "days",
+      description: "offer: days of coverage from now",
+      type: ArgumentType.INT,
+      defaultValue: 365,
+    })
     .addOption({ name: "coverageId", description: "accept: the coverage id", defaultValue: "" })
     .addOption(FROM)
     .setAction(() => import("./actions/coverage.js"))
@@ -125,26 +155,58 @@ export const careLedgerTasks = [
   task("careledger:claim", "Provider submits a claim; the insurer approves or denies it")
     .addPositionalArgument({ name: "action", description: "submit | approve | deny" })
     .addOption({ name: "coverageId", description: "submit: the patient's coverage id", defaultValue: "" })
-    .addOption({ name: "evidence", description: "submit: record ids the insurer needs, comma-separated", defaultValue: "" })
+    .addOption({
+      name: "evidence",
+      description: "submit: record ids the insurer needs, comma-separated",
+      defaultValue: "",
+    })
     .addOption({ name: "billed", description: "submit: amount billed in stablecoin units", defaultValue: "" })
-    .addOption({ name: "serviceClass", description: "submit: the plan's service class (0..15)", type: ArgumentType.INT, defaultValue: 0 })
-    .addOption({ name: "encounter", description: "submit: the encounter's FHIR id (committed, never published)", defaultValue: "" })
-    .addOption({ name: "preAuth", description: "submit: approved pre-authorisation id, when the class needs one", defaultValue: "0" })
+    .addOption({
+      name: "serviceClass",
+      description: "submit: the plan's service class (0..15)",
+      type: ArgumentType.INT,
+      defaultValue: 0,
+    })
+    .addOption({
+      name: "encounter",
+      description: "submit: the encounter's FHIR id (committed, never published)",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "preAuth",
+      description: "submit: approved pre-authorisation id, when the class needs one",
+      defaultValue: "0",
+    })
     .addOption({ name: "claimId", description: "approve / deny: the claim id", defaultValue: "" })
-    .addOption({ name: "allowed", description: "approve: allowed amount (default: the billed amount)", defaultValue: "" })
-    .addOption({ name: "reason", description: "deny: reason code (e.g. an X12 CARC number)", type: ArgumentType.INT, defaultValue: 0 })
+    .addOption({
+      name: "allowed",
+      description: "approve: allowed amount (default: the billed amount)",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "reason",
+      description: "deny: reason code (e.g. an X12 CARC number)",
+      type: ArgumentType.INT,
+      defaultValue: 0,
+    })
     .addOption(FROM)
     .setAction(() => import("./actions/claim.js"))
     .build(),
 
-  task("careledger:withdraw", "Provider: withdraw payouts credited by an insurer; insurer: withdraw unreserved pool funds")
+  task(
+    "careledger:withdraw",
+    "Provider: withdraw payouts credited by an insurer; insurer: withdraw unreserved pool funds",
+  )
     .addOption({ name: "insurer", description: "Provider: the insurer whose pool owes you", defaultValue: "" })
     .addOption({ name: "pool", description: "Insurer: amount to take out of your own pool instead", defaultValue: "" })
     .addOption(FROM)
     .setAction(() => import("./actions/withdraw.js"))
     .build(),
 
-  task("careledger:storage", "Verify every on-chain record pointer against the stores; --repair re-pins from a healthy copy")
+  task(
+    "careledger:storage",
+    "Verify every on-chain record pointer against the stores; --repair re-pins from a healthy copy",
+  )
     .addFlag({ name: "repair", description: "Write missing or corrupt copies back from a healthy one" })
     .addOption(IPFS_API)
     .addOption({
@@ -155,7 +217,10 @@ export const careLedgerTasks = [
     .setAction(() => import("./actions/storage.js"))
     .build(),
 
-  task("careledger:handover-admin", "Hand the credentialing authority to a multisig or timelock (two steps, 1-day delay)")
+  task(
+    "careledger:handover-admin",
+    "Hand the credentialing authority to a multisig or timelock (two steps, 1-day delay)",
+  )
     .addPositionalArgument({ name: "action", description: "status | begin | accept | cancel" })
     .addOption({ name: "to", description: "begin: the new admin (multisig / timelock address)", defaultValue: "" })
     .addFlag({

@@ -18,7 +18,16 @@ import {
 } from "@careledger/sdk";
 
 import { Progress } from "../../scripts/lib/progress.js";
-import { TaskError, eventsNamed, identityOf, parseAddress, parseCategory, required, send, withContext } from "../lib/context.js";
+import {
+  TaskError,
+  eventsNamed,
+  identityOf,
+  parseAddress,
+  parseCategory,
+  required,
+  send,
+  withContext,
+} from "../lib/context.js";
 import { cidToChain, closeStores, openStores, replicated } from "../lib/records.js";
 
 type Content = { contentType: string; fileName?: string; body: Uint8Array; category: number; describe: string };
@@ -46,15 +55,22 @@ async function loadContent(file: string, categoryOption: string): Promise<Conten
   try {
     json = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
-    throw new TaskError(`--file ${fileName} is neither a PDF nor JSON. Give a FHIR R4 resource or Bundle (.json) or a PDF.`);
+    throw new TaskError(
+      `--file ${fileName} is neither a PDF nor JSON. Give a FHIR R4 resource or Bundle (.json) or a PDF.`,
+    );
   }
   let resource: Resource;
   try {
     resource = assertValidResource(json);
   } catch (error) {
     if (error instanceof FhirValidationError) {
-      const issues = error.issues.slice(0, 5).map((i) => `  - ${i.path}: ${i.message}`).join("\n");
-      throw new TaskError(`--file ${fileName} is not a valid FHIR R4 resource:\n${issues}\nFix the file and try again.`);
+      const issues = error.issues
+        .slice(0, 5)
+        .map((i) => `  - ${i.path}: ${i.message}`)
+        .join("\n");
+      throw new TaskError(
+        `--file ${fileName} is not a valid FHIR R4 resource:\n${issues}\nFix the file and try again.`,
+      );
     }
     throw error;
   }
@@ -96,7 +112,10 @@ export default async function addRecord(
             "The patient runs `careledger:register` first.",
         );
       }
-      if (ctx.address !== patient && !(await ctx.consents.hasConsent(patient, ctx.address, category, Purpose.Treatment, ACCESS_WRITE))) {
+      if (
+        ctx.address !== patient &&
+        !(await ctx.consents.hasConsent(patient, ctx.address, category, Purpose.Treatment, ACCESS_WRITE))
+      ) {
         throw new TaskError(
           `No consent: ${patient} has not given ${ctx.address} write access to category ${category} for treatment. ` +
             `The patient grants it: \`careledger:grant --grantee ${ctx.address} --categories ${category} --access read,write\`.`,
@@ -108,16 +127,24 @@ export default async function addRecord(
     const author = await progress.step("Deriving your identity key (author envelope)", () => identityOf(ctx));
     const stores = await openStores(args.ipfsApi);
     try {
-      const stored = await progress.step(`Encrypting and storing (${stores.map((s) => s.name).join(", ")})`, async (note) => {
-        const result = await sealAndStore(replicated(stores), {
-          meta: { contentType: content.contentType, ...(content.fileName ? { fileName: content.fileName } : {}) },
-          body: content.body,
-          bodyLength: content.body.length,
-          recipients: recordRecipients({ category, epoch, categoryPublicKey: key, authorPublicKey: author.publicKey }),
-        });
-        note(`CID ${result.cid} (${result.size} bytes), commitment ${result.commitment}`);
-        return result;
-      });
+      const stored = await progress.step(
+        `Encrypting and storing (${stores.map((s) => s.name).join(", ")})`,
+        async (note) => {
+          const result = await sealAndStore(replicated(stores), {
+            meta: { contentType: content.contentType, ...(content.fileName ? { fileName: content.fileName } : {}) },
+            body: content.body,
+            bodyLength: content.body.length,
+            recipients: recordRecipients({
+              category,
+              epoch,
+              categoryPublicKey: key,
+              authorPublicKey: author.publicKey,
+            }),
+          });
+          note(`CID ${result.cid} (${result.size} bytes), commitment ${result.commitment}`);
+          return result;
+        },
+      );
       const recordId = await progress.step("Adding the record pointer on chain", async (note) => {
         const { logs } = await send(ctx, "addRecord", () =>
           ctx.records.addRecord(patient, category, cidToChain(stored.cid), stored.commitment, epoch),

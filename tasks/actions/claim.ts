@@ -1,7 +1,17 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { keccak256, toUtf8Bytes } from "ethers";
 
-import { TaskError, eventsNamed, formatAmount, parseAmount, parseId, parseIds, required, send, withContext } from "../lib/context.js";
+import {
+  TaskError,
+  eventsNamed,
+  formatAmount,
+  parseAmount,
+  parseId,
+  parseIds,
+  required,
+  send,
+  withContext,
+} from "../lib/context.js";
 
 const STATUS = ["none", "pending", "approved", "denied", "appealed", "closed"];
 
@@ -38,7 +48,9 @@ export default async function claim(
         serviceDate: Number(latest!.timestamp) - 60,
         billed: await parseAmount(ctx, args.billed, "--billed"),
         // The encounter id stays off chain: only a commitment binding it to this deployment is published.
-        encounterCommitment: keccak256(toUtf8Bytes(`${ctx.chainId}:${ctx.deployment.contracts.ClaimsSettlement.address}:${encounter}`)),
+        encounterCommitment: keccak256(
+          toUtf8Bytes(`${ctx.chainId}:${ctx.deployment.contracts.ClaimsSettlement.address}:${encounter}`),
+        ),
         claimCommitment: keccak256(toUtf8Bytes(`claim:${encounter}:${coverageId}:${evidence.join(",")}`)),
         evidence,
         preAuthId: parseId(args.preAuth || "0", "--pre-auth"),
@@ -46,7 +58,9 @@ export default async function claim(
       const { logs } = await send(ctx, "submitClaim", () => ctx.claims.submitClaim(request));
       const claimId = eventsNamed(ctx, logs, "ClaimSubmitted")[0]!.claimId as bigint;
       const stored = await ctx.claims.getClaim(claimId);
-      ctx.log(`claim ${claimId}: ${STATUS[Number(stored.status)]}${Number(stored.status) === 2 ? ` (paid ${await formatAmount(ctx, stored.payerAmount)})` : ""}`);
+      ctx.log(
+        `claim ${claimId}: ${STATUS[Number(stored.status)]}${Number(stored.status) === 2 ? ` (paid ${await formatAmount(ctx, stored.payerAmount)})` : ""}`,
+      );
       return { claimId, status: STATUS[Number(stored.status)] };
     });
   }

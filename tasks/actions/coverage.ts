@@ -18,7 +18,9 @@ export default async function coverage(
         ctx.claims.offerCoverage(patient, planId, start, start + 86_400 + args.days * 86_400),
       );
       const coverageId = eventsNamed(ctx, logs, "CoverageOffered")[0]!.coverageId as bigint;
-      ctx.log(`coverage ${coverageId} offered to ${patient}; the patient accepts it with \`careledger:coverage accept --coverage-id ${coverageId}\``);
+      ctx.log(
+        `coverage ${coverageId} offered to ${patient}; the patient accepts it with \`careledger:coverage accept --coverage-id ${coverageId}\``,
+      );
       return { coverageId };
     });
   }

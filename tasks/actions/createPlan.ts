@@ -3,7 +3,15 @@ import path from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { TaskError, eventsNamed, formatAmount, parseAmount, send, withContext, type CareContext } from "../lib/context.js";
+import {
+  TaskError,
+  eventsNamed,
+  formatAmount,
+  parseAmount,
+  send,
+  withContext,
+  type CareContext,
+} from "../lib/context.js";
 
 const DAY = 86_400;
 
@@ -12,7 +20,8 @@ async function planDefaults(ctx: CareContext): Promise<{ reviewWindowDays: numbe
   const file = path.join(ctx.hre.config.paths.root, "ignition", "parameters", `${ctx.networkName}.json`);
   let fromFile: { reviewWindowDays?: number; appealWindowDays?: number } = {};
   try {
-    fromFile = (JSON.parse(await readFile(file, "utf8")) as { CareLedgerPlans?: typeof fromFile }).CareLedgerPlans ?? {};
+    fromFile =
+      (JSON.parse(await readFile(file, "utf8")) as { CareLedgerPlans?: typeof fromFile }).CareLedgerPlans ?? {};
   } catch {
     /* no parameters for this network: built-in defaults */
   }
@@ -21,7 +30,8 @@ async function planDefaults(ctx: CareContext): Promise<{ reviewWindowDays: numbe
 
 function parseDays(value: string, fallback: number, option: string): number {
   const days = value === "" ? fallback : Number(value);
-  if (!Number.isFinite(days) || days <= 0) throw new TaskError(`${option} "${value}" must be a number of days above zero.`);
+  if (!Number.isFinite(days) || days <= 0)
+    throw new TaskError(`${option} "${value}" must be a number of days above zero.`);
   return Math.round(days * DAY);
 }
 
@@ -46,7 +56,8 @@ export default async function createPlan(
   let preAuthClasses = 0;
   for (const c of args.preAuthClasses.split(",").filter(Boolean)) {
     const n = Number(c);
-    if (!Number.isInteger(n) || n < 0 || n > 15) throw new TaskError(`--pre-auth-classes "${c}": service classes are 0..15.`);
+    if (!Number.isInteger(n) || n < 0 || n > 15)
+      throw new TaskError(`--pre-auth-classes "${c}": service classes are 0..15.`);
     preAuthClasses |= 1 << n;
   }
   return withContext(hre, args.from, async (ctx) => {

@@ -29,7 +29,8 @@ export default async function grant(
   const scope = parseScope(args.categories);
   const purpose = parsePurpose(args.purpose);
   const access = parseAccess(args.access);
-  if (!Number.isInteger(args.days) || args.days < 1) throw new TaskError(`--days ${args.days}: give a whole number of days, at least 1.`);
+  if (!Number.isInteger(args.days) || args.days < 1)
+    throw new TaskError(`--days ${args.days}: give a whole number of days, at least 1.`);
   return withContext(hre, args.from, async (ctx) => {
     const progress = new Progress(3);
     const granteeKey = await progress.step("Looking up the grantee's encryption key", async () => {
@@ -47,7 +48,8 @@ export default async function grant(
       const epochs: Record<number, number> = {};
       for (const category of categoriesInScope(scope)) {
         const [publicKey, epoch] = await ctx.records.categoryKey(ctx.address, category);
-        if (BigInt(publicKey) === 0n) throw new TaskError(`${ctx.address} has no category keys: run \`careledger:register\` first.`);
+        if (BigInt(publicKey) === 0n)
+          throw new TaskError(`${ctx.address} has no category keys: run \`careledger:register\` first.`);
         epochs[category] = Number(epoch);
       }
       const bytes = await grantKeyEnvelopes({ patient: identity, granteePublicKey: granteeKey, scope, epochs });
@@ -55,7 +57,7 @@ export default async function grant(
       return bytes;
     });
     const now = Math.floor(Date.now() / 1000);
-    const latest = Number((await (ctx.signer.provider!.getBlock("latest")))!.timestamp);
+    const latest = Number((await ctx.signer.provider!.getBlock("latest"))!.timestamp);
     const start = Math.max(now, latest) - 60;
     const terms = {
       grantee,
@@ -68,7 +70,9 @@ export default async function grant(
     await progress.step(`Granting ${purposeName(purpose)} consent on chain`, () =>
       send(ctx, "grantConsent", () => ctx.consents.grantConsent(terms, hexlify(envelopes))),
     );
-    ctx.log(`${grantee} may ${args.access} categories ${categoriesInScope(scope).join(", ")} for ${purposeName(purpose)} until ${new Date(terms.expiresAt * 1000).toISOString()}`);
+    ctx.log(
+      `${grantee} may ${args.access} categories ${categoriesInScope(scope).join(", ")} for ${purposeName(purpose)} until ${new Date(terms.expiresAt * 1000).toISOString()}`,
+    );
     return { grantee, scope, purpose, access, expiresAt: terms.expiresAt };
   });
 }

@@ -33,24 +33,36 @@ export default async function handoverAdmin(
 
     if (args.action === "begin") {
       if (!args.calldata && (await registry.defaultAdmin()) !== ctx.address) {
-        throw new TaskError(`${ctx.address} is not the current admin (${await registry.defaultAdmin()}); run begin --from the admin.`);
+        throw new TaskError(
+          `${ctx.address} is not the current admin (${await registry.defaultAdmin()}); run begin --from the admin.`,
+        );
       }
       await proposeOrSend("beginDefaultAdminTransfer", "beginDefaultAdminTransfer", [to]);
     } else if (args.action === "accept") {
       const [pending, schedule] = await registry.pendingDefaultAdmin();
       if (!args.calldata && pending !== ctx.address) {
-        throw new TaskError(`${ctx.address} is not the pending admin (${pending}); run accept --from the new admin, or use --calldata for a multisig.`);
+        throw new TaskError(
+          `${ctx.address} is not the pending admin (${pending}); run accept --from the new admin, or use --calldata for a multisig.`,
+        );
       }
       const now = Number((await ctx.signer.provider!.getBlock("latest"))!.timestamp);
       if (!args.calldata && Number(schedule) > now) {
-        throw new TaskError(`The transfer delay runs until ${new Date(Number(schedule) * 1000).toISOString()}; accept after that.`);
+        throw new TaskError(
+          `The transfer delay runs until ${new Date(Number(schedule) * 1000).toISOString()}; accept after that.`,
+        );
       }
       const previous: string = await registry.defaultAdmin();
       const newAdmin: string = args.calldata ? pending : ctx.address;
       await proposeOrSend("acceptDefaultAdminTransfer", "acceptDefaultAdminTransfer", []);
-      await proposeOrSend("grantRole(CREDENTIAL_ADMIN_ROLE, new admin)", "grantRole", [CREDENTIAL_ADMIN_ROLE, newAdmin]);
+      await proposeOrSend("grantRole(CREDENTIAL_ADMIN_ROLE, new admin)", "grantRole", [
+        CREDENTIAL_ADMIN_ROLE,
+        newAdmin,
+      ]);
       if (await registry.hasRole(CREDENTIAL_ADMIN_ROLE, previous)) {
-        await proposeOrSend("revokeRole(CREDENTIAL_ADMIN_ROLE, old admin)", "revokeRole", [CREDENTIAL_ADMIN_ROLE, previous]);
+        await proposeOrSend("revokeRole(CREDENTIAL_ADMIN_ROLE, old admin)", "revokeRole", [
+          CREDENTIAL_ADMIN_ROLE,
+          previous,
+        ]);
       }
     } else if (args.action === "cancel") {
       await proposeOrSend("cancelDefaultAdminTransfer", "cancelDefaultAdminTransfer", []);
@@ -64,7 +76,9 @@ async function status(ctx: CareContext) {
   const [pending, schedule] = await ctx.registry.pendingDefaultAdmin();
   const delay = Number(await ctx.registry.defaultAdminDelay());
   ctx.log(`admin:   ${admin}`);
-  ctx.log(`pending: ${BigInt(pending) === 0n ? "none" : `${pending}, acceptable from ${new Date(Number(schedule) * 1000).toISOString()}`}`);
+  ctx.log(
+    `pending: ${BigInt(pending) === 0n ? "none" : `${pending}, acceptable from ${new Date(Number(schedule) * 1000).toISOString()}`}`,
+  );
   ctx.log(`delay:   ${delay / 3600} h`);
   const credentialAdmin: boolean = await ctx.registry.hasRole(CREDENTIAL_ADMIN_ROLE, admin);
   ctx.log(`admin holds CREDENTIAL_ADMIN_ROLE: ${credentialAdmin ? "yes" : "no"}`);

@@ -105,7 +105,8 @@ export default async function read(
 async function readPurposes(ctx: CareContext, patient: string, category: number): Promise<string[]> {
   const live: string[] = [];
   for (const [name, purpose] of Object.entries(Purpose)) {
-    if (await ctx.consents.hasConsent(patient, ctx.address, category, purpose, ACCESS_READ)) live.push(name.toLowerCase());
+    if (await ctx.consents.hasConsent(patient, ctx.address, category, purpose, ACCESS_READ))
+      live.push(name.toLowerCase());
   }
   return live;
 }

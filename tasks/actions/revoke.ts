@@ -35,13 +35,17 @@ export default async function revoke(
         for (const category of categoriesInScope(Number(existing.scope))) {
           const [, epoch] = await ctx.records.categoryKey(ctx.address, category);
           const next = deriveCategoryKey(identity, category, Number(epoch) + 1);
-          await send(ctx, `rotateCategoryKey(${category})`, () => ctx.records.rotateCategoryKey(category, hexlify(next.publicKey)));
+          await send(ctx, `rotateCategoryKey(${category})`, () =>
+            ctx.records.rotateCategoryKey(category, hexlify(next.publicKey)),
+          );
           rotated.push(category);
         }
         note(`categories ${rotated.join(", ")} now at a new epoch; grant other readers again to share new records`);
       });
     }
-    ctx.log("What the grantee already decrypted cannot be taken back; revocation protects what is written from now on.");
+    ctx.log(
+      "What the grantee already decrypted cannot be taken back; revocation protects what is written from now on.",
+    );
     return { grantee, purpose, rotated };
   });
 }

@@ -29,8 +29,12 @@ export default async function storage(
             stores,
             dryRun: !args.repair,
             onProgress: (p) => {
-              const states = Object.entries(p.states).map(([store, state]) => `${store}=${state}`).join(" ");
-              note(`#${p.done} record ${p.recordId} ${states}${p.repaired.length ? ` repaired on ${p.repaired.join(", ")}` : ""}`);
+              const states = Object.entries(p.states)
+                .map(([store, state]) => `${store}=${state}`)
+                .join(" ");
+              note(
+                `#${p.done} record ${p.recordId} ${states}${p.repaired.length ? ` repaired on ${p.repaired.join(", ")}` : ""}`,
+              );
             },
           }),
       );

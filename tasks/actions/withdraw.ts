@@ -3,9 +3,14 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { TaskError, formatAmount, parseAddress, parseAmount, send, withContext } from "../lib/context.js";
 
 /** A provider pulls its payouts from an insurer's pool; an insurer takes unreserved funds out of its pool. */
-export default async function withdraw(args: { insurer: string; pool: string; from: string }, hre: HardhatRuntimeEnvironment) {
+export default async function withdraw(
+  args: { insurer: string; pool: string; from: string },
+  hre: HardhatRuntimeEnvironment,
+) {
   if (!args.insurer && !args.pool) {
-    throw new TaskError("Say what to withdraw: --insurer <address> (provider payouts) or --pool <amount> (insurer's own pool).");
+    throw new TaskError(
+      "Say what to withdraw: --insurer <address> (provider payouts) or --pool <amount> (insurer's own pool).",
+    );
   }
   const insurer = args.insurer ? parseAddress(args.insurer, "--insurer") : undefined;
   return withContext(hre, args.from, async (ctx) => {

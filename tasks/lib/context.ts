@@ -52,7 +52,10 @@ export interface CareContext {
 }
 
 /** Connects to the network chosen with --network and loads the deployment of its chain. */
-export async function openContext(hre: HardhatRuntimeEnvironment, options: { from?: string } = {}): Promise<CareContext> {
+export async function openContext(
+  hre: HardhatRuntimeEnvironment,
+  options: { from?: string } = {},
+): Promise<CareContext> {
   const networkName = hre.globalOptions.network ?? "default";
   if (!(networkName in hre.config.networks)) {
     throw new TaskError(
@@ -131,7 +134,10 @@ async function selectSigner(ethers: Ethers, from: string, networkName: string): 
   }
   if (/^\d+$/.test(from)) {
     const signer = signers[Number(from)];
-    if (!signer) throw new TaskError(`--from ${from}: network "${networkName}" has only ${signers.length} account(s) (0..${signers.length - 1}).`);
+    if (!signer)
+      throw new TaskError(
+        `--from ${from}: network "${networkName}" has only ${signers.length} account(s) (0..${signers.length - 1}).`,
+      );
     return signer;
   }
   const wanted = parseAddress(from, "--from");
@@ -184,7 +190,11 @@ export async function view<T>(ctx: CareContext, what: string, call: () => Promis
 }
 
 /** The events named `name` among `logs`, decoded with the deployment's ABIs. */
-export function eventsNamed(ctx: CareContext, logs: readonly { topics: readonly string[]; data: string }[], name: string) {
+export function eventsNamed(
+  ctx: CareContext,
+  logs: readonly { topics: readonly string[]; data: string }[],
+  name: string,
+) {
   const out = [];
   for (const log of logs) {
     const parsed = (() => {
@@ -226,7 +236,8 @@ export function required(value: string, option: string, example: string): string
 
 export function parseAddress(value: string, option: string): string {
   if (!value) throw new TaskError(`${option} is required: an account address (0x followed by 40 hex digits).`);
-  if (!isAddress(value)) throw new TaskError(`${option} "${value}" is not an address: expected 0x followed by 40 hex digits.`);
+  if (!isAddress(value))
+    throw new TaskError(`${option} "${value}" is not an address: expected 0x followed by 40 hex digits.`);
   return getAddress(value.toLowerCase());
 }
 
@@ -255,7 +266,8 @@ const PURPOSES: Record<string, Purpose> = {
 
 export function parsePurpose(value: string): Purpose {
   const purpose = PURPOSES[value.toLowerCase()];
-  if (purpose === undefined) throw new TaskError(`--purpose "${value}" is not one of: ${Object.keys(PURPOSES).join(", ")}.`);
+  if (purpose === undefined)
+    throw new TaskError(`--purpose "${value}" is not one of: ${Object.keys(PURPOSES).join(", ")}.`);
   return purpose;
 }
 
@@ -275,7 +287,8 @@ export function parseCategory(value: string): Category {
 
 /** A uint16 scope mask from "allergies,medications", "0,1", "emergency" or "all". */
 export function parseScope(value: string): number {
-  if (!value) throw new TaskError("--categories is required, e.g. --categories allergies,medications (or emergency, all).");
+  if (!value)
+    throw new TaskError("--categories is required, e.g. --categories allergies,medications (or emergency, all).");
   if (value.toLowerCase() === "emergency") return EMERGENCY_SCOPE;
   if (value.toLowerCase() === "all") return (1 << CATEGORIES.length) - 1;
   return value.split(",").reduce((scope, c) => scope | (1 << parseCategory(c)), 0);
@@ -293,7 +306,8 @@ export function parseAccess(value: string): number {
 
 /** Stablecoin units ("250.5") to the token's integer amount. */
 export async function parseAmount(ctx: CareContext, value: string, option: string): Promise<bigint> {
-  if (!/^\d+(\.\d+)?$/.test(value)) throw new TaskError(`${option} "${value}" is not an amount: use e.g. 250 or 99.95.`);
+  if (!/^\d+(\.\d+)?$/.test(value))
+    throw new TaskError(`${option} "${value}" is not an amount: use e.g. 250 or 99.95.`);
   const decimals = Number(await ctx.stablecoin.decimals());
   const [whole, fraction = ""] = value.split(".");
   if (fraction.length > decimals) throw new TaskError(`${option} "${value}" has more than ${decimals} decimals.`);

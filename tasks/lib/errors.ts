@@ -53,8 +53,10 @@ const EXPLANATIONS: Record<string, Explain> = {
   PlanUnauthorizedInsurer: (a) => `${a[1]} is not the insurer of plan ${a[0]}; run it --from the plan's insurer.`,
   CoverageNotPatient: (a) => `${a[0]} is not a registered patient; coverage is offered to patients.`,
   CoverageUnknown: (a) => `There is no coverage ${a[0]}.`,
-  CoverageInvalidStatus: (a) => `Coverage ${a[0]} is not in a state that allows this (${["none", "offered", "accepted"][Number(a[1])]}).`,
-  CoverageUnauthorizedAcceptor: (a) => `${a[1]} may not accept coverage ${a[0]}: only the patient (or a guardian managing consent).`,
+  CoverageInvalidStatus: (a) =>
+    `Coverage ${a[0]} is not in a state that allows this (${["none", "offered", "accepted"][Number(a[1])]}).`,
+  CoverageUnauthorizedAcceptor: (a) =>
+    `${a[1]} may not accept coverage ${a[0]}: only the patient (or a guardian managing consent).`,
   CoverageNotEligible: (a) =>
     `Coverage ${a[0]} does not cover the service date: ${["eligible", "no coverage", "coverage not accepted by the patient", "coverage not started", "coverage expired", "plan inactive", "insurer not credentialed"][Number(a[2])]}.`,
   PoolZeroAmount: () => "The amount must be above zero.",
@@ -72,15 +74,20 @@ const EXPLANATIONS: Record<string, Explain> = {
   ClaimUnknown: (a) => `There is no claim ${a[0]}.`,
   ClaimInvalidStatus: (a) =>
     `Claim ${a[0]} is ${["unknown", "pending", "approved", "denied", "appealed", "closed"][Number(a[1])]}; only a pending claim can be approved or denied.`,
-  ClaimReviewWindowClosed: (a) => `The review window of claim ${a[0]} closed at ${new Date(Number(a[1]) * 1000).toISOString()}; the claim can be appealed.`,
-  PreAuthRequired: (a) => `Service class ${a[1]} needs an approved pre-authorisation under coverage ${a[0]}; pass --pre-auth <id>.`,
+  ClaimReviewWindowClosed: (a) =>
+    `The review window of claim ${a[0]} closed at ${new Date(Number(a[1]) * 1000).toISOString()}; the claim can be appealed.`,
+  PreAuthRequired: (a) =>
+    `Service class ${a[1]} needs an approved pre-authorisation under coverage ${a[0]}; pass --pre-auth <id>.`,
   PayoutNothingToWithdraw: (a) => `Nothing is owed to ${a[0]} from the pool of ${a[1]}.`,
-  ERC20InsufficientBalance: (a) => `${a[0]} holds ${a[1]} of the stablecoin but ${a[2]} are needed. Get tokens first (locally: --faucet).`,
+  ERC20InsufficientBalance: (a) =>
+    `${a[0]} holds ${a[1]} of the stablecoin but ${a[2]} are needed. Get tokens first (locally: --faucet).`,
   ERC20InsufficientAllowance: (a) => `The stablecoin allowance of ${a[0]} is ${a[1]}, ${a[2]} needed.`,
-  FaucetCooldown: (a) => `The faucet was used recently by ${a[0]}; next at ${new Date(Number(a[1]) * 1000).toISOString()}.`,
+  FaucetCooldown: (a) =>
+    `The faucet was used recently by ${a[0]}; next at ${new Date(Number(a[1]) * 1000).toISOString()}.`,
   AccessControlEnforcedDefaultAdminDelay: (a) =>
     `The admin transfer delay has not passed yet; accept after ${new Date(Number(a[0]) * 1000).toISOString()}.`,
-  AccessControlInvalidDefaultAdmin: (a) => `${a[0]} is not the pending admin; run accept --from the account named in begin.`,
+  AccessControlInvalidDefaultAdmin: (a) =>
+    `${a[0]} is not the pending admin; run accept --from the account named in begin.`,
 };
 
 /** Finds revert data anywhere in an ethers / provider error. */

@@ -27,7 +27,10 @@ export function cidFromChain(hex: string): CID {
 /** The configured stores: every --ipfs-api URL, plus an embedded store folder when given. */
 export async function openStores(ipfsApi: string, embeddedDir = ""): Promise<BlobStore[]> {
   const stores: BlobStore[] = [];
-  for (const url of ipfsApi.split(",").map((u) => u.trim()).filter(Boolean)) {
+  for (const url of ipfsApi
+    .split(",")
+    .map((u) => u.trim())
+    .filter(Boolean)) {
     let parsed: URL;
     try {
       parsed = new URL(url);

@@ -124,11 +124,15 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
     // Leave no trace of chain 31338: its deployments file, the generated index and Ignition's journal.
     await rm(DEPLOYMENT_FILE, { force: true });
     await rm(JOURNAL, { recursive: true, force: true });
-    const remaining = existsSync(DEPLOYMENTS_DIR) ? (await readdir(DEPLOYMENTS_DIR)).filter((f) => /^\d+\.json$/.test(f)) : [];
+    const remaining = existsSync(DEPLOYMENTS_DIR)
+      ? (await readdir(DEPLOYMENTS_DIR)).filter((f) => /^\d+\.json$/.test(f))
+      : [];
     if (remaining.length > 0) {
       await writeDeploymentsModule(JSON.parse(await readFile(path.join(DEPLOYMENTS_DIR, remaining[0]!), "utf8")));
     } else {
       await rm(path.join(DEPLOYMENTS_DIR, "index.ts"), { force: true });
+      if (existsSync(DEPLOYMENTS_DIR) && (await readdir(DEPLOYMENTS_DIR)).length === 0)
+        await rm(DEPLOYMENTS_DIR, { recursive: true });
     }
     await rm(workDir, { recursive: true, force: true });
   });
@@ -188,7 +192,11 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
     });
 
     it("explains a bad address and a missing authority", async function () {
-      await rejects("careledger:credential", { action: "grant", role: "provider", account: "0x1234", from: AUTHORITY }, /not an address/);
+      await rejects(
+        "careledger:credential",
+        { action: "grant", role: "provider", account: "0x1234", from: AUTHORITY },
+        /not an address/,
+      );
       await rejects(
         "careledger:credential",
         { action: "suspend", role: "provider", account: PROVIDER, from: STRANGER },
@@ -206,7 +214,10 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
     before(async function () {
       observationFile = path.join(workDir, "hba1c.json");
       pdfFile = path.join(workDir, "discharge.pdf");
-      await writeFile(observationFile, JSON.stringify(buildObservation({ patient: { reference: "Patient/p1" } }, "hba1c", 7.1)));
+      await writeFile(
+        observationFile,
+        JSON.stringify(buildObservation({ patient: { reference: "Patient/p1" } }, "hba1c", 7.1)),
+      );
       await writeFile(pdfFile, demoPdf("Discharge summary"));
     });
 
@@ -248,7 +259,11 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
     it("rejects a file that is not FHIR", async function () {
       const bad = path.join(workDir, "bad.json");
       await writeFile(bad, JSON.stringify({ resourceType: "Observation", status: "maybe" }));
-      await rejects("careledger:add-record", { patient: PATIENT, file: bad, category: "", from: PROVIDER }, /not a valid FHIR R4 resource/);
+      await rejects(
+        "careledger:add-record",
+        { patient: PATIENT, file: bad, category: "", from: PROVIDER },
+        /not a valid FHIR R4 resource/,
+      );
     });
   });
 
@@ -268,7 +283,14 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
     it("refuses a grantee without an encryption key", async function () {
       await rejects(
         "careledger:grant",
-        { grantee: STRANGER, categories: "observations", purpose: "treatment", access: "read", days: 30, from: PATIENT },
+        {
+          grantee: STRANGER,
+          categories: "observations",
+          purpose: "treatment",
+          access: "read",
+          days: 30,
+          from: PATIENT,
+        },
         /has no encryption key/,
       );
     });
@@ -278,10 +300,16 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
     it("verifies and decrypts for a grantee, the author and the patient", async function () {
       const asInsurer = path.join(workDir, "insurer-hba1c.json");
       await run("careledger:read", { record: String(observationId), out: asInsurer, from: INSURER });
-      expect(JSON.parse(await readFile(asInsurer, "utf8"))).to.deep.equal(JSON.parse(await readFile(observationFile, "utf8")));
+      expect(JSON.parse(await readFile(asInsurer, "utf8"))).to.deep.equal(
+        JSON.parse(await readFile(observationFile, "utf8")),
+      );
       expect(output).to.match(/sha-256 matches/);
       const asPatient = path.join(workDir, "patient.pdf");
-      const result = await run<{ contentType: string }>("careledger:read", { record: String(pdfId), out: asPatient, from: PATIENT });
+      const result = await run<{ contentType: string }>("careledger:read", {
+        record: String(pdfId),
+        out: asPatient,
+        from: PATIENT,
+      });
       expect(result.contentType).to.equal("application/pdf");
       expect(await readFile(asPatient)).to.deep.equal(await readFile(pdfFile));
     });
@@ -318,15 +346,35 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
         coverageId: "",
         from: INSURER,
       }));
-      await run("careledger:coverage", { action: "accept", patient: "", plan: "", days: 365, coverageId: String(coverageId), from: PATIENT });
-      const pool = await run<{ balance: bigint }>("careledger:fund-pool", { amount: "1000", faucet: true, from: INSURER });
+      await run("careledger:coverage", {
+        action: "accept",
+        patient: "",
+        plan: "",
+        days: 365,
+        coverageId: String(coverageId),
+        from: PATIENT,
+      });
+      const pool = await run<{ balance: bigint }>("careledger:fund-pool", {
+        amount: "1000",
+        faucet: true,
+        from: INSURER,
+      });
       expect(pool.balance).to.equal(1000n * 10n ** 6n);
     });
 
     it("explains bad plan terms, a wrong acceptor and an empty wallet", async function () {
       await rejects(
         "careledger:create-plan",
-        { share: "150", deductible: "0", annualLimit: "1", autoApprove: "0", preAuthClasses: "", reviewWindow: "", appealWindow: "", from: INSURER },
+        {
+          share: "150",
+          deductible: "0",
+          annualLimit: "1",
+          autoApprove: "0",
+          preAuthClasses: "",
+          reviewWindow: "",
+          appealWindow: "",
+          from: INSURER,
+        },
         /--share "150" must be a percentage/,
       );
       await rejects(
@@ -334,7 +382,11 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
         { action: "accept", patient: "", plan: "", days: 1, coverageId: String(coverageId), from: PROVIDER },
         /rejected: .*may not accept coverage|not in a state/,
       );
-      await rejects("careledger:fund-pool", { amount: "5", faucet: false, from: PROVIDER }, /holds 0 of the stablecoin/);
+      await rejects(
+        "careledger:fund-pool",
+        { amount: "5", faucet: false, from: PROVIDER },
+        /holds 0 of the stablecoin/,
+      );
     });
   });
 
@@ -426,7 +478,11 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
 
   describe("withdraw", function () {
     it("pays the provider what the insurer's pool owes", async function () {
-      const { amount } = await run<{ amount: bigint }>("careledger:withdraw", { insurer: INSURER, pool: "", from: PROVIDER });
+      const { amount } = await run<{ amount: bigint }>("careledger:withdraw", {
+        insurer: INSURER,
+        pool: "",
+        from: PROVIDER,
+      });
       expect(amount).to.equal(80n * 10n ** 6n);
     });
 
@@ -452,7 +508,11 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
     });
 
     it("explains a grant that never existed", async function () {
-      await rejects("careledger:revoke", { grantee: STRANGER, purpose: "research", keepKeys: false, from: PATIENT }, /never granted/);
+      await rejects(
+        "careledger:revoke",
+        { grantee: STRANGER, purpose: "research", keepKeys: false, from: PATIENT },
+        /never granted/,
+      );
     });
   });
 
@@ -467,9 +527,17 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
       expect(checked.records).to.equal(2);
       expect(checked.healthyRecords).to.equal(0);
       expect(output).to.match(/run again with --repair/);
-      const repaired = await run<{ repaired: unknown[] }>("careledger:storage", { repair: true, ipfsApi: both, embedded: "" });
+      const repaired = await run<{ repaired: unknown[] }>("careledger:storage", {
+        repair: true,
+        ipfsApi: both,
+        embedded: "",
+      });
       expect(repaired.repaired).to.have.length(2);
-      const after = await run<{ healthyRecords: number }>("careledger:storage", { repair: false, ipfsApi: both, embedded: "" });
+      const after = await run<{ healthyRecords: number }>("careledger:storage", {
+        repair: false,
+        ipfsApi: both,
+        embedded: "",
+      });
       expect(after.healthyRecords).to.equal(2);
     });
 
@@ -481,10 +549,19 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
   describe("handover-admin", function () {
     it("hands the authority to a new admin after the delay", async function () {
       await run("careledger:handover-admin", { action: "begin", to: NEW_ADMIN, calldata: false, from: AUTHORITY });
-      await rejects("careledger:handover-admin", { action: "accept", to: "", calldata: false, from: NEW_ADMIN }, /delay runs until/);
+      await rejects(
+        "careledger:handover-admin",
+        { action: "accept", to: "", calldata: false, from: NEW_ADMIN },
+        /delay runs until/,
+      );
       await rpc(rpcUrl, "evm_increaseTime", [86_401]);
       await rpc(rpcUrl, "evm_mine", []);
-      const status = await run<{ admin: string }>("careledger:handover-admin", { action: "accept", to: "", calldata: false, from: NEW_ADMIN });
+      const status = await run<{ admin: string }>("careledger:handover-admin", {
+        action: "accept",
+        to: "",
+        calldata: false,
+        from: NEW_ADMIN,
+      });
       expect(status.admin).to.equal(NEW_ADMIN);
       // The old key is powerless, the new admin credentials.
       await rejects(
@@ -496,7 +573,11 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
     });
 
     it("rejects a missing new admin address", async function () {
-      await rejects("careledger:handover-admin", { action: "begin", to: "", calldata: false, from: NEW_ADMIN }, /--to is required/);
+      await rejects(
+        "careledger:handover-admin",
+        { action: "begin", to: "", calldata: false, from: NEW_ADMIN },
+        /--to is required/,
+      );
     });
   });
 
