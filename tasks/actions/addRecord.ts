@@ -33,7 +33,7 @@ import { cidToChain, closeStores, openStores, replicated } from "../lib/records.
 type Content = { contentType: string; fileName?: string; body: Uint8Array; category: number; describe: string };
 
 /** Reads the file: a FHIR resource or Bundle validated by the SDK, or a PDF carried as an attachment. */
-async function loadContent(file: string, categoryOption: string): Promise<Content> {
+async function loadContent(file: string, categoryOption: string | undefined): Promise<Content> {
   let bytes: Uint8Array;
   try {
     if (!(await stat(file)).isFile()) throw new Error("not a file");
@@ -96,7 +96,7 @@ async function loadContent(file: string, categoryOption: string): Promise<Conten
  * patient's category key and to the author, store on IPFS, put CID + commitment on chain.
  */
 export default async function addRecord(
-  args: { patient: string; file: string; category: string; ipfsApi: string; from: string },
+  args: { patient?: string; file?: string; category?: string; ipfsApi: string; from: string },
   hre: HardhatRuntimeEnvironment,
 ) {
   const patient = parseAddress(args.patient, "--patient");

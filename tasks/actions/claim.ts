@@ -19,14 +19,14 @@ const STATUS = ["none", "pending", "approved", "denied", "appealed", "closed"];
 export default async function claim(
   args: {
     action: string;
-    coverageId: string;
-    evidence: string;
-    billed: string;
+    coverageId?: string;
+    evidence?: string;
+    billed?: string;
     serviceClass: number;
-    encounter: string;
+    encounter?: string;
     preAuth: string;
-    claimId: string;
-    allowed: string;
+    claimId?: string;
+    allowed?: string;
     reason: number;
     from: string;
   },

@@ -4,7 +4,7 @@ import { TaskError, eventsNamed, parseAddress, parseId, send, withContext } from
 
 /** The insurer offers a patient coverage under a plan; the patient (or a guardian) accepts it. */
 export default async function coverage(
-  args: { action: string; patient: string; plan: string; days: number; coverageId: string; from: string },
+  args: { action: string; patient?: string; plan?: string; days: number; coverageId?: string; from: string },
   hre: HardhatRuntimeEnvironment,
 ) {
   if (args.action === "offer") {

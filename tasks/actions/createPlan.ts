@@ -28,8 +28,8 @@ async function planDefaults(ctx: CareContext): Promise<{ reviewWindowDays: numbe
   return { reviewWindowDays: fromFile.reviewWindowDays ?? 14, appealWindowDays: fromFile.appealWindowDays ?? 30 };
 }
 
-function parseDays(value: string, fallback: number, option: string): number {
-  const days = value === "" ? fallback : Number(value);
+function parseDays(value: string | undefined, fallback: number, option: string): number {
+  const days = value === undefined || value === "" ? fallback : Number(value);
   if (!Number.isFinite(days) || days <= 0)
     throw new TaskError(`${option} "${value}" must be a number of days above zero.`);
   return Math.round(days * DAY);
@@ -42,9 +42,9 @@ export default async function createPlan(
     deductible: string;
     annualLimit: string;
     autoApprove: string;
-    preAuthClasses: string;
-    reviewWindow: string;
-    appealWindow: string;
+    preAuthClasses?: string;
+    reviewWindow?: string;
+    appealWindow?: string;
     from: string;
   },
   hre: HardhatRuntimeEnvironment,
@@ -54,7 +54,7 @@ export default async function createPlan(
     throw new TaskError(`--share "${args.share}" must be a percentage from 0 to 100.`);
   }
   let preAuthClasses = 0;
-  for (const c of args.preAuthClasses.split(",").filter(Boolean)) {
+  for (const c of (args.preAuthClasses ?? "").split(",").filter(Boolean)) {
     const n = Number(c);
     if (!Number.isInteger(n) || n < 0 || n > 15)
       throw new TaskError(`--pre-auth-classes "${c}": service classes are 0..15.`);

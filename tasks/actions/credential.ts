@@ -15,7 +15,7 @@ const STATUS = ["none", "active", "suspended", "revoked"];
 
 /** The credentialing authority grants, suspends, reinstates or revokes a credential. */
 export default async function credential(
-  args: { action: string; role: string; account: string; from: string },
+  args: { action: string; role: string; account?: string; from: string },
   hre: HardhatRuntimeEnvironment,
 ) {
   const method = ACTIONS[args.action as keyof typeof ACTIONS];

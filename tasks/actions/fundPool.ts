@@ -5,7 +5,7 @@ import { TaskError, formatAmount, parseAmount, required, send, withContext } fro
 
 /** A credentialed insurer approves the stablecoin and moves `amount` into its claims pool. */
 export default async function fundPool(
-  args: { amount: string; faucet: boolean; from: string },
+  args: { amount?: string; faucet: boolean; from: string },
   hre: HardhatRuntimeEnvironment,
 ) {
   required(args.amount, "--amount", "5000");

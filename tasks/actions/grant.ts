@@ -22,7 +22,7 @@ import {
  * the grant; one envelope per category and epoch, whatever the number of records.
  */
 export default async function grant(
-  args: { grantee: string; categories: string; purpose: string; access: string; days: number; from: string },
+  args: { grantee?: string; categories?: string; purpose: string; access: string; days: number; from: string },
   hre: HardhatRuntimeEnvironment,
 ) {
   const grantee = parseAddress(args.grantee, "--grantee");

@@ -12,7 +12,7 @@ import { TaskError, parseAddress, send, withContext, type CareContext } from "..
  * does all three; --calldata prints the transactions for a multisig to propose instead).
  */
 export default async function handoverAdmin(
-  args: { action: string; to: string; calldata: boolean; from: string },
+  args: { action: string; to?: string; calldata: boolean; from: string },
   hre: HardhatRuntimeEnvironment,
 ) {
   if (!["status", "begin", "accept", "cancel"].includes(args.action)) {

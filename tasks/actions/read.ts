@@ -25,7 +25,7 @@ import { closeStores, logsSince, openStores, recordPointers, replicated, subject
  * content key with a key the signer legitimately holds, decrypts and writes the content.
  */
 export default async function read(
-  args: { record: string; out: string; ipfsApi: string; from: string },
+  args: { record?: string; out?: string; ipfsApi: string; from: string },
   hre: HardhatRuntimeEnvironment,
 ) {
   const recordId = parseId(args.record, "--record");

@@ -12,7 +12,7 @@ import { TaskError, identityOf, parseAddress, parsePurpose, purposeName, send, w
  * What the grantee already decrypted cannot be taken back.
  */
 export default async function revoke(
-  args: { grantee: string; purpose: string; keepKeys: boolean; from: string },
+  args: { grantee?: string; purpose: string; keepKeys: boolean; from: string },
   hre: HardhatRuntimeEnvironment,
 ) {
   const grantee = parseAddress(args.grantee, "--grantee");

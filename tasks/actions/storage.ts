@@ -12,7 +12,7 @@ import { closeStores, openStores, recordPointers } from "../lib/records.js";
  * healthy one. Fails (exit code 1) when a record has no intact copy anywhere.
  */
 export default async function storage(
-  args: { repair: boolean; ipfsApi: string; embedded: string },
+  args: { repair: boolean; ipfsApi: string; embedded?: string },
   hre: HardhatRuntimeEnvironment,
 ) {
   const stores = await openStores(args.ipfsApi, args.embedded);

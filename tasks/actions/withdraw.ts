@@ -4,7 +4,7 @@ import { TaskError, formatAmount, parseAddress, parseAmount, send, withContext }
 
 /** A provider pulls its payouts from an insurer's pool; an insurer takes unreserved funds out of its pool. */
 export default async function withdraw(
-  args: { insurer: string; pool: string; from: string },
+  args: { insurer?: string; pool?: string; from: string },
   hre: HardhatRuntimeEnvironment,
 ) {
   if (!args.insurer && !args.pool) {

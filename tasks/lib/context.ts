@@ -229,19 +229,19 @@ export async function identityOf(ctx: CareContext, keyVersion = 1): Promise<Iden
 
 // --- Argument parsing ------------------------------------------------------------------------
 
-export function required(value: string, option: string, example: string): string {
+export function required(value: string | undefined, option: string, example: string): string {
   if (!value) throw new TaskError(`${option} is required, e.g. ${option} ${example}`);
   return value;
 }
 
-export function parseAddress(value: string, option: string): string {
+export function parseAddress(value: string | undefined, option: string): string {
   if (!value) throw new TaskError(`${option} is required: an account address (0x followed by 40 hex digits).`);
   if (!isAddress(value))
     throw new TaskError(`${option} "${value}" is not an address: expected 0x followed by 40 hex digits.`);
   return getAddress(value.toLowerCase());
 }
 
-export function parseId(value: string, option: string): bigint {
+export function parseId(value: string | undefined, option: string): bigint {
   if (!value) throw new TaskError(`${option} is required (a number, decimal or 0x hex).`);
   try {
     const id = BigInt(value);
@@ -252,7 +252,7 @@ export function parseId(value: string, option: string): bigint {
   }
 }
 
-export function parseIds(value: string, option: string): bigint[] {
+export function parseIds(value: string | undefined, option: string): bigint[] {
   if (!value) throw new TaskError(`${option} is required: comma-separated ids.`);
   return value.split(",").map((v) => parseId(v.trim(), option));
 }
@@ -286,7 +286,7 @@ export function parseCategory(value: string): Category {
 }
 
 /** A uint16 scope mask from "allergies,medications", "0,1", "emergency" or "all". */
-export function parseScope(value: string): number {
+export function parseScope(value: string | undefined): number {
   if (!value)
     throw new TaskError("--categories is required, e.g. --categories allergies,medications (or emergency, all).");
   if (value.toLowerCase() === "emergency") return EMERGENCY_SCOPE;
@@ -305,8 +305,8 @@ export function parseAccess(value: string): number {
 }
 
 /** Stablecoin units ("250.5") to the token's integer amount. */
-export async function parseAmount(ctx: CareContext, value: string, option: string): Promise<bigint> {
-  if (!/^\d+(\.\d+)?$/.test(value))
+export async function parseAmount(ctx: CareContext, value: string | undefined, option: string): Promise<bigint> {
+  if (value === undefined || !/^\d+(\.\d+)?$/.test(value))
     throw new TaskError(`${option} "${value}" is not an amount: use e.g. 250 or 99.95.`);
   const decimals = Number(await ctx.stablecoin.decimals());
   const [whole, fraction = ""] = value.split(".");
