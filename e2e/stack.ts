@@ -5,7 +5,6 @@
  * a spec run on its own starts (and stops) its own.
  */
 import path from "node:path";
-import { freePort } from "../scripts/lib/processes.js";
 import { ROOT, startStack } from "../scripts/lib/stack.js";
 
 export interface E2EStack {
@@ -22,10 +21,12 @@ export const STACK_ENV = {
 } as const;
 
 export async function startE2EStack(): Promise<E2EStack> {
-  const port = async (name: string) => (process.env[name] ? Number(process.env[name]) : freePort());
+  // The same ports as `npm start`, so the deployments file the run writes is the committed one
+  // (a stack on random ports would rewrite deployments/31337.json with its RPC URL).
+  const port = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
   const stack = await startStack({
-    chainPort: await port("CARELEDGER_E2E_CHAIN_PORT"),
-    webPort: await port("CARELEDGER_E2E_WEB_PORT"),
+    chainPort: port("CARELEDGER_E2E_CHAIN_PORT", 8545),
+    webPort: port("CARELEDGER_E2E_WEB_PORT", 3000),
     dataDir: path.join(ROOT, ".careledger", "e2e"),
     out: process.stderr,
   });

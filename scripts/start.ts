@@ -21,6 +21,7 @@ async function main() {
   const stack = await startStack({
     chainPort: port("CARELEDGER_CHAIN_PORT", 8545),
     webPort: port("CARELEDGER_WEB_PORT", 3000),
+    storagePort: port("CARELEDGER_IPFS_PORT", 5001),
   });
 
   let stopping = false;
@@ -47,6 +48,7 @@ CareLedger is running (ready in ${seconds} s)
 
   dApp          ${stack.webUrl}
   Chain RPC     ${stack.rpcUrl}   chain id ${stack.chainId} (0x${stack.chainId.toString(16)})
+  IPFS store    ${stack.ipfsApiUrl}   (Kubo-compatible RPC, embedded Helia node)
   Deployments   deployments/${stack.chainId}.json
   Logs          ${stack.dataDir}/logs
 

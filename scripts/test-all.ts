@@ -57,7 +57,7 @@ const STAGES: Stage[] = [
   {
     name: "browser end-to-end (Chromium, real chain, store and dApp)",
     command: node,
-    args: ["--import", "tsx", "--test", "--test-concurrency=1", "e2e/**/*.e2e.ts"],
+    args: ["--import", "tsx", "e2e/run.ts"],
     count: nodeTestCounts,
   },
 ];

@@ -6,6 +6,8 @@ import path from "node:path";
 
 import hre from "hardhat";
 
+import { startStorageServer, type StorageServer } from "@careledger/sdk/node/index";
+
 import { deployCareLedger } from "./deploy.js";
 import type { DeploymentFile } from "./deployments.js";
 import { assertPortFree, type ManagedProcess, rpc, startProcess, waitFor } from "./processes.js";
@@ -21,6 +23,8 @@ export interface StackOptions {
   chainPort?: number;
   chainId?: number;
   webPort?: number;
+  /** The embedded IPFS store's Kubo-compatible RPC port. */
+  storagePort?: number;
   /** Where logs and the embedded IPFS store live. */
   dataDir?: string;
   /** Start the Next.js dApp (built first when its sources changed). */
@@ -31,6 +35,8 @@ export interface StackOptions {
 export interface Stack {
   rpcUrl: string;
   webUrl?: string;
+  /** Kubo-compatible RPC URL of the embedded IPFS store (give it to KuboBlobStore). */
+  ipfsApiUrl: string;
   chainId: number;
   deployment: DeploymentFile;
   dataDir: string;
@@ -45,18 +51,22 @@ export interface Stack {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const chainPort = options.chainPort ?? 8545;
   const webPort = options.webPort ?? 3000;
+  const storagePort = options.storagePort ?? 5001;
   const web = options.web ?? true;
   const dataDir = options.dataDir ?? path.join(ROOT, ".careledger");
   const logs = path.join(dataDir, "logs");
   const rpcUrl = `http://127.0.0.1:${chainPort}`;
-  const progress = new Progress(web ? 4 : 2, options.out);
+  const progress = new Progress(web ? 5 : 3, options.out);
   const started: ManagedProcess[] = [];
+  let storage: StorageServer | undefined;
   const stop = async () => {
     for (const p of started.reverse()) await p.stop();
+    await storage?.close();
   };
 
   try {
     await assertPortFree(chainPort, "local chain", "CARELEDGER_CHAIN_PORT");
+    await assertPortFree(storagePort, "embedded IPFS store", "CARELEDGER_IPFS_PORT");
     if (web) await assertPortFree(webPort, "dApp", "CARELEDGER_WEB_PORT");
 
     const chainId = await progress.step(`Starting the local chain on ${rpcUrl}`, async () => {
@@ -90,6 +100,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       }
     });
 
+    const ipfsDir = path.join(dataDir, "ipfs");
+    storage = await progress.step(`Starting the embedded IPFS store on http://127.0.0.1:${storagePort}`, async (note) => {
+      const server = await startStorageServer({
+        dataDir: ipfsDir,
+        port: storagePort,
+        corsOrigins: [`http://127.0.0.1:${webPort}`, `http://localhost:${webPort}`],
+      });
+      note(`Helia, offline, blocks under ${path.relative(ROOT, ipfsDir) || ipfsDir} (kept across restarts)`);
+      return server;
+    });
+
     let webUrl: string | undefined;
     if (web) {
       await progress.step("Building the dApp (skipped when nothing changed)", async (note) => {
@@ -104,7 +125,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           {
             cwd: FRONTEND,
             logFile: path.join(logs, "web.log"),
-            env: { NEXT_TELEMETRY_DISABLED: "1", PORT: String(webPort) },
+            env: { NEXT_TELEMETRY_DISABLED: "1", PORT: String(webPort), CARELEDGER_IPFS_API: storage.url },
           },
         );
         started.push(server);
@@ -113,7 +134,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       });
     }
 
-    return { rpcUrl, webUrl, chainId, deployment, dataDir, stop };
+    return { rpcUrl, webUrl, ipfsApiUrl: storage.url, chainId, deployment, dataDir, stop };
   } catch (error) {
     await stop();
     throw error;
