@@ -12,6 +12,10 @@ import {IConsentView} from "../interfaces/IConsentView.sol";
 import {IRecordView} from "../interfaces/IRecordView.sol";
 import {ACCESS_READ, GUARDIAN_MANAGE_CONSENT, INSURER_ROLE, PROVIDER_ROLE, Purpose} from "../libraries/CareTypes.sol";
 
+// Windows and limits are inclusive by definition (a decision at the deadline second is in time), and
+// private immutables follow the `_private` convention of STYLE.md / OpenZeppelin.
+// solhint-disable gas-strict-inequalities, immutable-vars-naming
+
 /// @title ClaimsSettlement
 /// @notice See {IClaimsSettlement}. Plans, coverage, per-insurer stablecoin pools, pre-authorisation,
 /// claims with automatic or insurer adjudication, pull-payment payouts and appeals.

@@ -19,6 +19,7 @@ contract MockStablecoin is ERC20, ERC20Permit {
     mapping(address account => uint256 timestamp) private _nextFaucetAt;
 
     /// @notice Emitted when `account` draws FAUCET_AMOUNT from the faucet.
+    // solhint-disable-next-line gas-indexed-events
     event FaucetDrawn(address indexed account, uint256 amount);
 
     /// @notice Thrown when `account` calls the faucet again before `availableAt`.

@@ -612,7 +612,7 @@ describe("ClaimsSettlement", function () {
       const evilClaimsAddress = await evilClaims.getAddress();
       await registry.setCredentialed(PROVIDER_ROLE, await evil.getAddress(), true);
       await evil.mint(insurer.address, USD(10_000));
-      await evil.connect(insurer).approve(evilClaimsAddress, USD(10_000));
+      await (evil.connect(insurer) as typeof evil).approve(evilClaimsAddress, USD(10_000));
       await evilClaims.connect(insurer).fundPool(USD(10_000));
       await evilClaims.connect(insurer).createPlan(planTerms());
       const now = await time.latest();
