@@ -117,7 +117,10 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
             status: CoverageStatus.Offered,
             planId: uint32(planId)
         });
-        _coverageOf[patient][planId] = coverageId;
+        // A renewal offer does not hide the coverage the patient already accepted; acceptance moves the pointer.
+        if (_coverages[_coverageOf[patient][planId]].status != CoverageStatus.Accepted) {
+            _coverageOf[patient][planId] = coverageId;
+        }
         emit CoverageOffered(coverageId, planId, patient, start, end);
     }
 
@@ -130,6 +133,7 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
             revert CoverageUnauthorizedAcceptor(coverageId, msg.sender);
         }
         coverage.status = CoverageStatus.Accepted;
+        _coverageOf[patient][coverage.planId] = coverageId;
         emit CoverageAccepted(coverageId, patient, msg.sender);
     }
 

@@ -329,8 +329,8 @@ interface IClaimsSettlement {
     // --- Coverage ----------------------------------------------------------------------------
 
     /// @notice Offers `patient` coverage under `planId` for service dates in [start, end).
-    /// @dev Caller: the plan's credentialed insurer. The offer replaces the patient's latest coverage
-    /// for that plan in {coverageOf}. Emits {CoverageOffered}. Reverts with {PlanUnknown},
+    /// @dev Caller: the plan's credentialed insurer. The offer becomes the patient's coverage for that plan
+    /// in {coverageOf} unless they hold an accepted one, which it replaces once accepted. Emits {CoverageOffered}. Reverts with {PlanUnknown},
     /// {PlanUnauthorizedInsurer}, {PlanInactive}, {ClaimsMissingCredential}, {CoverageNotPatient},
     /// {CoverageInvalidPeriod}.
     function offerCoverage(address patient, uint256 planId, uint40 start, uint40 end)
@@ -447,7 +447,8 @@ interface IClaimsSettlement {
 
     function getCoverage(uint256 coverageId) external view returns (Coverage memory);
 
-    /// @notice The patient's latest coverage id under `planId` (0 when none).
+    /// @notice The patient's coverage id under `planId`: the latest accepted one, or else the latest offer
+    /// (0 when none). Usage and annual limits are tracked per coverage, so a renewal starts a new count.
     function coverageOf(address patient, uint256 planId) external view returns (uint256);
 
     function getPreAuth(uint256 preAuthId) external view returns (PreAuth memory);

@@ -176,6 +176,28 @@ contract ClaimsSettlementTest is ClaimsBase {
         claims.acceptCoverage(77);
     }
 
+    function test_coverageOf_renewalOfferKeepsAcceptedCoverageUntilAccepted() public {
+        uint256 renewal = _offer(patient, planId, T0 + 335 * DAY, T0 + 700 * DAY);
+        vm.assertEq(claims.coverageOf(patient, planId), coverageId, "accepted coverage still current");
+        (IClaimsSettlement.Eligibility reason, uint256 id) = claims.checkEligibility(patient, planId, uint40(T0));
+        vm.assertEq(uint256(reason), uint256(IClaimsSettlement.Eligibility.Eligible), "still eligible");
+        vm.assertEq(id, coverageId, "id");
+        vm.prank(patient);
+        claims.acceptCoverage(renewal);
+        vm.assertEq(claims.coverageOf(patient, planId), renewal, "renewal current once accepted");
+    }
+
+    function test_approveClaim_afterAnnualLimitUsedPaysNothing() public {
+        uint256 pendingId = _submitPending(1_000 * USD);
+        // Exhaust the 2,000 limit with automatic claims (100 deductible, then 80%).
+        for (uint256 i = 0; i < 6; ++i) _submit(_request(500 * USD));
+        vm.assertEq(claims.getUsage(coverageId, 0).paid, 2_000 * USD, "limit used");
+        vm.expectEmit();
+        emit IClaimsSettlement.ClaimApproved(pendingId, 1_000 * USD, 0, 1_000 * USD, false);
+        vm.prank(insurer);
+        claims.approveClaim(pendingId, 1_000 * USD);
+    }
+
     function test_checkEligibility_explainsEveryReason() public {
         _assertEligibility(patient, planId, T0, IClaimsSettlement.Eligibility.Eligible);
         _assertEligibility(otherPatient, planId, T0, IClaimsSettlement.Eligibility.NoCoverage);
