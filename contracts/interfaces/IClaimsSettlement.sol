@@ -66,12 +66,17 @@ interface IClaimsSettlement {
     }
 
     /// @notice Patient × plan × period. Active on service dates in [start, end) once accepted.
+    /// `firstYearDeductibleMet` / `firstYearPaid` are the member's usage in plan year 0, packed beside
+    /// `planId` so a member's first claim does not pay for a fresh storage slot; read usage of any year
+    /// through {getUsage}.
     struct Coverage {
         address patient;
         uint40 start;
         uint40 end;
         CoverageStatus status;
         uint32 planId;
+        uint80 firstYearDeductibleMet;
+        uint80 firstYearPaid;
     }
 
     /// @notice Why a patient is not eligible on a date (`Eligible` when they are).
