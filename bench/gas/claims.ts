@@ -1,3 +1,4 @@
+import { id } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { ClaimsSettlement, MockStablecoin } from "../../types/ethers-contracts/index.js";
 
@@ -35,9 +36,8 @@ export const CLAIMS_GAS_BUDGETS = {
 
 const USD = (amount: number) => BigInt(Math.round(amount * 1e6));
 let encounterNonce = 0;
-const commitment = (label: string) =>
-  // A fresh pseudo-random commitment per call, as a provider's salted hash of the encounter would be.
-  `0x${Buffer.from(`${label}:${Date.now()}:${encounterNonce++}`.padEnd(32, "\0").slice(0, 32)).toString("hex")}`;
+/** A fresh commitment per call, as a provider's salted hash of an encounter or an encrypted Claim would be. */
+const commitment = (label: string) => id(`${label} ${Date.now()} ${encounterNonce++}`);
 
 async function gasOf(tx: Promise<{ wait: () => Promise<{ gasUsed: bigint } | null> }>): Promise<bigint> {
   const receipt = await (await tx).wait();
