@@ -228,7 +228,7 @@ contract ClaimsSettlementTest is ClaimsBase {
 
     // --- Pools -------------------------------------------------------------------------------
 
-    function test_fundPool_addsToBalance() public {
+    function test_fundPool_addsToBalance() public view {
         vm.assertEq(claims.getPool(insurer).balance, 10_000 * USD, "funded");
         vm.assertEq(token.balanceOf(address(claims)), 10_000 * USD, "tokens held");
     }
