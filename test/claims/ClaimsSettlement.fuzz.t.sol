@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ClaimsBase} from "./ClaimsBase.sol";
+import {IClaimsSettlement} from "../../contracts/interfaces/IClaimsSettlement.sol";
+
+contract ClaimsSettlementFuzzTest is ClaimsBase {
+    /// @notice Whatever the insurer allows, the plan's and the patient's shares add up to it, the plan
+    /// pays no more than its coverage share and its annual limit, and exactly what it pays is credited.
+    function testFuzz_approveClaim_splitsAllowedAmount(uint256 billed, uint256 allowed, uint256 earlier) public {
+        earlier = bound(earlier, 0, 3);
+        for (uint256 i = 0; i < earlier; ++i) _submit(_request(400 * USD)); // use up deductible and limit
+        IClaimsSettlement.Usage memory before = claims.getUsage(coverageId, 0);
+
+        billed = bound(billed, 500 * USD + 1, 5_000 * USD);
+        allowed = bound(allowed, 1, billed);
+        uint256 claimId = _submitPending(billed);
+        uint256 creditBefore = claims.creditOf(provider, insurer);
+        vm.prank(insurer);
+        claims.approveClaim(claimId, allowed);
+
+        IClaimsSettlement.Claim memory claim = claims.getClaim(claimId);
+        IClaimsSettlement.Usage memory usage = claims.getUsage(coverageId, 0);
+        vm.assertEq(claim.allowed, allowed, "allowed");
+        vm.assertLe(claim.payerAmount, (allowed * 8_000) / 10_000, "at most the coverage share");
+        vm.assertLe(usage.paid, 2_000 * USD, "within annual limit");
+        vm.assertLe(usage.deductibleMet, 100 * USD, "within deductible");
+        vm.assertEq(usage.paid - before.paid, claim.payerAmount, "usage tracks payer");
+        vm.assertEq(claims.creditOf(provider, insurer) - creditBefore, claim.payerAmount, "credited once, exactly");
+    }
+
+    /// @notice `quote` predicts what an approval pays.
+    function testFuzz_quote_matchesApproval(uint256 billed, uint256 allowed) public {
+        billed = bound(billed, 500 * USD + 1, 5_000 * USD);
+        allowed = bound(allowed, 1, billed);
+        uint256 claimId = _submitPending(billed);
+        (uint256 payer, uint256 share) = claims.quote(coverageId, uint40(block.timestamp), allowed);
+        vm.prank(insurer);
+        claims.approveClaim(claimId, allowed);
+        vm.assertEq(claims.getClaim(claimId).payerAmount, payer, "payer");
+        vm.assertEq(payer + share, allowed, "shares add up");
+    }
+}

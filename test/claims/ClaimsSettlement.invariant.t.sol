@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Test} from "../utils/Test.sol";
+import {ClaimsBase} from "./ClaimsBase.sol";
+import {ClaimsSettlement} from "../../contracts/claims/ClaimsSettlement.sol";
+import {IClaimsSettlement} from "../../contracts/interfaces/IClaimsSettlement.sol";
+import {MockStablecoin} from "../../contracts/mocks/MockStablecoin.sol";
+import {Purpose} from "../../contracts/libraries/CareTypes.sol";
+
+/// @notice Drives ClaimsSettlement through random sequences of funding, claims, decisions, appeals,
+/// closes and withdrawals by the right actors, and keeps ghost books of the money that moved.
+contract ClaimsHandler is Test {
+    uint256 private constant USD = 1e6;
+
+    ClaimsSettlement public immutable claims;
+    MockStablecoin public immutable token;
+    address[2] public insurers;
+    address[2] public providers;
+    address public immutable patient;
+    uint256[2] public coverages;
+
+    mapping(address insurer => uint256) public deposited;
+    mapping(address insurer => uint256) public withdrawnByInsurer;
+    mapping(address insurer => uint256) public paidOut;
+    /// @dev What each claim's credits added up to, measured from the providers' credit balances.
+    mapping(uint256 claimId => uint256) public creditedFor;
+    uint256[] public claimIds;
+    uint256 private _nonce;
+
+    constructor(
+        ClaimsSettlement claims_,
+        MockStablecoin token_,
+        address[2] memory insurers_,
+        address[2] memory providers_,
+        address patient_,
+        uint256[2] memory coverages_,
+        uint256[2] memory initialDeposits
+    ) {
+        claims = claims_;
+        token = token_;
+        insurers = insurers_;
+        providers = providers_;
+        patient = patient_;
+        coverages = coverages_;
+        deposited[insurers_[0]] = initialDeposits[0];
+        deposited[insurers_[1]] = initialDeposits[1];
+    }
+
+    function claimCount() external view returns (uint256) {
+        return claimIds.length;
+    }
+
+    function fund(uint256 who, uint256 amount) external {
+        address insurer = insurers[who % 2];
+        amount = bound(amount, 1, token.balanceOf(insurer) == 0 ? 1 : token.balanceOf(insurer));
+        if (token.balanceOf(insurer) < amount) return;
+        vm.startPrank(insurer);
+        token.approve(address(claims), amount);
+        claims.fundPool(amount);
+        vm.stopPrank();
+        deposited[insurer] += amount;
+    }
+
+    function withdrawPool(uint256 who, uint256 amount) external {
+        address insurer = insurers[who % 2];
+        IClaimsSettlement.Pool memory pool = claims.getPool(insurer);
+        uint256 available = pool.balance - pool.reserved;
+        if (available == 0) return;
+        amount = bound(amount, 1, available);
+        vm.prank(insurer);
+        claims.withdrawPool(amount, insurer);
+        withdrawnByInsurer[insurer] += amount;
+    }
+
+    function submit(uint256 who, uint256 which, uint256 billed) external {
+        address provider = providers[who % 2];
+        uint256 index = which % 2;
+        address insurer = insurers[index];
+        billed = bound(billed, 1, 1_500 * USD);
+        uint256[] memory evidence = new uint256[](1);
+        evidence[0] = 1;
+        ++_nonce;
+        IClaimsSettlement.ClaimRequest memory request = IClaimsSettlement.ClaimRequest({
+            coverageId: coverages[index],
+            serviceClass: 0,
+            serviceDate: uint40(block.timestamp),
+            billed: billed,
+            encounterCommitment: keccak256(abi.encode(_nonce)),
+            claimCommitment: keccak256(abi.encode("claim", _nonce)),
+            evidence: evidence,
+            preAuthId: 0
+        });
+        uint256 creditBefore = claims.creditOf(provider, insurer);
+        vm.prank(provider);
+        try claims.submitClaim(request) returns (uint256 claimId) {
+            claimIds.push(claimId);
+            creditedFor[claimId] += claims.creditOf(provider, insurer) - creditBefore;
+        } catch {}
+    }
+
+    function approve(uint256 pick, uint256 allowed) external {
+        (uint256 claimId, IClaimsSettlement.Claim memory claim, address insurer) = _pick(pick);
+        if (claimId == 0) return;
+        allowed = bound(allowed, 1, claim.billed);
+        uint256 creditBefore = claims.creditOf(claim.provider, insurer);
+        vm.prank(insurer);
+        try claims.approveClaim(claimId, allowed) {
+            creditedFor[claimId] += claims.creditOf(claim.provider, insurer) - creditBefore;
+        } catch {}
+    }
+
+    function deny(uint256 pick) external {
+        (uint256 claimId, , address insurer) = _pick(pick);
+        if (claimId == 0) return;
+        vm.prank(insurer);
+        try claims.denyClaim(claimId, 1) {} catch {}
+    }
+
+    function appeal(uint256 pick, bool byPatient) external {
+        (uint256 claimId, IClaimsSettlement.Claim memory claim, ) = _pick(pick);
+        if (claimId == 0) return;
+        vm.prank(byPatient ? patient : claim.provider);
+        try claims.appealClaim(claimId, keccak256("evidence")) {} catch {}
+    }
+
+    function decideAppeal(uint256 pick, bool overturn, uint256 newAllowed) external {
+        (uint256 claimId, IClaimsSettlement.Claim memory claim, address insurer) = _pick(pick);
+        if (claimId == 0) return;
+        newAllowed = bound(newAllowed, 0, claim.billed);
+        uint256 creditBefore = claims.creditOf(claim.provider, insurer);
+        vm.prank(insurer);
+        try claims.decideAppeal(claimId, overturn, newAllowed) {
+            creditedFor[claimId] += claims.creditOf(claim.provider, insurer) - creditBefore;
+        } catch {}
+    }
+
+    function close(uint256 pick) external {
+        (uint256 claimId, , ) = _pick(pick);
+        if (claimId == 0) return;
+        try claims.closeClaim(claimId) {} catch {}
+    }
+
+    function providerWithdraw(uint256 who, uint256 which) external {
+        address provider = providers[who % 2];
+        address insurer = insurers[which % 2];
+        if (claims.creditOf(provider, insurer) == 0) return;
+        vm.prank(provider);
+        paidOut[insurer] += claims.withdraw(insurer);
+    }
+
+    function warp(uint256 seconds_) external {
+        vm.warp(block.timestamp + bound(seconds_, 0, 20 days));
+    }
+
+    function _pick(uint256 pick)
+        private
+        view
+        returns (uint256 claimId, IClaimsSettlement.Claim memory claim, address insurer)
+    {
+        if (claimIds.length == 0) return (0, claim, address(0));
+        claimId = claimIds[pick % claimIds.length];
+        claim = claims.getClaim(claimId);
+        insurer = claims.getPlan(claims.getCoverage(claim.coverageId).planId).insurer;
+    }
+}
+
+contract ClaimsSettlementInvariantTest is ClaimsBase {
+    ClaimsHandler internal handler;
+    address[2] internal insurerPair;
+    address[2] internal providerPair;
+
+    function setUp() public override {
+        super.setUp();
+        uint256 otherPlan = _createPlan(otherInsurer);
+        _fund(otherInsurer, 5_000 * USD);
+        uint256 otherCoverage = _offer(patient, otherPlan, T0 - 30 * DAY, T0 + 3_650 * DAY);
+        vm.prank(patient);
+        claims.acceptCoverage(otherCoverage);
+        consents.setConsent(patient, otherInsurer, 7, Purpose.Claims, 1);
+        // Money the insurers can add to their pools later.
+        for (uint256 i = 0; i < 3; ++i) {
+            vm.warp(block.timestamp + DAY);
+            vm.prank(insurer);
+            token.faucet();
+            vm.prank(otherInsurer);
+            token.faucet();
+        }
+
+        insurerPair = [insurer, otherInsurer];
+        providerPair = [provider, otherProvider];
+        handler = new ClaimsHandler(
+            claims,
+            token,
+            insurerPair,
+            providerPair,
+            patient,
+            [coverageId, otherCoverage],
+            [10_000 * USD, 5_000 * USD]
+        );
+        targetContract(address(handler));
+    }
+
+    /// @notice Paid out plus reserved never exceeds what was deposited minus what the insurer withdrew.
+    function invariant_paidPlusReservedWithinNetDeposits() public view {
+        for (uint256 i = 0; i < 2; ++i) {
+            address pooled = insurerPair[i];
+            IClaimsSettlement.Pool memory pool = claims.getPool(pooled);
+            vm.assertLe(
+                handler.paidOut(pooled) + pool.reserved,
+                handler.deposited(pooled) - handler.withdrawnByInsurer(pooled),
+                "paid + reserved <= deposited - withdrawn"
+            );
+            vm.assertEq(
+                pool.balance,
+                handler.deposited(pooled) - handler.withdrawnByInsurer(pooled) - handler.paidOut(pooled),
+                "pool balance books"
+            );
+        }
+    }
+
+    /// @notice The contract holds at least every pool's reserve and every unwithdrawn provider credit.
+    function invariant_tokensCoverReservedAndCredits() public view {
+        uint256 reserved;
+        uint256 credited;
+        uint256 balances;
+        for (uint256 i = 0; i < 2; ++i) {
+            IClaimsSettlement.Pool memory pool = claims.getPool(insurerPair[i]);
+            reserved += pool.reserved;
+            balances += pool.balance;
+            vm.assertLe(pool.reserved, pool.balance, "reserved <= balance");
+            for (uint256 j = 0; j < 2; ++j) {
+                credited += claims.creditOf(providerPair[j], insurerPair[i]);
+            }
+        }
+        vm.assertEq(reserved, credited, "reserved == unwithdrawn credits");
+        vm.assertGe(token.balanceOf(address(claims)), balances, "tokens >= pool balances");
+        vm.assertGe(token.balanceOf(address(claims)), credited, "tokens >= credits");
+    }
+
+    /// @notice No claim is paid twice: each claim's credits add up to exactly its payer amount, which
+    /// never exceeds what was allowed, which never exceeds what was billed.
+    function invariant_noClaimPaidTwice() public view {
+        uint256 count = handler.claimCount();
+        for (uint256 i = 0; i < count; ++i) {
+            uint256 claimId = handler.claimIds(i);
+            IClaimsSettlement.Claim memory claim = claims.getClaim(claimId);
+            vm.assertEq(handler.creditedFor(claimId), claim.payerAmount, "credited == payer amount");
+            vm.assertLe(claim.payerAmount, claim.allowed, "payer <= allowed");
+            vm.assertLe(claim.allowed, claim.billed, "allowed <= billed");
+        }
+    }
+}
