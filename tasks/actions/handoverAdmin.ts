@@ -2,7 +2,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { CREDENTIAL_ADMIN_ROLE } from "@careledger/sdk";
 
-import { TaskError, parseAddress, send, withContext, type CareContext } from "../lib/context.js";
+import { READ_ONLY, TaskError, parseAddress, send, withContext, type CareContext } from "../lib/context.js";
 
 /**
  * Hands the credentialing authority (CareRegistry's default admin) to a multisig or timelock,
@@ -19,7 +19,9 @@ export default async function handoverAdmin(
     throw new TaskError(`Unknown action "${args.action}": use status, begin, accept or cancel.`);
   }
   const to = args.action === "begin" ? parseAddress(args.to, "--to") : undefined;
-  return withContext(hre, args.from, async (ctx) => {
+  // Status and --calldata only read the chain: a multisig operator needs no key configured for them.
+  const readOnly = args.action === "status" || args.calldata;
+  return withContext(hre, readOnly ? READ_ONLY : args.from, async (ctx) => {
     const registry = ctx.registry;
     const target = ctx.deployment.contracts.CareRegistry.address;
     const proposeOrSend = async (what: string, method: string, params: unknown[]) => {

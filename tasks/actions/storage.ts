@@ -3,7 +3,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { formatRepairReport, verifyAndRepair } from "@careledger/sdk";
 
 import { Progress } from "../../scripts/lib/progress.js";
-import { TaskError, withContext } from "../lib/context.js";
+import { READ_ONLY, TaskError, withContext } from "../lib/context.js";
 import { closeStores, openStores, recordPointers } from "../lib/records.js";
 
 /**
@@ -17,7 +17,7 @@ export default async function storage(
 ) {
   const stores = await openStores(args.ipfsApi, args.embedded);
   try {
-    return await withContext(hre, "0", async (ctx) => {
+    return await withContext(hre, READ_ONLY, async (ctx) => {
       const progress = new Progress(1);
       const report = await progress.step(
         `${args.repair ? "Verifying and repairing" : "Verifying"} every record on ${stores.map((s) => s.name).join(", ")}`,

@@ -3,7 +3,16 @@
  * connected chain, the signer, the contracts, argument parsing that says what to do when an
  * argument is wrong, and contract errors decoded into plain language.
  */
-import { Contract, Interface, getAddress, isAddress, type ContractTransactionResponse, type Signer } from "ethers";
+import {
+  Contract,
+  Interface,
+  VoidSigner,
+  ZeroAddress,
+  getAddress,
+  isAddress,
+  type ContractTransactionResponse,
+  type Signer,
+} from "ethers";
 import { HardhatPluginError } from "hardhat/plugins";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
@@ -51,6 +60,9 @@ export interface CareContext {
   close(): Promise<void>;
 }
 
+/** Pass as `from` for work that only reads the chain: no account key is needed then. */
+export const READ_ONLY = "read-only";
+
 /** Connects to the network chosen with --network and loads the deployment of its chain. */
 export async function openContext(
   hre: HardhatRuntimeEnvironment,
@@ -87,7 +99,11 @@ export async function openContext(
     await connection.close();
     throw new TaskError((error as Error).message);
   }
-  const signer = await selectSigner(ethers, options.from ?? "0", networkName);
+  // Read-only work (storage checks, status) needs no key: a void signer reads through the provider.
+  const signer =
+    options.from === READ_ONLY
+      ? new VoidSigner(ZeroAddress, ethers.provider as never)
+      : await selectSigner(ethers, options.from ?? "0", networkName);
   const contract = (name: keyof DeploymentFile["contracts"]) =>
     new Contract(deployment.contracts[name].address, deployment.contracts[name].abi as never, signer);
   const abi = combinedInterface(deployment);

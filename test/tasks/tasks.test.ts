@@ -590,5 +590,14 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
       expect(unknown.output).to.match(/Unknown network "nowhere"/);
       expect(unknown.output).to.not.match(/at openContext/);
     });
+
+    it("reads without a key over --network custom (RPC URL only)", async function () {
+      const status = await runCli(["careledger:handover-admin", "status", "--network", "custom"], {
+        CARELEDGER_RPC_URL: rpcUrl,
+        CARELEDGER_PRIVATE_KEY: "",
+      });
+      expect(status.code, status.output).to.equal(0);
+      expect(status.output).to.include(`admin:   ${NEW_ADMIN}`);
+    });
   });
 });
