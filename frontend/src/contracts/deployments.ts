@@ -1,6 +1,7 @@
 /**
  * The dApp's only door to addresses and ABIs. Everything else imports from here, never from
- * `deployments/` directly, so swapping the interim source for the generated one is two lines.
+ * `deployments/` directly. The source is the generated deployments/index.ts (ABIs `as const` and
+ * the address book of every deployments/<chainId>.json), written by the deploy step.
  */
 import type { Abi, Address } from "viem";
 import {
@@ -10,7 +11,7 @@ import {
   recordRegistryAbi,
   stablecoinAbi,
   deployments as sourceDeployments,
-} from "./interim";
+} from "../../../deployments/index";
 
 export const contractAbis = {
   CareRegistry: careRegistryAbi,
