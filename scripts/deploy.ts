@@ -21,7 +21,7 @@ import { getAddress, isAddress } from "ethers";
 import CareLedgerModule from "../ignition/modules/CareLedger.js";
 import CareLedgerWithStablecoinModule, { ERC20_ARTIFACT } from "../ignition/modules/CareLedgerWithStablecoin.js";
 import { deployCareLedger } from "./lib/deploy.js";
-import { writeDeploymentFile, type DeploymentFile } from "./lib/deployments.js";
+import { readDeploymentFile, writeDeploymentFile, type DeploymentFile } from "./lib/deployments.js";
 import { Progress } from "./lib/progress.js";
 
 /** Chains where a faucet token is acceptable: local nodes and public testnets. */
@@ -53,7 +53,11 @@ async function main(): Promise<DeploymentFile> {
   try {
     const { ethers } = connection as unknown as {
       ethers: {
-        provider: { getNetwork(): Promise<{ chainId: bigint }>; getBalance(a: string): Promise<bigint> };
+        provider: {
+          getNetwork(): Promise<{ chainId: bigint }>;
+          getBalance(a: string): Promise<bigint>;
+          getCode(a: string): Promise<string>;
+        };
         getSigners(): Promise<{ getAddress(): Promise<string> }[]>;
         formatEther(v: bigint): string;
       };
@@ -106,6 +110,7 @@ async function main(): Promise<DeploymentFile> {
           parameters: ignitionParameters,
           module: stablecoin ? CareLedgerWithStablecoinModule : CareLedgerModule,
           displayUi: !local,
+          fresh: local && (await localJournalIsStale(chainId, ethers.provider)),
         });
         if (stablecoin) {
           // The deployments file describes an external token with the ERC-20 ABI, not the mock's.
@@ -131,6 +136,24 @@ async function main(): Promise<DeploymentFile> {
     return deployment;
   } finally {
     await connection.close();
+  }
+}
+
+/**
+ * A local node forgets everything when it stops, but Ignition's journal stays: when the recorded
+ * CareRegistry has no code any more, the journal describes a chain that is gone.
+ */
+async function localJournalIsStale(
+  chainId: number,
+  provider: { getCode(a: string): Promise<string> },
+): Promise<boolean> {
+  const journal = path.join(hre.config.paths.root, "ignition", "deployments", `chain-${chainId}`);
+  if (!existsSync(journal)) return false;
+  try {
+    const previous = await readDeploymentFile(chainId);
+    return (await provider.getCode(previous.contracts.CareRegistry.address)) === "0x";
+  } catch {
+    return true;
   }
 }
 

@@ -156,6 +156,17 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
       expect(await readFile(path.join(DEPLOYMENTS_DIR, "index.ts"), "utf8")).to.include(`${CHAIN_ID}: {`);
     });
 
+    it("resumes from Ignition's journal when run again: nothing is deployed twice", async function () {
+      const { code, output: out } = await runCli(["run", "scripts/deploy.ts", "--network", "custom"], {
+        CARELEDGER_RPC_URL: rpcUrl,
+        CARELEDGER_PRIVATE_KEY: account(0).privateKey,
+      });
+      expect(code, out).to.equal(0);
+      const again: DeploymentFile = JSON.parse(await readFile(DEPLOYMENT_FILE, "utf8"));
+      expect(again.contracts.CareRegistry.address).to.equal(deployment.contracts.CareRegistry.address);
+      expect(again.contracts.ClaimsSettlement.address).to.equal(deployment.contracts.ClaimsSettlement.address);
+    });
+
     it("names the configured networks for an unknown one", async function () {
       const { code, output: out } = await runCli(["run", "scripts/deploy.ts", "--network", "nowhere"]);
       expect(code).to.equal(1);
