@@ -13,12 +13,12 @@ const FROM = {
 } as const;
 
 const IPFS_API = {
-  name: "ipfsApi",
+  name: "ipfsApi" as const,
   description:
-    "Kubo RPC URL(s) of the record store, comma-separated (writes go to all, reads fall back). " +
-    "`npm start` serves one at http://127.0.0.1:5001",
-  defaultValue: "http://127.0.0.1:5001",
-} as const;
+    "Kubo RPC URL(s) of the record store, comma-separated (writes go to all, reads fall back); " +
+    "$CARELEDGER_IPFS_API when set, else the embedded store of `npm start`",
+  defaultValue: process.env.CARELEDGER_IPFS_API ?? "http://127.0.0.1:5001",
+};
 
 export const careLedgerTasks = [
   task("careledger:register", "Derive your CareLedger encryption key from a wallet signature and register it")
