@@ -19,7 +19,7 @@ export default async function handoverAdmin(
     throw new TaskError(`Unknown action "${args.action}": use status, begin, accept or cancel.`);
   }
   const to = args.action === "begin" ? parseAddress(args.to, "--to") : undefined;
-  // Status and --calldata only read the chain: a multisig operator needs no key configured for them.
+  // Status and --calldata only read the chain: nothing is signed, whoever runs them for a multisig.
   const readOnly = args.action === "status" || args.calldata;
   return withContext(hre, readOnly ? READ_ONLY : args.from, async (ctx) => {
     const registry = ctx.registry;

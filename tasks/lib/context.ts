@@ -79,31 +79,38 @@ export async function openContext(
   try {
     connection = await hre.network.create();
   } catch (error) {
-    throw new TaskError(`Cannot connect to network "${networkName}": ${(error as Error).message}`);
+    throw new TaskError(`Cannot connect to network "${networkName}": ${withSecretHint(error)}`);
   }
   const ethers = (connection as unknown as { ethers: Ethers }).ethers;
   let chainId: number;
-  try {
-    chainId = Number((await ethers.provider.getNetwork()).chainId);
-  } catch (error) {
-    await connection.close();
-    throw new TaskError(
-      `Network "${networkName}" does not answer (${(error as Error).message.split("\n")[0]}). ` +
-        "Is the node running and the RPC URL right? Locally: `npm start`.",
-    );
-  }
   let deployment: DeploymentFile;
+  let signer: Signer;
   try {
-    deployment = await readDeploymentFile(chainId);
+    try {
+      chainId = Number((await ethers.provider.getNetwork()).chainId);
+    } catch (error) {
+      if (/configuration variable/i.test((error as Error)?.message ?? "")) {
+        throw new TaskError(`Network "${networkName}" is not fully configured: ${withSecretHint(error)}`);
+      }
+      throw new TaskError(
+        `Network "${networkName}" does not answer (${withSecretHint(error).replace(/\.$/, "")}). ` +
+          "Is the node running and the RPC URL right? Locally: `npm start`.",
+      );
+    }
+    try {
+      deployment = await readDeploymentFile(chainId);
+    } catch (error) {
+      throw new TaskError((error as Error).message);
+    }
+    // Read-only work (storage checks, status) needs no key: a void signer reads through the provider.
+    signer =
+      options.from === READ_ONLY
+        ? new VoidSigner(ZeroAddress, ethers.provider as never)
+        : await selectSigner(ethers, options.from ?? "0", networkName);
   } catch (error) {
     await connection.close();
-    throw new TaskError((error as Error).message);
+    throw error instanceof TaskError ? error : new TaskError(withSecretHint(error));
   }
-  // Read-only work (storage checks, status) needs no key: a void signer reads through the provider.
-  const signer =
-    options.from === READ_ONLY
-      ? new VoidSigner(ZeroAddress, ethers.provider as never)
-      : await selectSigner(ethers, options.from ?? "0", networkName);
   const contract = (name: keyof DeploymentFile["contracts"]) =>
     new Contract(deployment.contracts[name].address, deployment.contracts[name].abi as never, signer);
   const abi = combinedInterface(deployment);
@@ -138,6 +145,15 @@ export async function withContext<T>(
   } finally {
     await ctx.close();
   }
+}
+
+/** The first line of an error, with the way to set a missing configuration variable. */
+function withSecretHint(error: unknown): string {
+  const message = ((error as Error)?.message ?? String(error)).split("\n")[0]!;
+  const variable = /configuration variable "?([A-Z0-9_]+)"?/i.exec(message)?.[1];
+  return variable
+    ? `${message} Set it: \`npx hardhat keystore set ${variable}\` (or the ${variable} environment variable).`
+    : message;
 }
 
 async function selectSigner(ethers: Ethers, from: string, networkName: string): Promise<Signer> {
