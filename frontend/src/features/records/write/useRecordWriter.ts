@@ -1,0 +1,112 @@
+"use client";
+
+import type { IdentityKey } from "@careledger/sdk/crypto/identity";
+import { useCallback } from "react";
+import { hexToBytes, toHex, type Address, type Hex } from "viem";
+import { useChainId, useConfig, useConnection } from "wagmi";
+import { readContract, signTypedData } from "wagmi/actions";
+import { getContract } from "@/contracts/deployments";
+import { useIdentity } from "@/features/identity/IdentityProvider";
+import { ApiBlobStore, type UploadProgress } from "./apiBlobStore";
+
+/** A sealed record on the store, ready for RecordRegistry.addRecord / addRecords / amendRecord. */
+export type SealedRecord = { category: number; cid: Hex; cidText: string; commitment: Hex; keyEpoch: number; size: number };
+
+export class MissingCategoryKeyError extends Error {}
+
+/**
+ * The browser half of the record write path: the author's identity key (derived from two wallet
+ * signatures, kept in memory), the patient's category public key from chain, then the SDK seals the
+ * record to both and the ciphertext goes to /api/blobs. Plaintext never leaves the browser.
+ */
+export function useRecordWriter(patient: Address | undefined) {
+  const config = useConfig();
+  const chainId = useChainId();
+  const { address } = useConnection();
+  const { identity, setIdentity } = useIdentity();
+
+  const authorKey = useCallback(async (): Promise<IdentityKey> => {
+    if (identity) return identity;
+    if (!address) throw new Error("Connect a wallet first.");
+    const { deriveIdentityKey } = await import("@careledger/sdk/crypto/identity");
+    const derived = await deriveIdentityKey((typedData) => signTypedData(config, { account: address, ...typedData }));
+    setIdentity(derived);
+    return derived;
+  }, [address, config, identity, setIdentity]);
+
+  const categoryKey = useCallback(
+    async (category: number) => {
+      const registry = getContract("RecordRegistry", chainId);
+      if (!registry || !patient) throw new Error("RecordRegistry is not deployed on this network.");
+      const [publicKey, epoch] = (await readContract(config, {
+        ...registry,
+        chainId,
+        functionName: "categoryKey",
+        args: [patient, category],
+      })) as readonly [Hex, number];
+      if (/^0x0+$/.test(publicKey)) {
+        throw new MissingCategoryKeyError(
+          "This patient has not set up encryption for this record category yet. Ask them to open their CareLedger workspace once.",
+        );
+      }
+      return { publicKey: hexToBytes(publicKey), epoch: Number(epoch) };
+    },
+    [chainId, config, patient],
+  );
+
+  const sealFhir = useCallback(
+    async (resource: object, category: number, onProgress?: (p: UploadProgress) => void): Promise<SealedRecord> => {
+      const author = await authorKey();
+      const key = await categoryKey(category);
+      const { writeFhirRecord } = await import("@careledger/sdk/records");
+      const written = await writeFhirRecord({
+        store: new ApiBlobStore(onProgress),
+        resource: resource as never,
+        category,
+        categoryPublicKey: key.publicKey,
+        epoch: key.epoch,
+        authorPublicKey: author.publicKey,
+      });
+      return toSealed(written, key.epoch);
+    },
+    [authorKey, categoryKey],
+  );
+
+  const sealFile = useCallback(
+    async (file: File, category: number, onProgress?: (p: UploadProgress) => void): Promise<SealedRecord> => {
+      const author = await authorKey();
+      const key = await categoryKey(category);
+      const { writeAttachmentRecord } = await import("@careledger/sdk/records");
+      const body = new Uint8Array(await file.arrayBuffer());
+      const written = await writeAttachmentRecord({
+        store: new ApiBlobStore(onProgress),
+        category,
+        contentType: file.type || "application/octet-stream",
+        fileName: file.name,
+        body,
+        bodyLength: body.length,
+        categoryPublicKey: key.publicKey,
+        epoch: key.epoch,
+        authorPublicKey: author.publicKey,
+      });
+      return toSealed(written, key.epoch);
+    },
+    [authorKey, categoryKey],
+  );
+
+  return { sealFhir, sealFile, authorKey };
+}
+
+function toSealed(
+  written: { category: number; cid: { bytes: Uint8Array; toString(): string }; commitment: Hex; size: number },
+  keyEpoch: number,
+): SealedRecord {
+  return {
+    category: written.category,
+    cid: toHex(written.cid.bytes),
+    cidText: written.cid.toString(),
+    commitment: written.commitment,
+    keyEpoch,
+    size: written.size,
+  };
+}
