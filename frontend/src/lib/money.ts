@@ -1,0 +1,26 @@
+import { formatUnits } from "viem";
+
+/** The claims stablecoin (cUSD) has 6 decimals. */
+export const TOKEN_DECIMALS = 6;
+
+/** A cUSD amount in base units as text, e.g. "1,250.50 cUSD". */
+export function formatMoney(units: bigint | number | undefined): string {
+  if (units === undefined) return "—";
+  const [whole, fraction = ""] = formatUnits(BigInt(units), TOKEN_DECIMALS).split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const cents = fraction.padEnd(2, "0");
+  return `${grouped}.${cents} cUSD`;
+}
+
+export const CLAIM_STATUS = ["Unknown", "Pending", "Approved", "Denied", "Under appeal", "Closed"] as const;
+export const PREAUTH_STATUS = ["Unknown", "Requested", "Approved", "Denied", "Used"] as const;
+
+/** Unix seconds → "21 Nov 2026" (UTC). */
+export function formatDay(seconds: bigint | number): string {
+  return new Date(Number(seconds) * 1000).toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" });
+}
+
+/** yyyy-mm-dd → unix seconds at noon UTC. */
+export function dayToSeconds(day: string): number {
+  return Math.floor(Date.parse(`${day}T12:00:00Z`) / 1000);
+}
