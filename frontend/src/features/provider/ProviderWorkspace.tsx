@@ -8,6 +8,10 @@ import { Field } from "@/components/Field";
 import { useCareRead } from "@/hooks/useCareRead";
 import { useConsentScope } from "@/hooks/useConsentScope";
 import { checkAddress } from "@/lib/validation";
+import { PatientClaims } from "./ProviderClaims";
+import { ProviderPayouts } from "./ProviderPayouts";
+import { ProviderRecords } from "./ProviderRecords";
+import "@/app/workspaces.css";
 
 const purposes = [
   { value: Purpose.Treatment, label: "Treatment" },
@@ -122,6 +126,15 @@ export function ProviderWorkspace() {
           ) : null}
         </section>
       )}
+
+      {patient && registered.data === true && consent.scope ? (
+        <>
+          <ProviderRecords patient={patient} />
+          <PatientClaims patient={patient} />
+        </>
+      ) : null}
+
+      <ProviderPayouts />
     </div>
   );
 }
