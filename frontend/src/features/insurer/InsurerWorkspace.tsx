@@ -1,14 +1,19 @@
 "use client";
 
-import { EmptyState } from "@/components/EmptyState";
+import { ClaimsQueue } from "./ClaimsQueue";
+import { InsurerPlans } from "./InsurerPlans";
+import { InsurerPool } from "./InsurerPool";
+import { useInsurerBook } from "./useInsurerBook";
+import "@/app/workspaces.css";
 
 /** The insurer workspace, shown by <RoleGate role="insurer"> to accounts that hold the role. */
 export function InsurerWorkspace() {
+  const book = useInsurerBook();
   return (
     <div className="workspace" data-testid="insurer-workspace">
-      <EmptyState title="No plans yet">
-        <p>Create a plan, offer coverage and fund the claims pool. Submitted claims will wait here for review.</p>
-      </EmptyState>
+      <InsurerPool book={book} />
+      <ClaimsQueue book={book} />
+      <InsurerPlans book={book} />
     </div>
   );
 }

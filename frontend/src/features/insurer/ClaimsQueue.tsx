@@ -1,0 +1,325 @@
+"use client";
+
+import { Purpose } from "@careledger/sdk/protocol/constants";
+import { useState } from "react";
+import type { Address } from "viem";
+import { useChainId, useReadContracts } from "wagmi";
+import { TransactionStatus } from "@/components/TransactionStatus";
+import { contractAbis, getContract } from "@/contracts/deployments";
+import { REASON_CODES, reasonText } from "@/errors/reasonCodes";
+import { useCareEvents } from "@/hooks/useCareEvents";
+import { useCareRead } from "@/hooks/useCareRead";
+import { useCareWrite } from "@/hooks/useCareWrite";
+import { useConsentScope } from "@/hooks/useConsentScope";
+import { CLAIM_STATUS, formatDay, formatMoney, PREAUTH_STATUS, TOKEN_DECIMALS } from "@/lib/money";
+import { serviceClassName } from "@/lib/serviceClasses";
+import { checkAmount, checkFutureDate } from "@/lib/validation";
+import { formatUnits } from "viem";
+import type { InsurerBook } from "./useInsurerBook";
+
+type BookClaim = InsurerBook["claims"][number];
+const short = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`;
+
+/** The evidence records of a claim, with what the patient's Claims consent lets this insurer read. */
+function Evidence({ patient, evidence, self }: { patient: Address; evidence: readonly bigint[]; self?: Address }) {
+  const chainId = useChainId();
+  const registry = getContract("RecordRegistry", chainId);
+  const consent = useConsentScope(patient, self, Purpose.Claims);
+  const records = useReadContracts({
+    allowFailure: false,
+    contracts: evidence.map(
+      (id) => ({ chainId, address: registry?.address, abi: contractAbis.RecordRegistry, functionName: "record", args: [id] }) as const,
+    ),
+    query: { enabled: Boolean(registry) && evidence.length > 0 },
+  });
+  return (
+    <div>
+      <h4>Evidence</h4>
+      <ul>
+        {evidence.map((id, i) => {
+          const category = Number((records.data?.[i] as { category?: number } | undefined)?.category ?? -1);
+          const access = consent.scope?.find((c) => c.category === category);
+          return (
+            <li key={id.toString()}>
+              Record #{id.toString().slice(0, 8)} · {access?.label ?? "…"} ·{" "}
+              {access ? (access.read ? "readable under the patient's Claims consent" : "not readable: no Claims consent") : "checking consent…"}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
+/** A pending claim: evidence, the quote for an allowed amount, approve (full / partial) or deny with a reason. */
+function PendingClaim({ claim, self }: { claim: BookClaim; self?: Address }) {
+  const [allowed, setAllowed] = useState(formatUnits(claim.billed, TOKEN_DECIMALS));
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<string>();
+  const checked = checkAmount(allowed, TOKEN_DECIMALS, { max: claim.billed });
+  const quote = useCareRead({
+    contractName: "ClaimsSettlement",
+    functionName: "quote",
+    args: checked.ok ? [claim.coverageId, claim.serviceDate, checked.value] : undefined,
+  });
+  const write = useCareWrite("ClaimsSettlement");
+  const q = quote.data as readonly [bigint, bigint] | undefined;
+  const id = claim.claimId.toString();
+
+  return (
+    <article className="claim-card" aria-labelledby={`claim-${id}`} data-testid="pending-claim">
+      <h3 id={`claim-${id}`}>Claim #{id}</h3>
+      <p>
+        {serviceClassName(claim.serviceClass)} on {formatDay(claim.serviceDate)} for patient <code>{short(claim.patient)}</code>{" "}
+        by provider <code>{short(claim.provider)}</code>. Billed <strong>{formatMoney(claim.billed)}</strong>.
+      </p>
+      <Evidence patient={claim.patient} evidence={claim.evidence} self={self} />
+      <div className="field">
+        <label htmlFor={`allowed-${id}`}>Allowed amount (cUSD)</label>
+        <p className="field-hint" id={`allowed-${id}-hint`}>
+          The billed amount for a full approval; less for a partial one.
+        </p>
+        <input
+          id={`allowed-${id}`}
+          inputMode="decimal"
+          value={allowed}
+          aria-describedby={`allowed-${id}-hint`}
+          aria-invalid={checked.ok ? undefined : true}
+          onChange={(e) => setAllowed(e.target.value)}
+        />
+        {!checked.ok ? <p className="field-error">{checked.error}</p> : null}
+      </div>
+      <p role="status" data-testid="quote">
+        {q ? (
+          <>
+            Insurer pays <strong>{formatMoney(q[0])}</strong> · patient share <strong>{formatMoney(q[1])}</strong>
+          </>
+        ) : checked.ok ? (
+          "Working out the quote…"
+        ) : null}
+      </p>
+      <div className="button-row">
+        <button
+          type="button"
+          className="button"
+          disabled={!checked.ok || write.busy}
+          onClick={() => checked.ok && write.write({ functionName: "approveClaim", args: [claim.claimId, checked.value] })}
+        >
+          {checked.ok && checked.value < claim.billed ? "Approve partially" : "Approve"}
+          <span className="visually-hidden"> claim {id}</span>
+        </button>
+      </div>
+      <div className="inline-form">
+        <div className="field">
+          <label htmlFor={`reason-${id}`}>Reason for denial</label>
+          <select id={`reason-${id}`} value={reason} onChange={(e) => setReason(e.target.value)} aria-invalid={error ? true : undefined}>
+            <option value="">Choose…</option>
+            {REASON_CODES.map((r) => (
+              <option key={r.code} value={r.code}>
+                {r.title}
+              </option>
+            ))}
+          </select>
+          {error ? <p className="field-error">{error}</p> : null}
+        </div>
+        <button
+          type="button"
+          className="button button--quiet"
+          disabled={write.busy}
+          onClick={() => {
+            if (!reason) return setError("Choose a reason: the provider and the patient see it.");
+            setError(undefined);
+            write.write({ functionName: "denyClaim", args: [claim.claimId, Number(reason)] });
+          }}
+        >
+          Deny<span className="visually-hidden"> claim {id}</span>
+        </button>
+      </div>
+      <TransactionStatus state={write.state} label={`Decision on claim ${id}`} />
+    </article>
+  );
+}
+
+/** An appealed claim: overturn with a new allowed amount, or uphold. */
+function AppealedClaim({ claim }: { claim: BookClaim }) {
+  const [allowed, setAllowed] = useState(formatUnits(claim.billed, TOKEN_DECIMALS));
+  const checked = checkAmount(allowed, TOKEN_DECIMALS, { max: claim.billed });
+  const write = useCareWrite("ClaimsSettlement");
+  const id = claim.claimId.toString();
+  return (
+    <article className="claim-card" aria-labelledby={`appeal-${id}`} data-testid="appealed-claim">
+      <h3 id={`appeal-${id}`}>Appeal of claim #{id}</h3>
+      <p>
+        Billed {formatMoney(claim.billed)}; allowed so far {formatMoney(claim.allowed)} (insurer paid {formatMoney(claim.payerAmount)}).
+      </p>
+      <div className="field">
+        <label htmlFor={`new-allowed-${id}`}>New allowed amount if overturned (cUSD)</label>
+        <input id={`new-allowed-${id}`} inputMode="decimal" value={allowed} onChange={(e) => setAllowed(e.target.value)} />
+        {!checked.ok ? <p className="field-error">{checked.error}</p> : null}
+      </div>
+      <div className="button-row">
+        <button
+          type="button"
+          className="button"
+          disabled={!checked.ok || write.busy}
+          onClick={() => checked.ok && write.write({ functionName: "decideAppeal", args: [claim.claimId, true, checked.value] })}
+        >
+          Overturn and pay<span className="visually-hidden"> claim {id}</span>
+        </button>
+        <button
+          type="button"
+          className="button button--quiet"
+          disabled={write.busy}
+          onClick={() => write.write({ functionName: "decideAppeal", args: [claim.claimId, false, 0n] })}
+        >
+          Uphold decision<span className="visually-hidden"> on claim {id}</span>
+        </button>
+      </div>
+      <TransactionStatus state={write.state} label={`Appeal decision on claim ${id}`} />
+    </article>
+  );
+}
+
+/** A requested pre-authorisation: approve up to an amount until a date, or deny with a reason. */
+function PreAuthRequest({ preAuth }: { preAuth: InsurerBook["preAuths"][number] }) {
+  const [amount, setAmount] = useState(formatUnits(preAuth.estimate, TOKEN_DECIMALS));
+  const [expires, setExpires] = useState(new Date(Date.now() + 90 * 86400_000).toISOString().slice(0, 10));
+  const [reason, setReason] = useState("");
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const write = useCareWrite("ClaimsSettlement");
+  const id = preAuth.preAuthId.toString();
+  return (
+    <article className="claim-card" aria-labelledby={`preauth-${id}`} data-testid="preauth-request">
+      <h3 id={`preauth-${id}`}>Pre-authorisation #{id}</h3>
+      <p>
+        {serviceClassName(preAuth.serviceClass)} under coverage #{preAuth.coverageId.toString()}, estimate {formatMoney(preAuth.estimate)}, from{" "}
+        <code>{short(preAuth.provider)}</code>. {preAuth.evidence.length} evidence record(s).
+      </p>
+      <div className="inline-form">
+        <div className="field">
+          <label htmlFor={`pa-amount-${id}`}>Authorised up to (cUSD)</label>
+          <input id={`pa-amount-${id}`} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />
+          {errors.amount ? <p className="field-error">{errors.amount}</p> : null}
+        </div>
+        <div className="field">
+          <label htmlFor={`pa-exp-${id}`}>Valid until</label>
+          <input id={`pa-exp-${id}`} type="date" value={expires} onChange={(e) => setExpires(e.target.value)} />
+          {errors.expires ? <p className="field-error">{errors.expires}</p> : null}
+        </div>
+        <button
+          type="button"
+          className="button"
+          disabled={write.busy}
+          onClick={() => {
+            const a = checkAmount(amount, TOKEN_DECIMALS);
+            const d = checkFutureDate(expires);
+            setErrors({ ...(a.ok ? {} : { amount: a.error }), ...(d.ok ? {} : { expires: d.error }) });
+            if (a.ok && d.ok) write.write({ functionName: "approvePreAuth", args: [preAuth.preAuthId, a.value, Number(d.value)] });
+          }}
+        >
+          Approve<span className="visually-hidden"> pre-authorisation {id}</span>
+        </button>
+      </div>
+      <div className="inline-form">
+        <div className="field">
+          <label htmlFor={`pa-reason-${id}`}>Reason for denial</label>
+          <select id={`pa-reason-${id}`} value={reason} onChange={(e) => setReason(e.target.value)}>
+            <option value="">Choose…</option>
+            {REASON_CODES.map((r) => (
+              <option key={r.code} value={r.code}>
+                {r.title}
+              </option>
+            ))}
+          </select>
+          {errors.reason ? <p className="field-error">{errors.reason}</p> : null}
+        </div>
+        <button
+          type="button"
+          className="button button--quiet"
+          disabled={write.busy}
+          onClick={() => {
+            if (!reason) return setErrors({ reason: "Choose a reason." });
+            write.write({ functionName: "denyPreAuth", args: [preAuth.preAuthId, Number(reason)] });
+          }}
+        >
+          Deny<span className="visually-hidden"> pre-authorisation {id}</span>
+        </button>
+      </div>
+      <TransactionStatus state={write.state} label={`Decision on pre-authorisation ${id}`} />
+    </article>
+  );
+}
+
+export function ClaimsQueue({ book }: { book: InsurerBook }) {
+  const denied = useCareEvents({ contractName: "ClaimsSettlement", eventName: "ClaimDenied" });
+  const reasons = new Map((denied.data ?? []).map((l) => [String(l.args.claimId), Number(l.args.reasonCode)]));
+  const pending = book.claims.filter((c) => c.status === 1);
+  const appealed = book.claims.filter((c) => c.status === 4);
+  const decided = book.claims.filter((c) => c.status !== 1 && c.status !== 4);
+  const preAuths = book.preAuths.filter((p) => p.status === 1);
+  return (
+    <>
+      <section className="card" aria-labelledby="queue-title">
+        <h2 id="queue-title">Claims awaiting review</h2>
+        {pending.length === 0 ? <p>No claims are waiting for you.</p> : pending.map((c) => <PendingClaim key={c.claimId.toString()} claim={c} self={book.self} />)}
+      </section>
+      <section className="card" aria-labelledby="appeals-title">
+        <h2 id="appeals-title">Appeals</h2>
+        {appealed.length === 0 ? <p>No open appeals.</p> : appealed.map((c) => <AppealedClaim key={c.claimId.toString()} claim={c} />)}
+      </section>
+      <section className="card" aria-labelledby="preauths-title">
+        <h2 id="preauths-title">Pre-authorisation requests</h2>
+        {preAuths.length === 0 ? <p>No requests are waiting.</p> : preAuths.map((p) => <PreAuthRequest key={p.preAuthId.toString()} preAuth={p} />)}
+        {book.preAuths.some((p) => p.status !== 1) ? (
+          <p className="field-hint">
+            Decided:{" "}
+            {book.preAuths
+              .filter((p) => p.status !== 1)
+              .map((p) => `#${p.preAuthId} ${PREAUTH_STATUS[p.status].toLowerCase()}`)
+              .join(", ")}
+          </p>
+        ) : null}
+      </section>
+      <section className="card" aria-labelledby="decided-title">
+        <h2 id="decided-title">Decided claims</h2>
+        {decided.length === 0 ? (
+          <p>None yet.</p>
+        ) : (
+          <div className="table-scroll">
+            <table className="data-table" aria-label="Decided claims">
+              <thead>
+                <tr>
+                  <th scope="col">Claim</th>
+                  <th scope="col">Patient</th>
+                  <th scope="col">Billed</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Insurer pays</th>
+                  <th scope="col">Patient share</th>
+                </tr>
+              </thead>
+              <tbody>
+                {[...decided].reverse().map((c) => (
+                  <tr key={c.claimId.toString()} data-testid="decided-claim">
+                    <th scope="row">#{c.claimId.toString()}</th>
+                    <td>
+                      <code>{short(c.patient)}</code>
+                    </td>
+                    <td>{formatMoney(c.billed)}</td>
+                    <td>
+                      {CLAIM_STATUS[c.status]}
+                      {c.status === 3 && reasons.has(c.claimId.toString()) ? (
+                        <span className="field-hint"> — {reasonText(reasons.get(c.claimId.toString())!)}</span>
+                      ) : null}
+                    </td>
+                    <td>{formatMoney(c.payerAmount)}</td>
+                    <td>{formatMoney(c.allowed - c.payerAmount)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}
