@@ -15,9 +15,9 @@ export default async function storage(
   args: { repair: boolean; ipfsApi: string; embedded?: string },
   hre: HardhatRuntimeEnvironment,
 ) {
-  const stores = await openStores(args.ipfsApi, args.embedded);
-  try {
-    return await withContext(hre, READ_ONLY, async (ctx) => {
+  return withContext(hre, READ_ONLY, async (ctx) => {
+    const stores = await openStores(args.ipfsApi, args.embedded);
+    try {
       const progress = new Progress(1);
       const report = await progress.step(
         `${args.repair ? "Verifying and repairing" : "Verifying"} every record on ${stores.map((s) => s.name).join(", ")}`,
@@ -49,8 +49,8 @@ export default async function storage(
         ctx.log("Some copies are missing or corrupt: run again with --repair to re-pin them from a healthy copy.");
       }
       return report;
-    });
-  } finally {
-    await closeStores(stores);
-  }
+    } finally {
+      await closeStores(stores);
+    }
+  });
 }

@@ -2,6 +2,9 @@
  * Record pointers on chain and the stores that hold the blobs. Storage, verification and crypto
  * are the SDK's; this only reads the chain and builds the configured stores.
  */
+import { existsSync } from "node:fs";
+import path from "node:path";
+
 import { getAddress, getBytes, hexlify, toBeHex, zeroPadValue } from "ethers";
 import { CID } from "multiformats/cid";
 
@@ -40,6 +43,11 @@ export async function openStores(ipfsApi: string, embeddedDir = ""): Promise<Blo
     stores.push(new KuboBlobStore({ url: parsed }));
   }
   if (embeddedDir) {
+    if (!existsSync(path.join(embeddedDir, "blocks"))) {
+      throw new TaskError(
+        `--embedded ${embeddedDir} holds no embedded store (no blocks/ folder). Give the folder that holds blocks/ and datastore/, e.g. .careledger/ipfs.`,
+      );
+    }
     const { HeliaBlobStore } = await import("@careledger/sdk/node/index");
     stores.push(await HeliaBlobStore.open({ dataDir: embeddedDir }));
   }

@@ -38,7 +38,10 @@ const INSURER = account(3).address;
 const NEW_ADMIN = account(4).address;
 const STRANGER = account(5).address;
 
-/** Runs a CLI command to completion; resolves with its exit code and output. */
+/**
+ * Runs a CLI command to completion; resolves with its exit code and output. `hardhat test` has
+ * compiled already, so `run --no-compile` (the same script `npm run deploy` runs).
+ */
 function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(HARDHAT, args, { cwd: ROOT, env: { ...process.env, ...env } });
@@ -119,7 +122,6 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
 
   after(async function () {
     await store?.close();
-    await spare?.close();
     await node?.stop();
     // Leave no trace of chain 31338: its deployments file, the generated index and Ignition's journal.
     await rm(DEPLOYMENT_FILE, { force: true });
@@ -139,7 +141,7 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
 
   describe("deploy (npm run deploy -- --network custom)", function () {
     it("deploys through the Ignition module and writes deployments/31338.json", async function () {
-      const { code, output: out } = await runCli(["run", "scripts/deploy.ts", "--network", "custom"], {
+      const { code, output: out } = await runCli(["run", "--no-compile", "scripts/deploy.ts", "--network", "custom"], {
         CARELEDGER_RPC_URL: rpcUrl,
         CARELEDGER_PRIVATE_KEY: account(0).privateKey,
       });
@@ -157,7 +159,7 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
     });
 
     it("resumes from Ignition's journal when run again: nothing is deployed twice", async function () {
-      const { code, output: out } = await runCli(["run", "scripts/deploy.ts", "--network", "custom"], {
+      const { code, output: out } = await runCli(["run", "--no-compile", "scripts/deploy.ts", "--network", "custom"], {
         CARELEDGER_RPC_URL: rpcUrl,
         CARELEDGER_PRIVATE_KEY: account(0).privateKey,
       });
@@ -168,7 +170,7 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
     });
 
     it("names the configured networks for an unknown one", async function () {
-      const { code, output: out } = await runCli(["run", "scripts/deploy.ts", "--network", "nowhere"]);
+      const { code, output: out } = await runCli(["run", "--no-compile", "scripts/deploy.ts", "--network", "nowhere"]);
       expect(code).to.equal(1);
       expect(out).to.match(/Unknown network "nowhere".*localhost, sepolia, custom/);
     });
@@ -550,6 +552,21 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
         embedded: "",
       });
       expect(after.healthyRecords).to.equal(2);
+    });
+
+    it("checks an embedded store folder directly, e.g. a restored backup", async function () {
+      await spare.close();
+      const checked = await run<{ healthyRecords: number }>("careledger:storage", {
+        repair: false,
+        ipfsApi: "",
+        embedded: path.join(workDir, "ipfs-spare"),
+      });
+      expect(checked.healthyRecords).to.equal(2);
+      await rejects(
+        "careledger:storage",
+        { repair: false, ipfsApi: "", embedded: path.join(workDir, "no-such-store") },
+        /holds no embedded store/,
+      );
     });
 
     it("rejects a store URL that is not a URL", async function () {
