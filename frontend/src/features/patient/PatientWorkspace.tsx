@@ -1,11 +1,33 @@
 "use client";
 
+import dynamic from "next/dynamic";
+import { useState } from "react";
+import type { Address as AddressType } from "viem";
 import { useConnection } from "wagmi";
+import "@/features/records/read/records.css";
 import { Address } from "@/components/Address";
-import { EmptyState } from "@/components/EmptyState";
 import { GUARDIAN_EMERGENCY, GUARDIAN_MANAGE_CONSENT } from "@careledger/sdk/protocol/constants";
 import { useGuardianships } from "@/hooks/useGuardianships";
 import { useRoles } from "@/hooks/useRoles";
+import { UnlockKey } from "@/features/records/read/UnlockKey";
+import { useIdentity } from "@/features/identity/IdentityProvider";
+
+const loading = () => (
+  <p className="loading" role="status">
+    <span className="spinner" aria-hidden="true" /> Loading…
+  </p>
+);
+// Each tab is its own chunk: the first load carries only the shell.
+const RecordTimeline = dynamic(() => import("@/features/records/read/RecordTimeline").then((m) => m.RecordTimeline), {
+  ssr: false,
+  loading,
+});
+const Consents = dynamic(() => import("./Consents").then((m) => m.Consents), { ssr: false, loading });
+const Guardians = dynamic(() => import("./Guardians").then((m) => m.Guardians), { ssr: false, loading });
+const Emergency = dynamic(() => import("./Emergency").then((m) => m.Emergency), { ssr: false, loading });
+const AuditTrail = dynamic(() => import("./AuditTrail").then((m) => m.AuditTrail), { ssr: false, loading });
+const Coverage = dynamic(() => import("./Coverage").then((m) => m.Coverage), { ssr: false, loading });
+const CategoryKeys = dynamic(() => import("./CategoryKeys").then((m) => m.CategoryKeys), { ssr: false });
 
 const rightsText = (rights: number) =>
   [
@@ -18,16 +40,33 @@ const rightsText = (rights: number) =>
 const dateText = (seconds: number) =>
   new Date(seconds * 1000).toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 
+const TABS = [
+  { id: "records", label: "Records" },
+  { id: "consents", label: "Consents" },
+  { id: "guardians", label: "Guardians", ownOnly: true },
+  { id: "emergency", label: "Emergency" },
+  { id: "audit", label: "Audit trail" },
+  { id: "coverage", label: "Coverage & claims" },
+] as const;
+type TabId = (typeof TABS)[number]["id"];
+
 /**
  * The patient workspace, shown by <RoleGate role="patient"> to patients and to guardians (who
- * act for the patients listed here).
+ * act for the patients listed here, within their rights).
  */
 export function PatientWorkspace() {
   const { address } = useConnection();
   const roles = useRoles();
+  const { identity } = useIdentity();
   const guardianships = useGuardianships(address);
   const isPatient = roles.status === "ready" && roles.has("patient");
   const actingFor = (guardianships.data ?? []).filter((g) => g.active);
+  const [selected, setSelected] = useState<AddressType>();
+  const [tab, setTab] = useState<TabId>("records");
+  const guardianship = actingFor.find((g) => g.patient === selected);
+  const subject: AddressType | undefined = guardianship ? guardianship.patient : isPatient ? address : undefined;
+  const asGuardian = Boolean(guardianship);
+  const tabs = TABS.filter((t) => !(asGuardian && "ownOnly" in t));
 
   return (
     <div className="workspace" data-testid="patient-workspace">
@@ -44,18 +83,74 @@ export function PatientWorkspace() {
                 <span>
                   May {rightsText(g.rights)}, until {dateText(g.validUntil)}.
                 </span>
+                <button
+                  type="button"
+                  className="button button--quiet"
+                  aria-pressed={selected === g.patient}
+                  onClick={() => setSelected(selected === g.patient ? undefined : g.patient)}
+                >
+                  {selected === g.patient ? "Stop acting for this patient" : "Act for this patient"}
+                </button>
               </li>
             ))}
           </ul>
         </section>
       ) : null}
-      {isPatient ? (
-        <EmptyState title="No records yet">
-          <p>
-            When a provider adds a record for you, it appears here, decrypted in this browser only. Consents you grant
-            and claims about your care will be listed here too.
-          </p>
-        </EmptyState>
+      {subject ? (
+        <>
+          {asGuardian ? (
+            <p className="banner banner--warning" role="status" data-testid="acting-for">
+              Acting for patient <Address address={subject} /> as their guardian ({rightsText(guardianship!.rights)}).
+            </p>
+          ) : null}
+          <UnlockKey
+            purpose={
+              asGuardian
+                ? "To read what this patient shared with you (such as their emergency summary), unlock your own key."
+                : "Unlock to read your records and to share them."
+            }
+          />
+          {!asGuardian && identity ? <CategoryKeys patient={subject} /> : null}
+          <div className="tabs" role="tablist" aria-label="Patient sections">
+            {tabs.map((t) => (
+              <button
+                key={t.id}
+                type="button"
+                role="tab"
+                id={`tab-${t.id}`}
+                aria-selected={tab === t.id}
+                aria-controls="patient-panel"
+                className="tab"
+                onClick={() => setTab(t.id)}
+                onKeyDown={(e) => {
+                  const i = tabs.findIndex((x) => x.id === t.id);
+                  const next = e.key === "ArrowRight" ? i + 1 : e.key === "ArrowLeft" ? i - 1 : undefined;
+                  if (next === undefined) return;
+                  const target = tabs[(next + tabs.length) % tabs.length];
+                  setTab(target.id);
+                  document.getElementById(`tab-${target.id}`)?.focus();
+                }}
+                tabIndex={tab === t.id ? 0 : -1}
+              >
+                {t.label}
+              </button>
+            ))}
+          </div>
+          <div id="patient-panel" role="tabpanel" aria-labelledby={`tab-${tab}`} className="tab-panel">
+            {tab === "records" ? (
+              identity ? (
+                <RecordTimeline patient={subject} />
+              ) : (
+                <p>Unlock above to decrypt the records in this browser.</p>
+              )
+            ) : null}
+            {tab === "consents" ? <Consents patient={subject} actingAsGuardian={asGuardian} /> : null}
+            {tab === "guardians" && !asGuardian ? <Guardians patient={subject} /> : null}
+            {tab === "emergency" ? <Emergency patient={subject} actingAsGuardian={asGuardian} /> : null}
+            {tab === "audit" ? <AuditTrail patient={subject} /> : null}
+            {tab === "coverage" ? <Coverage patient={subject} /> : null}
+          </div>
+        </>
       ) : null}
     </div>
   );

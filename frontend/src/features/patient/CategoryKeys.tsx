@@ -1,0 +1,41 @@
+"use client";
+
+import { CATEGORY_COUNT } from "@careledger/sdk/protocol/constants";
+import { toHex, type Address } from "viem";
+import { TransactionStatus } from "@/components/TransactionStatus";
+import { useCareWrite } from "@/hooks/useCareWrite";
+import { useIdentity } from "@/features/identity/IdentityProvider";
+import { useCategoryEpochs } from "@/features/records/read/keys";
+
+/**
+ * Providers encrypt each record to the patient's public key for its category, so those keys must
+ * be on chain before the first record can be written: one transaction publishes all of them.
+ */
+export function CategoryKeys({ patient }: { patient: Address }) {
+  const { identity } = useIdentity();
+  const epochs = useCategoryEpochs(patient);
+  const records = useCareWrite("RecordRegistry");
+  const missing = (epochs.data ?? []).filter((k) => !k.published).map((k) => k.category);
+  if (!identity || !epochs.data || missing.length === 0) return null;
+
+  async function publish() {
+    const { deriveCategoryKey } = await import("@careledger/sdk/crypto/categoryKeys");
+    const keys = missing.map((c) => toHex(deriveCategoryKey(identity!, c, 0).publicKey));
+    await records.write({ functionName: "publishCategoryKeys", args: [missing, keys] });
+  }
+
+  return (
+    <section className="card" aria-labelledby="category-keys-title">
+      <h2 id="category-keys-title">Let providers add records for you</h2>
+      <p>
+        Each kind of record (allergies, medications, lab results…) has its own key, derived from yours. Publishing the
+        public halves ({missing.length} of {CATEGORY_COUNT} missing) lets providers encrypt new records so that only you,
+        and those you choose, can open them. One transaction.
+      </p>
+      <button type="button" className="button" disabled={records.busy} onClick={publish}>
+        Publish my record keys
+      </button>
+      <TransactionStatus state={records.state} label="Key publication" />
+    </section>
+  );
+}

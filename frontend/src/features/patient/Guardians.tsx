@@ -1,0 +1,109 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { GUARDIAN_EMERGENCY, GUARDIAN_MANAGE_CONSENT } from "@careledger/sdk/protocol/constants";
+import { useState } from "react";
+import type { Address as AddressType } from "viem";
+import { useChainId, useConfig } from "wagmi";
+import { readContract } from "wagmi/actions";
+import { Address } from "@/components/Address";
+import { Field } from "@/components/Field";
+import { TransactionStatus } from "@/components/TransactionStatus";
+import { getContract } from "@/contracts/deployments";
+import { useCareWrite } from "@/hooks/useCareWrite";
+import { checkAddress, checkFutureDate } from "@/lib/validation";
+
+const day = (s: bigint | number) => new Date(Number(s) * 1000).toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" });
+const rightsText = (r: number) =>
+  [r & GUARDIAN_MANAGE_CONSENT ? "manage consent" : "", r & GUARDIAN_EMERGENCY ? "emergency decisions" : ""].filter(Boolean).join(" and ");
+
+/** Name a guardian (rights, period), list and revoke guardians. */
+export function Guardians({ patient }: { patient: AddressType }) {
+  const config = useConfig();
+  const chainId = useChainId();
+  const registry = useCareWrite("CareRegistry");
+  const [guardian, setGuardian] = useState("");
+  const [manage, setManage] = useState(true);
+  const [emergency, setEmergency] = useState(true);
+  const [until, setUntil] = useState("");
+  const [errors, setErrors] = useState<Partial<Record<"guardian" | "until" | "rights", string>>>({});
+  const list = useQuery({
+    queryKey: ["careledger", "guardians-of", chainId, patient],
+    queryFn: async () => {
+      const c = getContract("CareRegistry", chainId)!;
+      const addresses = await readContract(config, { chainId, address: c.address, abi: c.abi, functionName: "guardians", args: [patient] });
+      return Promise.all(
+        addresses.map(async (g) => ({
+          guardian: g,
+          ...(await readContract(config, { chainId, address: c.address, abi: c.abi, functionName: "guardianOf", args: [patient, g] })),
+        })),
+      );
+    },
+  });
+
+  async function name() {
+    const g = checkAddress(guardian, { notSelf: patient });
+    const u = checkFutureDate(until);
+    const rights = (manage ? GUARDIAN_MANAGE_CONSENT : 0) | (emergency ? GUARDIAN_EMERGENCY : 0);
+    setErrors({ guardian: g.ok ? undefined : g.error, until: u.ok ? undefined : u.error, rights: rights ? undefined : "Choose at least one right." });
+    if (!g.ok || !u.ok || !rights) return;
+    await registry.write({ functionName: "setGuardian", args: [g.value, rights, 0n, u.value] });
+  }
+
+  return (
+    <section className="card" aria-labelledby="guardians-title">
+      <h2 id="guardians-title">Guardians</h2>
+      <p>A guardian can act for you within the rights and period you set, for example a parent or a carer.</p>
+      <ul className="grant-list">
+        {(list.data ?? [])
+          .filter((g) => Number(g.validUntil) * 1000 > Date.now())
+          .map((g) => (
+            <li key={g.guardian} className="grant" data-testid="guardian">
+              <p>
+                <Address address={g.guardian} /> may {rightsText(g.rights)} until {day(g.validUntil)}.
+              </p>
+              <button
+                type="button"
+                className="button button--quiet"
+                disabled={registry.busy}
+                onClick={() => registry.write({ functionName: "revokeGuardian", args: [g.guardian] })}
+              >
+                Remove guardian
+              </button>
+            </li>
+          ))}
+      </ul>
+      {list.data && list.data.length === 0 ? <p>No guardian named.</p> : null}
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void name();
+        }}
+      >
+        <Field label="Guardian address" error={errors.guardian}>
+          <input value={guardian} onChange={(e) => setGuardian(e.target.value)} autoComplete="off" spellCheck={false} />
+        </Field>
+        <fieldset className={`field${errors.rights ? " field--invalid" : ""}`}>
+          <legend>Rights</legend>
+          <label className="checkbox">
+            <input type="checkbox" checked={manage} onChange={(e) => setManage(e.target.checked)} /> Manage consent (grant and
+            revoke access, accept coverage)
+          </label>
+          <label className="checkbox">
+            <input type="checkbox" checked={emergency} onChange={(e) => setEmergency(e.target.checked)} /> Emergency decisions
+            (close emergency access, opt out)
+          </label>
+          {errors.rights ? <p className="field-error">{errors.rights}</p> : null}
+        </fieldset>
+        <Field label="Guardian until" error={errors.until}>
+          <input type="date" value={until} onChange={(e) => setUntil(e.target.value)} />
+        </Field>
+        <button type="submit" className="button" disabled={registry.busy}>
+          Name guardian
+        </button>
+      </form>
+      <TransactionStatus state={registry.state} label="Guardian change" />
+    </section>
+  );
+}

@@ -1,0 +1,159 @@
+"use client";
+
+import { useQueries } from "@tanstack/react-query";
+import { CATEGORIES } from "@careledger/sdk/protocol/constants";
+import { useMemo, useState } from "react";
+import type { Address as AddressType } from "viem";
+import { useConnection } from "wagmi";
+import "./records.css";
+import { Address } from "@/components/Address";
+import { useIdentity } from "@/features/identity/IdentityProvider";
+import { openPointer, type OpenedRecordView } from "./decrypt";
+import { FhirView, resourceTitle } from "./FhirView";
+import { DocumentPreview } from "./DocumentPreview";
+import { useReaderKeys } from "./keys";
+import { useRecordPointers, type RecordPointer } from "./pointers";
+
+const categoryLabel = (c: number) => CATEGORIES[c]?.label ?? `Category ${c}`;
+const when = (seconds: number) =>
+  new Date(seconds * 1000).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
+/**
+ * A patient's records, decrypted in this browser with whatever keys the connected wallet
+ * legitimately holds: the patient's own category keys, or the key envelopes of grants made to the
+ * reader. Records the reader has no key for are listed as locked (never fetched); a blob that does
+ * not match its on-chain commitment is named by CID and never shown.
+ */
+export function RecordTimeline({ patient, reader }: { patient: AddressType; reader?: AddressType }) {
+  const { address } = useConnection();
+  const who = reader ?? address;
+  const { identity } = useIdentity();
+  const pointers = useRecordPointers(patient);
+  const keys = useReaderKeys(patient, who, identity);
+  const [category, setCategory] = useState<string>("all");
+
+  const list = useMemo(() => pointers.data ?? [], [pointers.data]);
+  const opened = useQueries({
+    queries: list.map((p) => ({
+      queryKey: ["careledger", "opened-record", p.cid, p.commitment, p.category, p.keyEpoch, keys.data?.keyring.has(p.category, p.keyEpoch), who],
+      enabled: Boolean(keys.data),
+      staleTime: Infinity,
+      queryFn: ({ signal }: { signal: AbortSignal }) => openPointer(p, keys.data!.keyring, categoryLabel(p.category), signal),
+    })),
+  });
+  const byId = new Map(list.map((p, i) => [p.id, { pointer: p, view: opened[i]?.data }]));
+
+  if (!identity) return null;
+  if (pointers.isPending || keys.isPending) {
+    return (
+      <p role="status" className="loading">
+        <span className="spinner" aria-hidden="true" /> Loading records…
+      </p>
+    );
+  }
+  if (pointers.isError || keys.isError) {
+    return (
+      <p role="alert" className="tx tx--failed">
+        Records could not be loaded: {(pointers.error ?? keys.error)?.message}
+      </p>
+    );
+  }
+  const latest = list.filter((p) => p.supersededBy === 0n && (category === "all" || String(p.category) === category));
+  const decrypted = opened.filter((q) => q.data && (q.data.status === "fhir" || q.data.status === "file")).length;
+  const done = opened.filter((q) => q.data).length;
+
+  return (
+    <section aria-labelledby="timeline-title" className="timeline" data-testid="record-timeline">
+      <div className="timeline__head">
+        <h2 id="timeline-title">Records</h2>
+        <label className="field field--inline">
+          <span>Category</span>
+          <select value={category} onChange={(e) => setCategory(e.target.value)}>
+            <option value="all">All categories</option>
+            {CATEGORIES.map((c) => (
+              <option key={c.id} value={String(c.id)}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <p role="status" className="field-hint" data-testid="timeline-progress">
+        {list.length === 0
+          ? "No records yet."
+          : done < list.length
+            ? `Decrypting ${done} of ${list.length} records in this browser…`
+            : `${decrypted} of ${list.length} records decrypted in this browser.`}
+      </p>
+      {keys.data?.problems.map((p) => (
+        <p key={p} role="alert" className="tx tx--failed">
+          {p}
+        </p>
+      ))}
+      <ol className="record-list">
+        {latest.map((p) => {
+          const versions: RecordPointer[] = [];
+          for (let prev = p.supersedes; prev !== 0n && byId.has(prev); prev = byId.get(prev)!.pointer.supersedes) {
+            versions.push(byId.get(prev)!.pointer);
+          }
+          return (
+            <li key={String(p.id)}>
+              <RecordCard pointer={p} view={byId.get(p.id)?.view} version={versions.length + 1} />
+              {versions.length ? (
+                <details className="record-versions">
+                  <summary>Earlier versions ({versions.length})</summary>
+                  {versions.map((v, i) => (
+                    <RecordCard key={String(v.id)} pointer={v} view={byId.get(v.id)?.view} version={versions.length - i} />
+                  ))}
+                </details>
+              ) : null}
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}
+
+function RecordCard({ pointer, view, version }: { pointer: RecordPointer; view?: OpenedRecordView; version: number }) {
+  const title =
+    view?.status === "fhir"
+      ? resourceTitle(view.resource)
+      : view?.status === "file"
+        ? `Document: ${view.fileName ?? view.contentType}`
+        : view?.status === "locked"
+          ? `${categoryLabel(pointer.category)} record (locked)`
+          : view?.status === "failed"
+            ? `${categoryLabel(pointer.category)} record (not readable)`
+            : `${categoryLabel(pointer.category)} record`;
+  return (
+    <article className={`record record--${view?.status ?? "loading"}`} data-testid="record" aria-label={title}>
+      <h3>{title}</h3>
+      <p className="record__meta">
+        {categoryLabel(pointer.category)} · {when(pointer.createdAt)} · by <Address address={pointer.author} />
+        {version > 1 || pointer.supersededBy !== 0n ? (
+          <span className="record__version">
+            {" "}
+            · version {version}
+            {pointer.supersededBy !== 0n ? " (amended since)" : " (amended)"}
+          </span>
+        ) : null}
+      </p>
+      {!view ? (
+        <p className="loading">
+          <span className="spinner" aria-hidden="true" /> Decrypting…
+        </p>
+      ) : view.status === "fhir" ? (
+        <FhirView resource={view.resource} />
+      ) : view.status === "file" ? (
+        <DocumentPreview bytes={view.bytes} contentType={view.contentType} title={view.fileName ?? "Document"} />
+      ) : view.status === "locked" ? (
+        <p className="notice">{view.reason}</p>
+      ) : (
+        <p role="alert" className="tx tx--failed">
+          {view.message}
+        </p>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,78 @@
+import type { CategoryKeyring } from "@careledger/sdk/crypto/categoryKeys";
+import type { Resource } from "@medplum/fhirtypes";
+import type { RecordPointer } from "./pointers";
+
+export type OpenedRecordView =
+  | { status: "fhir"; resource: Resource }
+  | { status: "file"; contentType: string; fileName?: string; bytes: Uint8Array }
+  /** The reader holds no key for this record's category and epoch: nothing was fetched. */
+  | { status: "locked"; reason: string }
+  | { status: "failed"; message: string };
+
+const FHIR_JSON = "application/fhir+json";
+
+/** Reads a blob back through the dApp's /api/blobs route (ciphertext only). */
+async function fetchBlob(cid: string, signal?: AbortSignal): Promise<Uint8Array> {
+  const response = await fetch(`/api/blobs/${encodeURIComponent(cid)}`, { signal });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => undefined)) as { error?: string } | undefined;
+    throw Object.assign(new Error(body?.error ?? `Record ${cid} could not be fetched (${response.status}).`), {
+      code: "BLOB_NOT_FOUND",
+    });
+  }
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/**
+ * Fetch → verify against the on-chain commitment → unwrap the content key with the category key
+ * → decrypt → (FHIR) validate. Never returns unverified or unauthenticated bytes.
+ */
+export async function openPointer(
+  pointer: RecordPointer,
+  keyring: CategoryKeyring,
+  categoryLabel: string,
+  signal?: AbortSignal,
+): Promise<OpenedRecordView> {
+  const key = keyring.get(pointer.category, pointer.keyEpoch);
+  if (!key) {
+    return {
+      status: "locked",
+      reason: `You hold no key for ${categoryLabel} records encrypted at key version ${pointer.keyEpoch}: this record was written after access was revoked, or it was never shared with you.`,
+    };
+  }
+  try {
+    const [{ commitmentOf }, { openRecord }] = await Promise.all([
+      import("@careledger/sdk/storage/blobStore"),
+      import("@careledger/sdk/crypto/container"),
+    ]);
+    const blob = await fetchBlob(pointer.cid, signal);
+    const actual = await commitmentOf(blob);
+    if (actual.toLowerCase() !== pointer.commitment.toLowerCase()) {
+      return {
+        status: "failed",
+        message: `Integrity check failed for ${pointer.cid}: the stored bytes do not match the on-chain commitment. Nothing of it is shown.`,
+      };
+    }
+    const opened = await openRecord(blob, key);
+    if (opened.meta.contentType === FHIR_JSON) {
+      const { assertValidResource } = await import("@careledger/sdk/fhir/validate");
+      const resource = assertValidResource(JSON.parse(new TextDecoder().decode(opened.bytes)));
+      return { status: "fhir", resource };
+    }
+    return { status: "file", contentType: opened.meta.contentType, fileName: opened.meta.fileName, bytes: opened.bytes };
+  } catch (error) {
+    // SDK errors carry a stable code (class names do not survive minification).
+    const code = (error as { code?: string }).code;
+    const reason =
+      code === "WRONG_KEY"
+        ? "none of your keys opens it"
+        : code === "TAMPERED_CIPHERTEXT" || code === "TAMPERED_ENVELOPE"
+          ? "its ciphertext was altered"
+          : code === "TRUNCATED_BLOB"
+            ? "it is truncated"
+            : code === "FHIR_INVALID"
+              ? "it is not a valid FHIR resource"
+              : (error as Error).message;
+    return { status: "failed", message: `Record ${pointer.cid} could not be opened: ${reason}.` };
+  }
+}

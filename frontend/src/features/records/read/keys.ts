@@ -1,0 +1,106 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import type { CategoryKeyring } from "@careledger/sdk/crypto/categoryKeys";
+import type { IdentityKey } from "@careledger/sdk/crypto/identity";
+import { CATEGORY_COUNT } from "@careledger/sdk/protocol/constants";
+import { hexToBytes, isAddressEqual, type Address, type Hex } from "viem";
+import { useChainId, useConfig } from "wagmi";
+import { getContractEvents, readContract } from "wagmi/actions";
+import { getContract, getDeployment } from "@/contracts/deployments";
+
+export type ReaderKeys = {
+  keyring: CategoryKeyring;
+  /** The patient's current epoch per category (a record at an older epoch is still readable with an older key). */
+  epochs: Record<number, number>;
+  /** Whether the reader is the patient (own keys) or a grantee (keys from grant envelopes). */
+  own: boolean;
+  /** Envelopes that could not be opened (wrong key, tampering), described for the person. */
+  problems: string[];
+};
+
+/** The patient's current category-key epochs, and whether each category key is published. */
+export function useCategoryEpochs(patient: Address | undefined) {
+  const config = useConfig();
+  const chainId = useChainId();
+  const contract = getContract("RecordRegistry", chainId);
+  return useQuery({
+    queryKey: ["careledger", "category-epochs", chainId, contract?.address, patient],
+    enabled: Boolean(contract && patient),
+    queryFn: async () => {
+      const keys = await Promise.all(
+        Array.from({ length: CATEGORY_COUNT }, (_, category) =>
+          readContract(config, {
+            chainId,
+            address: contract!.address,
+            abi: contract!.abi,
+            functionName: "categoryKey",
+            args: [patient!, category],
+          }),
+        ),
+      );
+      return keys.map(([publicKey, epoch], category) => ({
+        category,
+        publicKey: publicKey as Hex,
+        epoch: Number(epoch),
+        published: BigInt(publicKey) !== 0n,
+      }));
+    },
+  });
+}
+
+/**
+ * The category keys the connected reader legitimately holds for `patient`: the patient derives
+ * its own (every epoch up to the current one); a grantee opens the key envelopes addressed to its
+ * identity key in every ConsentGranted event for (patient, grantee). Keys received under a grant
+ * that was revoked later stay with the grantee (they cannot be taken back); records written after
+ * the revocation use a newer epoch the grantee never received.
+ */
+export function useReaderKeys(patient: Address | undefined, reader: Address | undefined, identity: IdentityKey | undefined) {
+  const config = useConfig();
+  const chainId = useChainId();
+  const consent = getContract("ConsentManager", chainId);
+  const epochs = useCategoryEpochs(patient);
+  const fromBlock = BigInt(getDeployment(chainId)?.deploymentBlock ?? 0);
+  const own = Boolean(patient && reader && isAddressEqual(patient, reader));
+  return useQuery({
+    queryKey: [
+      "careledger",
+      "reader-keys",
+      chainId,
+      patient,
+      reader,
+      identity ? Array.from(identity.keyId).join(".") : "locked",
+      JSON.stringify(epochs.data?.map((e) => e.epoch)),
+    ],
+    enabled: Boolean(patient && reader && identity && epochs.data && consent),
+    queryFn: async (): Promise<ReaderKeys> => {
+      const { CategoryKeyring } = await import("@careledger/sdk/crypto/categoryKeys");
+      const current = Object.fromEntries(epochs.data!.map((e) => [e.category, e.epoch]));
+      if (own) return { keyring: CategoryKeyring.forPatient(identity!, current), epochs: current, own, problems: [] };
+      const { openKeyEnvelopes } = await import("@careledger/sdk/crypto/grants");
+      const logs = await getContractEvents(config, {
+        chainId,
+        address: consent!.address,
+        abi: consent!.abi,
+        eventName: "ConsentGranted",
+        args: { patient: patient!, grantee: reader! },
+        fromBlock,
+      });
+      const keyring = new CategoryKeyring();
+      const problems: string[] = [];
+      for (const log of logs) {
+        const envelopes = (log.args as { keyEnvelopes: Hex }).keyEnvelopes;
+        if (!envelopes || envelopes === "0x") continue;
+        try {
+          await openKeyEnvelopes(hexToBytes(envelopes), identity!, keyring);
+        } catch (error) {
+          problems.push(
+            `The keys of the grant in block ${log.blockNumber} could not be opened with your key (${(error as Error).message}).`,
+          );
+        }
+      }
+      return { keyring, epochs: current, own, problems };
+    },
+  });
+}

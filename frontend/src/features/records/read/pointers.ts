@@ -1,0 +1,97 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { hexToBytes, type Address, type Hex } from "viem";
+import { useChainId, useConfig } from "wagmi";
+import { getBlock, getContractEvents, readContract } from "wagmi/actions";
+import { getContract, getDeployment } from "@/contracts/deployments";
+
+/** One record pointer as the chain knows it: where the ciphertext is and what it must hash to. */
+export type RecordPointer = {
+  id: bigint;
+  patient: Address;
+  author: Address;
+  category: number;
+  keyEpoch: number;
+  createdAt: number;
+  commitment: Hex;
+  /** CID string (CIDv1, base32) decoded from the RecordAdded event's bytes. */
+  cid: string;
+  supersedes: bigint;
+  supersededBy: bigint;
+  blockNumber: bigint;
+};
+
+/** CIDs go on chain in binary form; tolerate pointers written with the CID's string form. */
+export async function cidFromChain(hex: Hex): Promise<string> {
+  const { CID } = await import("multiformats/cid");
+  const bytes = hexToBytes(hex);
+  try {
+    return CID.decode(bytes).toString();
+  } catch {
+    return CID.parse(new TextDecoder().decode(bytes)).toString();
+  }
+}
+
+/**
+ * Every record pointer of a patient: RecordAdded events (patient indexed) from the deployment
+ * block, then `record(id)` for the commitment, key epoch and amendment links.
+ */
+export function useRecordPointers(patient: Address | undefined) {
+  const config = useConfig();
+  const chainId = useChainId();
+  const contract = getContract("RecordRegistry", chainId);
+  const fromBlock = BigInt(getDeployment(chainId)?.deploymentBlock ?? 0);
+  return useQuery({
+    queryKey: ["careledger", "record-pointers", chainId, contract?.address, patient],
+    enabled: Boolean(contract && patient),
+    queryFn: async (): Promise<RecordPointer[]> => {
+      const logs = await getContractEvents(config, {
+        chainId,
+        address: contract!.address,
+        abi: contract!.abi,
+        eventName: "RecordAdded",
+        args: { patient: patient! },
+        fromBlock,
+      });
+      const pointers = await Promise.all(
+        logs.map(async (log) => {
+          const { recordId, cid, author } = log.args as { recordId: bigint; cid: Hex; author: Address };
+          const [record, cidText] = await Promise.all([
+            readContract(config, {
+              chainId,
+              address: contract!.address,
+              abi: contract!.abi,
+              functionName: "record",
+              args: [recordId],
+            }),
+            cidFromChain(cid),
+          ]);
+          return {
+            id: recordId,
+            patient: patient!,
+            author,
+            category: Number(record.category),
+            keyEpoch: Number(record.keyEpoch),
+            createdAt: Number(record.createdAt),
+            commitment: record.commitment,
+            cid: cidText,
+            supersedes: record.supersedes,
+            supersededBy: record.supersededBy,
+            blockNumber: log.blockNumber,
+          } satisfies RecordPointer;
+        }),
+      );
+      return pointers.sort((a, b) => b.createdAt - a.createdAt || Number(b.blockNumber - a.blockNumber));
+    },
+  });
+}
+
+/** Timestamps (seconds) of the given blocks, fetched once each. */
+export async function blockTimes(config: Parameters<typeof getBlock>[0], chainId: number, blocks: bigint[]) {
+  const unique = [...new Set(blocks.map(String))];
+  const times = await Promise.all(
+    unique.map(async (b) => [b, Number((await getBlock(config, { chainId, blockNumber: BigInt(b) } as never)).timestamp)] as const),
+  );
+  return new Map(times);
+}
