@@ -8,6 +8,7 @@ import hre from "hardhat";
 
 import { startStorageServer, type StorageServer } from "@careledger/sdk/node/index";
 
+import { seedDemoWorld, type DemoWorld } from "../seed/index.js";
 import { deployCareLedger } from "./deploy.js";
 import type { DeploymentFile } from "./deployments.js";
 import { assertPortFree, type ManagedProcess, rpc, startProcess, waitFor } from "./processes.js";
@@ -29,6 +30,8 @@ export interface StackOptions {
   dataDir?: string;
   /** Start the Next.js dApp (built first when its sources changed). */
   web?: boolean;
+  /** Seed the demo world after the store starts (default true). */
+  seed?: boolean;
   out?: NodeJS.WritableStream;
 }
 
@@ -40,6 +43,8 @@ export interface Stack {
   chainId: number;
   deployment: DeploymentFile;
   dataDir: string;
+  /** What the seed created (undefined with `seed: false`). */
+  world?: DemoWorld;
   stop(): Promise<void>;
 }
 
@@ -56,7 +61,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dataDir = options.dataDir ?? path.join(ROOT, ".careledger");
   const logs = path.join(dataDir, "logs");
   const rpcUrl = `http://127.0.0.1:${chainPort}`;
-  const progress = new Progress(web ? 5 : 3, options.out);
+  const seed = options.seed ?? true;
+  const progress = new Progress(3 + (web ? 2 : 0) + (seed ? 1 : 0), options.out);
   const started: ManagedProcess[] = [];
   let storage: StorageServer | undefined;
   const stop = async () => {
@@ -101,15 +107,27 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
 
     const ipfsDir = path.join(dataDir, "ipfs");
-    storage = await progress.step(`Starting the embedded IPFS store on http://127.0.0.1:${storagePort}`, async (note) => {
-      const server = await startStorageServer({
-        dataDir: ipfsDir,
-        port: storagePort,
-        corsOrigins: [`http://127.0.0.1:${webPort}`, `http://localhost:${webPort}`],
-      });
-      note(`Helia, offline, blocks under ${path.relative(ROOT, ipfsDir) || ipfsDir} (kept across restarts)`);
-      return server;
-    });
+    const store = await progress.step(
+      `Starting the embedded IPFS store on http://127.0.0.1:${storagePort}`,
+      async (note) => {
+        const server = await startStorageServer({
+          dataDir: ipfsDir,
+          port: storagePort,
+          corsOrigins: [`http://127.0.0.1:${webPort}`, `http://localhost:${webPort}`],
+        });
+        note(`Helia, offline, blocks under ${path.relative(ROOT, ipfsDir) || ipfsDir} (kept across restarts)`);
+        return server;
+      },
+    );
+
+    const ipfsApiUrl = storage.url;
+    const world = seed
+      ? await progress.step("Seeding the demo world", async (note) => {
+          const seeded = await seedDemoWorld({ rpcUrl, deployment, ipfsApiUrl, onProgress: note });
+          for (const line of seeded.summary) note(line);
+          return seeded;
+        })
+      : undefined;
 
     let webUrl: string | undefined;
     if (web) {
@@ -125,7 +143,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           {
             cwd: FRONTEND,
             logFile: path.join(logs, "web.log"),
-            env: { NEXT_TELEMETRY_DISABLED: "1", PORT: String(webPort), CARELEDGER_IPFS_API: storage.url },
+            env: { NEXT_TELEMETRY_DISABLED: "1", PORT: String(webPort), CARELEDGER_IPFS_API: ipfsApiUrl },
           },
         );
         started.push(server);
@@ -134,7 +152,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       });
     }
 
-    return { rpcUrl, webUrl, ipfsApiUrl: storage.url, chainId, deployment, dataDir, stop };
+    return { rpcUrl, webUrl, ipfsApiUrl, chainId, deployment, dataDir, world, stop };
   } catch (error) {
     await stop();
     throw error;
