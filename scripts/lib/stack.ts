@@ -120,7 +120,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
     );
 
-    const ipfsApiUrl = storage.url;
+    storage = store;
+    const ipfsApiUrl = store.url;
     const world = seed
       ? await progress.step("Seeding the demo world", async (note) => {
           const seeded = await seedDemoWorld({ rpcUrl, deployment, ipfsApiUrl, onProgress: note });

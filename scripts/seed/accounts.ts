@@ -28,6 +28,19 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { index: 8, name: "Relayer", role: "relayer", about: "submits gasless (signed) consents" },
 ];
 
+/** Who is who in the seeded world, by account index (scripts/seed seeds them in these roles). */
+export const DEMO_PEOPLE = {
+  authority: 0,
+  okafor: 1,
+  northside: 2,
+  meridian: 3,
+  alice: 4,
+  ben: 5,
+  chloe: 6,
+  daniel: 7,
+  relayer: 8,
+} as const satisfies Record<string, number>;
+
 export function demoWallet(index: number): HDNodeWallet {
   return HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(DEV_MNEMONIC), `m/44'/60'/0'/0/${index}`);
 }

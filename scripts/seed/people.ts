@@ -1,0 +1,90 @@
+/**
+ * Who is who: the authority credentials the providers and the insurer, everyone publishes the
+ * X25519 key derived from their own wallet's signature (as the dApp does), the patients register
+ * and publish their category keys, and Chloe names her father Daniel guardian.
+ */
+import {
+  CATEGORIES,
+  GUARDIAN_EMERGENCY,
+  GUARDIAN_MANAGE_CONSENT,
+  INSURER_ROLE,
+  PROVIDER_ROLE,
+  deriveCategoryKey,
+  deriveIdentityKey,
+  toHex,
+  type IdentityKey,
+} from "@careledger/sdk";
+
+import { DEMO_PEOPLE } from "./accounts.js";
+import type { Person, SeedChain } from "./chain.js";
+
+/** The first publication of a patient's category keys is epoch 1 (RecordRegistry counts from 1). */
+export const FIRST_EPOCH = 1;
+
+export interface DemoPeople {
+  authority: Person;
+  okafor: Person;
+  northside: Person;
+  meridian: Person;
+  alice: Person;
+  ben: Person;
+  chloe: Person;
+  daniel: Person;
+  relayer: Person;
+  /** Each person's identity key, derived from their wallet's EIP-712 signature of the SDK's key message. */
+  keys: Map<string, IdentityKey>;
+}
+
+export const DAY = 86_400n;
+
+/** The identity key the dApp would derive for this wallet (the SDK signs twice, refuses a non-deterministic wallet). */
+export function identityOf(person: Person): Promise<IdentityKey> {
+  return deriveIdentityKey((typedData) => person.account.signTypedData(typedData));
+}
+
+export async function seedPeople(chain: SeedChain, note: (detail: string) => void): Promise<DemoPeople> {
+  const byIndex = (index: number) => chain.people.find((p) => p.index === index)!;
+  const people = {
+    ...(Object.fromEntries(Object.entries(DEMO_PEOPLE).map(([key, index]) => [key, byIndex(index)])) as Record<
+      keyof typeof DEMO_PEOPLE,
+      Person
+    >),
+    keys: new Map<string, IdentityKey>(),
+  } satisfies DemoPeople;
+  const { authority, okafor, northside, meridian, alice, ben, chloe, daniel } = people;
+
+  await Promise.all(chain.people.map(async (person) => people.keys.set(person.address, await identityOf(person))));
+  const key = (person: Person) => toHex(people.keys.get(person.address)!.publicKey);
+
+  const credentials = [
+    chain.send(authority, "CareRegistry", "grantCredential", [PROVIDER_ROLE, okafor.address]),
+    chain.send(authority, "CareRegistry", "grantCredential", [PROVIDER_ROLE, northside.address]),
+    chain.send(authority, "CareRegistry", "grantCredential", [INSURER_ROLE, meridian.address]),
+  ];
+  const nonPatients = chain.people.filter((p) => p.role !== "patient");
+  const encryptionKeys = nonPatients.map((p) => chain.send(p, "CareRegistry", "setEncryptionKey", [key(p)]));
+  const patients = [alice, ben, chloe].map(async (patient) => {
+    await chain.send(patient, "CareRegistry", "registerPatient", [key(patient)]);
+    const identity = people.keys.get(patient.address)!;
+    await chain.send(patient, "RecordRegistry", "publishCategoryKeys", [
+      CATEGORIES.map((c) => c.id),
+      CATEGORIES.map((c) => toHex(deriveCategoryKey(identity, c.id, FIRST_EPOCH).publicKey)),
+    ]);
+  });
+  await Promise.all([...credentials, ...encryptionKeys, ...patients]);
+  note(`credentialed ${okafor.name} and ${northside.name} (providers), ${meridian.name} (insurer)`);
+  note(
+    `${nonPatients.length} encryption keys published; ${alice.name}, ${ben.name}, ${chloe.name} registered with ${CATEGORIES.length} category keys each`,
+  );
+
+  // Chloe is a minor: her father manages her consents and holds emergency rights until she turns 18.
+  const now = await chain.now();
+  await chain.send(chloe, "CareRegistry", "setGuardian", [
+    daniel.address,
+    GUARDIAN_MANAGE_CONSENT | GUARDIAN_EMERGENCY,
+    now - DAY,
+    now + 3n * 365n * DAY,
+  ]);
+  note(`${chloe.name} named ${daniel.name} guardian (manage consent + emergency, 3 years)`);
+  return people;
+}
