@@ -1,18 +1,18 @@
 /**
  * The reason codes an insurer gives when denying a claim or a pre-authorisation (denyClaim /
- * denyPreAuth `reasonCode`), in plain language, in one place. Codes follow the spirit of the X12
- * claim adjustment reason codes; only the number goes on chain.
+ * denyPreAuth `reasonCode`), in plain language, in one place. Codes are X12 claim adjustment reason
+ * codes (CARC), as the seeded world uses; only the number goes on chain.
  */
 export const REASON_CODES: readonly { code: number; title: string; explanation: string }[] = [
-  { code: 1, title: "Not covered by the plan", explanation: "The service is not a benefit of the patient's plan." },
-  { code: 2, title: "Not medically necessary", explanation: "The evidence does not show the service was medically necessary." },
-  { code: 3, title: "Missing or unreadable evidence", explanation: "The records attached could not support the claim. Attach the clinical notes and resubmit or appeal." },
-  { code: 4, title: "Duplicate claim", explanation: "This service was already claimed." },
-  { code: 5, title: "Pre-authorisation required", explanation: "The service needed an approved pre-authorisation first." },
-  { code: 6, title: "Coverage not active on the service date", explanation: "The patient was not covered on the date of service." },
-  { code: 7, title: "Amount above the usual rate", explanation: "The billed amount is above what the plan allows for this service." },
-  { code: 8, title: "Coding error", explanation: "The service or diagnosis coding in the claim is inconsistent. Correct and resubmit." },
-  { code: 9, title: "Annual limit reached", explanation: "The patient's plan year benefit limit has been used." },
+  { code: 96, title: "Not covered by the plan", explanation: "The service is not a benefit of the patient's plan." },
+  { code: 50, title: "Not medically necessary", explanation: "The evidence does not show the service was medically necessary." },
+  { code: 16, title: "Missing information", explanation: "The claim or its evidence lacks what is needed to decide it. Attach the clinical notes and appeal or resubmit." },
+  { code: 18, title: "Duplicate claim", explanation: "This service was already claimed." },
+  { code: 197, title: "Pre-authorisation missing", explanation: "The service needed an approved pre-authorisation first." },
+  { code: 27, title: "Coverage not active on the service date", explanation: "The patient was not covered on the date of service." },
+  { code: 45, title: "Above the allowed rate", explanation: "The billed amount is above what the plan allows for this service." },
+  { code: 11, title: "Diagnosis does not match the service", explanation: "The diagnosis in the claim is inconsistent with the service. Correct and resubmit." },
+  { code: 119, title: "Benefit limit reached", explanation: "The patient's benefit maximum for this period has been used." },
 ];
 
 export function reasonText(code: number | bigint): string {

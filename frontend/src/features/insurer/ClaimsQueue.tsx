@@ -1,6 +1,7 @@
 "use client";
 
 import { Purpose } from "@careledger/sdk/protocol/constants";
+import dynamic from "next/dynamic";
 import { useState } from "react";
 import type { Address } from "viem";
 import { useChainId, useReadContracts } from "wagmi";
@@ -16,6 +17,23 @@ import { serviceClassName } from "@/lib/serviceClasses";
 import { checkAmount, checkFutureDate } from "@/lib/validation";
 import { formatUnits } from "viem";
 import type { InsurerBook } from "./useInsurerBook";
+
+// The decrypting reader loads only when an insurer opens a claim's evidence.
+const EvidenceReader = dynamic(
+  () =>
+    Promise.all([import("@/features/records/read/RecordTimeline"), import("@/features/records/read/UnlockKey")]).then(
+      ([{ RecordTimeline }, { UnlockKey }]) =>
+        function EvidenceReader({ patient }: { patient: Address }) {
+          return (
+            <>
+              <UnlockKey purpose="The patient shares claim evidence with you by encrypting its keys to your key." />
+              <RecordTimeline patient={patient} />
+            </>
+          );
+        },
+    ),
+  { ssr: false, loading: () => <p role="status">Loading the record reader…</p> },
+);
 
 type BookClaim = InsurerBook["claims"][number];
 const short = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`;
@@ -56,6 +74,7 @@ function PendingClaim({ claim, self }: { claim: BookClaim; self?: Address }) {
   const [allowed, setAllowed] = useState(formatUnits(claim.billed, TOKEN_DECIMALS));
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string>();
+  const [reading, setReading] = useState(false);
   const checked = checkAmount(allowed, TOKEN_DECIMALS, { max: claim.billed });
   const quote = useCareRead({
     contractName: "ClaimsSettlement",
@@ -74,6 +93,13 @@ function PendingClaim({ claim, self }: { claim: BookClaim; self?: Address }) {
         by provider <code>{short(claim.provider)}</code>. Billed <strong>{formatMoney(claim.billed)}</strong>.
       </p>
       <Evidence patient={claim.patient} evidence={claim.evidence} self={self} />
+      {reading ? (
+        <EvidenceReader patient={claim.patient} />
+      ) : (
+        <button type="button" className="button button--quiet" onClick={() => setReading(true)}>
+          Read the evidence under the patient&apos;s Claims consent
+        </button>
+      )}
       <div className="field">
         <label htmlFor={`allowed-${id}`}>Allowed amount (cUSD)</label>
         <p className="field-hint" id={`allowed-${id}-hint`}>

@@ -8,6 +8,7 @@ import { Field } from "@/components/Field";
 import { useCareRead } from "@/hooks/useCareRead";
 import { useConsentScope } from "@/hooks/useConsentScope";
 import { checkAddress } from "@/lib/validation";
+import { ConsentedRecords } from "./ConsentedRecords";
 import { PatientClaims } from "./ProviderClaims";
 import { ProviderPayouts } from "./ProviderPayouts";
 import { ProviderRecords } from "./ProviderRecords";
@@ -129,6 +130,11 @@ export function ProviderWorkspace() {
 
       {patient && registered.data === true && consent.scope ? (
         <>
+          <ConsentedRecords
+            patient={patient}
+            title="Read what consent allows"
+            purpose="The patient shares records with you by encrypting their keys to your key."
+          />
           <ProviderRecords patient={patient} />
           <PatientClaims patient={patient} />
         </>
