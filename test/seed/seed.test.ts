@@ -7,7 +7,8 @@
  *   npx hardhat test mocha test/seed/seed.test.ts
  */
 import { expect } from "chai";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -34,6 +35,7 @@ import {
   type Resource,
 } from "@careledger/sdk";
 
+import { readDeploymentFile, writeDeploymentsModule } from "../../scripts/lib/deployments.js";
 import { freePort } from "../../scripts/lib/processes.js";
 import { ROOT, startStack, type Stack } from "../../scripts/lib/stack.js";
 import { SeedChain, type Person } from "../../scripts/seed/chain.js";
@@ -55,13 +57,10 @@ describe("demo world seed", function () {
   let chain: SeedChain;
   let store: KuboBlobStore;
   let dataDir: string;
-  let deploymentsModule: string;
 
   before(async function () {
     this.timeout(240_000);
     dataDir = await mkdtemp(path.join(tmpdir(), "careledger-seed-"));
-    // deployments/index.ts is regenerated from every deployments/*.json: restored in after().
-    deploymentsModule = await readFile(path.join(DEPLOYMENTS, "index.ts"), "utf8");
     stack = await startStack({
       web: false,
       chainId: CHAIN_ID,
@@ -80,7 +79,9 @@ describe("demo world seed", function () {
     await stack?.stop();
     await rm(path.join(DEPLOYMENTS, `${CHAIN_ID}.json`), { force: true });
     await rm(path.join(ROOT, "ignition", "deployments", `chain-${CHAIN_ID}`), { recursive: true, force: true });
-    if (deploymentsModule) await writeFile(path.join(DEPLOYMENTS, "index.ts"), deploymentsModule);
+    // The deploy step regenerated deployments/index.ts with this chain in it: regenerate it from the
+    // local chain's file again (not from a copy taken before, which a concurrent deploy may have outdated).
+    if (existsSync(path.join(DEPLOYMENTS, "31337.json"))) await writeDeploymentsModule(await readDeploymentFile(31337));
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
