@@ -1,0 +1,119 @@
+/**
+ * Web bench (issue 6): first-load JavaScript per route (gzip) and the time for the patient timeline
+ * to show 200 decrypted records. Uses the running e2e stack when CARELEDGER_E2E_* is set, else
+ * starts one (chain + deploy + storage + next build/start on 8545/3000).
+ *
+ *   node --import tsx bench/web.ts          → prints a table, writes bench/web.json
+ *
+ * First load = every <script src> (not `nomodule`) of the route's server-rendered HTML, fetched
+ * from `next start` and gzipped (level 9); lazy chunks loaded after hydration are not counted.
+ * Timeline = a fresh patient with 200 FHIR records (sealed with the SDK, stored through /api/blobs,
+ * pointed to on chain in batches of 20); Chromium (playwright-core) with the patient's wallet
+ * clicks "Unlock with my wallet" and waits for "200 of 200 records decrypted". Measured from the
+ * click (two wallet signatures included) to that text.
+ */
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import {
+  buildAllergyIntolerance,
+  buildCondition,
+  buildImmunization,
+  buildMedicationStatement,
+  buildObservation,
+} from "../sdk/src/fhir/builders.js";
+import { connectWallet, openWorkspace, withBrowser } from "../e2e/helpers.js";
+import { newActor, sealForPatient } from "../e2e/patient-world.js";
+import { useStack } from "../e2e/stack.js";
+
+const ROUTES = ["/", "/patient", "/provider", "/insurer", "/authority", "/records"];
+const RECORDS = Number(process.env.BENCH_WEB_RECORDS ?? 200);
+const TARGET_KB = 250;
+const TARGET_MS = 3000;
+
+const stack = await useStack();
+try {
+  // 1. First-load JS per route.
+  const sizes: { route: string; scripts: number; gzipKB: number }[] = [];
+  const cache = new Map<string, number>();
+  for (const route of ROUTES) {
+    const html = await (await fetch(new URL(route, stack.webUrl))).text();
+    const srcs = [...html.matchAll(/<script\b([^>]*)>/g)]
+      .map((m) => m[1])
+      .filter((attrs) => !/\bnomodule\b/i.test(attrs))
+      .map((attrs) => /\bsrc="([^"]+)"/.exec(attrs)?.[1])
+      .filter((s): s is string => Boolean(s));
+    let total = 0;
+    for (const src of new Set(srcs)) {
+      if (!cache.has(src)) {
+        const body = new Uint8Array(await (await fetch(new URL(src, stack.webUrl))).arrayBuffer());
+        cache.set(src, gzipSync(body, { level: 9 }).length);
+      }
+      total += cache.get(src)!;
+    }
+    sizes.push({ route, scripts: new Set(srcs).size, gzipKB: Math.round((total / 1024) * 10) / 10 });
+  }
+
+  // 2. A fresh patient with RECORDS records.
+  const patient = await newActor(stack);
+  await patient.registerAsPatient();
+  const ctx = { patient: { reference: `Patient/${patient.address}` } };
+  const builders = [
+    () => buildAllergyIntolerance(ctx, "peanut"),
+    () => buildMedicationStatement(ctx, "metformin"),
+    () => buildCondition(ctx, "diabetes"),
+    () => buildImmunization(ctx, "influenza"),
+    () => buildObservation(ctx, "hba1c", 5 + Math.round(Math.random() * 30) / 10),
+  ];
+  const sealStart = performance.now();
+  const sealed = [];
+  for (let i = 0; i < RECORDS; i += 10) {
+    sealed.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(10, RECORDS - i) }, (_, j) =>
+          sealForPatient(stack, patient, patient.address, { kind: "fhir", resource: builders[(i + j) % builders.length]() }),
+        ),
+      )),
+    );
+  }
+  for (let i = 0; i < sealed.length; i += 20) {
+    await patient.send({
+      address: patient.contract("RecordRegistry"),
+      functionName: "addRecords",
+      args: [patient.address, sealed.slice(i, i + 20)],
+    });
+  }
+  const seedMs = Math.round(performance.now() - sealStart);
+
+  // 3. Time to 200 decrypted records in Chromium.
+  let timelineMs = NaN;
+  const wallet = patient.browserWallet();
+  await withBrowser("bench timeline", wallet, async (session) => {
+    const { page } = session;
+    await connectWallet(session, wallet, stack.webUrl);
+    await openWorkspace(session, "Patient");
+    const unlock = page.getByRole("button", { name: "Unlock with my wallet" });
+    await unlock.waitFor({ timeout: 30_000 });
+    const start = performance.now();
+    await unlock.click();
+    await page.getByText(`${RECORDS} of ${RECORDS} records decrypted in this browser.`).waitFor({ timeout: 120_000 });
+    timelineMs = Math.round(performance.now() - start);
+  });
+
+  const rows = sizes.map((s) => ({ ...s, ok: s.gzipKB <= TARGET_KB }));
+  console.log("\nFirst-load JavaScript (gzip)");
+  console.log("route        scripts   gzip kB   ≤ 250 kB");
+  for (const r of rows) {
+    console.log(`${r.route.padEnd(12)} ${String(r.scripts).padStart(7)}   ${r.gzipKB.toFixed(1).padStart(7)}   ${r.ok ? "yes" : "NO"}`);
+  }
+  console.log(`\nPatient timeline: ${RECORDS} records decrypted and shown in ${timelineMs} ms (target ≤ ${TARGET_MS} ms: ${timelineMs <= TARGET_MS ? "yes" : "NO"})`);
+  console.log(`(seeding ${RECORDS} records took ${seedMs} ms, not counted)`);
+  const result = {
+    date: new Date().toISOString(),
+    firstLoadJs: { targetKB: TARGET_KB, routes: rows },
+    patientTimeline: { records: RECORDS, ms: timelineMs, targetMs: TARGET_MS, ok: timelineMs <= TARGET_MS },
+  };
+  await writeFile(path.join(import.meta.dirname, "web.json"), `${JSON.stringify(result, null, 2)}\n`);
+} finally {
+  await stack.stop();
+}

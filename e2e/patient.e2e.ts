@@ -1,0 +1,188 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { buildAllergyIntolerance, buildObservation, demoPdf } from "../sdk/src/fhir/builders.js";
+import { Category } from "../sdk/src/protocol/constants.js";
+import { step } from "./browser.js";
+import { connectWallet, openWorkspace, withBrowser } from "./helpers.js";
+import { addRecordAs, newActor, worldAbi, type Actor } from "./patient-world.js";
+import { useStack, type E2EStack } from "./stack.js";
+
+let stack: E2EStack;
+before(async () => {
+  stack = await useStack();
+});
+after(async () => {
+  await stack?.stop();
+});
+
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+test("a patient registers, reads records decrypted, shares and revokes access, signs a gasless grant and sees break-glass", async () => {
+  // Fresh actors: the patient (browser), two credentialed providers, a relayer with no role.
+  const [patient, author, reader, relayer] = await Promise.all([newActor(stack), newActor(stack), newActor(stack), newActor(stack)]);
+  await author.credentialAsProvider();
+  await reader.credentialAsProvider();
+  await Promise.all([author.publishEncryptionKey(), reader.publishEncryptionKey()]);
+  const patientWallet = patient.browserWallet();
+  const ctx = { patient: { reference: `Patient/${patient.address}` } };
+
+  await withBrowser("patient story", patientWallet, async (session) => {
+    const { page } = session;
+    const tab = (name: string) => page.getByRole("tab", { name }).click();
+    await connectWallet(session, patientWallet, stack.webUrl);
+    await step(session, "the patient registers with a key derived from the wallet signature", async () => {
+      await openWorkspace(session, "Patient");
+      await page.getByRole("button", { name: "Create my key and register" }).click();
+      // Registered: the workspace replaces the registration card, the key is already in memory.
+      await page.getByTestId("patient-workspace").waitFor({ timeout: 60_000 });
+    });
+    await step(session, "the patient publishes the record keys", async () => {
+      await page.getByRole("button", { name: "Publish my record keys" }).click({ timeout: 30_000 });
+      await page.getByText("Key publication confirmed").waitFor({ timeout: 60_000 });
+    });
+
+    // A provider the patient allowed to write adds an allergy, a lab result and a PDF (from Node: the provider UI is not under test).
+    await patient.allowWriting(author.address, (1 << Category.Allergies) | (1 << Category.Observations) | (1 << Category.Documents));
+    await addRecordAs(stack, author, patient.address, { kind: "fhir", resource: buildAllergyIntolerance(ctx, "peanut") });
+    await addRecordAs(stack, author, patient.address, { kind: "fhir", resource: buildObservation(ctx, "hba1c") });
+    await addRecordAs(
+      stack,
+      author,
+      patient.address,
+      { kind: "attachment", contentType: "application/pdf", fileName: "Discharge summary.pdf", bytes: demoPdf("Discharge summary") },
+      Category.Documents,
+    );
+
+    await step(session, "the patient sees the records decrypted: allergy, lab value with unit, PDF preview", async () => {
+      await page.reload();
+      // A new session: the key is not stored anywhere, the wallet signature recreates it.
+      await page.getByRole("button", { name: "Unlock with my wallet" }).click({ timeout: 30_000 });
+      await page.getByText("3 of 3 records decrypted in this browser.").waitFor({ timeout: 30_000 });
+      await page.getByRole("heading", { name: "Allergy: Allergy to peanut" }).waitFor();
+      await page.getByText("Anaphylaxis").waitFor();
+      await page.getByText("6.8 %").waitFor();
+      await page.getByText("4 % – 5.6 %").waitFor();
+      await page.locator('iframe[title="PDF preview: Discharge summary.pdf"]').waitFor();
+      const src = await page.locator('iframe[title="PDF preview: Discharge summary.pdf"]').getAttribute("src");
+      assert.match(src ?? "", /^blob:/);
+    });
+
+    await step(session, "the patient grants the second provider read access to allergies until a date", async () => {
+      await tab("Consents");
+      await page.getByLabel("Grantee address").first().fill(reader.address);
+      await page.getByRole("checkbox", { name: "Allergies" }).check();
+      await page.getByLabel("Access until").first().fill(inDays(60));
+      await page.getByRole("button", { name: "Grant access" }).first().click();
+      await page.getByText("Consent grant confirmed").waitFor({ timeout: 60_000 });
+      await page.getByTestId("grant").filter({ hasText: "Allergies" }).filter({ hasText: "Active" }).waitFor();
+    });
+  });
+
+  const readerWallet = reader.browserWallet();
+  const readAsProvider = async (name: string, check: (page: import("playwright-core").Page) => Promise<void>) =>
+    withBrowser(name, readerWallet, async (session) => {
+      const { page } = session;
+      await connectWallet(session, readerWallet, stack.webUrl);
+      await step(session, "the provider unlocks its key and opens the patient's records", async () => {
+        await page.goto(`${stack.webUrl}/records`);
+        await page.getByRole("button", { name: "Unlock with my wallet" }).click();
+        await page.getByLabel("Patient address").fill(patient.address);
+        await page.getByRole("button", { name: "Open records" }).click();
+        await page.getByTestId("record-timeline").waitFor({ timeout: 30_000 });
+      });
+      await step(session, "what the provider sees", () => check(page));
+    });
+
+  await readAsProvider("second provider reads under consent", async (page) => {
+    await page.getByText(/of 3 records decrypted/).waitFor({ timeout: 30_000 });
+    await page.getByRole("heading", { name: "Allergy: Allergy to peanut" }).waitFor();
+    await page.getByText("Anaphylaxis").waitFor();
+    // Lab results and documents were not shared: locked, never shown.
+    assert.equal(await page.getByText("6.8 %").count(), 0);
+    await page.getByRole("heading", { name: "Observations (labs, vitals) record (locked)" }).waitFor();
+  });
+
+  await withBrowser("patient revokes", patientWallet, async (session) => {
+    const { page } = session;
+    await connectWallet(session, patientWallet, stack.webUrl);
+    await step(session, "the patient unlocks in a new session and revokes the second provider", async () => {
+      await openWorkspace(session, "Patient");
+      await page.getByRole("button", { name: "Unlock with my wallet" }).click();
+      await page.getByRole("tab", { name: "Consents" }).click();
+      const grant = page.getByTestId("grant").filter({ hasText: "Allergies" }).filter({ hasText: "Read:" });
+      await grant.getByRole("button", { name: "Revoke…" }).click();
+      await page.getByText("What this account already downloaded and decrypted cannot be taken back.").waitFor();
+      await grant.getByRole("button", { name: "Revoke access" }).click();
+      await page.getByText("Access revoked and new keys issued").waitFor({ timeout: 60_000 });
+    });
+  });
+
+  // After the revocation (new allergies key), the first provider adds another allergy.
+  await addRecordAs(stack, author, patient.address, { kind: "fhir", resource: buildAllergyIntolerance(ctx, "penicillin") });
+
+  await readAsProvider("revoked provider cannot read later records", async (page) => {
+    await page.getByText(/of 4 records decrypted/).waitFor({ timeout: 30_000 });
+    await page.getByRole("heading", { name: "Allergies record (locked)" }).waitFor();
+    await page.getByText("this record was written after access was revoked").first().waitFor();
+    assert.equal(await page.getByText("Allergy to penicillin").count(), 0);
+  });
+
+  // Gasless: the patient signs a grant; a relayer (no role, its own account) submits it.
+  let payload = "";
+  await withBrowser("patient signs a gasless grant", patientWallet, async (session) => {
+    const { page } = session;
+    await connectWallet(session, patientWallet, stack.webUrl);
+    await step(session, "the patient signs a research grant without a transaction", async () => {
+      await openWorkspace(session, "Patient");
+      await page.getByRole("button", { name: "Unlock with my wallet" }).click();
+      await page.getByRole("tab", { name: "Consents" }).click();
+      const sentBefore = patientWallet.requests.filter((r) => r.method === "eth_sendTransaction").length;
+      await page.getByLabel("Grantee address").first().fill(reader.address);
+      await page.getByRole("checkbox", { name: "Conditions" }).check();
+      await page.getByLabel("Purpose").selectOption({ label: "Research" });
+      await page.getByLabel("Access until").first().fill(inDays(30));
+      await page.getByRole("button", { name: "Sign only (gasless)" }).click();
+      await page.getByText("Signed consent ready.").waitFor({ timeout: 30_000 });
+      payload = await page.getByTestId("signed-grant").inputValue();
+      assert.equal(patientWallet.requests.filter((r) => r.method === "eth_sendTransaction").length, sentBefore);
+    });
+  });
+
+  const relayerWallet = relayer.browserWallet();
+  await withBrowser("relayer submits the signed grant", relayerWallet, async (session) => {
+    const { page } = session;
+    await connectWallet(session, relayerWallet, stack.webUrl);
+    await step(session, "another account submits the signed consent and pays the fee", async () => {
+      await page.goto(`${stack.webUrl}/records`);
+      await page.getByLabel("Signed consent payload").fill(payload);
+      await page.getByRole("button", { name: "Submit signed consent" }).click();
+      await page.getByText("Signed consent confirmed").waitFor({ timeout: 60_000 });
+    });
+  });
+  const grant = await relayer.client.readContract({
+    address: relayer.contract("ConsentManager"),
+    abi: worldAbi,
+    functionName: "consentOf",
+    args: [patient.address, reader.address, 2],
+  });
+  assert.equal(grant.scope, 1 << Category.Conditions);
+
+  // Break-glass by a credentialed provider; the patient sees it in the audit trail.
+  await author.openBreakGlass(patient.address, 7);
+  await withBrowser("patient sees break-glass", patientWallet, async (session) => {
+    const { page } = session;
+    await connectWallet(session, patientWallet, stack.webUrl);
+    await step(session, "the audit trail shows the break-glass opening, the grants and the revocation", async () => {
+      await openWorkspace(session, "Patient");
+      await page.getByRole("tab", { name: "Audit trail" }).click();
+      const trail = page.getByTestId("audit-trail");
+      await trail.waitFor({ timeout: 30_000 });
+      await trail.getByText("Break-glass opened").waitFor();
+      await trail.getByText("(reason code 7)").waitFor();
+      await trail.getByText("Consent revoked").waitFor();
+      assert.ok((await trail.getByText("Record added").count()) >= 4);
+    });
+  });
+});
+
+export type { Actor };
