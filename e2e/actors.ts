@@ -1,0 +1,118 @@
+/**
+ * Fresh actors for e2e specs: random private keys funded through `hardhat_setBalance`, so specs do
+ * not collide with each other or with the seeded demo world. Clinicians and insurers are
+ * credentialed by the authority (account 0); patients register with a real X25519 identity key and
+ * publish their category keys, so records written to them in the browser can be decrypted here.
+ */
+import { deriveCategoryKey } from "../sdk/src/crypto/categoryKeys.js";
+import { identityKeyFromSecret, type IdentityKey } from "../sdk/src/crypto/identity.js";
+import { CATEGORY_COUNT, INSURER_ROLE, PROVIDER_ROLE } from "../sdk/src/protocol/constants.js";
+import {
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  http,
+  parseAbi,
+  toHex,
+  type Address,
+  type Hex,
+} from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { actOnChain, localChain } from "./helpers.js";
+import type { E2EStack } from "./stack.js";
+import { TestWallet } from "./wallet.js";
+
+export const careAbi = parseAbi([
+  "function grantCredential(bytes32 role, address account)",
+  "function registerPatient(bytes32 encryptionKey)",
+  "function publishCategoryKeys(uint8[] categories, bytes32[] publicKeys)",
+  "function categoryKey(address patient, uint8 category) view returns (bytes32 publicKey, uint32 epoch)",
+  "struct ConsentTerms { address grantee; uint16 scope; uint8 purpose; uint8 access; uint64 notBefore; uint64 expiresAt; }",
+  "function grantConsent(ConsentTerms terms, bytes keyEnvelopes)",
+  "function acceptCoverage(uint256 coverageId)",
+  "function appealClaim(uint256 claimId, bytes32 evidenceCommitment)",
+  "function balanceOf(address) view returns (uint256)",
+  "function creditOf(address provider, address insurer) view returns (uint256)",
+  "struct Pool { uint128 balance; uint128 reserved; }",
+  "function getPool(address insurer) view returns (Pool)",
+  "event RecordAdded(address indexed patient, address indexed author, uint256 recordId, bytes cid)",
+  "event CoverageOffered(uint256 indexed coverageId, uint256 indexed planId, address indexed patient, uint40 start, uint40 end)",
+  "function record(uint256 recordId) view returns ((address patient, uint8 category, address author, uint32 keyEpoch, uint40 createdAt, bytes32 commitment, uint256 supersedes, uint256 supersededBy))",
+]);
+
+/** A new account with 100 ETH on the local chain, able to act from Node and to drive a browser wallet. */
+export async function freshActor(stack: E2EStack) {
+  const privateKey = generatePrivateKey();
+  const account = privateKeyToAccount(privateKey);
+  const chain = defineChain({
+    id: stack.chainId,
+    name: "CareLedger Local",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [stack.rpcUrl] } },
+  });
+  const client = createPublicClient({ chain, transport: http(stack.rpcUrl) });
+  await client.request({
+    method: "hardhat_setBalance" as never,
+    params: [account.address, toHex(100n * 10n ** 18n)] as never,
+  });
+  const wallet = createWalletClient({ account, chain, transport: http(stack.rpcUrl) });
+  const authority = await actOnChain(stack, 0);
+  return {
+    account,
+    address: account.address as Address,
+    privateKey: privateKey as Hex,
+    client,
+    contract: (name: string) => authority.address(name),
+    browserWallet: () => new TestWallet({ privateKey, chains: [localChain(stack)] }),
+    async send(request: Parameters<typeof wallet.writeContract>[0]) {
+      const hash = await wallet.writeContract(request);
+      const receipt = await client.waitForTransactionReceipt({ hash });
+      if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
+      return receipt;
+    },
+    /** Credentials this account as a provider or an insurer (the authority signs). */
+    async credential(role: "provider" | "insurer") {
+      await authority.send({
+        address: authority.address("CareRegistry"),
+        abi: careAbi,
+        functionName: "grantCredential",
+        args: [role === "provider" ? PROVIDER_ROLE : INSURER_ROLE, account.address],
+      });
+    },
+  };
+}
+
+export type Actor = Awaited<ReturnType<typeof freshActor>>;
+
+/** Registers `actor` as a patient with a real identity key and publishes every category key (epoch 1). */
+export async function registerPatientWithKeys(actor: Actor): Promise<IdentityKey> {
+  const identity = identityKeyFromSecret(crypto.getRandomValues(new Uint8Array(32)));
+  await actor.send({
+    address: actor.contract("CareRegistry"),
+    abi: careAbi,
+    functionName: "registerPatient",
+    args: [toHex(identity.publicKey)],
+  });
+  const categories = Array.from({ length: CATEGORY_COUNT }, (_, i) => i);
+  await actor.send({
+    address: actor.contract("RecordRegistry"),
+    abi: careAbi,
+    functionName: "publishCategoryKeys",
+    args: [categories, categories.map((c) => toHex(deriveCategoryKey(identity, c, 1).publicKey))],
+  });
+  return identity;
+}
+
+/** The patient lets `grantee` read (1), write (2) or both (3) every category for `purpose`, for 30 days. */
+export async function grantAll(patient: Actor, grantee: Address, purpose: number, access: number) {
+  const now = (await patient.client.getBlock()).timestamp;
+  await patient.send({
+    address: patient.contract("ConsentManager"),
+    abi: careAbi,
+    functionName: "grantConsent",
+    args: [
+      { grantee, scope: (1 << CATEGORY_COUNT) - 1, purpose, access, notBefore: 0n, expiresAt: now + 30n * 86400n },
+      "0x",
+    ],
+  });
+}
