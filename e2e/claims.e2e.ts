@@ -1,0 +1,311 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { parseEventLogs, toHex, type Address } from "viem";
+import { sealRecord, recordRecipients } from "../sdk/src/crypto/container.js";
+import { deriveCategoryKey } from "../sdk/src/crypto/categoryKeys.js";
+import { buildAllergyIntolerance } from "../sdk/src/fhir/builders.js";
+import { identityKeyFromSecret } from "../sdk/src/crypto/identity.js";
+import { Category, Purpose } from "../sdk/src/protocol/constants.js";
+import { commitmentOf } from "../sdk/src/storage/blobStore.js";
+import { CID } from "multiformats/cid";
+import { parseAbi } from "viem";
+import { careAbi, freshActor, grantAll, registerPatientWithKeys, type Actor } from "./actors.js";
+import { step, type Session } from "./browser.js";
+import { connectWallet, openWorkspace, withBrowser } from "./helpers.js";
+import { useStack, type E2EStack } from "./stack.js";
+
+let stack: E2EStack;
+before(async () => {
+  stack = await useStack();
+});
+after(async () => {
+  await stack?.stop();
+});
+
+const addRecordAbi = parseAbi([
+  "function addRecord(address patient, uint8 category, bytes cid, bytes32 commitment, uint32 keyEpoch) returns (uint256)",
+]);
+
+/** The clinician files one encrypted allergy record for the patient (arranged from Node: the form is tested elsewhere). */
+async function arrangeEvidence(clinician: Actor, patient: Actor, patientIdentity: { secret: Uint8Array }) {
+  const author = identityKeyFromSecret(crypto.getRandomValues(new Uint8Array(32)));
+  const blob = await sealRecord(
+    { kind: "fhir", resource: buildAllergyIntolerance({ patient: { reference: "Patient/e2e" } }) },
+    recordRecipients({
+      category: Category.Allergies,
+      epoch: 1,
+      categoryPublicKey: deriveCategoryKey(patientIdentity, Category.Allergies, 1).publicKey,
+      authorPublicKey: author.publicKey,
+    }),
+  );
+  const response = await fetch(`${stack.webUrl}/api/blobs`, {
+    method: "POST",
+    headers: { "content-type": "application/octet-stream" },
+    body: Buffer.from(blob),
+  });
+  assert.equal(response.status, 201);
+  const { cid } = (await response.json()) as { cid: string };
+  await clinician.send({
+    address: clinician.contract("RecordRegistry"),
+    abi: addRecordAbi,
+    functionName: "addRecord",
+    args: [patient.address, Category.Allergies, toHex(CID.parse(cid).bytes), await commitmentOf(blob), 1],
+  });
+}
+
+const confirmed = (session: Session, label: string) =>
+  session.page
+    .getByText(new RegExp(`${label} confirmed in block`))
+    .first()
+    .waitFor({ timeout: 60_000 });
+
+test("insurer plan, coverage and pool; a claim auto-approves and is withdrawn; partial approval; a denial, an appeal and its decision", async () => {
+  const insurer = await freshActor(stack);
+  await insurer.credential("insurer");
+  const clinician = await freshActor(stack);
+  await clinician.credential("provider");
+  const patient = await freshActor(stack);
+  const identity = await registerPatientWithKeys(patient);
+  await grantAll(patient, clinician.address, Purpose.Treatment, 3);
+  await grantAll(patient, insurer.address, Purpose.Claims, 1);
+  await arrangeEvidence(clinician, patient, identity);
+  const settlement = insurer.contract("ClaimsSettlement");
+  const pool = () =>
+    patient.client.readContract({
+      address: settlement,
+      abi: careAbi,
+      functionName: "getPool",
+      args: [insurer.address],
+    });
+
+  {
+    const wallet = insurer.browserWallet();
+    await withBrowser("insurer sets up", wallet, async (session) => {
+      const { page } = session;
+      await connectWallet(session, wallet, stack.webUrl);
+      await step(session, "the insurer workspace opens with an empty pool", async () => {
+        await openWorkspace(session, "Insurer");
+        await page.getByRole("heading", { name: "Claims pool" }).waitFor();
+        await page.getByText("No plans yet. Create one below.").waitFor();
+      });
+      await step(session, "test cUSD from the local faucet", async () => {
+        await page.getByRole("button", { name: /local faucet/ }).click();
+        await confirmed(session, "Stablecoin");
+        await page.getByTestId("wallet-balance").getByText("10,000.00 cUSD").waitFor();
+      });
+      await step(session, "an amount above the wallet is refused; 5,000 cUSD funds the pool", async () => {
+        await page.getByLabel("Amount to add (cUSD)").fill("20000");
+        await page.getByRole("button", { name: "Fund pool" }).click();
+        await page.getByText("The amount is more than is available.").waitFor();
+        await page.getByLabel("Amount to add (cUSD)").fill("5000");
+        await page.getByRole("button", { name: "Fund pool" }).click();
+        await confirmed(session, "Funding");
+        await page.getByTestId("pool-balance").getByText("5,000.00 cUSD").waitFor();
+        await page.getByTestId("pool-free").getByText("5,000.00 cUSD").waitFor();
+        await page.getByRole("img", { name: /Pool funds/ }).waitFor();
+      });
+      await step(session, "a plan: 80 %, 50 cUSD deductible, auto-approval up to 500 cUSD", async () => {
+        const form = page.getByRole("form", { name: "Create a plan" });
+        await form.getByLabel("Coverage share (%)").fill("80");
+        await form.getByLabel("Deductible (cUSD)").fill("50");
+        await form.getByLabel("Annual limit (cUSD)").fill("10000");
+        await form.getByLabel("Auto-approval threshold (cUSD)").fill("500");
+        await form.getByRole("button", { name: "Create plan" }).click();
+        await confirmed(session, "Plan");
+        await page.getByRole("table", { name: "Your plans" }).getByText("80%").waitFor();
+      });
+      await step(session, "coverage is offered to the patient", async () => {
+        const form = page.getByRole("form", { name: "Offer coverage" });
+        await form.getByLabel("Patient address").fill(patient.address);
+        await form.getByLabel("Plan").selectOption({ index: 1 });
+        await form.getByRole("button", { name: "Offer coverage" }).click();
+        await confirmed(session, "Coverage offer");
+        await page
+          .getByRole("table", { name: "Coverage offered" })
+          .getByText("Offered, awaiting the patient")
+          .waitFor();
+      });
+    });
+  }
+
+  // The patient accepts (patient UI is another spec's subject).
+  const offered = parseEventLogs({
+    abi: careAbi,
+    eventName: "CoverageOffered",
+    logs: await patient.client.getLogs({ address: settlement, fromBlock: 0n }),
+  }).filter((l) => l.args.patient === patient.address);
+  await patient.send({
+    address: settlement,
+    abi: careAbi,
+    functionName: "acceptCoverage",
+    args: [offered[0].args.coverageId],
+  });
+
+  const submitClaim = async (session: Session, billed: string) => {
+    const form = session.page.getByRole("form", { name: "Submit a claim" });
+    await form.getByLabel("Coverage").selectOption({ index: 1 });
+    await form.getByLabel("Billed amount (cUSD)").fill(billed);
+    await form.getByLabel("Diagnosis (ICD-10-CM)").fill("I10 Essential hypertension");
+    await form.getByLabel("Service (CPT)").fill("99213 Office visit");
+    await form.getByRole("checkbox").first().check();
+    await form.getByRole("button", { name: "Submit claim" }).click();
+    await confirmed(session, "Claim");
+  };
+  const claimRow = (session: Session, id: number) =>
+    session.page
+      .getByTestId("claim-row")
+      .filter({ has: session.page.getByRole("rowheader", { name: `#${id}`, exact: true }) });
+
+  let firstClaim = 0;
+  {
+    const wallet = clinician.browserWallet();
+    await withBrowser("provider claims", wallet, async (session) => {
+      const { page } = session;
+      await connectWallet(session, wallet, stack.webUrl);
+      await step(session, "find the patient; a claim without evidence is refused", async () => {
+        await openWorkspace(session, "Provider");
+        await page.getByLabel("Patient address").fill(patient.address);
+        await page.getByRole("button", { name: "Find", exact: true }).click();
+        await page.getByRole("heading", { name: "Claims for this patient" }).waitFor();
+        const form = page.getByRole("form", { name: "Submit a claim" });
+        await form.getByLabel("Coverage").selectOption({ index: 1 });
+        await form.getByLabel("Billed amount (cUSD)").fill("200");
+        await form.getByRole("button", { name: "Submit claim" }).click();
+        await page.getByText("Attach at least one record as evidence.").waitFor();
+      });
+      await step(
+        session,
+        "a 200 cUSD claim auto-approves: 120 cUSD credited (80 % after the 50 deductible)",
+        async () => {
+          await submitClaim(session, "200");
+          const row = page.getByTestId("claim-row").first();
+          await row.getByText("Approved").waitFor();
+          firstClaim = Number((await row.getByRole("rowheader").innerText()).slice(1));
+          await row.getByText("120.00 cUSD").waitFor();
+          await row.getByText("80.00 cUSD").waitFor();
+          await page.getByTestId("credit").getByText("120.00 cUSD").waitFor();
+        },
+      );
+      await step(session, "the provider withdraws; the balance shown matches the chain", async () => {
+        await page.getByRole("button", { name: "Withdraw" }).click();
+        await confirmed(session, "Withdrawal");
+        await page.getByTestId("provider-balance").getByText("120.00 cUSD").waitFor();
+        await page.getByTestId("credit").getByText("0.00 cUSD").waitFor();
+        const balance = await patient.client.readContract({
+          address: clinician.contract("Stablecoin"),
+          abi: careAbi,
+          functionName: "balanceOf",
+          args: [clinician.address as Address],
+        });
+        assert.equal(balance, 120_000_000n);
+      });
+      await step(session, "two claims above the threshold wait for review", async () => {
+        await submitClaim(session, "900");
+        await claimRow(session, firstClaim + 1)
+          .getByText("Pending")
+          .waitFor();
+        await submitClaim(session, "700");
+        await claimRow(session, firstClaim + 2)
+          .getByText("Pending")
+          .waitFor();
+      });
+    });
+  }
+
+  {
+    const wallet = insurer.browserWallet();
+    await withBrowser("insurer reviews", wallet, async (session) => {
+      const { page } = session;
+      await connectWallet(session, wallet, stack.webUrl);
+      await openWorkspace(session, "Insurer");
+      const card = (id: number) => page.getByRole("article", { name: `Claim #${id}` });
+      await step(session, "the queue shows both claims with their evidence under Claims consent", async () => {
+        await card(firstClaim + 1).waitFor();
+        await card(firstClaim + 2).waitFor();
+        await card(firstClaim + 1)
+          .getByText("readable under the patient's Claims consent")
+          .waitFor();
+      });
+      await step(session, "a partial approval shows the quote: insurer 640, patient 160", async () => {
+        await card(firstClaim + 1)
+          .getByLabel("Allowed amount (cUSD)")
+          .fill("800");
+        await card(firstClaim + 1)
+          .getByTestId("quote")
+          .getByText("640.00 cUSD")
+          .waitFor();
+        await card(firstClaim + 1)
+          .getByTestId("quote")
+          .getByText("160.00 cUSD")
+          .waitFor();
+        await card(firstClaim + 1)
+          .getByRole("button", { name: /Approve partially/ })
+          .click();
+        await confirmed(session, `Decision on claim ${firstClaim + 1}`);
+      });
+      await step(session, "a denial needs a reason, then is recorded", async () => {
+        await card(firstClaim + 2)
+          .getByRole("button", { name: /^Deny/ })
+          .click();
+        await card(firstClaim + 2)
+          .getByText("Choose a reason")
+          .waitFor();
+        await card(firstClaim + 2)
+          .getByLabel("Reason for denial")
+          .selectOption({ label: "Not medically necessary" });
+        await card(firstClaim + 2)
+          .getByRole("button", { name: /^Deny/ })
+          .click();
+        await confirmed(session, `Decision on claim ${firstClaim + 2}`);
+        await page.getByText("No claims are waiting for you.").waitFor();
+        await page.getByTestId("pool-reserved").getByText("640.00 cUSD").waitFor();
+      });
+    });
+  }
+
+  {
+    const wallet = clinician.browserWallet();
+    await withBrowser("provider appeals", wallet, async (session) => {
+      const { page } = session;
+      await connectWallet(session, wallet, stack.webUrl);
+      await openWorkspace(session, "Provider");
+      await step(session, "the denial shows its reason in plain language; the provider appeals", async () => {
+        const row = claimRow(session, firstClaim + 2);
+        await row.getByText("Denied").waitFor();
+        await row.getByText(/Not medically necessary/).waitFor();
+        await row.getByRole("button", { name: /Appeal/ }).click();
+        await page.getByLabel(/Why the decision should change/).fill("Attached notes show the visit was necessary.");
+        await page.getByRole("button", { name: "Send appeal" }).click();
+        await confirmed(session, "Appeal");
+        await row.getByText("Under appeal").waitFor();
+      });
+    });
+  }
+
+  {
+    const wallet = insurer.browserWallet();
+    await withBrowser("insurer decides the appeal", wallet, async (session) => {
+      const { page } = session;
+      await connectWallet(session, wallet, stack.webUrl);
+      await openWorkspace(session, "Insurer");
+      await step(session, "the insurer overturns the denial and pays", async () => {
+        const appeal = page.getByRole("article", { name: `Appeal of claim #${firstClaim + 2}` });
+        await appeal.getByLabel(/New allowed amount/).fill("700");
+        await appeal.getByRole("button", { name: /Overturn and pay/ }).click();
+        await confirmed(session, `Appeal decision on claim ${firstClaim + 2}`);
+        await page.getByText("No open appeals.").waitFor();
+      });
+      await step(session, "the pool dashboard matches the chain", async () => {
+        const onChain = await pool();
+        assert.equal(onChain.balance, 4_880_000_000n);
+        assert.equal(onChain.reserved, 1_200_000_000n);
+        await page.getByTestId("pool-balance").getByText("4,880.00 cUSD").waitFor();
+        await page.getByTestId("pool-reserved").getByText("1,200.00 cUSD").waitFor();
+        await page.getByTestId("pool-free").getByText("3,680.00 cUSD").waitFor();
+        await page.getByTestId("pool-paid").getByText("120.00 cUSD").waitFor();
+        const closed = page.getByTestId("decided-claim").filter({ hasText: `#${firstClaim + 2}` });
+        await closed.getByText("Closed").waitFor();
+      });
+    });
+  }
+});
