@@ -84,14 +84,14 @@ export async function newActor(stack: E2EStack) {
     async publishEncryptionKey() {
       await actor.send({ address: address("CareRegistry"), functionName: "setEncryptionKey", args: [toHex(identity.publicKey)] });
     },
-    /** Registers as a patient with the real identity key and publishes every category key (epoch 0). */
+    /** Registers as a patient with the real identity key and publishes every category key (epoch 1, the first). */
     async registerAsPatient() {
       await actor.send({ address: address("CareRegistry"), functionName: "registerPatient", args: [toHex(identity.publicKey)] });
       const categories = Array.from({ length: CATEGORY_COUNT }, (_, c) => c);
       await actor.send({
         address: address("RecordRegistry"),
         functionName: "publishCategoryKeys",
-        args: [categories, categories.map((c) => toHex(deriveCategoryKey(identity, c, 0).publicKey))],
+        args: [categories, categories.map((c) => toHex(deriveCategoryKey(identity, c, 1).publicKey))],
       });
     },
     /** Patient side: lets `grantee` read and write `scope` for treatment (no keys: writers need none). */

@@ -23,7 +23,8 @@ test("a patient registers, reads records decrypted, shares and revokes access, s
   await author.credentialAsProvider();
   await reader.credentialAsProvider();
   await Promise.all([author.publishEncryptionKey(), reader.publishEncryptionKey()]);
-  const patientWallet = patient.browserWallet();
+  // A new TestWallet per browser: a wallet remembers the sites it authorised.
+  let patientWallet = patient.browserWallet();
   const ctx = { patient: { reference: `Patient/${patient.address}` } };
 
   await withBrowser("patient story", patientWallet, async (session) => {
@@ -78,9 +79,9 @@ test("a patient registers, reads records decrypted, shares and revokes access, s
     });
   });
 
-  const readerWallet = reader.browserWallet();
-  const readAsProvider = async (name: string, check: (page: import("playwright-core").Page) => Promise<void>) =>
-    withBrowser(name, readerWallet, async (session) => {
+  const readAsProvider = async (name: string, check: (page: import("playwright-core").Page) => Promise<void>) => {
+    const readerWallet = reader.browserWallet();
+    return withBrowser(name, readerWallet, async (session) => {
       const { page } = session;
       await connectWallet(session, readerWallet, stack.webUrl);
       await step(session, "the provider unlocks its key and opens the patient's records", async () => {
@@ -92,6 +93,7 @@ test("a patient registers, reads records decrypted, shares and revokes access, s
       });
       await step(session, "what the provider sees", () => check(page));
     });
+  };
 
   await readAsProvider("second provider reads under consent", async (page) => {
     await page.getByText(/of 3 records decrypted/).waitFor({ timeout: 30_000 });
@@ -102,6 +104,7 @@ test("a patient registers, reads records decrypted, shares and revokes access, s
     await page.getByRole("heading", { name: "Observations (labs, vitals) record (locked)" }).waitFor();
   });
 
+  patientWallet = patient.browserWallet();
   await withBrowser("patient revokes", patientWallet, async (session) => {
     const { page } = session;
     await connectWallet(session, patientWallet, stack.webUrl);
@@ -129,6 +132,7 @@ test("a patient registers, reads records decrypted, shares and revokes access, s
 
   // Gasless: the patient signs a grant; a relayer (no role, its own account) submits it.
   let payload = "";
+  patientWallet = patient.browserWallet();
   await withBrowser("patient signs a gasless grant", patientWallet, async (session) => {
     const { page } = session;
     await connectWallet(session, patientWallet, stack.webUrl);
@@ -169,6 +173,7 @@ test("a patient registers, reads records decrypted, shares and revokes access, s
 
   // Break-glass by a credentialed provider; the patient sees it in the audit trail.
   await author.openBreakGlass(patient.address, 7);
+  patientWallet = patient.browserWallet();
   await withBrowser("patient sees break-glass", patientWallet, async (session) => {
     const { page } = session;
     await connectWallet(session, patientWallet, stack.webUrl);

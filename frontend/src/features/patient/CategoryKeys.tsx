@@ -20,7 +20,8 @@ export function CategoryKeys({ patient }: { patient: Address }) {
 
   async function publish() {
     const { deriveCategoryKey } = await import("@careledger/sdk/crypto/categoryKeys");
-    const keys = missing.map((c) => toHex(deriveCategoryKey(identity!, c, 0).publicKey));
+    // The contract counts epochs from 1: the first published key of a category is epoch 1.
+    const keys = missing.map((c) => toHex(deriveCategoryKey(identity!, c, (epochs.data?.[c]?.epoch ?? 0) + 1).publicKey));
     await records.write({ functionName: "publishCategoryKeys", args: [missing, keys] });
   }
 

@@ -2,7 +2,7 @@
 
 import { useQueries } from "@tanstack/react-query";
 import { CATEGORIES } from "@careledger/sdk/protocol/constants";
-import { useMemo, useState } from "react";
+import { memo, useMemo, useState } from "react";
 import type { Address as AddressType } from "viem";
 import { useConnection } from "wagmi";
 import "./records.css";
@@ -115,7 +115,16 @@ export function RecordTimeline({ patient, reader }: { patient: AddressType; read
   );
 }
 
-function RecordCard({ pointer, view, version }: { pointer: RecordPointer; view?: OpenedRecordView; version: number }) {
+// Memoised: each decrypted record re-renders only its own card, not the whole timeline.
+const RecordCard = memo(function RecordCard({
+  pointer,
+  view,
+  version,
+}: {
+  pointer: RecordPointer;
+  view?: OpenedRecordView;
+  version: number;
+}) {
   const title =
     view?.status === "fhir"
       ? resourceTitle(view.resource)
@@ -156,4 +165,4 @@ function RecordCard({ pointer, view, version }: { pointer: RecordPointer; view?:
       )}
     </article>
   );
-}
+});

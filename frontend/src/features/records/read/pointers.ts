@@ -1,9 +1,9 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { hexToBytes, type Address, type Hex } from "viem";
+import { createPublicClient, hexToBytes, http, type Address, type Chain, type Hex, type PublicClient } from "viem";
 import { useChainId, useConfig } from "wagmi";
-import { getBlock, getContractEvents, readContract } from "wagmi/actions";
+import { getBlock, getContractEvents } from "wagmi/actions";
 import { getContract, getDeployment } from "@/contracts/deployments";
 
 /** One record pointer as the chain knows it: where the ciphertext is and what it must hash to. */
@@ -21,6 +21,20 @@ export type RecordPointer = {
   supersededBy: bigint;
   blockNumber: bigint;
 };
+
+const batchClients = new Map<number, PublicClient>();
+/**
+ * A client whose reads of one tick travel as one JSON-RPC batch (a timeline of 200 records would
+ * otherwise make 200 HTTP requests, six at a time).
+ */
+function batchClient(chain: Chain): PublicClient {
+  let client = batchClients.get(chain.id);
+  if (!client) {
+    client = createPublicClient({ chain, transport: http(undefined, { batch: { batchSize: 200, wait: 5 } }) }) as PublicClient;
+    batchClients.set(chain.id, client);
+  }
+  return client;
+}
 
 /** CIDs go on chain in binary form; tolerate pointers written with the CID's string form. */
 export async function cidFromChain(hex: Hex): Promise<string> {
@@ -54,12 +68,14 @@ export function useRecordPointers(patient: Address | undefined) {
         args: { patient: patient! },
         fromBlock,
       });
+      const chain = config.chains.find((c) => c.id === chainId);
+      const reader = chain ? batchClient(chain) : undefined;
+      if (!reader) throw new Error(`Chain ${chainId} is not configured.`);
       const pointers = await Promise.all(
         logs.map(async (log) => {
           const { recordId, cid, author } = log.args as { recordId: bigint; cid: Hex; author: Address };
           const [record, cidText] = await Promise.all([
-            readContract(config, {
-              chainId,
+            reader.readContract({
               address: contract!.address,
               abi: contract!.abi,
               functionName: "record",
