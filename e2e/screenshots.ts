@@ -20,14 +20,16 @@ const chains = [localChain(stack)];
 const patientAddress = walletFor(4, chains).address;
 
 type Role = "Patient" | "Provider" | "Insurer" | "Authority";
-const shots: { role: Role; account: number; prepare: (session: Session) => Promise<void> }[] = [
+const shots: { role: Role; account: number; fullPage?: boolean; prepare: (session: Session) => Promise<void> }[] = [
   {
     role: "Patient",
     account: 4,
+    // The decrypted timeline is long: the first screen shows what it looks like.
+    fullPage: false,
     prepare: async ({ page }) => {
       await page.getByRole("button", { name: "Unlock with my wallet" }).first().click();
-      await page.getByRole("heading", { name: "Audit trail" }).waitFor({ timeout: 60_000 });
-      await page.waitForTimeout(4_000);
+      await page.getByText(/records decrypted in this browser/).waitFor({ timeout: 60_000 });
+      await page.waitForTimeout(2_000);
     },
   },
   {
@@ -71,7 +73,7 @@ try {
         await openWorkspace(session, shot.role);
         await shot.prepare(session);
         const file = path.join(OUT, `${shot.role.toLowerCase()}.png`);
-        await session.page.screenshot({ path: file, fullPage: true });
+        await session.page.screenshot({ path: file, fullPage: shot.fullPage ?? true });
         console.log(`saved ${path.relative(ROOT, file)}`);
       });
     });

@@ -13,6 +13,7 @@ import { useCareRead } from "@/hooks/useCareRead";
 import { useCareWrite } from "@/hooks/useCareWrite";
 import { useConsentScope } from "@/hooks/useConsentScope";
 import { CLAIM_STATUS, formatDay, formatMoney, PREAUTH_STATUS, TOKEN_DECIMALS } from "@/lib/money";
+import { recordLabel } from "@/lib/recordLabel";
 import { serviceClassName } from "@/lib/serviceClasses";
 import { checkAmount, checkFutureDate } from "@/lib/validation";
 import { formatUnits } from "viem";
@@ -59,7 +60,7 @@ function Evidence({ patient, evidence, self }: { patient: Address; evidence: rea
           const access = consent.scope?.find((c) => c.category === category);
           return (
             <li key={id.toString()}>
-              Record #{id.toString().slice(0, 8)} · {access?.label ?? "…"} ·{" "}
+              Record {recordLabel(id)} · {access?.label ?? "…"} ·{" "}
               {access ? (access.read ? "readable under the patient's Claims consent" : "not readable: no Claims consent") : "checking consent…"}
             </li>
           );

@@ -13,6 +13,7 @@ import { useCareEvents } from "@/hooks/useCareEvents";
 import { useCareWrite } from "@/hooks/useCareWrite";
 import { useClaims, useCoverages, usePlans, usePreAuths } from "@/hooks/useClaimsData";
 import { dayToSeconds, formatDay, formatMoney, PREAUTH_STATUS, TOKEN_DECIMALS } from "@/lib/money";
+import { recordLabel } from "@/lib/recordLabel";
 import { SERVICE_CLASSES, serviceClassName } from "@/lib/serviceClasses";
 import { checkAmount, checkText } from "@/lib/validation";
 import { usePatientRecords } from "./usePatientRecords";
@@ -56,7 +57,7 @@ function EvidencePicker({
               checked={checked}
               onChange={() => onChange(checked ? value.filter((v) => v !== r.recordId) : [...value, r.recordId])}
             />
-            {r.categoryLabel} #{r.recordId.toString().slice(0, 8)} ({formatDay(r.createdAt)})
+            {r.categoryLabel} {recordLabel(r.recordId)} ({formatDay(r.createdAt)})
           </label>
         );
       })}

@@ -7,6 +7,7 @@ import { RecordForm } from "@/features/records/write/RecordForm";
 import { UploadDocuments } from "@/features/records/write/UploadDocuments";
 import type { RecordKind } from "@/features/records/write/resources";
 import { formatDay } from "@/lib/money";
+import { recordLabel } from "@/lib/recordLabel";
 import { usePatientRecords } from "./usePatientRecords";
 
 const KIND_OF_CATEGORY: Record<number, RecordKind> = {
@@ -58,7 +59,7 @@ export function ProviderRecords({ patient }: { patient: Address }) {
                   return (
                     <tr key={r.recordId.toString()} data-testid="record-row">
                       <th scope="row">
-                        #{r.recordId.toString().slice(0, 8)}
+                        {recordLabel(r.recordId)}
                         {r.supersededBy !== 0n ? <span className="tag">superseded</span> : null}
                         {r.supersedes !== 0n ? <span className="tag">amended</span> : null}
                       </th>
@@ -72,7 +73,7 @@ export function ProviderRecords({ patient }: { patient: Address }) {
                             className="button button--quiet"
                             onClick={() => setAmending({ recordId: r.recordId, kind })}
                           >
-                            Amend<span className="visually-hidden"> record {r.recordId.toString().slice(0, 8)}</span>
+                            Amend<span className="visually-hidden"> record {recordLabel(r.recordId)}</span>
                           </button>
                         ) : null}
                       </td>
@@ -87,7 +88,7 @@ export function ProviderRecords({ patient }: { patient: Address }) {
 
       {amending ? (
         <section className="card" aria-labelledby="amend-title">
-          <h2 id="amend-title">Amend record #{amending.recordId.toString().slice(0, 8)}</h2>
+          <h2 id="amend-title">Amend record {recordLabel(amending.recordId)}</h2>
           <p className="field-hint">The new version supersedes the old one; both stay on the patient&apos;s history.</p>
           <RecordForm
             key={amending.recordId.toString()}

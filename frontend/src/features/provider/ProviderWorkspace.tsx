@@ -1,6 +1,7 @@
 "use client";
 
 import { Purpose } from "@careledger/sdk/protocol/constants";
+import dynamic from "next/dynamic";
 import { useState, type FormEvent } from "react";
 import type { Address } from "viem";
 import { useConnection } from "wagmi";
@@ -8,11 +9,15 @@ import { Field } from "@/components/Field";
 import { useCareRead } from "@/hooks/useCareRead";
 import { useConsentScope } from "@/hooks/useConsentScope";
 import { checkAddress } from "@/lib/validation";
-import { ConsentedRecords } from "./ConsentedRecords";
-import { PatientClaims } from "./ProviderClaims";
-import { ProviderPayouts } from "./ProviderPayouts";
-import { ProviderRecords } from "./ProviderRecords";
 import "@/app/workspaces.css";
+
+// The sections below the consent table are their own chunks (record sealing, claims, payouts):
+// the first load carries only the patient search.
+const loading = () => <p role="status">Loading…</p>;
+const ConsentedRecords = dynamic(() => import("./ConsentedRecords").then((m) => m.ConsentedRecords), { ssr: false, loading });
+const ProviderRecords = dynamic(() => import("./ProviderRecords").then((m) => m.ProviderRecords), { ssr: false, loading });
+const PatientClaims = dynamic(() => import("./ProviderClaims").then((m) => m.PatientClaims), { ssr: false, loading });
+const ProviderPayouts = dynamic(() => import("./ProviderPayouts").then((m) => m.ProviderPayouts), { ssr: false, loading });
 
 const purposes = [
   { value: Purpose.Treatment, label: "Treatment" },
