@@ -87,10 +87,17 @@ try {
 
   // 3. Time to 200 decrypted records in Chromium.
   let timelineMs = NaN;
+  let fromOpenMs = NaN;
+  let blobNote = "";
   const wallet = patient.browserWallet();
   await withBrowser("bench timeline", wallet, async (session) => {
     const { page } = session;
     await connectWallet(session, wallet, stack.webUrl);
+    const blobTimes: number[] = [];
+    page.on("requestfinished", (request) => {
+      if (request.url().includes("/api/blobs/")) blobTimes.push(performance.now());
+    });
+    const opened = performance.now();
     await openWorkspace(session, "Patient");
     const unlock = page.getByRole("button", { name: "Unlock with my wallet" });
     await unlock.waitFor({ timeout: 30_000 });
@@ -98,6 +105,9 @@ try {
     await unlock.click();
     await page.getByText(`${RECORDS} of ${RECORDS} records decrypted in this browser.`).waitFor({ timeout: 120_000 });
     timelineMs = Math.round(performance.now() - start);
+    fromOpenMs = Math.round(performance.now() - opened);
+    const before = blobTimes.filter((t) => t < start).length;
+    blobNote = `${blobTimes.length} ciphertexts fetched and verified, ${before} of them while the unlock button was shown`;
   });
 
   const rows = sizes.map((s) => ({ ...s, ok: s.gzipKB <= TARGET_KB }));
@@ -107,11 +117,19 @@ try {
     console.log(`${r.route.padEnd(12)} ${String(r.scripts).padStart(7)}   ${r.gzipKB.toFixed(1).padStart(7)}   ${r.ok ? "yes" : "NO"}`);
   }
   console.log(`\nPatient timeline: ${RECORDS} records decrypted and shown in ${timelineMs} ms (target ≤ ${TARGET_MS} ms: ${timelineMs <= TARGET_MS ? "yes" : "NO"})`);
+  console.log(`(from opening the Patient page, unlock included: ${fromOpenMs} ms; ${blobNote})`);
   console.log(`(seeding ${RECORDS} records took ${seedMs} ms, not counted)`);
   const result = {
     date: new Date().toISOString(),
     firstLoadJs: { targetKB: TARGET_KB, routes: rows },
-    patientTimeline: { records: RECORDS, ms: timelineMs, targetMs: TARGET_MS, ok: timelineMs <= TARGET_MS },
+    patientTimeline: {
+      records: RECORDS,
+      ms: timelineMs,
+      fromOpeningThePageMs: fromOpenMs,
+      note: `measured from the click on "Unlock with my wallet" (two signatures, key derivation, decryption of every record, rendering); ${blobNote}`,
+      targetMs: TARGET_MS,
+      ok: timelineMs <= TARGET_MS,
+    },
   };
   await writeFile(path.join(import.meta.dirname, "web.json"), `${JSON.stringify(result, null, 2)}\n`);
 } finally {

@@ -137,13 +137,7 @@ export function PatientWorkspace() {
             ))}
           </div>
           <div id="patient-panel" role="tabpanel" aria-labelledby={`tab-${tab}`} className="tab-panel">
-            {tab === "records" ? (
-              identity ? (
-                <RecordTimeline patient={subject} />
-              ) : (
-                <p>Unlock above to decrypt the records in this browser.</p>
-              )
-            ) : null}
+            {tab === "records" ? <RecordTimeline patient={subject} /> : null}
             {tab === "consents" ? <Consents patient={subject} actingAsGuardian={asGuardian} /> : null}
             {tab === "guardians" && !asGuardian ? <Guardians patient={subject} /> : null}
             {tab === "emergency" ? <Emergency patient={subject} actingAsGuardian={asGuardian} /> : null}

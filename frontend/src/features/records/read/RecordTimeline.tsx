@@ -3,12 +3,12 @@
 import { useQueries } from "@tanstack/react-query";
 import { CATEGORIES } from "@careledger/sdk/protocol/constants";
 import { memo, useMemo, useState } from "react";
-import type { Address as AddressType } from "viem";
+import { isAddressEqual, type Address as AddressType } from "viem";
 import { useConnection } from "wagmi";
 import "./records.css";
 import { Address } from "@/components/Address";
 import { useIdentity } from "@/features/identity/IdentityProvider";
-import { openPointer, type OpenedRecordView } from "./decrypt";
+import { fetchVerifiedBlob, openPointer, type OpenedRecordView } from "./decrypt";
 import { FhirView, resourceTitle } from "./FhirView";
 import { DocumentPreview } from "./DocumentPreview";
 import { useReaderKeys } from "./keys";
@@ -33,17 +33,39 @@ export function RecordTimeline({ patient, reader }: { patient: AddressType; read
   const [category, setCategory] = useState<string>("all");
 
   const list = useMemo(() => pointers.data ?? [], [pointers.data]);
-  const opened = useQueries({
+  const own = Boolean(who && isAddressEqual(patient, who));
+  // Ciphertext is fetched and verified as soon as the pointers are known (for the patient even
+  // before unlocking); a grantee fetches only what it holds a key for.
+  const blobs = useQueries({
     queries: list.map((p) => ({
-      queryKey: ["careledger", "opened-record", p.cid, p.commitment, p.category, p.keyEpoch, keys.data?.keyring.has(p.category, p.keyEpoch), who],
-      enabled: Boolean(keys.data),
+      queryKey: ["careledger", "verified-blob", p.cid, p.commitment],
+      enabled: own || Boolean(keys.data?.keyring.has(p.category, p.keyEpoch)),
       staleTime: Infinity,
-      queryFn: ({ signal }: { signal: AbortSignal }) => openPointer(p, keys.data!.keyring, categoryLabel(p.category), signal),
+      gcTime: 5 * 60_000,
+      queryFn: ({ signal }: { signal: AbortSignal }) => fetchVerifiedBlob(p, signal),
     })),
+  });
+  const opened = useQueries({
+    queries: list.map((p, i) => {
+      const holds = keys.data?.keyring.has(p.category, p.keyEpoch);
+      return {
+        queryKey: ["careledger", "opened-record", p.cid, p.commitment, p.category, p.keyEpoch, holds, who],
+        enabled: Boolean(keys.data) && (!holds || Boolean(blobs[i]?.data)),
+        staleTime: Infinity,
+        queryFn: ({ signal }: { signal: AbortSignal }) =>
+          openPointer(p, keys.data!.keyring, categoryLabel(p.category), signal, blobs[i]?.data),
+      };
+    }),
   });
   const byId = new Map(list.map((p, i) => [p.id, { pointer: p, view: opened[i]?.data }]));
 
-  if (!identity) return null;
+  if (!identity) {
+    return pointers.data ? (
+      <p className="field-hint" role="status">
+        {pointers.data.length} encrypted records. Unlock above to read them in this browser.
+      </p>
+    ) : null;
+  }
   if (pointers.isPending || keys.isPending) {
     return (
       <p role="status" className="loading">

@@ -23,6 +23,29 @@ async function fetchBlob(cid: string, signal?: AbortSignal): Promise<Uint8Array>
   return new Uint8Array(await response.arrayBuffer());
 }
 
+export type FetchedBlob = { ok: true; bytes: Uint8Array } | { ok: false; message: string };
+
+/**
+ * Fetch → verify against the on-chain commitment. Needs no key, so it can run while the person is
+ * still unlocking; only ciphertext is involved.
+ */
+export async function fetchVerifiedBlob(pointer: RecordPointer, signal?: AbortSignal): Promise<FetchedBlob> {
+  try {
+    const { commitmentOf } = await import("@careledger/sdk/storage/blobStore");
+    const bytes = await fetchBlob(pointer.cid, signal);
+    const actual = await commitmentOf(bytes);
+    if (actual.toLowerCase() !== pointer.commitment.toLowerCase()) {
+      return {
+        ok: false,
+        message: `Integrity check failed for ${pointer.cid}: the stored bytes do not match the on-chain commitment. Nothing of it is shown.`,
+      };
+    }
+    return { ok: true, bytes };
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
+  }
+}
+
 /**
  * Fetch → verify against the on-chain commitment → unwrap the content key with the category key
  * → decrypt → (FHIR) validate. Never returns unverified or unauthenticated bytes.
@@ -32,6 +55,7 @@ export async function openPointer(
   keyring: CategoryKeyring,
   categoryLabel: string,
   signal?: AbortSignal,
+  fetched?: FetchedBlob,
 ): Promise<OpenedRecordView> {
   const key = keyring.get(pointer.category, pointer.keyEpoch);
   if (!key) {
@@ -41,18 +65,10 @@ export async function openPointer(
     };
   }
   try {
-    const [{ commitmentOf }, { openRecord }] = await Promise.all([
-      import("@careledger/sdk/storage/blobStore"),
-      import("@careledger/sdk/crypto/container"),
-    ]);
-    const blob = await fetchBlob(pointer.cid, signal);
-    const actual = await commitmentOf(blob);
-    if (actual.toLowerCase() !== pointer.commitment.toLowerCase()) {
-      return {
-        status: "failed",
-        message: `Integrity check failed for ${pointer.cid}: the stored bytes do not match the on-chain commitment. Nothing of it is shown.`,
-      };
-    }
+    const { openRecord } = await import("@careledger/sdk/crypto/container");
+    const verified = fetched ?? (await fetchVerifiedBlob(pointer, signal));
+    if (!verified.ok) return { status: "failed", message: verified.message };
+    const blob = verified.bytes;
     const opened = await openRecord(blob, key);
     if (opened.meta.contentType === FHIR_JSON) {
       const { assertValidResource } = await import("@careledger/sdk/fhir/validate");

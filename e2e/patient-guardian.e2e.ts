@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { buildAllergyIntolerance, buildMedicationStatement } from "../sdk/src/fhir/builders.js";
+import { step } from "./browser.js";
+import { connectWallet, openWorkspace, withBrowser } from "./helpers.js";
+import { addRecordAs, newActor } from "./patient-world.js";
+import { useStack, type E2EStack } from "./stack.js";
+
+let stack: E2EStack;
+before(async () => {
+  stack = await useStack();
+});
+after(async () => {
+  await stack?.stop();
+});
+
+const NARROW = { width: 360, height: 740 };
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+test("on a 360 px screen, a patient names a guardian and pre-shares the emergency summary; the guardian acts for the patient", async () => {
+  const [patient, guardian] = await Promise.all([newActor(stack), newActor(stack)]);
+  await patient.registerAsPatient();
+  await guardian.publishEncryptionKey();
+  const ctx = { patient: { reference: `Patient/${patient.address}` } };
+  await addRecordAs(stack, patient, patient.address, { kind: "fhir", resource: buildAllergyIntolerance(ctx, "penicillin") });
+  await addRecordAs(stack, patient, patient.address, { kind: "fhir", resource: buildMedicationStatement(ctx, "metformin") });
+
+  const patientWallet = patient.browserWallet();
+  await withBrowser(
+    "patient names a guardian",
+    patientWallet,
+    async (session) => {
+      const { page } = session;
+      await connectWallet(session, patientWallet, stack.webUrl);
+      await step(session, "the patient unlocks and sees the records without horizontal scrolling", async () => {
+        await openWorkspace(session, "Patient");
+        await page.getByRole("button", { name: "Unlock with my wallet" }).click();
+        await page.getByText("2 of 2 records decrypted in this browser.").waitFor({ timeout: 30_000 });
+        await page.getByText("Metformin", { exact: false }).first().waitFor();
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at 360px`);
+      });
+      await step(session, "the patient names a guardian", async () => {
+        await page.getByRole("tab", { name: "Guardians" }).click();
+        await page.getByLabel("Guardian address").fill(guardian.address);
+        await page.getByLabel("Guardian until").fill(inDays(90));
+        await page.getByRole("button", { name: "Name guardian" }).click();
+        await page.getByText("Guardian change confirmed").waitFor({ timeout: 60_000 });
+        await page.getByTestId("guardian").waitFor();
+      });
+      await step(session, "the patient pre-shares the emergency summary with the guardian", async () => {
+        await page.getByRole("tab", { name: "Emergency" }).click();
+        await page.getByText("Emergency access is").waitFor();
+        await page.getByLabel("Grantee address").fill(guardian.address);
+        await page.getByLabel("Access until").fill(inDays(90));
+        await page.getByRole("button", { name: "Grant access" }).click();
+        await page.getByText("Consent grant confirmed").waitFor({ timeout: 60_000 });
+      });
+    },
+    { viewport: NARROW },
+  );
+
+  const guardianWallet = guardian.browserWallet();
+  await withBrowser(
+    "guardian acts for the patient",
+    guardianWallet,
+    async (session) => {
+      const { page } = session;
+      await connectWallet(session, guardianWallet, stack.webUrl);
+      await step(session, "the guardian opens the patient's dashboard, marked as acting for them", async () => {
+        await openWorkspace(session, "Patient");
+        await page.getByRole("heading", { name: "You are a guardian" }).waitFor({ timeout: 30_000 });
+        await page.getByRole("button", { name: "Act for this patient" }).click();
+        await page.getByTestId("acting-for").waitFor();
+        assert.match(await page.getByTestId("acting-for").innerText(), /Acting for patient/);
+      });
+      await step(session, "the guardian reads the pre-shared emergency summary", async () => {
+        await page.getByRole("button", { name: "Unlock with my wallet" }).click();
+        await page.getByText("2 of 2 records decrypted in this browser.").waitFor({ timeout: 30_000 });
+        await page.getByRole("heading", { name: "Allergy: Allergy to penicillin" }).waitFor();
+      });
+      await step(session, "the guardian sees the patient's consents, including the emergency grant", async () => {
+        await page.getByRole("tab", { name: "Consents" }).click();
+        await page.getByTestId("grant").filter({ hasText: "Emergency" }).waitFor();
+        assert.equal(await page.getByRole("tab", { name: "Guardians" }).count(), 0);
+      });
+    },
+    { viewport: NARROW },
+  );
+});
