@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { ReadPatientRecords } from "@/features/records/read/ReadPatientRecords";
-import { SubmitSignedGrant } from "@/features/patient/ConsentGrantForm";
+import { SubmitSignedGrant } from "@/features/patient/SubmitSignedGrant";
 
 export const metadata: Metadata = { title: "Shared records" };
 

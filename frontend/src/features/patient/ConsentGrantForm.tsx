@@ -17,6 +17,9 @@ import { getContract } from "@/contracts/deployments";
 import { explainError } from "@/errors/explain";
 import { useCareWrite } from "@/hooks/useCareWrite";
 import { useIdentity } from "@/features/identity/IdentityProvider";
+import type { SignedGrant } from "./SubmitSignedGrant";
+
+export { SubmitSignedGrant } from "./SubmitSignedGrant";
 import { checkAddress, checkCategories, checkFutureDate } from "@/lib/validation";
 import { useCategoryEpochs } from "@/features/records/read/keys";
 
@@ -26,19 +29,6 @@ export const PURPOSES = [
   { id: Purpose.Research, label: "Research" },
   { id: Purpose.Emergency, label: "Emergency" },
 ] as const;
-
-/** The signed grant a relayer (or any account) submits with grantConsentBySig. */
-export type SignedGrant = {
-  kind: "careledger-signed-grant";
-  chainId: number;
-  patient: Address;
-  terms: { grantee: Address; scope: number; purpose: number; access: number; notBefore: string; expiresAt: string };
-  keyEnvelopes: Hex;
-  nonce: string;
-  deadline: string;
-  r: Hex;
-  vs: Hex;
-};
 
 type Errors = Partial<Record<"grantee" | "categories" | "expiry" | "form", string>>;
 
@@ -287,57 +277,6 @@ export function ConsentGrantForm({
           </button>
         </div>
       ) : null}
-    </section>
-  );
-}
-
-/** Submits a signed consent (grantConsentBySig) from any account: the signer pays nothing. */
-export function SubmitSignedGrant() {
-  const consent = useCareWrite("ConsentManager");
-  const [text, setText] = useState("");
-  const [error, setError] = useState<string>();
-  async function submit() {
-    setError(undefined);
-    consent.reset();
-    let g: SignedGrant;
-    try {
-      g = JSON.parse(text) as SignedGrant;
-      if (g.kind !== "careledger-signed-grant") throw new Error("kind");
-    } catch {
-      setError("Paste the whole signed consent payload, as the patient copied it.");
-      return;
-    }
-    await consent.write({
-      functionName: "grantConsentBySig",
-      args: [
-        g.patient,
-        { ...g.terms, notBefore: BigInt(g.terms.notBefore), expiresAt: BigInt(g.terms.expiresAt) },
-        g.keyEnvelopes,
-        BigInt(g.nonce),
-        BigInt(g.deadline),
-        g.r,
-        g.vs,
-      ],
-    });
-  }
-  return (
-    <section className="card" aria-labelledby="submit-signed-title">
-      <h3 id="submit-signed-title">Submit a signed consent</h3>
-      <p>Paste a consent a patient signed without paying a fee; your account sends it and pays the fee.</p>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <Field label="Signed consent payload" error={error}>
-          <textarea value={text} onChange={(e) => setText(e.target.value)} rows={6} spellCheck={false} />
-        </Field>
-        <button type="submit" className="button" disabled={consent.busy}>
-          Submit signed consent
-        </button>
-      </form>
-      <TransactionStatus state={consent.state} label="Signed consent" />
     </section>
   );
 }

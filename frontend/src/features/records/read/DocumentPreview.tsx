@@ -33,7 +33,6 @@ export function DocumentPreview({
     );
   }
   if (contentType.startsWith("image/")) {
-    // eslint-disable-next-line @next/next/no-img-element
     return <img src={url} alt={title} className="document-preview__image" />;
   }
   return (
