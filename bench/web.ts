@@ -71,7 +71,10 @@ try {
     sealed.push(
       ...(await Promise.all(
         Array.from({ length: Math.min(10, RECORDS - i) }, (_, j) =>
-          sealForPatient(stack, patient, patient.address, { kind: "fhir", resource: builders[(i + j) % builders.length]() }),
+          sealForPatient(stack, patient, patient.address, {
+            kind: "fhir",
+            resource: builders[(i + j) % builders.length](),
+          }),
         ),
       )),
     );
@@ -114,9 +117,13 @@ try {
   console.log("\nFirst-load JavaScript (gzip)");
   console.log("route        scripts   gzip kB   ≤ 250 kB");
   for (const r of rows) {
-    console.log(`${r.route.padEnd(12)} ${String(r.scripts).padStart(7)}   ${r.gzipKB.toFixed(1).padStart(7)}   ${r.ok ? "yes" : "NO"}`);
+    console.log(
+      `${r.route.padEnd(12)} ${String(r.scripts).padStart(7)}   ${r.gzipKB.toFixed(1).padStart(7)}   ${r.ok ? "yes" : "NO"}`,
+    );
   }
-  console.log(`\nPatient timeline: ${RECORDS} records decrypted and shown in ${timelineMs} ms (target ≤ ${TARGET_MS} ms: ${timelineMs <= TARGET_MS ? "yes" : "NO"})`);
+  console.log(
+    `\nPatient timeline: ${RECORDS} records decrypted and shown in ${timelineMs} ms (target ≤ ${TARGET_MS} ms: ${timelineMs <= TARGET_MS ? "yes" : "NO"})`,
+  );
   console.log(`(from opening the Patient page, unlock included: ${fromOpenMs} ms; ${blobNote})`);
   console.log(`(seeding ${RECORDS} records took ${seedMs} ms, not counted)`);
   const result = {

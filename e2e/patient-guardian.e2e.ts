@@ -22,8 +22,14 @@ test("on a 360 px screen, a patient names a guardian and pre-shares the emergenc
   await patient.registerAsPatient();
   await guardian.publishEncryptionKey();
   const ctx = { patient: { reference: `Patient/${patient.address}` } };
-  await addRecordAs(stack, patient, patient.address, { kind: "fhir", resource: buildAllergyIntolerance(ctx, "penicillin") });
-  await addRecordAs(stack, patient, patient.address, { kind: "fhir", resource: buildMedicationStatement(ctx, "metformin") });
+  await addRecordAs(stack, patient, patient.address, {
+    kind: "fhir",
+    resource: buildAllergyIntolerance(ctx, "penicillin"),
+  });
+  await addRecordAs(stack, patient, patient.address, {
+    kind: "fhir",
+    resource: buildMedicationStatement(ctx, "metformin"),
+  });
 
   const patientWallet = patient.browserWallet();
   await withBrowser(

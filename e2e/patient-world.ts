@@ -71,22 +71,37 @@ export async function newActor(stack: E2EStack) {
     client,
     contract: address,
     browserWallet: () => new TestWallet({ privateKey: privateKey as Hex, chains: [localChain(stack)] }),
-    async send(request: Omit<Parameters<typeof wallet.writeContract>[0], "abi" | "chain" | "account"> & { abi?: unknown }) {
+    async send(
+      request: Omit<Parameters<typeof wallet.writeContract>[0], "abi" | "chain" | "account"> & { abi?: unknown },
+    ) {
       const hash = await wallet.writeContract({ abi: worldAbi, ...request } as never);
       const receipt = await client.waitForTransactionReceipt({ hash });
       if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
       return receipt;
     },
     async credentialAsProvider() {
-      await authority.send({ address: address("CareRegistry"), abi: worldAbi, functionName: "grantCredential", args: [PROVIDER_ROLE, account.address] });
+      await authority.send({
+        address: address("CareRegistry"),
+        abi: worldAbi,
+        functionName: "grantCredential",
+        args: [PROVIDER_ROLE, account.address],
+      });
     },
     /** Publishes this account's identity public key (what the dApp's "Publish my encryption key" does). */
     async publishEncryptionKey() {
-      await actor.send({ address: address("CareRegistry"), functionName: "setEncryptionKey", args: [toHex(identity.publicKey)] });
+      await actor.send({
+        address: address("CareRegistry"),
+        functionName: "setEncryptionKey",
+        args: [toHex(identity.publicKey)],
+      });
     },
     /** Registers as a patient with the real identity key and publishes every category key (epoch 1, the first). */
     async registerAsPatient() {
-      await actor.send({ address: address("CareRegistry"), functionName: "registerPatient", args: [toHex(identity.publicKey)] });
+      await actor.send({
+        address: address("CareRegistry"),
+        functionName: "registerPatient",
+        args: [toHex(identity.publicKey)],
+      });
       const categories = Array.from({ length: CATEGORY_COUNT }, (_, c) => c);
       await actor.send({
         address: address("RecordRegistry"),
@@ -104,15 +119,26 @@ export async function newActor(stack: E2EStack) {
       });
     },
     async openBreakGlass(patient: Address, reasonCode = 7) {
-      await actor.send({ address: address("ConsentManager"), functionName: "openBreakGlass", args: [patient, reasonCode, 3600n] });
+      await actor.send({
+        address: address("ConsentManager"),
+        functionName: "openBreakGlass",
+        args: [patient, reasonCode, 3600n],
+      });
     },
   };
   return actor;
 }
 
 /** Seals a record for `patient` as `author` (category key at its current epoch + author key) and stores it via /api/blobs. */
-export async function sealForPatient(stack: E2EStack, author: Actor, patient: Address, content: RecordContent, category?: number) {
-  const c = category ?? (content.kind === "fhir" ? categoryForResourceType((content.resource as Resource).resourceType)! : 6);
+export async function sealForPatient(
+  stack: E2EStack,
+  author: Actor,
+  patient: Address,
+  content: RecordContent,
+  category?: number,
+) {
+  const c =
+    category ?? (content.kind === "fhir" ? categoryForResourceType((content.resource as Resource).resourceType)! : 6);
   const [publicKey, epoch] = await author.client.readContract({
     address: author.contract("RecordRegistry"),
     abi: worldAbi,
@@ -121,7 +147,12 @@ export async function sealForPatient(stack: E2EStack, author: Actor, patient: Ad
   });
   const blob = await sealRecord(
     content,
-    recordRecipients({ category: c, epoch, categoryPublicKey: hexBytes(publicKey), authorPublicKey: author.identity.publicKey }),
+    recordRecipients({
+      category: c,
+      epoch,
+      categoryPublicKey: hexBytes(publicKey),
+      authorPublicKey: author.identity.publicKey,
+    }),
   );
   const response = await fetch(`${stack.webUrl}/api/blobs`, {
     method: "POST",
@@ -134,7 +165,13 @@ export async function sealForPatient(stack: E2EStack, author: Actor, patient: Ad
 }
 
 /** Writes one record for `patient` as `author` (who needs write consent, or is the patient). */
-export async function addRecordAs(stack: E2EStack, author: Actor, patient: Address, content: RecordContent, category?: number) {
+export async function addRecordAs(
+  stack: E2EStack,
+  author: Actor,
+  patient: Address,
+  content: RecordContent,
+  category?: number,
+) {
   const r = await sealForPatient(stack, author, patient, content, category);
   await author.send({
     address: author.contract("RecordRegistry"),

@@ -19,7 +19,12 @@ const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOS
 
 test("a patient registers, reads records decrypted, shares and revokes access, signs a gasless grant and sees break-glass", async () => {
   // Fresh actors: the patient (browser), two credentialed providers, a relayer with no role.
-  const [patient, author, reader, relayer] = await Promise.all([newActor(stack), newActor(stack), newActor(stack), newActor(stack)]);
+  const [patient, author, reader, relayer] = await Promise.all([
+    newActor(stack),
+    newActor(stack),
+    newActor(stack),
+    newActor(stack),
+  ]);
   await author.credentialAsProvider();
   await reader.credentialAsProvider();
   await Promise.all([author.publishEncryptionKey(), reader.publishEncryptionKey()]);
@@ -43,30 +48,45 @@ test("a patient registers, reads records decrypted, shares and revokes access, s
     });
 
     // A provider the patient allowed to write adds an allergy, a lab result and a PDF (from Node: the provider UI is not under test).
-    await patient.allowWriting(author.address, (1 << Category.Allergies) | (1 << Category.Observations) | (1 << Category.Documents));
-    await addRecordAs(stack, author, patient.address, { kind: "fhir", resource: buildAllergyIntolerance(ctx, "peanut") });
+    await patient.allowWriting(
+      author.address,
+      (1 << Category.Allergies) | (1 << Category.Observations) | (1 << Category.Documents),
+    );
+    await addRecordAs(stack, author, patient.address, {
+      kind: "fhir",
+      resource: buildAllergyIntolerance(ctx, "peanut"),
+    });
     await addRecordAs(stack, author, patient.address, { kind: "fhir", resource: buildObservation(ctx, "hba1c") });
     await addRecordAs(
       stack,
       author,
       patient.address,
-      { kind: "attachment", contentType: "application/pdf", fileName: "Discharge summary.pdf", bytes: demoPdf("Discharge summary") },
+      {
+        kind: "attachment",
+        contentType: "application/pdf",
+        fileName: "Discharge summary.pdf",
+        bytes: demoPdf("Discharge summary"),
+      },
       Category.Documents,
     );
 
-    await step(session, "the patient sees the records decrypted: allergy, lab value with unit, PDF preview", async () => {
-      await page.reload();
-      // A new session: the key is not stored anywhere, the wallet signature recreates it.
-      await page.getByRole("button", { name: "Unlock with my wallet" }).click({ timeout: 30_000 });
-      await page.getByText("3 of 3 records decrypted in this browser.").waitFor({ timeout: 30_000 });
-      await page.getByRole("heading", { name: "Allergy: Allergy to peanut" }).waitFor();
-      await page.getByText("Anaphylaxis").waitFor();
-      await page.getByText("6.8 %").waitFor();
-      await page.getByText("4 % – 5.6 %").waitFor();
-      await page.locator('iframe[title="PDF preview: Discharge summary.pdf"]').waitFor();
-      const src = await page.locator('iframe[title="PDF preview: Discharge summary.pdf"]').getAttribute("src");
-      assert.match(src ?? "", /^blob:/);
-    });
+    await step(
+      session,
+      "the patient sees the records decrypted: allergy, lab value with unit, PDF preview",
+      async () => {
+        await page.reload();
+        // A new session: the key is not stored anywhere, the wallet signature recreates it.
+        await page.getByRole("button", { name: "Unlock with my wallet" }).click({ timeout: 30_000 });
+        await page.getByText("3 of 3 records decrypted in this browser.").waitFor({ timeout: 30_000 });
+        await page.getByRole("heading", { name: "Allergy: Allergy to peanut" }).waitFor();
+        await page.getByText("Anaphylaxis").waitFor();
+        await page.getByText("6.8 %").waitFor();
+        await page.getByText("4 % – 5.6 %").waitFor();
+        await page.locator('iframe[title="PDF preview: Discharge summary.pdf"]').waitFor();
+        const src = await page.locator('iframe[title="PDF preview: Discharge summary.pdf"]').getAttribute("src");
+        assert.match(src ?? "", /^blob:/);
+      },
+    );
 
     await step(session, "the patient grants the second provider read access to allergies until a date", async () => {
       await tab("Consents");
@@ -121,7 +141,10 @@ test("a patient registers, reads records decrypted, shares and revokes access, s
   });
 
   // After the revocation (new allergies key), the first provider adds another allergy.
-  await addRecordAs(stack, author, patient.address, { kind: "fhir", resource: buildAllergyIntolerance(ctx, "penicillin") });
+  await addRecordAs(stack, author, patient.address, {
+    kind: "fhir",
+    resource: buildAllergyIntolerance(ctx, "penicillin"),
+  });
 
   await readAsProvider("revoked provider cannot read later records", async (page) => {
     await page.getByText(/of 4 records decrypted/).waitFor({ timeout: 30_000 });

@@ -20,7 +20,8 @@ const scopeText = (s: unknown) =>
     .join(", ");
 const category = (c: number) => CATEGORIES[c]?.label.toLowerCase() ?? `category ${c}`;
 const money = (v: unknown) => `${formatUnits(BigInt(v as bigint), 6)} USDC`;
-const day = (s: unknown) => new Date(Number(s) * 1000).toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" });
+const day = (s: unknown) =>
+  new Date(Number(s) * 1000).toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 const recordCategory = (id: bigint) => Number((id >> 88n) & 0xffn);
 const recordPatient = (id: bigint) => getAddress(`0x${(id >> 96n).toString(16).padStart(40, "0")}`);
 
@@ -35,44 +36,81 @@ export function AuditTrail({ patient }: { patient: AddressType }) {
       const get = async (name: ContractName, eventName: string, args?: Record<string, unknown>) => {
         const c = getContract(name, chainId);
         if (!c) return [];
-        const logs = await getContractEvents(config, { chainId, address: c.address, abi: c.abi, eventName, args, fromBlock } as never);
-        return logs as unknown as { blockNumber: bigint; logIndex: number; transactionHash: string; args: Record<string, unknown> }[];
+        const logs = await getContractEvents(config, {
+          chainId,
+          address: c.address,
+          abi: c.abi,
+          eventName,
+          args,
+          fromBlock,
+        } as never);
+        return logs as unknown as {
+          blockNumber: bigint;
+          logIndex: number;
+          transactionHash: string;
+          args: Record<string, unknown>;
+        }[];
       };
       const p = { patient };
-      const [registered, gSet, gRevoked, granted, revoked, bgOpen, bgClose, optOut, added, amended, offered, accepted, submitted] =
-        await Promise.all([
-          get("CareRegistry", "PatientRegistered", p),
-          get("CareRegistry", "GuardianSet", p),
-          get("CareRegistry", "GuardianRevoked", p),
-          get("ConsentManager", "ConsentGranted", p),
-          get("ConsentManager", "ConsentRevoked", p),
-          get("ConsentManager", "BreakGlassOpened", p),
-          get("ConsentManager", "BreakGlassClosed", p),
-          get("ConsentManager", "BreakGlassOptOutUpdated", p),
-          get("RecordRegistry", "RecordAdded", p),
-          get("RecordRegistry", "RecordAmended"),
-          get("ClaimsSettlement", "CoverageOffered", p),
-          get("ClaimsSettlement", "CoverageAccepted", p),
-          get("ClaimsSettlement", "ClaimSubmitted", p),
-        ]);
+      const [
+        registered,
+        gSet,
+        gRevoked,
+        granted,
+        revoked,
+        bgOpen,
+        bgClose,
+        optOut,
+        added,
+        amended,
+        offered,
+        accepted,
+        submitted,
+      ] = await Promise.all([
+        get("CareRegistry", "PatientRegistered", p),
+        get("CareRegistry", "GuardianSet", p),
+        get("CareRegistry", "GuardianRevoked", p),
+        get("ConsentManager", "ConsentGranted", p),
+        get("ConsentManager", "ConsentRevoked", p),
+        get("ConsentManager", "BreakGlassOpened", p),
+        get("ConsentManager", "BreakGlassClosed", p),
+        get("ConsentManager", "BreakGlassOptOutUpdated", p),
+        get("RecordRegistry", "RecordAdded", p),
+        get("RecordRegistry", "RecordAmended"),
+        get("ClaimsSettlement", "CoverageOffered", p),
+        get("ClaimsSettlement", "CoverageAccepted", p),
+        get("ClaimsSettlement", "ClaimSubmitted", p),
+      ]);
       const claimIds = submitted.map((l) => String(l.args.claimId));
       const [approved, denied, paid, appealed] = claimIds.length
-        ? await Promise.all(["ClaimApproved", "ClaimDenied", "ClaimPaid", "ClaimAppealed"].map((n) => get("ClaimsSettlement", n)))
+        ? await Promise.all(
+            ["ClaimApproved", "ClaimDenied", "ClaimPaid", "ClaimAppealed"].map((n) => get("ClaimsSettlement", n)),
+          )
         : [[], [], [], []];
       const mine = (l: { args: Record<string, unknown> }) => claimIds.includes(String(l.args.claimId));
       const entries: Entry[] = [];
       const push = (kind: string, logs: typeof added, what: (a: Record<string, unknown>) => ReactNode) =>
         logs.forEach((l) =>
-          entries.push({ key: `${l.transactionHash}:${l.logIndex}`, block: l.blockNumber, logIndex: l.logIndex, kind, what: what(l.args) }),
+          entries.push({
+            key: `${l.transactionHash}:${l.logIndex}`,
+            block: l.blockNumber,
+            logIndex: l.logIndex,
+            kind,
+            what: what(l.args),
+          }),
         );
       const who = (a: unknown) => <Address address={a as AddressType} />;
       push("Registration", registered, () => <>You registered as a patient.</>);
-      push("Guardian", gSet, (a) => <>{who(a.guardian)} was named guardian until {day(a.validUntil)}.</>);
+      push("Guardian", gSet, (a) => (
+        <>
+          {who(a.guardian)} was named guardian until {day(a.validUntil)}.
+        </>
+      ));
       push("Guardian", gRevoked, (a) => <>Guardian {who(a.guardian)} was removed.</>);
       push("Consent granted", granted, (a) => (
         <>
-          {who(a.grantedBy)} allowed {who(a.grantee)} to {Number(a.access) & 2 ? "read and add" : "read"} {scopeText(a.scope)} for{" "}
-          {purpose(a.purpose)}, until {day(a.expiresAt)}.
+          {who(a.grantedBy)} allowed {who(a.grantee)} to {Number(a.access) & 2 ? "read and add" : "read"}{" "}
+          {scopeText(a.scope)} for {purpose(a.purpose)}, until {day(a.expiresAt)}.
         </>
       ));
       push("Consent revoked", revoked, (a) => (
@@ -109,8 +147,16 @@ export function AuditTrail({ patient }: { patient: AddressType }) {
           </>
         ),
       );
-      push("Coverage", offered, (a) => <>Coverage #{String(a.coverageId)} offered, {day(a.start)} – {day(a.end)}.</>);
-      push("Coverage", accepted, (a) => <>Coverage #{String(a.coverageId)} accepted by {who(a.acceptedBy)}.</>);
+      push("Coverage", offered, (a) => (
+        <>
+          Coverage #{String(a.coverageId)} offered, {day(a.start)} – {day(a.end)}.
+        </>
+      ));
+      push("Coverage", accepted, (a) => (
+        <>
+          Coverage #{String(a.coverageId)} accepted by {who(a.acceptedBy)}.
+        </>
+      ));
       push("Claim", submitted, (a) => (
         <>
           {who(a.provider)} submitted claim #{String(a.claimId)} for {money(a.billed)}.
@@ -118,14 +164,30 @@ export function AuditTrail({ patient }: { patient: AddressType }) {
       ));
       push("Claim", approved.filter(mine), (a) => (
         <>
-          Claim #{String(a.claimId)} approved{a.automatic ? " automatically" : ""}: insurer pays {money(a.payerAmount)}, your
-          share {money(a.patientShare)}.
+          Claim #{String(a.claimId)} approved{a.automatic ? " automatically" : ""}: insurer pays {money(a.payerAmount)},
+          your share {money(a.patientShare)}.
         </>
       ));
-      push("Claim", denied.filter(mine), (a) => <>Claim #{String(a.claimId)} denied (reason code {String(a.reasonCode)}).</>);
-      push("Claim", paid.filter(mine), (a) => <>Claim #{String(a.claimId)} paid: {money(a.amount)} to {who(a.provider)}.</>);
-      push("Claim", appealed.filter(mine), (a) => <>Claim #{String(a.claimId)} appealed by {who(a.appellant)}.</>);
-      const times = await blockTimes(config, chainId, entries.map((e) => e.block));
+      push("Claim", denied.filter(mine), (a) => (
+        <>
+          Claim #{String(a.claimId)} denied (reason code {String(a.reasonCode)}).
+        </>
+      ));
+      push("Claim", paid.filter(mine), (a) => (
+        <>
+          Claim #{String(a.claimId)} paid: {money(a.amount)} to {who(a.provider)}.
+        </>
+      ));
+      push("Claim", appealed.filter(mine), (a) => (
+        <>
+          Claim #{String(a.claimId)} appealed by {who(a.appellant)}.
+        </>
+      ));
+      const times = await blockTimes(
+        config,
+        chainId,
+        entries.map((e) => e.block),
+      );
       for (const e of entries) e.time = times.get(String(e.block));
       return entries.sort((a, b) => Number(b.block - a.block) || b.logIndex - a.logIndex);
     },
@@ -142,7 +204,13 @@ export function AuditTrail({ patient }: { patient: AddressType }) {
           {trail.data.map((e) => (
             <li key={e.key}>
               <time dateTime={e.time ? new Date(e.time * 1000).toISOString() : undefined}>
-                {e.time ? new Date(e.time * 1000).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) : ""}
+                {e.time
+                  ? new Date(e.time * 1000).toLocaleString("en-GB", {
+                      dateStyle: "medium",
+                      timeStyle: "short",
+                      timeZone: "UTC",
+                    })
+                  : ""}
               </time>{" "}
               <strong>{e.kind}</strong>: {e.what}
             </li>

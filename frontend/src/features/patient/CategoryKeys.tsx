@@ -21,7 +21,9 @@ export function CategoryKeys({ patient }: { patient: Address }) {
   async function publish() {
     const { deriveCategoryKey } = await import("@careledger/sdk/crypto/categoryKeys");
     // The contract counts epochs from 1: the first published key of a category is epoch 1.
-    const keys = missing.map((c) => toHex(deriveCategoryKey(identity!, c, (epochs.data?.[c]?.epoch ?? 0) + 1).publicKey));
+    const keys = missing.map((c) =>
+      toHex(deriveCategoryKey(identity!, c, (epochs.data?.[c]?.epoch ?? 0) + 1).publicKey),
+    );
     await records.write({ functionName: "publishCategoryKeys", args: [missing, keys] });
   }
 
@@ -30,8 +32,8 @@ export function CategoryKeys({ patient }: { patient: Address }) {
       <h2 id="category-keys-title">Let providers add records for you</h2>
       <p>
         Each kind of record (allergies, medications, lab results…) has its own key, derived from yours. Publishing the
-        public halves ({missing.length} of {CATEGORY_COUNT} missing) lets providers encrypt new records so that only you,
-        and those you choose, can open them. One transaction.
+        public halves ({missing.length} of {CATEGORY_COUNT} missing) lets providers encrypt new records so that only
+        you, and those you choose, can open them. One transaction.
       </p>
       <button type="button" className="button" disabled={records.busy} onClick={publish}>
         Publish my record keys

@@ -1,12 +1,6 @@
 "use client";
 
-import {
-  ACCESS_READ,
-  ACCESS_WRITE,
-  CATEGORIES,
-  Purpose,
-  categoriesInScope,
-} from "@careledger/sdk/protocol/constants";
+import { ACCESS_READ, ACCESS_WRITE, CATEGORIES, Purpose, categoriesInScope } from "@careledger/sdk/protocol/constants";
 import { useState } from "react";
 import { parseSignature, signatureToCompactSignature, toHex, type Address, type Hex } from "viem";
 import { useChainId, useConfig, useConnection } from "wagmi";
@@ -101,7 +95,12 @@ export function ConsentGrantForm({
       const { fromHex } = await import("@careledger/sdk/bytes");
       const current = Object.fromEntries((epochs.data ?? []).map((k) => [k.category, k.epoch]));
       keyEnvelopes = toHex(
-        await grantKeyEnvelopes({ patient: identity, granteePublicKey: fromHex(granteeKey), scope: c.value, epochs: current }),
+        await grantKeyEnvelopes({
+          patient: identity,
+          granteePublicKey: fromHex(granteeKey),
+          scope: c.value,
+          epochs: current,
+        }),
       );
     }
     const terms = {
@@ -123,7 +122,10 @@ export function ConsentGrantForm({
       setWorking(undefined);
       if (!prepared) return;
       if (actingAsGuardian) {
-        await consent.write({ functionName: "grantConsentFor", args: [patient, prepared.terms, prepared.keyEnvelopes] });
+        await consent.write({
+          functionName: "grantConsentFor",
+          args: [patient, prepared.terms, prepared.keyEnvelopes],
+        });
       } else {
         await consent.write({ functionName: "grantConsent", args: [prepared.terms, prepared.keyEnvelopes] });
       }
@@ -210,7 +212,8 @@ export function ConsentGrantForm({
               <div className="checkbox-grid">
                 {CATEGORIES.map((c) => (
                   <label key={c.id} className="checkbox">
-                    <input type="checkbox" checked={categories.includes(c.id)} onChange={() => toggle(c.id)} /> {c.label}
+                    <input type="checkbox" checked={categories.includes(c.id)} onChange={() => toggle(c.id)} />{" "}
+                    {c.label}
                   </label>
                 ))}
               </div>
@@ -232,7 +235,13 @@ export function ConsentGrantForm({
           </>
         )}
         {preset ? (
-          <p className="field-hint">Shares: {categoriesInScope(categories.reduce((m, c) => m | (1 << c), 0)).map((c) => CATEGORIES[c].label).join(", ")}.</p>
+          <p className="field-hint">
+            Shares:{" "}
+            {categoriesInScope(categories.reduce((m, c) => m | (1 << c), 0))
+              .map((c) => CATEGORIES[c].label)
+              .join(", ")}
+            .
+          </p>
         ) : null}
         <Field label="Access until" hint="Access ends at the end of this day (UTC)." error={errors.expiry}>
           <input type="date" value={expiry} onChange={(e) => setExpiry(e.target.value)} />
@@ -242,7 +251,12 @@ export function ConsentGrantForm({
             Grant access
           </button>
           {actingAsGuardian ? null : (
-            <button type="button" className="button button--quiet" disabled={consent.busy || Boolean(working)} onClick={signOnly}>
+            <button
+              type="button"
+              className="button button--quiet"
+              disabled={consent.busy || Boolean(working)}
+              onClick={signOnly}
+            >
               Sign only (gasless)
             </button>
           )}
@@ -271,7 +285,12 @@ export function ConsentGrantForm({
           <button
             type="button"
             className="button button--quiet"
-            onClick={() => navigator.clipboard?.writeText(payload).then(() => setCopied(true), () => setCopied(false))}
+            onClick={() =>
+              navigator.clipboard?.writeText(payload).then(
+                () => setCopied(true),
+                () => setCopied(false),
+              )
+            }
           >
             {copied ? "Copied" : "Copy payload"}
           </button>

@@ -27,7 +27,13 @@ const day = (s: bigint) =>
 const purposeText = (p: number) => PURPOSES.find((x) => x.id === p)?.label ?? `Purpose ${p}`;
 
 /** Active, expiring, revoked and expired grants; revoke (and rotate the keys); FHIR Consent export. */
-export function ConsentList({ patient, actingAsGuardian = false }: { patient: AddressType; actingAsGuardian?: boolean }) {
+export function ConsentList({
+  patient,
+  actingAsGuardian = false,
+}: {
+  patient: AddressType;
+  actingAsGuardian?: boolean;
+}) {
   const grants = useGrants(patient);
   const [filter, setFilter] = useState<"current" | "ended">("current");
   // A grant revoked here stays in view until its categories have new keys.
@@ -35,16 +41,28 @@ export function ConsentList({ patient, actingAsGuardian = false }: { patient: Ad
   const rows = (grants.data ?? []).filter(
     (g) =>
       busy.includes(`${g.grantee}:${g.purpose}`) ||
-      (filter === "current" ? g.status !== "revoked" && g.status !== "expired" : g.status === "revoked" || g.status === "expired"),
+      (filter === "current"
+        ? g.status !== "revoked" && g.status !== "expired"
+        : g.status === "revoked" || g.status === "expired"),
   );
   return (
     <section className="card" aria-labelledby="consents-title">
       <h3 id="consents-title">Who may see your records</h3>
       <div className="button-row" role="group" aria-label="Show consents">
-        <button type="button" className="button button--quiet" aria-pressed={filter === "current"} onClick={() => setFilter("current")}>
+        <button
+          type="button"
+          className="button button--quiet"
+          aria-pressed={filter === "current"}
+          onClick={() => setFilter("current")}
+        >
           Active and expiring
         </button>
-        <button type="button" className="button button--quiet" aria-pressed={filter === "ended"} onClick={() => setFilter("ended")}>
+        <button
+          type="button"
+          className="button button--quiet"
+          aria-pressed={filter === "ended"}
+          onClick={() => setFilter("ended")}
+        >
           Revoked and expired
         </button>
       </div>
@@ -58,7 +76,9 @@ export function ConsentList({ patient, actingAsGuardian = false }: { patient: Ad
             patient={patient}
             actingAsGuardian={actingAsGuardian}
             onBusy={(on) =>
-              setBusy((list) => (on ? [...list, `${g.grantee}:${g.purpose}`] : list.filter((k) => k !== `${g.grantee}:${g.purpose}`)))
+              setBusy((list) =>
+                on ? [...list, `${g.grantee}:${g.purpose}`] : list.filter((k) => k !== `${g.grantee}:${g.purpose}`),
+              )
             }
           />
         ))}
@@ -103,7 +123,9 @@ function GrantItem({
     const { deriveCategoryKey } = await import("@careledger/sdk/crypto/categoryKeys");
     for (const c of categories) {
       const current = epochs.data?.[c]?.epoch ?? 0;
-      setRotating(`Issuing a new key for ${CATEGORIES[c].label} (${categories.indexOf(c) + 1} of ${categories.length})…`);
+      setRotating(
+        `Issuing a new key for ${CATEGORIES[c].label} (${categories.indexOf(c) + 1} of ${categories.length})…`,
+      );
       const key = deriveCategoryKey(identity, c, current + 1);
       const ok = await records.write({ functionName: "rotateCategoryKey", args: [c, toHex(key.publicKey)] });
       if (!ok) break;
@@ -134,7 +156,8 @@ function GrantItem({
         <strong>
           <Address address={grant.grantee} />
         </strong>{" "}
-        · {purposeText(grant.purpose)} · <span className={`badge badge--${grant.status}`}>{STATUS_TEXT[grant.status]}</span>
+        · {purposeText(grant.purpose)} ·{" "}
+        <span className={`badge badge--${grant.status}`}>{STATUS_TEXT[grant.status]}</span>
       </p>
       <p>
         {grant.access & 2 ? "Read and add" : "Read"}: {categories.map((c) => CATEGORIES[c].label).join(", ")}. Until{" "}

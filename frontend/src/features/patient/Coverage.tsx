@@ -9,7 +9,8 @@ import { getContract, getDeployment } from "@/contracts/deployments";
 import { useCareWrite } from "@/hooks/useCareWrite";
 
 const CLAIM_STATUS = ["None", "Pending review", "Approved", "Denied", "Under appeal", "Closed"];
-const day = (s: number | bigint) => new Date(Number(s) * 1000).toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" });
+const day = (s: number | bigint) =>
+  new Date(Number(s) * 1000).toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 
 /** Coverage offers to accept, and the patient's claims with what the insurer pays and what the patient owes. */
 export function Coverage({ patient }: { patient: AddressType }) {
@@ -34,14 +35,26 @@ export function Coverage({ patient }: { patient: AddressType }) {
       const coverages = await Promise.all(
         offered.map(async (l) => ({
           id: l.args.coverageId!,
-          ...(await readContract(config, { chainId, address: c.address, abi: c.abi, functionName: "getCoverage", args: [l.args.coverageId!] })),
+          ...(await readContract(config, {
+            chainId,
+            address: c.address,
+            abi: c.abi,
+            functionName: "getCoverage",
+            args: [l.args.coverageId!],
+          })),
         })),
       );
       const list = await Promise.all(
         submitted.map(async (l) => ({
           id: l.args.claimId!,
           serviceDate: l.args.serviceDate!,
-          ...(await readContract(config, { chainId, address: c.address, abi: c.abi, functionName: "getClaim", args: [l.args.claimId!] })),
+          ...(await readContract(config, {
+            chainId,
+            address: c.address,
+            abi: c.abi,
+            functionName: "getClaim",
+            args: [l.args.claimId!],
+          })),
         })),
       );
       return { coverages, claims: list.reverse(), decimals: Number(decimals) };

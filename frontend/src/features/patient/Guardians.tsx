@@ -13,9 +13,12 @@ import { getContract } from "@/contracts/deployments";
 import { useCareWrite } from "@/hooks/useCareWrite";
 import { checkAddress, checkFutureDate } from "@/lib/validation";
 
-const day = (s: bigint | number) => new Date(Number(s) * 1000).toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" });
+const day = (s: bigint | number) =>
+  new Date(Number(s) * 1000).toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 const rightsText = (r: number) =>
-  [r & GUARDIAN_MANAGE_CONSENT ? "manage consent" : "", r & GUARDIAN_EMERGENCY ? "emergency decisions" : ""].filter(Boolean).join(" and ");
+  [r & GUARDIAN_MANAGE_CONSENT ? "manage consent" : "", r & GUARDIAN_EMERGENCY ? "emergency decisions" : ""]
+    .filter(Boolean)
+    .join(" and ");
 
 /** Name a guardian (rights, period), list and revoke guardians. */
 export function Guardians({ patient }: { patient: AddressType }) {
@@ -31,11 +34,23 @@ export function Guardians({ patient }: { patient: AddressType }) {
     queryKey: ["careledger", "guardians-of", chainId, patient],
     queryFn: async () => {
       const c = getContract("CareRegistry", chainId)!;
-      const addresses = await readContract(config, { chainId, address: c.address, abi: c.abi, functionName: "guardians", args: [patient] });
+      const addresses = await readContract(config, {
+        chainId,
+        address: c.address,
+        abi: c.abi,
+        functionName: "guardians",
+        args: [patient],
+      });
       return Promise.all(
         addresses.map(async (g) => ({
           guardian: g,
-          ...(await readContract(config, { chainId, address: c.address, abi: c.abi, functionName: "guardianOf", args: [patient, g] })),
+          ...(await readContract(config, {
+            chainId,
+            address: c.address,
+            abi: c.abi,
+            functionName: "guardianOf",
+            args: [patient, g],
+          })),
         })),
       );
     },
@@ -45,7 +60,11 @@ export function Guardians({ patient }: { patient: AddressType }) {
     const g = checkAddress(guardian, { notSelf: patient });
     const u = checkFutureDate(until);
     const rights = (manage ? GUARDIAN_MANAGE_CONSENT : 0) | (emergency ? GUARDIAN_EMERGENCY : 0);
-    setErrors({ guardian: g.ok ? undefined : g.error, until: u.ok ? undefined : u.error, rights: rights ? undefined : "Choose at least one right." });
+    setErrors({
+      guardian: g.ok ? undefined : g.error,
+      until: u.ok ? undefined : u.error,
+      rights: rights ? undefined : "Choose at least one right.",
+    });
     if (!g.ok || !u.ok || !rights) return;
     await registry.write({ functionName: "setGuardian", args: [g.value, rights, 0n, u.value] });
   }
@@ -87,12 +106,12 @@ export function Guardians({ patient }: { patient: AddressType }) {
         <fieldset className={`field${errors.rights ? " field--invalid" : ""}`}>
           <legend>Rights</legend>
           <label className="checkbox">
-            <input type="checkbox" checked={manage} onChange={(e) => setManage(e.target.checked)} /> Manage consent (grant and
-            revoke access, accept coverage)
+            <input type="checkbox" checked={manage} onChange={(e) => setManage(e.target.checked)} /> Manage consent
+            (grant and revoke access, accept coverage)
           </label>
           <label className="checkbox">
-            <input type="checkbox" checked={emergency} onChange={(e) => setEmergency(e.target.checked)} /> Emergency decisions
-            (close emergency access, opt out)
+            <input type="checkbox" checked={emergency} onChange={(e) => setEmergency(e.target.checked)} /> Emergency
+            decisions (close emergency access, opt out)
           </label>
           {errors.rights ? <p className="field-error">{errors.rights}</p> : null}
         </fieldset>

@@ -25,7 +25,10 @@ export type GrantRow = {
 const SOON = 7 * 24 * 3600;
 const NO_EXPIRY = 2n ** 64n - 1n;
 
-export function grantStatus(g: { revoked: boolean; notBefore: bigint; expiresAt: bigint }, now = Date.now() / 1000): GrantStatus {
+export function grantStatus(
+  g: { revoked: boolean; notBefore: bigint; expiresAt: bigint },
+  now = Date.now() / 1000,
+): GrantStatus {
   if (g.revoked) return "revoked";
   const expires = g.expiresAt === 0n || g.expiresAt === NO_EXPIRY ? Infinity : Number(g.expiresAt);
   if (expires <= now) return "expired";

@@ -214,7 +214,11 @@ export function FhirView({ resource }: { resource: Resource }) {
             ]}
           />
           {bytes && attachment?.contentType ? (
-            <DocumentPreview bytes={bytes} contentType={attachment.contentType} title={attachment.title ?? "Document"} />
+            <DocumentPreview
+              bytes={bytes}
+              contentType={attachment.contentType}
+              title={attachment.title ?? "Document"}
+            />
           ) : null}
         </>
       );

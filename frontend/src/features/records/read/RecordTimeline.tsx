@@ -1,6 +1,6 @@
 "use client";
 
-import { useQueries } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { CATEGORIES } from "@careledger/sdk/protocol/constants";
 import { memo, useMemo, useState } from "react";
 import { isAddressEqual, type Address as AddressType } from "viem";
@@ -35,29 +35,34 @@ export function RecordTimeline({ patient, reader }: { patient: AddressType; read
   const list = useMemo(() => pointers.data ?? [], [pointers.data]);
   const own = Boolean(who && isAddressEqual(patient, who));
   // Ciphertext is fetched and verified as soon as the pointers are known (for the patient even
-  // before unlocking); a grantee fetches only what it holds a key for.
-  const blobs = useQueries({
-    queries: list.map((p) => ({
-      queryKey: ["careledger", "verified-blob", p.cid, p.commitment],
-      enabled: own || Boolean(keys.data?.keyring.has(p.category, p.keyEpoch)),
-      staleTime: Infinity,
-      gcTime: 5 * 60_000,
-      queryFn: ({ signal }: { signal: AbortSignal }) => fetchVerifiedBlob(p, signal),
-    })),
+  // before unlocking); a grantee fetches only what it holds a key for. One query for the whole
+  // list: the timeline renders once when everything is open, not once per record.
+  const wanted = own ? list : list.filter((p) => keys.data?.keyring.has(p.category, p.keyEpoch));
+  const blobs = useQuery({
+    queryKey: ["careledger", "verified-blobs", wanted.map((p) => `${p.cid}:${p.commitment}`).join(",")],
+    enabled: wanted.length > 0 && (own || Boolean(keys.data)),
+    staleTime: Infinity,
+    gcTime: 5 * 60_000,
+    queryFn: async ({ signal }) => {
+      const fetched = await Promise.all(wanted.map((p) => fetchVerifiedBlob(p, signal)));
+      return new Map(wanted.map((p, i) => [p.cid, fetched[i]]));
+    },
   });
-  const opened = useQueries({
-    queries: list.map((p, i) => {
-      const holds = keys.data?.keyring.has(p.category, p.keyEpoch);
-      return {
-        queryKey: ["careledger", "opened-record", p.cid, p.commitment, p.category, p.keyEpoch, holds, who],
-        enabled: Boolean(keys.data) && (!holds || Boolean(blobs[i]?.data)),
-        staleTime: Infinity,
-        queryFn: ({ signal }: { signal: AbortSignal }) =>
-          openPointer(p, keys.data!.keyring, categoryLabel(p.category), signal, blobs[i]?.data),
-      };
-    }),
+  const ready = Boolean(keys.data) && (wanted.length === 0 || Boolean(blobs.data));
+  const opened = useQuery({
+    queryKey: ["careledger", "opened-records", patient, who, keys.dataUpdatedAt, blobs.dataUpdatedAt, list.length],
+    enabled: ready,
+    staleTime: Infinity,
+    queryFn: async () => {
+      const views = await Promise.all(
+        list.map((p) =>
+          openPointer(p, keys.data!.keyring, categoryLabel(p.category), undefined, blobs.data?.get(p.cid)),
+        ),
+      );
+      return new Map(list.map((p, i) => [p.id, views[i]]));
+    },
   });
-  const byId = new Map(list.map((p, i) => [p.id, { pointer: p, view: opened[i]?.data }]));
+  const byId = new Map(list.map((p) => [p.id, { pointer: p, view: opened.data?.get(p.id) }]));
 
   if (!identity) {
     return pointers.data ? (
@@ -81,8 +86,9 @@ export function RecordTimeline({ patient, reader }: { patient: AddressType; read
     );
   }
   const latest = list.filter((p) => p.supersededBy === 0n && (category === "all" || String(p.category) === category));
-  const decrypted = opened.filter((q) => q.data && (q.data.status === "fhir" || q.data.status === "file")).length;
-  const done = opened.filter((q) => q.data).length;
+  const views = [...(opened.data?.values() ?? [])];
+  const decrypted = views.filter((v) => v.status === "fhir" || v.status === "file").length;
+  const done = views.length;
 
   return (
     <section aria-labelledby="timeline-title" className="timeline" data-testid="record-timeline">
@@ -104,7 +110,7 @@ export function RecordTimeline({ patient, reader }: { patient: AddressType; read
         {list.length === 0
           ? "No records yet."
           : done < list.length
-            ? `Decrypting ${done} of ${list.length} records in this browser…`
+            ? `Fetching, verifying and decrypting ${list.length} records in this browser…`
             : `${decrypted} of ${list.length} records decrypted in this browser.`}
       </p>
       {keys.data?.problems.map((p) => (
@@ -125,7 +131,12 @@ export function RecordTimeline({ patient, reader }: { patient: AddressType; read
                 <details className="record-versions">
                   <summary>Earlier versions ({versions.length})</summary>
                   {versions.map((v, i) => (
-                    <RecordCard key={String(v.id)} pointer={v} view={byId.get(v.id)?.view} version={versions.length - i} />
+                    <RecordCard
+                      key={String(v.id)}
+                      pointer={v}
+                      view={byId.get(v.id)?.view}
+                      version={versions.length - i}
+                    />
                   ))}
                 </details>
               ) : null}

@@ -75,7 +75,12 @@ export async function openPointer(
       const resource = assertValidResource(JSON.parse(new TextDecoder().decode(opened.bytes)));
       return { status: "fhir", resource };
     }
-    return { status: "file", contentType: opened.meta.contentType, fileName: opened.meta.fileName, bytes: opened.bytes };
+    return {
+      status: "file",
+      contentType: opened.meta.contentType,
+      fileName: opened.meta.fileName,
+      bytes: opened.bytes,
+    };
   } catch (error) {
     // SDK errors carry a stable code (class names do not survive minification).
     const code = (error as { code?: string }).code;

@@ -56,7 +56,11 @@ export function useCategoryEpochs(patient: Address | undefined) {
  * that was revoked later stay with the grantee (they cannot be taken back); records written after
  * the revocation use a newer epoch the grantee never received.
  */
-export function useReaderKeys(patient: Address | undefined, reader: Address | undefined, identity: IdentityKey | undefined) {
+export function useReaderKeys(
+  patient: Address | undefined,
+  reader: Address | undefined,
+  identity: IdentityKey | undefined,
+) {
   const config = useConfig();
   const chainId = useChainId();
   const consent = getContract("ConsentManager", chainId);

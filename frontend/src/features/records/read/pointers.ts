@@ -30,7 +30,10 @@ const batchClients = new Map<number, PublicClient>();
 function batchClient(chain: Chain): PublicClient {
   let client = batchClients.get(chain.id);
   if (!client) {
-    client = createPublicClient({ chain, transport: http(undefined, { batch: { batchSize: 200, wait: 5 } }) }) as PublicClient;
+    client = createPublicClient({
+      chain,
+      transport: http(undefined, { batch: { batchSize: 200, wait: 5 } }),
+    }) as PublicClient;
     batchClients.set(chain.id, client);
   }
   return client;
@@ -107,7 +110,10 @@ export function useRecordPointers(patient: Address | undefined) {
 export async function blockTimes(config: Parameters<typeof getBlock>[0], chainId: number, blocks: bigint[]) {
   const unique = [...new Set(blocks.map(String))];
   const times = await Promise.all(
-    unique.map(async (b) => [b, Number((await getBlock(config, { chainId, blockNumber: BigInt(b) } as never)).timestamp)] as const),
+    unique.map(
+      async (b) =>
+        [b, Number((await getBlock(config, { chainId, blockNumber: BigInt(b) } as never)).timestamp)] as const,
+    ),
   );
   return new Map(times);
 }
