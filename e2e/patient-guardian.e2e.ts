@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { buildAllergyIntolerance, buildMedicationStatement } from "../sdk/src/fhir/builders.js";
+import { buildAllergyIntolerance, buildImmunization, buildMedicationStatement } from "../sdk/src/fhir/builders.js";
+import { Category } from "../sdk/src/protocol/constants.js";
 import { step } from "./browser.js";
 import { connectWallet, openWorkspace, withBrowser } from "./helpers.js";
-import { addRecordAs, newActor } from "./patient-world.js";
+import { addRecordAs, newActor, sealForPatient, worldAbi } from "./patient-world.js";
 import { useStack, type E2EStack } from "./stack.js";
 
 let stack: E2EStack;
@@ -41,8 +42,12 @@ test("on a 360 px screen, a patient names a guardian and pre-shares the emergenc
       await step(session, "the patient unlocks and sees the records without horizontal scrolling", async () => {
         await openWorkspace(session, "Patient");
         await page.getByRole("button", { name: "Unlock with my wallet" }).click();
-        await page.getByText("2 of 2 records decrypted in this browser.").waitFor({ timeout: 30_000 });
+        await page.getByText("3 of 4 records decrypted in this browser.").waitFor({ timeout: 30_000 });
         await page.getByText("Metformin", { exact: false }).first().waitFor();
+        // The amended allergy shows its versions; the bad pointer names its CID and shows nothing else.
+        await page.getByText("Earlier versions (1)").waitFor();
+        await page.getByText("version 2 (amended)").waitFor();
+        await page.getByText(/Integrity check failed for bafk/).waitFor();
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at 360px`);
       });
@@ -82,8 +87,8 @@ test("on a 360 px screen, a patient names a guardian and pre-shares the emergenc
       });
       await step(session, "the guardian reads the pre-shared emergency summary", async () => {
         await page.getByRole("button", { name: "Unlock with my wallet" }).click();
-        await page.getByText("2 of 2 records decrypted in this browser.").waitFor({ timeout: 30_000 });
-        await page.getByRole("heading", { name: "Allergy: Allergy to penicillin" }).waitFor();
+        await page.getByText("3 of 4 records decrypted in this browser.").waitFor({ timeout: 30_000 });
+        await page.getByRole("heading", { name: "Allergy: Allergy to penicillin" }).first().waitFor();
       });
       await step(session, "the guardian sees the patient's consents, including the emergency grant", async () => {
         await page.getByRole("tab", { name: "Consents" }).click();

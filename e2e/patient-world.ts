@@ -41,6 +41,8 @@ export const worldAbi = parseAbi([
   "struct RecordInput { uint8 category; uint32 keyEpoch; bytes32 commitment; bytes cid; }",
   "function addRecords(address patient, RecordInput[] records) returns (uint256[])",
   "function openBreakGlass(address patient, uint16 reasonCode, uint64 duration)",
+  "function amendRecord(uint256 previousId, bytes cid, bytes32 commitment, uint32 keyEpoch) returns (uint256)",
+  "function recordIds(address patient, uint8 category, uint256 offset, uint256 limit) view returns (uint256[])",
 ]);
 
 export type Actor = Awaited<ReturnType<typeof newActor>>;
