@@ -31,6 +31,29 @@ test("on a 360 px screen, a patient names a guardian and pre-shares the emergenc
     kind: "fhir",
     resource: buildMedicationStatement(ctx, "metformin"),
   });
+  // An amendment of the allergy (a new version), and a pointer whose commitment does not match its blob.
+  const [allergyId] = await patient.client.readContract({
+    address: patient.contract("RecordRegistry"),
+    abi: worldAbi,
+    functionName: "recordIds",
+    args: [patient.address, Category.Allergies, 0n, 1n],
+  });
+  const amended = { ...buildAllergyIntolerance(ctx, "penicillin"), criticality: "high" as const };
+  const v2 = await sealForPatient(stack, patient, patient.address, { kind: "fhir", resource: amended });
+  await patient.send({
+    address: patient.contract("RecordRegistry"),
+    functionName: "amendRecord",
+    args: [allergyId, v2.cid, v2.commitment, v2.keyEpoch],
+  });
+  const bogus = await sealForPatient(stack, patient, patient.address, {
+    kind: "fhir",
+    resource: buildImmunization(ctx),
+  });
+  await patient.send({
+    address: patient.contract("RecordRegistry"),
+    functionName: "addRecord",
+    args: [patient.address, bogus.category, bogus.cid, `0x${"11".repeat(32)}`, bogus.keyEpoch],
+  });
 
   const patientWallet = patient.browserWallet();
   await withBrowser(

@@ -8,7 +8,7 @@ import { useConnection } from "wagmi";
 import "./records.css";
 import { Address } from "@/components/Address";
 import { useIdentity } from "@/features/identity/IdentityProvider";
-import { fetchVerifiedBlob, openPointer, type OpenedRecordView } from "./decrypt";
+import { fetchVerifiedBlobs, openPointer, type OpenedRecordView } from "./decrypt";
 import { FhirView, resourceTitle } from "./FhirView";
 import { DocumentPreview } from "./DocumentPreview";
 import { useReaderKeys } from "./keys";
@@ -43,10 +43,7 @@ export function RecordTimeline({ patient, reader }: { patient: AddressType; read
     enabled: wanted.length > 0 && (own || Boolean(keys.data)),
     staleTime: Infinity,
     gcTime: 5 * 60_000,
-    queryFn: async ({ signal }) => {
-      const fetched = await Promise.all(wanted.map((p) => fetchVerifiedBlob(p, signal)));
-      return new Map(wanted.map((p, i) => [p.cid, fetched[i]]));
-    },
+    queryFn: ({ signal }) => fetchVerifiedBlobs(wanted, signal),
   });
   const ready = Boolean(keys.data) && (wanted.length === 0 || Boolean(blobs.data));
   const opened = useQuery({
