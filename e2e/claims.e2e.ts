@@ -306,6 +306,18 @@ test("insurer plan, coverage and pool; a claim auto-approves and is withdrawn; p
         const closed = page.getByTestId("decided-claim").filter({ hasText: `#${firstClaim + 2}` });
         await closed.getByText("Closed").waitFor();
       });
+      await step(session, "on a 360 px screen the insurer workspace does not scroll sideways", async () => {
+        await page.setViewportSize({ width: 360, height: 800 });
+        await page.getByRole("heading", { name: "Claims pool" }).waitFor();
+        const { overflow, culprits } = await page.evaluate(() => ({
+          overflow: document.documentElement.scrollWidth - window.innerWidth,
+          culprits: Array.from(document.querySelectorAll("body *"))
+            .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest(".table-scroll"))
+            .slice(0, 6)
+            .map((e) => `${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().right)})`),
+        }));
+        assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen: ${culprits.join(", ")}`);
+      });
     });
   }
 });

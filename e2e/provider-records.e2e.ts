@@ -90,6 +90,18 @@ test("a provider adds a FHIR record through the form and a PDF by upload, encryp
       await rows("amended").first().waitFor();
       assert.equal(await page.getByTestId("record-row").count(), 4);
     });
+    await step(session, "on a 360 px screen the workspace does not scroll sideways", async () => {
+      await page.setViewportSize({ width: 360, height: 800 });
+      await page.getByRole("heading", { name: "Add a record" }).waitFor();
+      const { overflow, culprits } = await page.evaluate(() => ({
+        overflow: document.documentElement.scrollWidth - window.innerWidth,
+        culprits: Array.from(document.querySelectorAll("body *"))
+          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest(".table-scroll"))
+          .slice(0, 6)
+          .map((e) => `${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().right)})`),
+      }));
+      assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen: ${culprits.join(", ")}`);
+    });
   });
 
   // What the store holds verifies against the on-chain commitment and opens with the patient's keys only.
