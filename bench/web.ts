@@ -115,7 +115,7 @@ try {
     const before = blobTimes.filter((t) => t < start).length;
     rpcNote = `${rpcTimes.filter((t) => t >= start).length} RPC requests after the click, last at ${Math.round((rpcTimes.at(-1) ?? start) - start)} ms`;
     const rel = (t: number | undefined) => (t === undefined ? "—" : `${Math.round(t - start)} ms`);
-    blobNote = `${blobTimes.length} ciphertexts fetched and verified, ${before} of them while the unlock button was shown; first ciphertext at ${rel(blobTimes[0])}, last at ${rel(blobTimes.at(-1))} after the click`;
+    blobNote = `${blobTimes.length} requests to /api/blobs (batched, 50 blobs each; every blob verified against its commitment), ${before} of them while the unlock button was shown; first answered at ${rel(blobTimes[0])}, last at ${rel(blobTimes.at(-1))} after the click`;
   });
 
   const rows = sizes.map((s) => ({ ...s, ok: s.gzipKB <= TARGET_KB }));
