@@ -5,14 +5,43 @@
  */
 export const REASON_CODES: readonly { code: number; title: string; explanation: string }[] = [
   { code: 96, title: "Not covered by the plan", explanation: "The service is not a benefit of the patient's plan." },
-  { code: 50, title: "Not medically necessary", explanation: "The evidence does not show the service was medically necessary." },
-  { code: 16, title: "Missing information", explanation: "The claim or its evidence lacks what is needed to decide it. Attach the clinical notes and appeal or resubmit." },
+  {
+    code: 50,
+    title: "Not medically necessary",
+    explanation: "The evidence does not show the service was medically necessary.",
+  },
+  {
+    code: 16,
+    title: "Missing information",
+    explanation:
+      "The claim or its evidence lacks what is needed to decide it. Attach the clinical notes and appeal or resubmit.",
+  },
   { code: 18, title: "Duplicate claim", explanation: "This service was already claimed." },
-  { code: 197, title: "Pre-authorisation missing", explanation: "The service needed an approved pre-authorisation first." },
-  { code: 27, title: "Coverage not active on the service date", explanation: "The patient was not covered on the date of service." },
-  { code: 45, title: "Above the allowed rate", explanation: "The billed amount is above what the plan allows for this service." },
-  { code: 11, title: "Diagnosis does not match the service", explanation: "The diagnosis in the claim is inconsistent with the service. Correct and resubmit." },
-  { code: 119, title: "Benefit limit reached", explanation: "The patient's benefit maximum for this period has been used." },
+  {
+    code: 197,
+    title: "Pre-authorisation missing",
+    explanation: "The service needed an approved pre-authorisation first.",
+  },
+  {
+    code: 27,
+    title: "Coverage not active on the service date",
+    explanation: "The patient was not covered on the date of service.",
+  },
+  {
+    code: 45,
+    title: "Above the allowed rate",
+    explanation: "The billed amount is above what the plan allows for this service.",
+  },
+  {
+    code: 11,
+    title: "Diagnosis does not match the service",
+    explanation: "The diagnosis in the claim is inconsistent with the service. Correct and resubmit.",
+  },
+  {
+    code: 119,
+    title: "Benefit limit reached",
+    explanation: "The patient's benefit maximum for this period has been used.",
+  },
 ];
 
 export function reasonText(code: number | bigint): string {

@@ -48,14 +48,19 @@ export type PreAuthView = {
 };
 
 /** Batched ClaimsSettlement views (getClaim / getCoverage / getPlan / getPreAuth) for a list of ids. */
-function useStructs<T>(functionName: "getClaim" | "getCoverage" | "getPlan" | "getPreAuth", ids: readonly bigint[], idKey: string) {
+function useStructs<T>(
+  functionName: "getClaim" | "getCoverage" | "getPlan" | "getPreAuth",
+  ids: readonly bigint[],
+  idKey: string,
+) {
   const chainId = useChainId();
   const claims = getContract("ClaimsSettlement", chainId);
   const unique = [...new Set(ids.map(String))].map(BigInt);
   const query = useReadContracts({
     allowFailure: false,
     contracts: unique.map(
-      (id) => ({ chainId, address: claims?.address, abi: contractAbis.ClaimsSettlement, functionName, args: [id] }) as const,
+      (id) =>
+        ({ chainId, address: claims?.address, abi: contractAbis.ClaimsSettlement, functionName, args: [id] }) as const,
     ) as never,
     query: { enabled: Boolean(claims) && unique.length > 0 },
   });

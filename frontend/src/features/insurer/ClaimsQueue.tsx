@@ -47,7 +47,14 @@ function Evidence({ patient, evidence, self }: { patient: Address; evidence: rea
   const records = useReadContracts({
     allowFailure: false,
     contracts: evidence.map(
-      (id) => ({ chainId, address: registry?.address, abi: contractAbis.RecordRegistry, functionName: "record", args: [id] }) as const,
+      (id) =>
+        ({
+          chainId,
+          address: registry?.address,
+          abi: contractAbis.RecordRegistry,
+          functionName: "record",
+          args: [id],
+        }) as const,
     ),
     query: { enabled: Boolean(registry) && evidence.length > 0 },
   });
@@ -61,7 +68,11 @@ function Evidence({ patient, evidence, self }: { patient: Address; evidence: rea
           return (
             <li key={id.toString()}>
               Record {recordLabel(id)} · {access?.label ?? "…"} ·{" "}
-              {access ? (access.read ? "readable under the patient's Claims consent" : "not readable: no Claims consent") : "checking consent…"}
+              {access
+                ? access.read
+                  ? "readable under the patient's Claims consent"
+                  : "not readable: no Claims consent"
+                : "checking consent…"}
             </li>
           );
         })}
@@ -90,8 +101,9 @@ function PendingClaim({ claim, self }: { claim: BookClaim; self?: Address }) {
     <article className="claim-card" aria-labelledby={`claim-${id}`} data-testid="pending-claim">
       <h3 id={`claim-${id}`}>Claim #{id}</h3>
       <p>
-        {serviceClassName(claim.serviceClass)} on {formatDay(claim.serviceDate)} for patient <code>{short(claim.patient)}</code>{" "}
-        by provider <code>{short(claim.provider)}</code>. Billed <strong>{formatMoney(claim.billed)}</strong>.
+        {serviceClassName(claim.serviceClass)} on {formatDay(claim.serviceDate)} for patient{" "}
+        <code>{short(claim.patient)}</code> by provider <code>{short(claim.provider)}</code>. Billed{" "}
+        <strong>{formatMoney(claim.billed)}</strong>.
       </p>
       <Evidence patient={claim.patient} evidence={claim.evidence} self={self} />
       {reading ? (
@@ -130,7 +142,9 @@ function PendingClaim({ claim, self }: { claim: BookClaim; self?: Address }) {
           type="button"
           className="button"
           disabled={!checked.ok || write.busy}
-          onClick={() => checked.ok && write.write({ functionName: "approveClaim", args: [claim.claimId, checked.value] })}
+          onClick={() =>
+            checked.ok && write.write({ functionName: "approveClaim", args: [claim.claimId, checked.value] })
+          }
         >
           {checked.ok && checked.value < claim.billed ? "Approve partially" : "Approve"}
           <span className="visually-hidden"> claim {id}</span>
@@ -139,7 +153,12 @@ function PendingClaim({ claim, self }: { claim: BookClaim; self?: Address }) {
       <div className="inline-form">
         <div className="field">
           <label htmlFor={`reason-${id}`}>Reason for denial</label>
-          <select id={`reason-${id}`} value={reason} onChange={(e) => setReason(e.target.value)} aria-invalid={error ? true : undefined}>
+          <select
+            id={`reason-${id}`}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            aria-invalid={error ? true : undefined}
+          >
             <option value="">Choose…</option>
             {REASON_CODES.map((r) => (
               <option key={r.code} value={r.code}>
@@ -177,11 +196,17 @@ function AppealedClaim({ claim }: { claim: BookClaim }) {
     <article className="claim-card" aria-labelledby={`appeal-${id}`} data-testid="appealed-claim">
       <h3 id={`appeal-${id}`}>Appeal of claim #{id}</h3>
       <p>
-        Billed {formatMoney(claim.billed)}; allowed so far {formatMoney(claim.allowed)} (insurer paid {formatMoney(claim.payerAmount)}).
+        Billed {formatMoney(claim.billed)}; allowed so far {formatMoney(claim.allowed)} (insurer paid{" "}
+        {formatMoney(claim.payerAmount)}).
       </p>
       <div className="field">
         <label htmlFor={`new-allowed-${id}`}>New allowed amount if overturned (cUSD)</label>
-        <input id={`new-allowed-${id}`} inputMode="decimal" value={allowed} onChange={(e) => setAllowed(e.target.value)} />
+        <input
+          id={`new-allowed-${id}`}
+          inputMode="decimal"
+          value={allowed}
+          onChange={(e) => setAllowed(e.target.value)}
+        />
         {!checked.ok ? <p className="field-error">{checked.error}</p> : null}
       </div>
       <div className="button-row">
@@ -189,7 +214,9 @@ function AppealedClaim({ claim }: { claim: BookClaim }) {
           type="button"
           className="button"
           disabled={!checked.ok || write.busy}
-          onClick={() => checked.ok && write.write({ functionName: "decideAppeal", args: [claim.claimId, true, checked.value] })}
+          onClick={() =>
+            checked.ok && write.write({ functionName: "decideAppeal", args: [claim.claimId, true, checked.value] })
+          }
         >
           Overturn and pay<span className="visually-hidden"> claim {id}</span>
         </button>
@@ -219,13 +246,19 @@ function PreAuthRequest({ preAuth }: { preAuth: InsurerBook["preAuths"][number] 
     <article className="claim-card" aria-labelledby={`preauth-${id}`} data-testid="preauth-request">
       <h3 id={`preauth-${id}`}>Pre-authorisation #{id}</h3>
       <p>
-        {serviceClassName(preAuth.serviceClass)} under coverage #{preAuth.coverageId.toString()}, estimate {formatMoney(preAuth.estimate)}, from{" "}
-        <code>{short(preAuth.provider)}</code>. {preAuth.evidence.length} evidence record(s).
+        {serviceClassName(preAuth.serviceClass)} under coverage #{preAuth.coverageId.toString()}, estimate{" "}
+        {formatMoney(preAuth.estimate)}, from <code>{short(preAuth.provider)}</code>. {preAuth.evidence.length} evidence
+        record(s).
       </p>
       <div className="inline-form">
         <div className="field">
           <label htmlFor={`pa-amount-${id}`}>Authorised up to (cUSD)</label>
-          <input id={`pa-amount-${id}`} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />
+          <input
+            id={`pa-amount-${id}`}
+            inputMode="decimal"
+            value={amount}
+            onChange={(e) => setAmount(e.target.value)}
+          />
           {errors.amount ? <p className="field-error">{errors.amount}</p> : null}
         </div>
         <div className="field">
@@ -241,7 +274,8 @@ function PreAuthRequest({ preAuth }: { preAuth: InsurerBook["preAuths"][number] 
             const a = checkAmount(amount, TOKEN_DECIMALS);
             const d = checkFutureDate(expires);
             setErrors({ ...(a.ok ? {} : { amount: a.error }), ...(d.ok ? {} : { expires: d.error }) });
-            if (a.ok && d.ok) write.write({ functionName: "approvePreAuth", args: [preAuth.preAuthId, a.value, Number(d.value)] });
+            if (a.ok && d.ok)
+              write.write({ functionName: "approvePreAuth", args: [preAuth.preAuthId, a.value, Number(d.value)] });
           }}
         >
           Approve<span className="visually-hidden"> pre-authorisation {id}</span>
@@ -288,15 +322,27 @@ export function ClaimsQueue({ book }: { book: InsurerBook }) {
     <>
       <section className="card" aria-labelledby="queue-title">
         <h2 id="queue-title">Claims awaiting review</h2>
-        {pending.length === 0 ? <p>No claims are waiting for you.</p> : pending.map((c) => <PendingClaim key={c.claimId.toString()} claim={c} self={book.self} />)}
+        {pending.length === 0 ? (
+          <p>No claims are waiting for you.</p>
+        ) : (
+          pending.map((c) => <PendingClaim key={c.claimId.toString()} claim={c} self={book.self} />)
+        )}
       </section>
       <section className="card" aria-labelledby="appeals-title">
         <h2 id="appeals-title">Appeals</h2>
-        {appealed.length === 0 ? <p>No open appeals.</p> : appealed.map((c) => <AppealedClaim key={c.claimId.toString()} claim={c} />)}
+        {appealed.length === 0 ? (
+          <p>No open appeals.</p>
+        ) : (
+          appealed.map((c) => <AppealedClaim key={c.claimId.toString()} claim={c} />)
+        )}
       </section>
       <section className="card" aria-labelledby="preauths-title">
         <h2 id="preauths-title">Pre-authorisation requests</h2>
-        {preAuths.length === 0 ? <p>No requests are waiting.</p> : preAuths.map((p) => <PreAuthRequest key={p.preAuthId.toString()} preAuth={p} />)}
+        {preAuths.length === 0 ? (
+          <p>No requests are waiting.</p>
+        ) : (
+          preAuths.map((p) => <PreAuthRequest key={p.preAuthId.toString()} preAuth={p} />)
+        )}
         {book.preAuths.some((p) => p.status !== 1) ? (
           <p className="field-hint">
             Decided:{" "}

@@ -14,12 +14,21 @@ import type { InsurerBook } from "./useInsurerBook";
 const DAY = 24 * 3600;
 
 function amountOrZero(input: string) {
-  return input.trim() === "" || Number(input) === 0 ? ({ ok: true, value: 0n } as const) : checkAmount(input, TOKEN_DECIMALS);
+  return input.trim() === "" || Number(input) === 0
+    ? ({ ok: true, value: 0n } as const)
+    : checkAmount(input, TOKEN_DECIMALS);
 }
 
 /** Creates a plan from its terms (coverage share, deductible, annual limit, pre-auth classes, auto-approval, windows). */
 function CreatePlan() {
-  const [v, setV] = useState({ share: "80", deductible: "100", limit: "10000", auto: "500", review: "14", appeal: "30" });
+  const [v, setV] = useState({
+    share: "80",
+    deductible: "100",
+    limit: "10000",
+    auto: "500",
+    review: "14",
+    appeal: "30",
+  });
   const [classes, setClasses] = useState<number[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const claims = useCareWrite("ClaimsSettlement");
@@ -29,7 +38,8 @@ function CreatePlan() {
     event.preventDefault();
     const found: Record<string, string> = {};
     const share = Number(v.share);
-    if (!/^\d+(\.\d{1,2})?$/.test(v.share.trim()) || share < 0 || share > 100) found.share = "Enter a percentage from 0 to 100.";
+    if (!/^\d+(\.\d{1,2})?$/.test(v.share.trim()) || share < 0 || share > 100)
+      found.share = "Enter a percentage from 0 to 100.";
     const deductible = amountOrZero(v.deductible);
     const limit = checkAmount(v.limit, TOKEN_DECIMALS);
     const auto = amountOrZero(v.auto);
@@ -70,7 +80,11 @@ function CreatePlan() {
         <Field label="Annual limit (cUSD)" error={errors.limit}>
           <input inputMode="decimal" value={v.limit} onChange={set("limit")} />
         </Field>
-        <Field label="Auto-approval threshold (cUSD)" hint="Claims billed at or below are approved at once; 0 for none." error={errors.auto}>
+        <Field
+          label="Auto-approval threshold (cUSD)"
+          hint="Claims billed at or below are approved at once; 0 for none."
+          error={errors.auto}
+        >
           <input inputMode="decimal" value={v.auto} onChange={set("auto")} />
         </Field>
         <Field label="Review window (days)" error={errors.review}>
@@ -135,7 +149,13 @@ function OfferCoverage({ book }: { book: InsurerBook }) {
   return (
     <form onSubmit={submit} noValidate aria-label="Offer coverage">
       <Field label="Patient address" hint="The patient accepts the offer in their workspace." error={errors.patient}>
-        <input value={patient} onChange={(e) => setPatient(e.target.value)} autoComplete="off" spellCheck={false} placeholder="0x…" />
+        <input
+          value={patient}
+          onChange={(e) => setPatient(e.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="0x…"
+        />
       </Field>
       <div className="inline-form">
         <Field label="Plan" error={errors.plan}>

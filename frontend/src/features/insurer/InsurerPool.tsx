@@ -17,8 +17,16 @@ export function InsurerPool({ book }: { book: InsurerBook }) {
   const chainId = useChainId();
   const settlement = getContract("ClaimsSettlement", chainId);
   const self = book.self;
-  const pool = useCareRead({ contractName: "ClaimsSettlement", functionName: "getPool", args: self ? [self] : undefined });
-  const wallet = useCareRead({ contractName: "Stablecoin", functionName: "balanceOf", args: self ? [self] : undefined });
+  const pool = useCareRead({
+    contractName: "ClaimsSettlement",
+    functionName: "getPool",
+    args: self ? [self] : undefined,
+  });
+  const wallet = useCareRead({
+    contractName: "Stablecoin",
+    functionName: "balanceOf",
+    args: self ? [self] : undefined,
+  });
   const allowance = useCareRead({
     contractName: "Stablecoin",
     functionName: "allowance",
@@ -88,7 +96,12 @@ export function InsurerPool({ book }: { book: InsurerBook }) {
 
       {chainId === 31337 ? (
         <div className="button-row">
-          <button type="button" className="button button--quiet" disabled={token.busy} onClick={() => token.write({ functionName: "faucet", args: [] })}>
+          <button
+            type="button"
+            className="button button--quiet"
+            disabled={token.busy}
+            onClick={() => token.write({ functionName: "faucet", args: [] })}
+          >
             Get 10,000 test cUSD (local faucet)
           </button>
         </div>
@@ -106,8 +119,17 @@ export function InsurerPool({ book }: { book: InsurerBook }) {
       <TransactionStatus state={fund.state} label="Funding" />
 
       <form onSubmit={withdrawPool} noValidate aria-label="Withdraw from the pool" className="inline-form">
-        <Field label="Amount to withdraw (cUSD)" hint="Only free funds can be withdrawn." error={errors.withdraw || undefined}>
-          <input inputMode="decimal" value={withdrawAmount} onChange={(e) => setWithdrawAmount(e.target.value)} autoComplete="off" />
+        <Field
+          label="Amount to withdraw (cUSD)"
+          hint="Only free funds can be withdrawn."
+          error={errors.withdraw || undefined}
+        >
+          <input
+            inputMode="decimal"
+            value={withdrawAmount}
+            onChange={(e) => setWithdrawAmount(e.target.value)}
+            autoComplete="off"
+          />
         </Field>
         <button type="submit" className="button button--quiet" disabled={out.busy}>
           Withdraw

@@ -11,8 +11,8 @@ import { explainError } from "@/errors/explain";
 import { useRecordWriter } from "@/features/records/write/useRecordWriter";
 import { useCareEvents } from "@/hooks/useCareEvents";
 import { useCareWrite } from "@/hooks/useCareWrite";
-import { useClaims, useCoverages, usePlans, usePreAuths } from "@/hooks/useClaimsData";
-import { dayToSeconds, formatDay, formatMoney, PREAUTH_STATUS, TOKEN_DECIMALS } from "@/lib/money";
+import { useCoverages, usePlans, usePreAuths } from "@/hooks/useClaimsData";
+import { dayToSeconds, formatDay, formatMoney, TOKEN_DECIMALS } from "@/lib/money";
 import { recordLabel } from "@/lib/recordLabel";
 import { SERVICE_CLASSES, serviceClassName } from "@/lib/serviceClasses";
 import { checkAmount, checkText } from "@/lib/validation";
@@ -111,7 +111,13 @@ function ServiceClassSelect({ value, onChange }: { value: string; onChange: (v: 
 }
 
 /** Requests pre-authorisation for a service class and estimate. */
-function PreAuthForm({ patient, coverages }: { patient: Address; coverages: ReturnType<typeof usePatientCoverages>["accepted"] }) {
+function PreAuthForm({
+  patient,
+  coverages,
+}: {
+  patient: Address;
+  coverages: ReturnType<typeof usePatientCoverages>["accepted"];
+}) {
   const [coverage, setCoverage] = useState("");
   const [serviceClass, setServiceClass] = useState("0");
   const [estimate, setEstimate] = useState("");
@@ -153,7 +159,13 @@ function PreAuthForm({ patient, coverages }: { patient: Address; coverages: Retu
  * Submits a claim: the FHIR Claim (claimToFhirClaim) is encrypted to the patient's claims category
  * and stored; its commitment and an encounter commitment go on chain with the amounts.
  */
-function ClaimForm({ patient, coverages }: { patient: Address; coverages: ReturnType<typeof usePatientCoverages>["accepted"] }) {
+function ClaimForm({
+  patient,
+  coverages,
+}: {
+  patient: Address;
+  coverages: ReturnType<typeof usePatientCoverages>["accepted"];
+}) {
   const chainId = useChainId();
   const { address: self } = useConnection();
   const [coverage, setCoverage] = useState("");
@@ -198,7 +210,9 @@ function ClaimForm({ patient, coverages }: { patient: Address; coverages: Return
     if (!settlement || !self || !cover?.plan) return;
     const salt = toHex(crypto.getRandomValues(new Uint8Array(32)));
     const encounterRef = `${serviceDate}:${evidence.map(String).join(",")}`;
-    const encounterCommitment = keccak256(toBytes(`careledger:encounter:${chainId}:${patient}:${self}:${encounterRef}:${salt}`));
+    const encounterCommitment = keccak256(
+      toBytes(`careledger:encounter:${chainId}:${patient}:${self}:${encounterRef}:${salt}`),
+    );
     let claimCommitment: `0x${string}`;
     try {
       setSealing("Encrypting the claim for the patient and uploading it…");
@@ -214,7 +228,9 @@ function ClaimForm({ patient, coverages }: { patient: Address; coverages: Return
           coverageId: cover.coverageId,
           created: new Date(),
           diagnoses: [{ code: dxCode, display: dxText.join(" ") || dxCode }],
-          items: [{ code: pxCode, display: pxText.join(" ") || pxCode, amount: amount.value, servicedDate: serviceDate }],
+          items: [
+            { code: pxCode, display: pxText.join(" ") || pxCode, amount: amount.value, servicedDate: serviceDate },
+          ],
           evidenceRecordIds: evidence,
           tokenDecimals: TOKEN_DECIMALS,
         },
@@ -238,7 +254,10 @@ function ClaimForm({ patient, coverages }: { patient: Address; coverages: Return
         {
           coverageId: cover.coverageId,
           serviceClass: Number(serviceClass),
-          serviceDate: dayToSeconds(serviceDate) > Date.now() / 1000 ? Math.floor(Date.now() / 1000) - 60 : dayToSeconds(serviceDate),
+          serviceDate:
+            dayToSeconds(serviceDate) > Date.now() / 1000
+              ? Math.floor(Date.now() / 1000) - 60
+              : dayToSeconds(serviceDate),
           billed: amount.value,
           encounterCommitment,
           claimCommitment,
@@ -263,10 +282,18 @@ function ClaimForm({ patient, coverages }: { patient: Address; coverages: Return
       <Field label="Billed amount (cUSD)" error={errors.billed}>
         <input inputMode="decimal" value={billed} onChange={(e) => setBilled(e.target.value)} autoComplete="off" />
       </Field>
-      <Field label="Diagnosis (ICD-10-CM)" hint="Code then description, e.g. I10 Essential hypertension. Encrypted, never on chain." error={errors.diagnosis}>
+      <Field
+        label="Diagnosis (ICD-10-CM)"
+        hint="Code then description, e.g. I10 Essential hypertension. Encrypted, never on chain."
+        error={errors.diagnosis}
+      >
         <input value={diagnosis} onChange={(e) => setDiagnosis(e.target.value)} autoComplete="off" />
       </Field>
-      <Field label="Service (CPT)" hint="Code then description, e.g. 99213 Office visit. Encrypted, never on chain." error={errors.service}>
+      <Field
+        label="Service (CPT)"
+        hint="Code then description, e.g. 99213 Office visit. Encrypted, never on chain."
+        error={errors.service}
+      >
         <input value={service} onChange={(e) => setService(e.target.value)} autoComplete="off" />
       </Field>
       <Field label="Pre-authorisation" hint="Only for service classes the plan needs one for.">
@@ -310,10 +337,20 @@ export function PatientClaims({ patient }: { patient: Address }) {
       ) : (
         <>
           <div className="button-row" role="group" aria-label="Claim or pre-authorisation">
-            <button type="button" className={tab === "claim" ? "button" : "button button--quiet"} aria-pressed={tab === "claim"} onClick={() => setTab("claim")}>
+            <button
+              type="button"
+              className={tab === "claim" ? "button" : "button button--quiet"}
+              aria-pressed={tab === "claim"}
+              onClick={() => setTab("claim")}
+            >
               Claim
             </button>
-            <button type="button" className={tab === "preauth" ? "button" : "button button--quiet"} aria-pressed={tab === "preauth"} onClick={() => setTab("preauth")}>
+            <button
+              type="button"
+              className={tab === "preauth" ? "button" : "button button--quiet"}
+              aria-pressed={tab === "preauth"}
+              onClick={() => setTab("preauth")}
+            >
               Pre-authorisation
             </button>
           </div>
@@ -327,5 +364,3 @@ export function PatientClaims({ patient }: { patient: Address }) {
     </section>
   );
 }
-
-export { PREAUTH_STATUS };

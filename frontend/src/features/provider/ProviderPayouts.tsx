@@ -44,7 +44,11 @@ export function ProviderPayouts() {
     ),
     query: { enabled: Boolean(settlement && self) && insurers.length > 0 },
   });
-  const balance = useCareRead({ contractName: "Stablecoin", functionName: "balanceOf", args: self ? [self] : undefined });
+  const balance = useCareRead({
+    contractName: "Stablecoin",
+    functionName: "balanceOf",
+    args: self ? [self] : undefined,
+  });
   const withdraw = useCareWrite("ClaimsSettlement");
   const appeal = useCareWrite("ClaimsSettlement");
   const [appealing, setAppealing] = useState<bigint>();
@@ -177,7 +181,9 @@ export function ProviderPayouts() {
             <div className="field">
               <label htmlFor="appeal-note">Why the decision should change (claim #{appealing.toString()})</label>
               <textarea id="appeal-note" rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
-              <p className="field-hint">Only a commitment to this text goes on chain; share the documents with the insurer.</p>
+              <p className="field-hint">
+                Only a commitment to this text goes on chain; share the documents with the insurer.
+              </p>
             </div>
             <div className="button-row">
               <button type="submit" className="button" disabled={appeal.busy}>

@@ -14,10 +14,19 @@ import "@/app/workspaces.css";
 // The sections below the consent table are their own chunks (record sealing, claims, payouts):
 // the first load carries only the patient search.
 const loading = () => <p role="status">Loading…</p>;
-const ConsentedRecords = dynamic(() => import("./ConsentedRecords").then((m) => m.ConsentedRecords), { ssr: false, loading });
-const ProviderRecords = dynamic(() => import("./ProviderRecords").then((m) => m.ProviderRecords), { ssr: false, loading });
+const ConsentedRecords = dynamic(() => import("./ConsentedRecords").then((m) => m.ConsentedRecords), {
+  ssr: false,
+  loading,
+});
+const ProviderRecords = dynamic(() => import("./ProviderRecords").then((m) => m.ProviderRecords), {
+  ssr: false,
+  loading,
+});
 const PatientClaims = dynamic(() => import("./ProviderClaims").then((m) => m.PatientClaims), { ssr: false, loading });
-const ProviderPayouts = dynamic(() => import("./ProviderPayouts").then((m) => m.ProviderPayouts), { ssr: false, loading });
+const ProviderPayouts = dynamic(() => import("./ProviderPayouts").then((m) => m.ProviderPayouts), {
+  ssr: false,
+  loading,
+});
 
 const purposes = [
   { value: Purpose.Treatment, label: "Treatment" },

@@ -31,30 +31,38 @@ export function usePatientRecords(patient: Address | undefined) {
     allowFailure: false,
     contracts: ids.map(
       (id) =>
-        ({ chainId, address: registry?.address, abi: contractAbis.RecordRegistry, functionName: "record", args: [id] }) as const,
+        ({
+          chainId,
+          address: registry?.address,
+          abi: contractAbis.RecordRegistry,
+          functionName: "record",
+          args: [id],
+        }) as const,
     ),
     query: { enabled: Boolean(registry) && ids.length > 0 },
   });
   const records: PatientRecord[] | undefined =
     ids.length === 0 && added.data
       ? []
-      : details.data?.map((r, i) => {
-          const record = r as unknown as {
-            category: number;
-            author: Address;
-            createdAt: number;
-            supersedes: bigint;
-            supersededBy: bigint;
-          };
-          return {
-            recordId: ids[i],
-            category: Number(record.category),
-            categoryLabel: CATEGORIES[Number(record.category)]?.label ?? `Category ${record.category}`,
-            author: record.author,
-            createdAt: Number(record.createdAt),
-            supersedes: record.supersedes,
-            supersededBy: record.supersededBy,
-          };
-        }).reverse();
+      : details.data
+          ?.map((r, i) => {
+            const record = r as unknown as {
+              category: number;
+              author: Address;
+              createdAt: number;
+              supersedes: bigint;
+              supersededBy: bigint;
+            };
+            return {
+              recordId: ids[i],
+              category: Number(record.category),
+              categoryLabel: CATEGORIES[Number(record.category)]?.label ?? `Category ${record.category}`,
+              author: record.author,
+              createdAt: Number(record.createdAt),
+              supersedes: record.supersedes,
+              supersededBy: record.supersededBy,
+            };
+          })
+          .reverse();
   return { records, isError: added.isError || details.isError, isLoading: added.isLoading || details.isLoading };
 }

@@ -13,7 +13,8 @@ import { UploadBar } from "./UploadBar";
 import { useRecordWriter } from "./useRecordWriter";
 import type { UploadProgress } from "./apiBlobStore";
 
-type Phase = { status: "idle" } | { status: "sealing"; progress?: UploadProgress } | { status: "failed"; message: string };
+type Phase =
+  { status: "idle" } | { status: "sealing"; progress?: UploadProgress } | { status: "failed"; message: string };
 
 /**
  * Adds a FHIR record through a form (or, with `amends`, a new version superseding a record):

@@ -39,9 +39,7 @@ export function UploadDocuments({ patient, onDone }: { patient: Address; onDone?
     try {
       for (const [index, file] of files.entries()) {
         setProgress({ index });
-        sealed.push(
-          await writer.sealFile(file, Category.Documents, (p) => setProgress({ index, progress: p })),
-        );
+        sealed.push(await writer.sealFile(file, Category.Documents, (p) => setProgress({ index, progress: p })));
       }
     } catch (failure) {
       setProgress(undefined);
@@ -70,7 +68,11 @@ export function UploadDocuments({ patient, onDone }: { patient: Address; onDone?
 
   return (
     <form onSubmit={submit} noValidate aria-label="Upload documents">
-      <Field label="Documents" hint="PDF or images (PNG, JPEG, WebP), up to 50 MiB each. Several files are added in one transaction." error={error}>
+      <Field
+        label="Documents"
+        hint="PDF or images (PNG, JPEG, WebP), up to 50 MiB each. Several files are added in one transaction."
+        error={error}
+      >
         <input
           type="file"
           name="documents"

@@ -37,7 +37,8 @@ export class ApiBlobStore implements BlobStore {
       const xhr = new XMLHttpRequest();
       xhr.open("POST", "/api/blobs");
       xhr.setRequestHeader("content-type", "application/octet-stream");
-      xhr.upload.onprogress = (event) => this.onProgress?.({ loaded: event.loaded, total: event.total || bytes.length });
+      xhr.upload.onprogress = (event) =>
+        this.onProgress?.({ loaded: event.loaded, total: event.total || bytes.length });
       xhr.onload = () => {
         try {
           const body = JSON.parse(xhr.responseText) as { cid?: string; error?: string };

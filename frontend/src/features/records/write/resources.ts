@@ -78,7 +78,8 @@ export const RECORD_KINDS: Record<RecordKind, { label: string; category: number;
   },
 };
 
-const dayTime = (day: string | undefined) => (day ? `${day}T12:00:00Z` : new Date().toISOString().replace(/\.\d{3}Z$/, "Z"));
+const dayTime = (day: string | undefined) =>
+  day ? `${day}T12:00:00Z` : new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
 const text = (value: string | undefined) => ({ text: (value ?? "").trim() });
 const UCUM = "http://unitsofmeasure.org";
 
@@ -97,7 +98,9 @@ export function buildResource(
           coding: [{ system: "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", code: "active" }],
         },
         verificationStatus: {
-          coding: [{ system: "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification", code: "confirmed" }],
+          coding: [
+            { system: "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification", code: "confirmed" },
+          ],
         },
         criticality: values.criticality || undefined,
         code: text(values.substance),
@@ -136,7 +139,11 @@ export function buildResource(
         category: [
           {
             coding: [
-              { system: "http://terminology.hl7.org/CodeSystem/observation-category", code: "laboratory", display: "Laboratory" },
+              {
+                system: "http://terminology.hl7.org/CodeSystem/observation-category",
+                code: "laboratory",
+                display: "Laboratory",
+              },
             ],
           },
         ],
@@ -186,7 +193,8 @@ export function checkFormValues(kind: RecordKind, values: Record<string, string>
   for (const field of RECORD_KINDS[kind].fields) {
     const value = values[field.name]?.trim() ?? "";
     if (!value && !field.optional) errors[field.name] = `${field.label} is required.`;
-    else if (value && field.type === "number" && !Number.isFinite(Number(value))) errors[field.name] = `${field.label} must be a number.`;
+    else if (value && field.type === "number" && !Number.isFinite(Number(value)))
+      errors[field.name] = `${field.label} must be a number.`;
     else if (value && field.type === "date" && value > new Date().toISOString().slice(0, 10))
       errors[field.name] = `${field.label} cannot be in the future.`;
   }
@@ -198,12 +206,35 @@ export function checkFormValues(kind: RecordKind, values: Record<string, string>
 /** Which form field a FHIR validation issue path is about (so the error shows next to it). */
 export function fieldOfIssue(kind: RecordKind, path: string): string | undefined {
   const map: Record<RecordKind, [RegExp, string][]> = {
-    allergy: [[/\.code/, "substance"], [/reaction/, "reaction"], [/criticality/, "criticality"]],
-    medication: [[/medication/, "medication"], [/dosage/, "dosage"]],
-    condition: [[/\.code/, "condition"], [/onset/, "onset"]],
-    lab: [[/valueQuantity\.(code|unit|system)/, "unit"], [/valueQuantity/, "value"], [/\.code/, "test"], [/effective/, "date"]],
-    immunization: [[/vaccineCode/, "vaccine"], [/occurrence/, "date"], [/lot/, "lot"]],
-    encounter: [[/reasonCode/, "reason"], [/period/, "date"], [/type/, "note"]],
+    allergy: [
+      [/\.code/, "substance"],
+      [/reaction/, "reaction"],
+      [/criticality/, "criticality"],
+    ],
+    medication: [
+      [/medication/, "medication"],
+      [/dosage/, "dosage"],
+    ],
+    condition: [
+      [/\.code/, "condition"],
+      [/onset/, "onset"],
+    ],
+    lab: [
+      [/valueQuantity\.(code|unit|system)/, "unit"],
+      [/valueQuantity/, "value"],
+      [/\.code/, "test"],
+      [/effective/, "date"],
+    ],
+    immunization: [
+      [/vaccineCode/, "vaccine"],
+      [/occurrence/, "date"],
+      [/lot/, "lot"],
+    ],
+    encounter: [
+      [/reasonCode/, "reason"],
+      [/period/, "date"],
+      [/type/, "note"],
+    ],
   };
   return map[kind].find(([re]) => re.test(path))?.[1];
 }

@@ -10,7 +10,14 @@ import { useIdentity } from "@/features/identity/IdentityProvider";
 import { ApiBlobStore, type UploadProgress } from "./apiBlobStore";
 
 /** A sealed record on the store, ready for RecordRegistry.addRecord / addRecords / amendRecord. */
-export type SealedRecord = { category: number; cid: Hex; cidText: string; commitment: Hex; keyEpoch: number; size: number };
+export type SealedRecord = {
+  category: number;
+  cid: Hex;
+  cidText: string;
+  commitment: Hex;
+  keyEpoch: number;
+  size: number;
+};
 
 export class MissingCategoryKeyError extends Error {}
 
