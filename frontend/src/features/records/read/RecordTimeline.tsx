@@ -7,6 +7,7 @@ import { isAddressEqual, type Address as AddressType } from "viem";
 import { useConnection } from "wagmi";
 import "./records.css";
 import { Address } from "@/components/Address";
+import { EmptyState } from "@/components/EmptyState";
 import { useIdentity } from "@/features/identity/IdentityProvider";
 import { fetchVerifiedBlobs, openPointer, type OpenedRecordView } from "./decrypt";
 import { FhirView, resourceTitle } from "./FhirView";
@@ -61,6 +62,16 @@ export function RecordTimeline({ patient, reader }: { patient: AddressType; read
   });
   const byId = new Map(list.map((p) => [p.id, { pointer: p, view: opened.data?.get(p.id) }]));
 
+  if (pointers.data && pointers.data.length === 0) {
+    return (
+      <EmptyState title="No records yet">
+        <p>
+          When a provider adds a record, it appears here, decrypted in this browser only. Consents and claims are in the
+          other sections.
+        </p>
+      </EmptyState>
+    );
+  }
   if (!identity) {
     return pointers.data ? (
       <p className="field-hint" role="status">
