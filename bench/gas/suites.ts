@@ -1,5 +1,9 @@
+import { claimsGasSuite } from "./claims.js";
 import { coreGasSuite } from "./core.js";
 import type { GasSuite } from "./types.js";
 
-/** Every gas suite `bench/gas.ts` runs, in order. Append new suites (e.g. claims) here. */
-export const gasSuites: GasSuite[] = [coreGasSuite];
+/**
+ * Every gas suite `bench/gas.ts` runs, in order: the core contracts, then claims settlement against
+ * the real core (the whole system deployed through the `CareLedger` Ignition module).
+ */
+export const gasSuites: GasSuite[] = [coreGasSuite, claimsGasSuite];

@@ -99,10 +99,12 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
     // --- Coverage ----------------------------------------------------------------------------
 
     /// @inheritdoc IClaimsSettlement
-    function offerCoverage(address patient, uint256 planId, uint40 start, uint40 end)
-        external
-        returns (uint256 coverageId)
-    {
+    function offerCoverage(
+        address patient,
+        uint256 planId,
+        uint40 start,
+        uint40 end
+    ) external returns (uint256 coverageId) {
         Plan storage plan = _plan(planId);
         _requireInsurerOf(plan, planId);
         if (!plan.active) revert PlanInactive(planId);
@@ -140,11 +142,11 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IClaimsSettlement
-    function checkEligibility(address patient, uint256 planId, uint40 serviceDate)
-        external
-        view
-        returns (Eligibility reason, uint256 coverageId)
-    {
+    function checkEligibility(
+        address patient,
+        uint256 planId,
+        uint40 serviceDate
+    ) external view returns (Eligibility reason, uint256 coverageId) {
         coverageId = _coverageOf[patient][planId];
         reason = _eligibility(_coverages[coverageId], serviceDate);
     }
@@ -182,10 +184,12 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
     // --- Pre-authorisation -------------------------------------------------------------------
 
     /// @inheritdoc IClaimsSettlement
-    function requestPreAuth(uint256 coverageId, uint8 serviceClass, uint256 estimate, uint256[] calldata evidence)
-        external
-        returns (uint256 preAuthId)
-    {
+    function requestPreAuth(
+        uint256 coverageId,
+        uint8 serviceClass,
+        uint256 estimate,
+        uint256[] calldata evidence
+    ) external returns (uint256 preAuthId) {
         _requireCredential(PROVIDER_ROLE, msg.sender);
         Coverage storage coverage = _coverage(coverageId);
         uint256 planId = coverage.planId;
@@ -230,9 +234,7 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
     /// @inheritdoc IClaimsSettlement
     function submitClaim(ClaimRequest calldata request) external returns (uint256 claimId) {
         _requireCredential(PROVIDER_ROLE, msg.sender);
-        (Plan storage plan, address patient, uint16 planYear, Usage memory usage, uint80 billed) = _checkClaim(
-            request
-        );
+        (Plan storage plan, address patient, uint16 planYear, Usage memory usage, uint80 billed) = _checkClaim(request);
         address insurer = plan.insurer;
 
         // Automatic adjudication: within the threshold and payable from the pool now. A claim the pool
@@ -306,17 +308,19 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
         }
         Plan storage plan = _plans[coverage.planId];
         ClaimStatus status = claim.status;
+        uint256 appealDeadline;
         if (status == ClaimStatus.Pending) {
-            // An insurer that lets the review window pass has in effect denied the claim.
+            // An insurer that lets the review window pass has in effect denied the claim at its deadline.
             uint256 reviewDeadline = uint256(claim.updatedAt) + plan.reviewWindow;
             if (block.timestamp <= reviewDeadline) revert ClaimReviewWindowOpen(claimId, reviewDeadline);
+            appealDeadline = reviewDeadline + plan.appealWindow;
         } else if (status == ClaimStatus.Approved || status == ClaimStatus.Denied) {
             if (status == ClaimStatus.Approved && claim.allowed == claim.billed) revert ClaimNotAppealable(claimId);
-            uint256 appealDeadline = uint256(claim.updatedAt) + plan.appealWindow;
-            if (block.timestamp > appealDeadline) revert ClaimAppealWindowClosed(claimId, appealDeadline);
+            appealDeadline = uint256(claim.updatedAt) + plan.appealWindow;
         } else {
             revert ClaimInvalidStatus(claimId, status);
         }
+        if (block.timestamp > appealDeadline) revert ClaimAppealWindowClosed(claimId, appealDeadline);
         claim.status = ClaimStatus.Appealed;
         claim.updatedAt = uint40(block.timestamp);
         emit ClaimAppealed(claimId, msg.sender, evidenceCommitment);
@@ -326,40 +330,42 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
     function decideAppeal(uint256 claimId, bool overturn, uint256 newAllowed) external {
         (Claim storage claim, Plan storage plan) = _claimForInsurer(claimId);
         if (claim.status != ClaimStatus.Appealed) revert ClaimInvalidStatus(claimId, claim.status);
-
-        uint80 allowed = claim.allowed;
-        uint80 payer = claim.payerAmount;
-        uint80 extraPayer;
-        if (overturn) {
-            if (newAllowed <= allowed || newAllowed > claim.billed) revert ClaimInvalidAmount(newAllowed, claim.billed);
-            extraPayer = _adjudicate(claim, plan, uint80(newAllowed) - allowed);
-            allowed = uint80(newAllowed);
-            payer += extraPayer;
-            claim.allowed = allowed;
-            claim.payerAmount = payer;
-        }
-        claim.status = ClaimStatus.Closed;
-        claim.updatedAt = uint40(block.timestamp);
-        emit AppealDecided(claimId, overturn, allowed, payer, allowed - payer);
-        _pay(claimId, claim.provider, plan.insurer, extraPayer);
-        emit ClaimClosed(claimId, allowed == 0 ? ClaimStatus.Denied : ClaimStatus.Approved);
+        uint256 deadline = uint256(claim.updatedAt) + plan.reviewWindow;
+        if (block.timestamp > deadline) revert ClaimReviewWindowClosed(claimId, deadline);
+        _closeAppeal(claimId, claim, plan, overturn, newAllowed);
     }
 
     /// @inheritdoc IClaimsSettlement
     function closeClaim(uint256 claimId) external {
         Claim storage claim = _claim(claimId);
         ClaimStatus status = claim.status;
-        if (status != ClaimStatus.Approved && status != ClaimStatus.Denied) {
-            revert ClaimInvalidStatus(claimId, status);
-        }
-        if (status == ClaimStatus.Denied || claim.allowed < claim.billed) {
-            uint256 appealDeadline = uint256(claim.updatedAt) +
-                _plans[_coverages[claim.coverageId].planId].appealWindow;
+        Plan storage plan = _plans[_coverages[claim.coverageId].planId];
+        ClaimStatus finalDecision = status;
+        if (status == ClaimStatus.Pending) {
+            // Unreviewed: denied at the review deadline, so final once that denial's appeal window is over.
+            uint256 reviewDeadline = uint256(claim.updatedAt) + plan.reviewWindow;
+            if (block.timestamp <= reviewDeadline) revert ClaimReviewWindowOpen(claimId, reviewDeadline);
+            uint256 appealDeadline = reviewDeadline + plan.appealWindow;
             if (block.timestamp <= appealDeadline) revert ClaimAppealWindowOpen(claimId, appealDeadline);
+            finalDecision = ClaimStatus.Denied;
+        } else if (status == ClaimStatus.Approved || status == ClaimStatus.Denied) {
+            if (status == ClaimStatus.Denied || claim.allowed < claim.billed) {
+                uint256 appealDeadline = uint256(claim.updatedAt) + plan.appealWindow;
+                if (block.timestamp <= appealDeadline) revert ClaimAppealWindowOpen(claimId, appealDeadline);
+            }
+        } else if (status == ClaimStatus.Appealed) {
+            // The insurer let its decision deadline pass: the appeal is upheld in the appellant's favour.
+            uint256 decisionDeadline = uint256(claim.updatedAt) + plan.reviewWindow;
+            if (block.timestamp <= decisionDeadline) revert ClaimReviewWindowOpen(claimId, decisionDeadline);
+            emit AppealDeadlineMissed(claimId, decisionDeadline);
+            _closeAppeal(claimId, claim, plan, true, claim.billed);
+            return;
+        } else {
+            revert ClaimInvalidStatus(claimId, status);
         }
         claim.status = ClaimStatus.Closed;
         claim.updatedAt = uint40(block.timestamp);
-        emit ClaimClosed(claimId, status);
+        emit ClaimClosed(claimId, finalDecision);
     }
 
     // --- Payouts -----------------------------------------------------------------------------
@@ -430,11 +436,11 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IClaimsSettlement
-    function quote(uint256 coverageId, uint40 serviceDate, uint256 allowed)
-        external
-        view
-        returns (uint256 payerAmount, uint256 patientShare)
-    {
+    function quote(
+        uint256 coverageId,
+        uint40 serviceDate,
+        uint256 allowed
+    ) external view returns (uint256 payerAmount, uint256 patientShare) {
         Coverage storage coverage = _coverage(coverageId);
         Plan storage plan = _plans[coverage.planId];
         uint256 planYear = serviceDate < coverage.start ? 0 : (serviceDate - coverage.start) / _PLAN_YEAR;
@@ -509,25 +515,24 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
     }
 
     /// @dev Every evidence record must be `patient`'s, and `patient` must let `insurer` read its category
-    /// for claims. The list is bounded by MAX_EVIDENCE.
+    /// for claims. The consent is read once for all categories ({IConsentView-consentScope}), so a claim
+    /// pays one consent look-up whatever its evidence. The list is bounded by MAX_EVIDENCE.
     function _checkEvidence(address patient, address insurer, uint256[] calldata evidence) private view {
         uint256 count = evidence.length;
         if (count == 0 || count > MAX_EVIDENCE) revert ClaimInvalidEvidenceCount(count, MAX_EVIDENCE);
+        uint256 readable = _consents.consentScope(patient, insurer, Purpose.Claims, ACCESS_READ);
         for (uint256 i = 0; i < count; ++i) {
             uint256 recordId = evidence[i];
             (address subject, uint8 category) = _records.recordSubject(recordId);
             if (subject != patient) revert ClaimEvidenceNotOfPatient(recordId, patient, subject);
-            if (!_consents.hasConsent(patient, insurer, category, Purpose.Claims, ACCESS_READ)) {
-                revert ClaimEvidenceNoConsent(recordId, insurer, category);
-            }
+            if ((readable >> category) & 1 == 0) revert ClaimEvidenceNoConsent(recordId, insurer, category);
         }
     }
 
     /// @dev Every check a claim submission must pass; uses up its pre-authorisation.
-    function _checkClaim(ClaimRequest calldata request)
-        private
-        returns (Plan storage plan, address patient, uint16 planYear, Usage memory usage, uint80 billed)
-    {
+    function _checkClaim(
+        ClaimRequest calldata request
+    ) private returns (Plan storage plan, address patient, uint16 planYear, Usage memory usage, uint80 billed) {
         if (request.serviceClass >= _SERVICE_CLASSES) revert ClaimInvalidServiceClass(request.serviceClass);
         if (request.serviceDate > block.timestamp) revert ClaimServiceDateInFuture(request.serviceDate);
         billed = _amount(request.billed);
@@ -592,11 +597,11 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
     /// @dev The plan's share of `allowed` given what the member used this plan year: the remaining
     /// deductible first, then the coverage share of the rest, capped by the remaining annual limit.
     /// Rounds down, in the pool's favour.
-    function _split(Plan storage plan, Usage memory usage, uint80 allowed)
-        private
-        view
-        returns (uint80 payer, uint80 deductiblePart)
-    {
+    function _split(
+        Plan storage plan,
+        Usage memory usage,
+        uint80 allowed
+    ) private view returns (uint80 payer, uint80 deductiblePart) {
         uint80 deductible = plan.deductible;
         uint80 remainingDeductible = deductible > usage.deductibleMet ? deductible - usage.deductibleMet : 0;
         deductiblePart = allowed < remainingDeductible ? allowed : remainingDeductible;
@@ -608,8 +613,7 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
 
     /// @dev Computes the payer amount for `allowed` more of the claim, records the member's usage, and
     /// checks the insurer's pool can reserve it. Returns the payer amount; {_pay} reserves and credits it.
-    function _adjudicate(Claim storage claim, Plan storage plan, uint80 allowed) private returns (uint80 payer)
-    {
+    function _adjudicate(Claim storage claim, Plan storage plan, uint80 allowed) private returns (uint80 payer) {
         uint256 coverageId = claim.coverageId;
         uint256 planYear = claim.planYear;
         Usage memory usage = _loadUsage(coverageId, planYear);
@@ -645,6 +649,33 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
         } else {
             _usage[coverageId][planYear] = usage;
         }
+    }
+
+    /// @dev Decides an appeal and closes the claim: upheld as decided, or overturned to `newAllowed` (above
+    /// what was allowed, at most the billed amount) with the extra payer amount reserved and credited.
+    function _closeAppeal(
+        uint256 claimId,
+        Claim storage claim,
+        Plan storage plan,
+        bool overturn,
+        uint256 newAllowed
+    ) private {
+        uint80 allowed = claim.allowed;
+        uint80 payer = claim.payerAmount;
+        uint80 extraPayer;
+        if (overturn) {
+            if (newAllowed <= allowed || newAllowed > claim.billed) revert ClaimInvalidAmount(newAllowed, claim.billed);
+            extraPayer = _adjudicate(claim, plan, uint80(newAllowed) - allowed);
+            allowed = uint80(newAllowed);
+            payer += extraPayer;
+            claim.allowed = allowed;
+            claim.payerAmount = payer;
+        }
+        claim.status = ClaimStatus.Closed;
+        claim.updatedAt = uint40(block.timestamp);
+        emit AppealDecided(claimId, overturn, allowed, payer, allowed - payer);
+        _pay(claimId, claim.provider, plan.insurer, extraPayer);
+        emit ClaimClosed(claimId, allowed == 0 ? ClaimStatus.Denied : ClaimStatus.Approved);
     }
 
     /// @dev Reserves `amount` in `insurer`'s pool and credits it to `provider`. Callers have checked the

@@ -160,6 +160,33 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
             _isBreakGlassOpen(patient, grantee);
     }
 
+    /// @inheritdoc IConsentView
+    function consentScope(
+        address patient,
+        address grantee,
+        Purpose purpose,
+        uint8 access
+    ) external view returns (uint16 scope) {
+        if (access == 0) return 0;
+        uint256 packedGrant = _grants[_grantKey(patient, grantee, purpose)];
+        if (
+            packedGrant & _REVOKED_BIT == 0 &&
+            uint64(packedGrant >> 32) <= block.timestamp && // notBefore
+            block.timestamp < uint64(packedGrant >> 96) && // expiresAt
+            uint8(packedGrant >> 16) & access == access // access
+        ) {
+            scope = uint16(packedGrant);
+        }
+        if (
+            purpose == Purpose.Emergency &&
+            access == ACCESS_READ &&
+            scope & EMERGENCY_SCOPE != EMERGENCY_SCOPE &&
+            _isBreakGlassOpen(patient, grantee)
+        ) {
+            scope |= EMERGENCY_SCOPE;
+        }
+    }
+
     // ----------------------------------------------------------------------------------------
     // Break-glass
     // ----------------------------------------------------------------------------------------

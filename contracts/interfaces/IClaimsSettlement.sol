@@ -17,6 +17,15 @@ pragma solidity ^0.8.28;
 /// A claim whose billed amount is within the plan's auto-approval threshold is approved in the same
 /// transaction that submits it.
 ///
+/// Deadlines bind the insurer as well as the claimant, so no claim can be left open forever:
+/// - Silence on review is a denial: a claim still `Pending` when its review window ends counts as denied at
+///   that deadline. The provider or patient may appeal it within the plan's appeal window from there;
+///   after that anyone may close it (final decision `Denied`).
+/// - Silence on appeal is an overturn: the insurer has the plan's review window again, from the appeal, to
+///   {decideAppeal}. Past that deadline anyone may {closeClaim}, which approves the billed amount (priced
+///   by the plan's deductible, coinsurance and annual limit like any approval) and closes the claim. The
+///   insurer may ignore a first review at no cost, never an appeal.
+///
 /// Money: every approval reserves the payer amount in the insurer's pool and credits it to the
 /// provider; the provider pulls it with {withdraw}. The insurer can only withdraw the unreserved
 /// part of its pool, so an approved claim is always backed by tokens the contract holds.
@@ -241,6 +250,9 @@ interface IClaimsSettlement {
     );
     /// @notice Emitted when a claim becomes final.
     event ClaimClosed(uint256 indexed claimId, ClaimStatus finalDecision);
+    /// @notice Emitted when an appeal is closed undecided after the insurer's decision `deadline`; the
+    /// {AppealDecided} that follows overturns the decision to the billed amount.
+    event AppealDeadlineMissed(uint256 indexed claimId, uint256 deadline);
 
     // --- Errors ------------------------------------------------------------------------------
 
@@ -306,9 +318,10 @@ interface IClaimsSettlement {
     error ClaimInvalidStatus(uint256 claimId, ClaimStatus status);
     /// @notice Thrown when `caller` may not act on claim `claimId`.
     error ClaimUnauthorizedCaller(uint256 claimId, address caller);
-    /// @notice Thrown when the insurer decides after the review window ended at `deadline`.
+    /// @notice Thrown when the insurer decides a claim, or an appeal, after its review window ended at `deadline`.
     error ClaimReviewWindowClosed(uint256 claimId, uint256 deadline);
-    /// @notice Thrown when an appeal of a pending claim comes before the review window ended at `deadline`.
+    /// @notice Thrown when a pending claim is appealed or closed, or an appeal closed undecided, before the
+    /// insurer's review window ends at `deadline`.
     error ClaimReviewWindowOpen(uint256 claimId, uint256 deadline);
     /// @notice Thrown when an appeal comes after the appeal window ended at `deadline`.
     error ClaimAppealWindowClosed(uint256 claimId, uint256 deadline);
@@ -338,9 +351,12 @@ interface IClaimsSettlement {
     /// in {coverageOf} unless they hold an accepted one, which it replaces once accepted. Emits {CoverageOffered}. Reverts with {PlanUnknown},
     /// {PlanUnauthorizedInsurer}, {PlanInactive}, {ClaimsMissingCredential}, {CoverageNotPatient},
     /// {CoverageInvalidPeriod}.
-    function offerCoverage(address patient, uint256 planId, uint40 start, uint40 end)
-        external
-        returns (uint256 coverageId);
+    function offerCoverage(
+        address patient,
+        uint256 planId,
+        uint40 start,
+        uint40 end
+    ) external returns (uint256 coverageId);
 
     /// @notice Accepts offered coverage.
     /// @dev Caller: the patient, or a guardian holding GUARDIAN_MANAGE_CONSENT. Emits {CoverageAccepted}.
@@ -348,10 +364,11 @@ interface IClaimsSettlement {
     function acceptCoverage(uint256 coverageId) external;
 
     /// @notice Whether `patient`'s latest coverage under `planId` covers `serviceDate`, and if not why.
-    function checkEligibility(address patient, uint256 planId, uint40 serviceDate)
-        external
-        view
-        returns (Eligibility reason, uint256 coverageId);
+    function checkEligibility(
+        address patient,
+        uint256 planId,
+        uint40 serviceDate
+    ) external view returns (Eligibility reason, uint256 coverageId);
 
     /// @notice Whether coverage `coverageId` covers `serviceDate`, and if not why.
     function coverageEligibility(uint256 coverageId, uint40 serviceDate) external view returns (Eligibility);
@@ -374,9 +391,12 @@ interface IClaimsSettlement {
     /// @dev Caller: a credentialed provider. Evidence is checked as for claims. Emits {PreAuthRequested}.
     /// Reverts with {ClaimsMissingCredential}, {CoverageUnknown}, {PlanInactive},
     /// {ClaimInvalidServiceClass}, {ClaimInvalidAmount}, the evidence errors.
-    function requestPreAuth(uint256 coverageId, uint8 serviceClass, uint256 estimate, uint256[] calldata evidence)
-        external
-        returns (uint256 preAuthId);
+    function requestPreAuth(
+        uint256 coverageId,
+        uint8 serviceClass,
+        uint256 estimate,
+        uint256[] calldata evidence
+    ) external returns (uint256 preAuthId);
 
     /// @notice Authorises up to `amount` for services given until `expiresAt`.
     /// @dev Caller: the plan's credentialed insurer. Emits {PreAuthApproved}. Reverts with
@@ -415,22 +435,31 @@ interface IClaimsSettlement {
     /// @notice Appeals a denial, a partial approval, or a claim left pending past its review window,
     /// committing to new evidence shared off chain.
     /// @dev Caller: the claim's provider or the patient, within the appeal window (for an overdue
-    /// pending claim: any time after the review window). Emits {ClaimAppealed}. Reverts with
+    /// pending claim: the appeal window that starts when its review window ends). The insurer then has
+    /// the plan's review window to {decideAppeal}. Emits {ClaimAppealed}. Reverts with
     /// {ClaimUnknown}, {ClaimUnauthorizedCaller}, {ClaimInvalidStatus}, {ClaimNotAppealable},
     /// {ClaimAppealWindowClosed}, {ClaimReviewWindowOpen}.
     function appealClaim(uint256 claimId, bytes32 evidenceCommitment) external;
 
     /// @notice Decides an appeal: upholds the decision, or overturns it with a new allowed amount
     /// (above the one allowed before, at most the billed amount). The claim then closes.
-    /// @dev Caller: the plan's credentialed insurer. Emits {AppealDecided}, {ClaimPaid} for the extra
-    /// payer amount, {ClaimClosed}. Reverts with {ClaimUnknown}, {PlanUnauthorizedInsurer},
-    /// {ClaimsMissingCredential}, {ClaimInvalidStatus}, {ClaimInvalidAmount}, {PoolInsufficientFunds}.
+    /// @dev Caller: the plan's credentialed insurer, within the plan's review window from the appeal (past
+    /// it, {closeClaim} overturns the decision). Emits {AppealDecided}, {ClaimPaid} for the extra payer
+    /// amount, {ClaimClosed}. Reverts with {ClaimUnknown}, {PlanUnauthorizedInsurer},
+    /// {ClaimsMissingCredential}, {ClaimInvalidStatus}, {ClaimReviewWindowClosed}, {ClaimInvalidAmount},
+    /// {PoolInsufficientFunds}.
     function decideAppeal(uint256 claimId, bool overturn, uint256 newAllowed) external;
 
-    /// @notice Makes an approved or denied claim final once it can no longer be appealed (a full
-    /// approval at once, otherwise after the appeal window).
-    /// @dev Caller: anyone. Emits {ClaimClosed}. Reverts with {ClaimUnknown}, {ClaimInvalidStatus},
-    /// {ClaimAppealWindowOpen}.
+    /// @notice Makes a claim final once no one can act on it any more:
+    /// - approved or denied: once it can no longer be appealed (a full approval at once, otherwise after
+    ///   the appeal window);
+    /// - left pending by the insurer: denied, once the appeal window after the review deadline is over;
+    /// - appealed and left undecided past the insurer's decision deadline: overturned to the billed
+    ///   amount, whose payer amount is reserved and credited to the provider like any approval.
+    /// @dev Caller: anyone. Emits {ClaimClosed}; for an undecided appeal {AppealDeadlineMissed},
+    /// {AppealDecided}, {ClaimPaid} first. Reverts with {ClaimUnknown}, {ClaimInvalidStatus},
+    /// {ClaimReviewWindowOpen}, {ClaimAppealWindowOpen}, {PoolInsufficientFunds} (an undecided appeal
+    /// the pool cannot pay stays open until the insurer funds it).
     function closeClaim(uint256 claimId) external;
 
     // --- Payouts -----------------------------------------------------------------------------
@@ -474,8 +503,9 @@ interface IClaimsSettlement {
 
     /// @notice What the plan would pay and the patient owe if `allowed` were approved now for a service
     /// on `serviceDate` under `coverageId`.
-    function quote(uint256 coverageId, uint40 serviceDate, uint256 allowed)
-        external
-        view
-        returns (uint256 payerAmount, uint256 patientShare);
+    function quote(
+        uint256 coverageId,
+        uint40 serviceDate,
+        uint256 allowed
+    ) external view returns (uint256 payerAmount, uint256 patientShare);
 }

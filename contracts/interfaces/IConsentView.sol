@@ -15,4 +15,15 @@ interface IConsentView {
         Purpose purpose,
         uint8 access
     ) external view returns (bool);
+
+    /// @notice The categories (bit c = category c) of `patient`'s records that `grantee` may access for
+    /// `purpose` with every bit of `access` right now: bit c is set exactly when
+    /// `hasConsent(patient, grantee, c, purpose, access)`. One call answers for any number of
+    /// categories (a claim's evidence, a consent screen).
+    function consentScope(
+        address patient,
+        address grantee,
+        Purpose purpose,
+        uint8 access
+    ) external view returns (uint16 scope);
 }

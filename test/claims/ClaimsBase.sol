@@ -7,7 +7,14 @@ import {Test} from "../utils/Test.sol";
 import {ClaimsSettlement} from "../../contracts/claims/ClaimsSettlement.sol";
 import {IClaimsSettlement} from "../../contracts/interfaces/IClaimsSettlement.sol";
 import {MockStablecoin} from "../../contracts/mocks/MockStablecoin.sol";
-import {ACCESS_READ, CATEGORY_DIAGNOSTICS, CATEGORY_ENCOUNTERS, INSURER_ROLE, PROVIDER_ROLE, Purpose} from "../../contracts/libraries/CareTypes.sol";
+import {
+    ACCESS_READ,
+    CATEGORY_DIAGNOSTICS,
+    CATEGORY_ENCOUNTERS,
+    INSURER_ROLE,
+    PROVIDER_ROLE,
+    Purpose
+} from "../../contracts/libraries/CareTypes.sol";
 import {CareRegistryDouble} from "./mocks/CareRegistryDouble.sol";
 import {ConsentDouble} from "./mocks/ConsentDouble.sol";
 import {RecordsDouble} from "./mocks/RecordsDouble.sol";
@@ -77,15 +84,16 @@ abstract contract ClaimsBase is Test {
     }
 
     function _terms() internal pure returns (IClaimsSettlement.PlanTerms memory) {
-        return IClaimsSettlement.PlanTerms({
-            coverageBps: 8_000,
-            preAuthClasses: uint16(1) << CLASS_SURGERY,
-            deductible: uint80(100 * USD),
-            annualLimit: uint80(2_000 * USD),
-            autoApproveThreshold: uint80(500 * USD),
-            reviewWindow: uint32(14 * DAY),
-            appealWindow: uint32(30 * DAY)
-        });
+        return
+            IClaimsSettlement.PlanTerms({
+                coverageBps: 8_000,
+                preAuthClasses: uint16(1) << CLASS_SURGERY,
+                deductible: uint80(100 * USD),
+                annualLimit: uint80(2_000 * USD),
+                autoApproveThreshold: uint80(500 * USD),
+                reviewWindow: uint32(14 * DAY),
+                appealWindow: uint32(30 * DAY)
+            });
     }
 
     function _createPlan(address by) internal returns (uint256) {
@@ -121,21 +129,24 @@ abstract contract ClaimsBase is Test {
         return _request(coverageId, CLASS_OUTPATIENT, billed, 0);
     }
 
-    function _request(uint256 coverage, uint8 serviceClass, uint256 billed, uint256 preAuthId)
-        internal
-        returns (IClaimsSettlement.ClaimRequest memory)
-    {
+    function _request(
+        uint256 coverage,
+        uint8 serviceClass,
+        uint256 billed,
+        uint256 preAuthId
+    ) internal returns (IClaimsSettlement.ClaimRequest memory) {
         ++_nonce;
-        return IClaimsSettlement.ClaimRequest({
-            coverageId: coverage,
-            serviceClass: serviceClass,
-            serviceDate: uint40(block.timestamp - 1 hours),
-            billed: billed,
-            encounterCommitment: keccak256(abi.encode("encounter", _nonce)),
-            claimCommitment: keccak256(abi.encode("claim", _nonce)),
-            evidence: _evidence(),
-            preAuthId: preAuthId
-        });
+        return
+            IClaimsSettlement.ClaimRequest({
+                coverageId: coverage,
+                serviceClass: serviceClass,
+                serviceDate: uint40(block.timestamp - 1 hours),
+                billed: billed,
+                encounterCommitment: keccak256(abi.encode("encounter", _nonce)),
+                claimCommitment: keccak256(abi.encode("claim", _nonce)),
+                evidence: _evidence(),
+                preAuthId: preAuthId
+            });
     }
 
     function _submit(IClaimsSettlement.ClaimRequest memory request) internal returns (uint256) {
@@ -145,7 +156,11 @@ abstract contract ClaimsBase is Test {
 
     function _submitPending(uint256 billed) internal returns (uint256 claimId) {
         claimId = _submit(_request(billed));
-        vm.assertEq(uint256(claims.getClaim(claimId).status), uint256(IClaimsSettlement.ClaimStatus.Pending), "pending");
+        vm.assertEq(
+            uint256(claims.getClaim(claimId).status),
+            uint256(IClaimsSettlement.ClaimStatus.Pending),
+            "pending"
+        );
     }
 
     function _requestPreAuth(uint256 estimate) internal returns (uint256 preAuthId) {

@@ -135,10 +135,14 @@ contract ClaimsHandler is Test {
         } catch {}
     }
 
+    /// @dev Closing an appeal the insurer left undecided overturns it, which credits the provider.
     function close(uint256 pick) external {
-        (uint256 claimId, , ) = _pick(pick);
+        (uint256 claimId, IClaimsSettlement.Claim memory claim, address insurer) = _pick(pick);
         if (claimId == 0) return;
-        try claims.closeClaim(claimId) {} catch {}
+        uint256 creditBefore = claims.creditOf(claim.provider, insurer);
+        try claims.closeClaim(claimId) {
+            creditedFor[claimId] += claims.creditOf(claim.provider, insurer) - creditBefore;
+        } catch {}
     }
 
     function providerWithdraw(uint256 who, uint256 which) external {
@@ -153,11 +157,9 @@ contract ClaimsHandler is Test {
         vm.warp(block.timestamp + bound(seconds_, 0, 20 days));
     }
 
-    function _pick(uint256 pick)
-        private
-        view
-        returns (uint256 claimId, IClaimsSettlement.Claim memory claim, address insurer)
-    {
+    function _pick(
+        uint256 pick
+    ) private view returns (uint256 claimId, IClaimsSettlement.Claim memory claim, address insurer) {
         if (claimIds.length == 0) return (0, claim, address(0));
         claimId = claimIds[pick % claimIds.length];
         claim = claims.getClaim(claimId);

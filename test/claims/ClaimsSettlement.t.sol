@@ -8,7 +8,13 @@ import {ClaimsBase} from "./ClaimsBase.sol";
 import {ClaimsSettlement} from "../../contracts/claims/ClaimsSettlement.sol";
 import {IClaimsSettlement} from "../../contracts/interfaces/IClaimsSettlement.sol";
 import {MockStablecoin} from "../../contracts/mocks/MockStablecoin.sol";
-import {GUARDIAN_EMERGENCY, GUARDIAN_MANAGE_CONSENT, INSURER_ROLE, PROVIDER_ROLE, Purpose} from "../../contracts/libraries/CareTypes.sol";
+import {
+    GUARDIAN_EMERGENCY,
+    GUARDIAN_MANAGE_CONSENT,
+    INSURER_ROLE,
+    PROVIDER_ROLE,
+    Purpose
+} from "../../contracts/libraries/CareTypes.sol";
 import {ReentrantToken} from "./mocks/ReentrantToken.sol";
 import {RecordsDouble} from "./mocks/RecordsDouble.sol";
 
@@ -34,14 +40,18 @@ contract ClaimsSettlementTest is ClaimsBase {
     }
 
     function test_createPlan_revertsForNonInsurer() public {
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.ClaimsMissingCredential.selector, INSURER_ROLE, provider));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.ClaimsMissingCredential.selector, INSURER_ROLE, provider)
+        );
         _createPlan(provider);
     }
 
     function test_createPlan_revertsOnInvalidTerms() public {
         IClaimsSettlement.PlanTerms memory terms = _terms();
         terms.coverageBps = 10_001;
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.PlanInvalidTerms.selector, 10_001, 14 * DAY, 30 * DAY));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.PlanInvalidTerms.selector, 10_001, 14 * DAY, 30 * DAY)
+        );
         vm.prank(insurer);
         claims.createPlan(terms);
 
@@ -88,7 +98,9 @@ contract ClaimsSettlementTest is ClaimsBase {
     }
 
     function test_deactivatePlan_revertsForOtherInsurerOrUnknownPlan() public {
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.PlanUnauthorizedInsurer.selector, planId, otherInsurer));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.PlanUnauthorizedInsurer.selector, planId, otherInsurer)
+        );
         vm.prank(otherInsurer);
         claims.deactivatePlan(planId);
 
@@ -110,7 +122,9 @@ contract ClaimsSettlementTest is ClaimsBase {
     }
 
     function test_offerCoverage_revertsForWrongCallerOrInput() public {
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.PlanUnauthorizedInsurer.selector, planId, otherInsurer));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.PlanUnauthorizedInsurer.selector, planId, otherInsurer)
+        );
         vm.prank(otherInsurer);
         claims.offerCoverage(otherPatient, planId, uint40(T0), uint40(T0 + DAY));
 
@@ -122,12 +136,18 @@ contract ClaimsSettlementTest is ClaimsBase {
         vm.prank(insurer);
         claims.offerCoverage(stranger, planId, uint40(T0), uint40(T0 + DAY));
 
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.CoverageInvalidPeriod.selector, uint40(T0), uint40(T0)));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.CoverageInvalidPeriod.selector, uint40(T0), uint40(T0))
+        );
         vm.prank(insurer);
         claims.offerCoverage(otherPatient, planId, uint40(T0), uint40(T0));
 
         vm.expectRevert(
-            abi.encodeWithSelector(IClaimsSettlement.CoverageInvalidPeriod.selector, uint40(T0 - 2 * DAY), uint40(T0 - DAY))
+            abi.encodeWithSelector(
+                IClaimsSettlement.CoverageInvalidPeriod.selector,
+                uint40(T0 - 2 * DAY),
+                uint40(T0 - DAY)
+            )
         );
         vm.prank(insurer);
         claims.offerCoverage(otherPatient, planId, uint40(T0 - 2 * DAY), uint40(T0 - DAY));
@@ -135,7 +155,9 @@ contract ClaimsSettlementTest is ClaimsBase {
 
     function test_offerCoverage_revertsForSuspendedInsurer() public {
         registry.setCredentialed(INSURER_ROLE, insurer, false);
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.ClaimsMissingCredential.selector, INSURER_ROLE, insurer));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.ClaimsMissingCredential.selector, INSURER_ROLE, insurer)
+        );
         vm.prank(insurer);
         claims.offerCoverage(otherPatient, planId, uint40(T0), uint40(T0 + DAY));
     }
@@ -152,7 +174,11 @@ contract ClaimsSettlementTest is ClaimsBase {
         emit IClaimsSettlement.CoverageAccepted(id, otherPatient, guardian);
         vm.prank(guardian);
         claims.acceptCoverage(id);
-        vm.assertEq(uint256(claims.getCoverage(id).status), uint256(IClaimsSettlement.CoverageStatus.Accepted), "accepted");
+        vm.assertEq(
+            uint256(claims.getCoverage(id).status),
+            uint256(IClaimsSettlement.CoverageStatus.Accepted),
+            "accepted"
+        );
     }
 
     function test_acceptCoverage_revertsForStrangerTwiceOrUnknown() public {
@@ -221,7 +247,12 @@ contract ClaimsSettlementTest is ClaimsBase {
         _assertEligibility(patient, planId, T0, IClaimsSettlement.Eligibility.PlanInactive);
     }
 
-    function _assertEligibility(address who, uint256 plan, uint256 date, IClaimsSettlement.Eligibility expected) private view {
+    function _assertEligibility(
+        address who,
+        uint256 plan,
+        uint256 date,
+        IClaimsSettlement.Eligibility expected
+    ) private view {
         (IClaimsSettlement.Eligibility reason, ) = claims.checkEligibility(who, plan, uint40(date));
         vm.assertEq(uint256(reason), uint256(expected), "eligibility");
     }
@@ -234,7 +265,9 @@ contract ClaimsSettlementTest is ClaimsBase {
     }
 
     function test_fundPool_revertsForNonInsurerOrZero() public {
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.ClaimsMissingCredential.selector, INSURER_ROLE, stranger));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.ClaimsMissingCredential.selector, INSURER_ROLE, stranger)
+        );
         vm.prank(stranger);
         claims.fundPool(1);
 
@@ -285,11 +318,19 @@ contract ClaimsSettlementTest is ClaimsBase {
 
         uint256 claimId = _submit(_request(coverageId, CLASS_SURGERY, 350 * USD, preAuthId));
         vm.assertEq(uint256(claims.getClaim(claimId).status), uint256(IClaimsSettlement.ClaimStatus.Approved), "auto");
-        vm.assertEq(uint256(claims.getPreAuth(preAuthId).status), uint256(IClaimsSettlement.PreAuthStatus.Used), "used");
+        vm.assertEq(
+            uint256(claims.getPreAuth(preAuthId).status),
+            uint256(IClaimsSettlement.PreAuthStatus.Used),
+            "used"
+        );
 
         // A pre-authorisation pays for one claim only.
         vm.expectRevert(
-            abi.encodeWithSelector(IClaimsSettlement.PreAuthInvalidStatus.selector, preAuthId, IClaimsSettlement.PreAuthStatus.Used)
+            abi.encodeWithSelector(
+                IClaimsSettlement.PreAuthInvalidStatus.selector,
+                preAuthId,
+                IClaimsSettlement.PreAuthStatus.Used
+            )
         );
         _submit(_request(coverageId, CLASS_SURGERY, 100 * USD, preAuthId));
     }
@@ -297,7 +338,11 @@ contract ClaimsSettlementTest is ClaimsBase {
     function test_preAuth_aboveThresholdGoesToReview() public {
         uint256 preAuthId = _approvedPreAuth(1_500 * USD, T0 + 30 * DAY);
         uint256 claimId = _submit(_request(coverageId, CLASS_SURGERY, 1_200 * USD, preAuthId));
-        vm.assertEq(uint256(claims.getClaim(claimId).status), uint256(IClaimsSettlement.ClaimStatus.Pending), "pending");
+        vm.assertEq(
+            uint256(claims.getClaim(claimId).status),
+            uint256(IClaimsSettlement.ClaimStatus.Pending),
+            "pending"
+        );
     }
 
     function test_submitClaim_revertsWithoutRequiredPreAuth() public {
@@ -324,7 +369,11 @@ contract ClaimsSettlementTest is ClaimsBase {
         vm.prank(insurer);
         claims.denyPreAuth(preAuthId, 197);
         vm.expectRevert(
-            abi.encodeWithSelector(IClaimsSettlement.PreAuthInvalidStatus.selector, preAuthId, IClaimsSettlement.PreAuthStatus.Denied)
+            abi.encodeWithSelector(
+                IClaimsSettlement.PreAuthInvalidStatus.selector,
+                preAuthId,
+                IClaimsSettlement.PreAuthStatus.Denied
+            )
         );
         _submit(_request(coverageId, CLASS_SURGERY, 100 * USD, preAuthId));
     }
@@ -355,12 +404,16 @@ contract ClaimsSettlementTest is ClaimsBase {
         vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.PreAuthMismatch.selector, preAuthId));
         _submit(request);
 
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.PreAuthExceeded.selector, preAuthId, 400 * USD, 401 * USD));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.PreAuthExceeded.selector, preAuthId, 400 * USD, 401 * USD)
+        );
         _submit(_request(coverageId, CLASS_SURGERY, 401 * USD, preAuthId));
     }
 
     function test_preAuth_revertsForWrongCallerOrInput() public {
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.ClaimsMissingCredential.selector, PROVIDER_ROLE, stranger));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.ClaimsMissingCredential.selector, PROVIDER_ROLE, stranger)
+        );
         vm.prank(stranger);
         claims.requestPreAuth(coverageId, CLASS_SURGERY, 1, _evidence());
 
@@ -377,7 +430,9 @@ contract ClaimsSettlementTest is ClaimsBase {
         claims.requestPreAuth(coverageId, CLASS_SURGERY, 0, _evidence());
 
         uint256 preAuthId = _requestPreAuth(400 * USD);
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.PlanUnauthorizedInsurer.selector, planId, otherInsurer));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.PlanUnauthorizedInsurer.selector, planId, otherInsurer)
+        );
         vm.prank(otherInsurer);
         claims.approvePreAuth(preAuthId, 1, uint40(T0 + DAY));
 
@@ -396,7 +451,11 @@ contract ClaimsSettlementTest is ClaimsBase {
         vm.prank(insurer);
         claims.approvePreAuth(preAuthId, 1, uint40(T0 + DAY));
         vm.expectRevert(
-            abi.encodeWithSelector(IClaimsSettlement.PreAuthInvalidStatus.selector, preAuthId, IClaimsSettlement.PreAuthStatus.Approved)
+            abi.encodeWithSelector(
+                IClaimsSettlement.PreAuthInvalidStatus.selector,
+                preAuthId,
+                IClaimsSettlement.PreAuthStatus.Approved
+            )
         );
         vm.prank(insurer);
         claims.denyPreAuth(preAuthId, 1);
@@ -481,7 +540,11 @@ contract ClaimsSettlementTest is ClaimsBase {
         vm.prank(insurer);
         claims.withdrawPool(10_000 * USD - 100 * USD, insurer); // 100 left; the claim needs 160
         uint256 claimId = _submit(_request(300 * USD));
-        vm.assertEq(uint256(claims.getClaim(claimId).status), uint256(IClaimsSettlement.ClaimStatus.Pending), "pending");
+        vm.assertEq(
+            uint256(claims.getClaim(claimId).status),
+            uint256(IClaimsSettlement.ClaimStatus.Pending),
+            "pending"
+        );
 
         vm.expectRevert(
             abi.encodeWithSelector(IClaimsSettlement.PoolInsufficientFunds.selector, insurer, 100 * USD, 160 * USD)
@@ -499,12 +562,16 @@ contract ClaimsSettlementTest is ClaimsBase {
 
     function test_submitClaim_revertsForNonCredentialedOrSuspendedProvider() public {
         IClaimsSettlement.ClaimRequest memory request = _request(100 * USD);
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.ClaimsMissingCredential.selector, PROVIDER_ROLE, stranger));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.ClaimsMissingCredential.selector, PROVIDER_ROLE, stranger)
+        );
         vm.prank(stranger);
         claims.submitClaim(request);
 
         registry.setCredentialed(PROVIDER_ROLE, provider, false); // suspended
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.ClaimsMissingCredential.selector, PROVIDER_ROLE, provider));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.ClaimsMissingCredential.selector, PROVIDER_ROLE, provider)
+        );
         _submit(request);
     }
 
@@ -543,7 +610,10 @@ contract ClaimsSettlementTest is ClaimsBase {
         _expectNotEligible(request, IClaimsSettlement.Eligibility.CoverageExpired);
     }
 
-    function _expectNotEligible(IClaimsSettlement.ClaimRequest memory request, IClaimsSettlement.Eligibility reason) private {
+    function _expectNotEligible(
+        IClaimsSettlement.ClaimRequest memory request,
+        IClaimsSettlement.Eligibility reason
+    ) private {
         vm.expectRevert(
             abi.encodeWithSelector(
                 IClaimsSettlement.CoverageNotEligible.selector,
@@ -569,7 +639,9 @@ contract ClaimsSettlementTest is ClaimsBase {
         _submit(request);
 
         request.evidence[1] = RECORD_NO_CONSENT;
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.ClaimEvidenceNoConsent.selector, RECORD_NO_CONSENT, insurer, 2));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.ClaimEvidenceNoConsent.selector, RECORD_NO_CONSENT, insurer, 2)
+        );
         _submit(request);
 
         request.evidence[1] = 1234;
@@ -587,7 +659,9 @@ contract ClaimsSettlementTest is ClaimsBase {
 
     function test_submitClaim_revertsWhenConsentRevoked() public {
         consents.setConsent(patient, insurer, 5, _claimsPurpose(), 0);
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.ClaimEvidenceNoConsent.selector, RECORD_IMAGING, insurer, 5));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.ClaimEvidenceNoConsent.selector, RECORD_IMAGING, insurer, 5)
+        );
         _submit(_request(100 * USD));
     }
 
@@ -596,7 +670,11 @@ contract ClaimsSettlementTest is ClaimsBase {
         uint256 claimId = _submit(request);
         request.claimCommitment = keccak256("a different claim for the same encounter");
         vm.expectRevert(
-            abi.encodeWithSelector(IClaimsSettlement.ClaimDuplicateEncounter.selector, request.encounterCommitment, claimId)
+            abi.encodeWithSelector(
+                IClaimsSettlement.ClaimDuplicateEncounter.selector,
+                request.encounterCommitment,
+                claimId
+            )
         );
         vm.prank(otherProvider);
         claims.submitClaim(request);
@@ -610,7 +688,9 @@ contract ClaimsSettlementTest is ClaimsBase {
 
         request = _request(100 * USD);
         request.serviceDate = uint40(block.timestamp + 1);
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.ClaimServiceDateInFuture.selector, request.serviceDate));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.ClaimServiceDateInFuture.selector, request.serviceDate)
+        );
         _submit(request);
 
         request = _request(0);
@@ -619,7 +699,11 @@ contract ClaimsSettlementTest is ClaimsBase {
 
         request = _request(uint256(type(uint80).max) + 1);
         vm.expectRevert(
-            abi.encodeWithSelector(IClaimsSettlement.ClaimInvalidAmount.selector, uint256(type(uint80).max) + 1, type(uint80).max)
+            abi.encodeWithSelector(
+                IClaimsSettlement.ClaimInvalidAmount.selector,
+                uint256(type(uint80).max) + 1,
+                type(uint80).max
+            )
         );
         _submit(request);
     }
@@ -656,7 +740,9 @@ contract ClaimsSettlementTest is ClaimsBase {
 
     function test_approveClaim_revertsForWrongCallerStatusOrAmount() public {
         uint256 claimId = _submitPending(1_000 * USD);
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.PlanUnauthorizedInsurer.selector, planId, otherInsurer));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.PlanUnauthorizedInsurer.selector, planId, otherInsurer)
+        );
         vm.prank(otherInsurer);
         claims.approveClaim(claimId, 1);
 
@@ -665,7 +751,9 @@ contract ClaimsSettlementTest is ClaimsBase {
         claims.approveClaim(claimId, 1);
 
         registry.setCredentialed(INSURER_ROLE, insurer, false);
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.ClaimsMissingCredential.selector, INSURER_ROLE, insurer));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.ClaimsMissingCredential.selector, INSURER_ROLE, insurer)
+        );
         vm.prank(insurer);
         claims.approveClaim(claimId, 1);
         registry.setCredentialed(INSURER_ROLE, insurer, true);
@@ -674,7 +762,9 @@ contract ClaimsSettlementTest is ClaimsBase {
         vm.prank(insurer);
         claims.approveClaim(claimId, 0);
 
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.ClaimInvalidAmount.selector, 1_001 * USD, 1_000 * USD));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.ClaimInvalidAmount.selector, 1_001 * USD, 1_000 * USD)
+        );
         vm.prank(insurer);
         claims.approveClaim(claimId, 1_001 * USD);
 
@@ -688,7 +778,11 @@ contract ClaimsSettlementTest is ClaimsBase {
         vm.prank(insurer);
         claims.approveClaim(claimId, 1_000 * USD);
         vm.expectRevert(
-            abi.encodeWithSelector(IClaimsSettlement.ClaimInvalidStatus.selector, claimId, IClaimsSettlement.ClaimStatus.Approved)
+            abi.encodeWithSelector(
+                IClaimsSettlement.ClaimInvalidStatus.selector,
+                claimId,
+                IClaimsSettlement.ClaimStatus.Approved
+            )
         );
         vm.prank(insurer);
         claims.approveClaim(claimId, 1_000 * USD);
@@ -704,17 +798,23 @@ contract ClaimsSettlementTest is ClaimsBase {
     function test_review_outOfWindow() public {
         uint256 claimId = _submitPending(1_000 * USD);
         vm.warp(T0 + 14 * DAY + 1);
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.ClaimReviewWindowClosed.selector, claimId, T0 + 14 * DAY));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.ClaimReviewWindowClosed.selector, claimId, T0 + 14 * DAY)
+        );
         vm.prank(insurer);
         claims.approveClaim(claimId, 1);
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.ClaimReviewWindowClosed.selector, claimId, T0 + 14 * DAY));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.ClaimReviewWindowClosed.selector, claimId, T0 + 14 * DAY)
+        );
         vm.prank(insurer);
         claims.denyClaim(claimId, 1);
     }
 
     function test_denyClaim_thenAppealAndOverturn() public {
         uint256 claimId = _submitPending(1_000 * USD);
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.PlanUnauthorizedInsurer.selector, planId, otherInsurer));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.PlanUnauthorizedInsurer.selector, planId, otherInsurer)
+        );
         vm.prank(otherInsurer);
         claims.denyClaim(claimId, 50);
 
@@ -724,7 +824,11 @@ contract ClaimsSettlementTest is ClaimsBase {
         claims.denyClaim(claimId, 50);
 
         vm.expectRevert(
-            abi.encodeWithSelector(IClaimsSettlement.ClaimInvalidStatus.selector, claimId, IClaimsSettlement.ClaimStatus.Denied)
+            abi.encodeWithSelector(
+                IClaimsSettlement.ClaimInvalidStatus.selector,
+                claimId,
+                IClaimsSettlement.ClaimStatus.Denied
+            )
         );
         vm.prank(insurer);
         claims.decideAppeal(claimId, true, 1);
@@ -735,10 +839,14 @@ contract ClaimsSettlementTest is ClaimsBase {
         vm.prank(provider);
         claims.appealClaim(claimId, keccak256("x-ray report"));
 
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.ClaimInvalidAmount.selector, 1_001 * USD, 1_000 * USD));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.ClaimInvalidAmount.selector, 1_001 * USD, 1_000 * USD)
+        );
         vm.prank(insurer);
         claims.decideAppeal(claimId, true, 1_001 * USD);
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.PlanUnauthorizedInsurer.selector, planId, otherInsurer));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.PlanUnauthorizedInsurer.selector, planId, otherInsurer)
+        );
         vm.prank(otherInsurer);
         claims.decideAppeal(claimId, true, 600 * USD);
 
@@ -778,7 +886,11 @@ contract ClaimsSettlementTest is ClaimsBase {
         claims.appealClaim(claimId, keccak256("letter"));
 
         vm.expectRevert(
-            abi.encodeWithSelector(IClaimsSettlement.ClaimInvalidStatus.selector, claimId, IClaimsSettlement.ClaimStatus.Appealed)
+            abi.encodeWithSelector(
+                IClaimsSettlement.ClaimInvalidStatus.selector,
+                claimId,
+                IClaimsSettlement.ClaimStatus.Appealed
+            )
         );
         vm.prank(provider);
         claims.appealClaim(claimId, keccak256("again"));
@@ -805,7 +917,9 @@ contract ClaimsSettlementTest is ClaimsBase {
         claims.appealClaim(claimId, bytes32(0));
 
         vm.warp(T0 + 30 * DAY + 1);
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.ClaimAppealWindowClosed.selector, claimId, T0 + 30 * DAY));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.ClaimAppealWindowClosed.selector, claimId, T0 + 30 * DAY)
+        );
         vm.prank(provider);
         claims.appealClaim(claimId, bytes32(0));
 
@@ -815,7 +929,9 @@ contract ClaimsSettlementTest is ClaimsBase {
 
     function test_appeal_overduePendingClaim() public {
         uint256 claimId = _submitPending(1_000 * USD);
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.ClaimReviewWindowOpen.selector, claimId, T0 + 14 * DAY));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.ClaimReviewWindowOpen.selector, claimId, T0 + 14 * DAY)
+        );
         vm.prank(provider);
         claims.appealClaim(claimId, bytes32(0));
 
@@ -827,16 +943,111 @@ contract ClaimsSettlementTest is ClaimsBase {
         vm.assertEq(claims.creditOf(provider, insurer), 720 * USD, "credit");
     }
 
+    function test_appeal_overduePendingClaim_windowEnds() public {
+        uint256 claimId = _submitPending(1_000 * USD);
+        // Denied in effect at T0 + 14 days; appealable for the 30-day appeal window from there.
+        vm.warp(T0 + 44 * DAY + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.ClaimAppealWindowClosed.selector, claimId, T0 + 44 * DAY)
+        );
+        vm.prank(patient);
+        claims.appealClaim(claimId, bytes32(0));
+    }
+
+    function test_closeClaim_overduePendingClaimIsDeniedOnceUnappealable() public {
+        uint256 claimId = _submitPending(1_000 * USD);
+        vm.warp(T0 + 14 * DAY + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.ClaimAppealWindowOpen.selector, claimId, T0 + 44 * DAY)
+        );
+        claims.closeClaim(claimId);
+
+        vm.warp(T0 + 44 * DAY + 1);
+        vm.expectEmit();
+        emit IClaimsSettlement.ClaimClosed(claimId, IClaimsSettlement.ClaimStatus.Denied);
+        vm.prank(stranger);
+        claims.closeClaim(claimId);
+        vm.assertEq(uint256(claims.getClaim(claimId).status), uint256(IClaimsSettlement.ClaimStatus.Closed), "closed");
+        vm.assertEq(claims.creditOf(provider, insurer), 0, "nothing paid");
+    }
+
+    function test_decideAppeal_revertsAfterDecisionDeadline() public {
+        uint256 claimId = _submitPending(1_000 * USD);
+        vm.prank(insurer);
+        claims.denyClaim(claimId, 7);
+        vm.warp(T0 + 5 * DAY);
+        vm.prank(provider);
+        claims.appealClaim(claimId, keccak256("letter"));
+
+        vm.warp(T0 + 19 * DAY + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.ClaimReviewWindowClosed.selector, claimId, T0 + 19 * DAY)
+        );
+        vm.prank(insurer);
+        claims.decideAppeal(claimId, false, 0);
+    }
+
+    function test_closeClaim_undecidedAppealIsOverturnedToBilled() public {
+        uint256 claimId = _submitPending(1_000 * USD);
+        vm.prank(insurer);
+        claims.approveClaim(claimId, 600 * USD); // 100 deductible + 80% of 500 = 400
+        vm.warp(T0 + 2 * DAY);
+        vm.prank(patient);
+        claims.appealClaim(claimId, keccak256("second opinion"));
+
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.ClaimReviewWindowOpen.selector, claimId, T0 + 16 * DAY)
+        );
+        claims.closeClaim(claimId);
+
+        vm.warp(T0 + 16 * DAY + 1);
+        vm.expectEmit();
+        emit IClaimsSettlement.AppealDeadlineMissed(claimId, T0 + 16 * DAY);
+        vm.expectEmit();
+        emit IClaimsSettlement.AppealDecided(claimId, true, 1_000 * USD, 720 * USD, 280 * USD);
+        vm.expectEmit();
+        emit IClaimsSettlement.ClaimPaid(claimId, provider, insurer, 320 * USD);
+        vm.expectEmit();
+        emit IClaimsSettlement.ClaimClosed(claimId, IClaimsSettlement.ClaimStatus.Approved);
+        vm.prank(stranger);
+        claims.closeClaim(claimId);
+        vm.assertEq(claims.creditOf(provider, insurer), 720 * USD, "credit");
+        vm.assertEq(claims.getPool(insurer).reserved, 720 * USD, "reserved");
+    }
+
+    function test_closeClaim_undecidedAppealWaitsForAFundedPool() public {
+        uint256 claimId = _submitPending(1_000 * USD);
+        vm.prank(insurer);
+        claims.denyClaim(claimId, 7);
+        vm.prank(provider);
+        claims.appealClaim(claimId, keccak256("letter"));
+        vm.prank(insurer);
+        claims.withdrawPool(10_000 * USD, insurer);
+
+        vm.warp(T0 + 14 * DAY + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.PoolInsufficientFunds.selector, insurer, 0, 720 * USD)
+        );
+        claims.closeClaim(claimId);
+        vm.assertEq(uint256(claims.getClaim(claimId).status), uint256(IClaimsSettlement.ClaimStatus.Appealed), "open");
+
+        _fund(insurer, 1_000 * USD);
+        claims.closeClaim(claimId);
+        vm.assertEq(claims.creditOf(provider, insurer), 720 * USD, "credit");
+    }
+
     function test_closeClaim_afterAppealWindow() public {
         uint256 claimId = _submitPending(1_000 * USD);
         vm.expectRevert(
-            abi.encodeWithSelector(IClaimsSettlement.ClaimInvalidStatus.selector, claimId, IClaimsSettlement.ClaimStatus.Pending)
+            abi.encodeWithSelector(IClaimsSettlement.ClaimReviewWindowOpen.selector, claimId, T0 + 14 * DAY)
         );
         claims.closeClaim(claimId);
 
         vm.prank(insurer);
         claims.approveClaim(claimId, 500 * USD);
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.ClaimAppealWindowOpen.selector, claimId, T0 + 30 * DAY));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.ClaimAppealWindowOpen.selector, claimId, T0 + 30 * DAY)
+        );
         claims.closeClaim(claimId);
 
         vm.warp(T0 + 30 * DAY + 1);
@@ -846,11 +1057,19 @@ contract ClaimsSettlementTest is ClaimsBase {
         claims.closeClaim(claimId);
 
         vm.expectRevert(
-            abi.encodeWithSelector(IClaimsSettlement.ClaimInvalidStatus.selector, claimId, IClaimsSettlement.ClaimStatus.Closed)
+            abi.encodeWithSelector(
+                IClaimsSettlement.ClaimInvalidStatus.selector,
+                claimId,
+                IClaimsSettlement.ClaimStatus.Closed
+            )
         );
         claims.closeClaim(claimId);
         vm.expectRevert(
-            abi.encodeWithSelector(IClaimsSettlement.ClaimInvalidStatus.selector, claimId, IClaimsSettlement.ClaimStatus.Closed)
+            abi.encodeWithSelector(
+                IClaimsSettlement.ClaimInvalidStatus.selector,
+                claimId,
+                IClaimsSettlement.ClaimStatus.Closed
+            )
         );
         vm.prank(provider);
         claims.appealClaim(claimId, bytes32(0));
@@ -860,7 +1079,9 @@ contract ClaimsSettlementTest is ClaimsBase {
         uint256 claimId = _submitPending(1_000 * USD);
         vm.prank(insurer);
         claims.denyClaim(claimId, 7);
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.ClaimAppealWindowOpen.selector, claimId, T0 + 30 * DAY));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.ClaimAppealWindowOpen.selector, claimId, T0 + 30 * DAY)
+        );
         claims.closeClaim(claimId);
         vm.warp(T0 + 31 * DAY);
         vm.expectEmit();
@@ -904,7 +1125,10 @@ contract ClaimsSettlementTest is ClaimsBase {
     function test_withdraw_reentrancyAttemptFails() public {
         (ReentrantToken evil, ClaimsSettlement evilClaims, uint256 evilCoverage) = _reentrantWorld();
         // The token itself is the provider owed the payout, and re-enters `withdraw` from its transfer.
-        evil.execute(address(evilClaims), abi.encodeCall(IClaimsSettlement.submitClaim, (_request(evilCoverage, 0, 300 * USD, 0))));
+        evil.execute(
+            address(evilClaims),
+            abi.encodeCall(IClaimsSettlement.submitClaim, (_request(evilCoverage, 0, 300 * USD, 0)))
+        );
         vm.assertEq(evilClaims.creditOf(address(evil), insurer), 160 * USD, "credited");
         evil.arm(evilClaims, ReentrantToken.Attack.Withdraw, insurer);
 
@@ -937,7 +1161,10 @@ contract ClaimsSettlementTest is ClaimsBase {
         vm.assertEq(evil.balanceOf(address(evilClaims)), 10_000 * USD, "other pool intact");
     }
 
-    function _reentrantWorld() private returns (ReentrantToken evil, ClaimsSettlement evilClaims, uint256 evilCoverage) {
+    function _reentrantWorld()
+        private
+        returns (ReentrantToken evil, ClaimsSettlement evilClaims, uint256 evilCoverage)
+    {
         evil = new ReentrantToken();
         evilClaims = new ClaimsSettlement(registry, consents, records, IERC20(address(evil)));
         registry.setCredentialed(PROVIDER_ROLE, address(evil), true);
@@ -972,7 +1199,9 @@ contract ClaimsSettlementTest is ClaimsBase {
         token.faucet();
         vm.assertEq(token.balanceOf(stranger), token.FAUCET_AMOUNT(), "minted");
         vm.assertEq(token.decimals(), 6, "decimals");
-        vm.expectRevert(abi.encodeWithSelector(MockStablecoin.FaucetCooldown.selector, stranger, block.timestamp + DAY));
+        vm.expectRevert(
+            abi.encodeWithSelector(MockStablecoin.FaucetCooldown.selector, stranger, block.timestamp + DAY)
+        );
         vm.prank(stranger);
         token.faucet();
         vm.warp(block.timestamp + DAY);

@@ -94,7 +94,9 @@ describe("ClaimsSettlement", function () {
         .to.emit(claims, "CoverageAccepted")
         .withArgs(2n, otherPatient.address, otherPatient.address);
       expect((await claims.getCoverage(2n)).status).to.equal(BigInt(CoverageStatus.Accepted));
-      expect((await claims.checkEligibility(otherPatient.address, planId, t0))[0]).to.equal(BigInt(Eligibility.Eligible));
+      expect((await claims.checkEligibility(otherPatient.address, planId, t0))[0]).to.equal(
+        BigInt(Eligibility.Eligible),
+      );
     });
 
     it("a guardian with the manage-consent right accepts for the patient; others cannot", async function () {
@@ -265,13 +267,19 @@ describe("ClaimsSettlement", function () {
     it("rejects a pre-authorisation for another provider or class, or an amount above it", async function () {
       const { claims, provider, otherProvider, insurer, preAuthId, request } = await requested();
       await claims.connect(insurer).approvePreAuth(preAuthId, USD(400), (await time.latest()) + 30 * DAY);
-      await expect(claims.connect(otherProvider).submitClaim(await request(USD(100), { serviceClass: CLASS_SURGERY, preAuthId })))
+      await expect(
+        claims.connect(otherProvider).submitClaim(await request(USD(100), { serviceClass: CLASS_SURGERY, preAuthId })),
+      )
         .to.be.revertedWithCustomError(claims, "PreAuthMismatch")
         .withArgs(preAuthId);
-      await expect(claims.connect(provider).submitClaim(await request(USD(100), { serviceClass: CLASS_OUTPATIENT, preAuthId })))
+      await expect(
+        claims.connect(provider).submitClaim(await request(USD(100), { serviceClass: CLASS_OUTPATIENT, preAuthId })),
+      )
         .to.be.revertedWithCustomError(claims, "PreAuthMismatch")
         .withArgs(preAuthId);
-      await expect(claims.connect(provider).submitClaim(await request(USD(401), { serviceClass: CLASS_SURGERY, preAuthId })))
+      await expect(
+        claims.connect(provider).submitClaim(await request(USD(401), { serviceClass: CLASS_SURGERY, preAuthId })),
+      )
         .to.be.revertedWithCustomError(claims, "PreAuthExceeded")
         .withArgs(preAuthId, USD(400), USD(401));
     });
@@ -282,8 +290,9 @@ describe("ClaimsSettlement", function () {
       await expect(claims.connect(stranger).requestPreAuth(coverageId, CLASS_SURGERY, 1n, [RECORD_ENCOUNTER]))
         .to.be.revertedWithCustomError(claims, "ClaimsMissingCredential")
         .withArgs(PROVIDER_ROLE, stranger.address);
-      await expect(claims.connect(provider).requestPreAuth(coverageId, CLASS_SURGERY, 1n, [RECORD_OTHER_PATIENT]))
-        .to.be.revertedWithCustomError(claims, "ClaimEvidenceNotOfPatient");
+      await expect(
+        claims.connect(provider).requestPreAuth(coverageId, CLASS_SURGERY, 1n, [RECORD_OTHER_PATIENT]),
+      ).to.be.revertedWithCustomError(claims, "ClaimEvidenceNotOfPatient");
       await expect(claims.connect(provider).requestPreAuth(coverageId, 16, 1n, [RECORD_ENCOUNTER]))
         .to.be.revertedWithCustomError(claims, "ClaimInvalidServiceClass")
         .withArgs(16);
@@ -619,12 +628,17 @@ describe("ClaimsSettlement", function () {
       await evilClaims.connect(insurer).offerCoverage(patient.address, 1n, now - DAY, now + 365 * DAY);
       await evilClaims.connect(patient).acceptCoverage(1n);
       // The token contract is itself the provider owed the payout.
-      await evil.execute(evilClaimsAddress, evilClaims.interface.encodeFunctionData("submitClaim", [await request(USD(300))]));
+      await evil.execute(
+        evilClaimsAddress,
+        evilClaims.interface.encodeFunctionData("submitClaim", [await request(USD(300))]),
+      );
       await evil.arm(evilClaimsAddress, 1, insurer.address);
       await evil.execute(evilClaimsAddress, evilClaims.interface.encodeFunctionData("withdraw", [insurer.address]));
       expect(await evil.reentryAttempted()).to.equal(true);
       expect(await evil.reentrySucceeded()).to.equal(false);
-      expect(await evil.reentryError()).to.equal(evilClaims.interface.getError("ReentrancyGuardReentrantCall")!.selector);
+      expect(await evil.reentryError()).to.equal(
+        evilClaims.interface.getError("ReentrancyGuardReentrantCall")!.selector,
+      );
       expect(await evil.balanceOf(await evil.getAddress())).to.equal(USD(160));
       expect(await evil.balanceOf(evilClaimsAddress)).to.equal(USD(10_000) - USD(160));
     });

@@ -67,7 +67,10 @@ const basePlanTerms = () => ({
  * plan, a patient with accepted coverage, a credentialed provider, and evidence records the patient lets
  * the insurer read for claims.
  */
-export async function deployClaimsWorld({ ethers, networkHelpers }: Pick<NetworkConnection, "ethers" | "networkHelpers">) {
+export async function deployClaimsWorld({
+  ethers,
+  networkHelpers,
+}: Pick<NetworkConnection, "ethers" | "networkHelpers">) {
   const [admin, insurer, otherInsurer, provider, otherProvider, patient, otherPatient, guardian, stranger] =
     await ethers.getSigners();
   const PROVIDER_ROLE = ethers.id("PROVIDER_ROLE");

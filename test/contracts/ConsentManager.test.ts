@@ -455,6 +455,34 @@ describe("ConsentManager", function () {
     });
   });
 
+  describe("consentScope", function () {
+    it("is every category hasConsent allows, in one call: live grant, access bits, break-glass", async function () {
+      const { consentManager, accounts, terms } = await networkHelpers.loadFixture(consentFixture);
+      const { patient, provider, provider2 } = accounts;
+      const scopeOf = (grantee: string, purpose: number, access: number) =>
+        consentManager.consentScope(patient.address, grantee, purpose, access);
+      expect(await scopeOf(provider.address, Purpose.Treatment, ACCESS_READ)).to.equal(0n);
+
+      await consentManager.connect(patient).grantConsent(terms, ENVELOPES);
+      expect(await scopeOf(provider.address, Purpose.Treatment, ACCESS_READ)).to.equal(0b10011n);
+      expect(await scopeOf(provider.address, Purpose.Treatment, ACCESS_READ | ACCESS_WRITE)).to.equal(0n);
+      expect(await scopeOf(provider.address, Purpose.Treatment, 0)).to.equal(0n);
+      expect(await scopeOf(provider.address, Purpose.Claims, ACCESS_READ)).to.equal(0n);
+
+      // Break-glass adds the emergency scope (allergies .. immunisations) for Emergency reads only.
+      await consentManager
+        .connect(patient)
+        .grantConsent({ ...terms, grantee: provider2.address, purpose: Purpose.Emergency, scope: 0b1_0000_0001 }, "0x");
+      await consentManager.connect(provider2).openBreakGlass(patient.address, 1, 3_600n);
+      expect(await scopeOf(provider2.address, Purpose.Emergency, ACCESS_READ)).to.equal(0b1_0000_1111n);
+      expect(await scopeOf(provider2.address, Purpose.Emergency, ACCESS_WRITE)).to.equal(0n);
+      expect(await scopeOf(provider2.address, Purpose.Treatment, ACCESS_READ)).to.equal(0n);
+
+      await consentManager.connect(patient).revokeConsent(provider.address, Purpose.Treatment);
+      expect(await scopeOf(provider.address, Purpose.Treatment, ACCESS_READ)).to.equal(0n);
+    });
+  });
+
   describe("break-glass", function () {
     const REASON_UNCONSCIOUS = 1;
     const FOUR_HOURS = 4n * 3_600n;

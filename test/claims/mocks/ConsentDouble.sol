@@ -23,4 +23,17 @@ contract ConsentDouble is IConsentView {
         uint8 granted = _access[keccak256(abi.encode(patient, grantee, category, purpose))];
         return access != 0 && granted & access == access;
     }
+
+    function consentScope(
+        address patient,
+        address grantee,
+        Purpose purpose,
+        uint8 access
+    ) external view returns (uint16 scope) {
+        if (access == 0) return 0;
+        for (uint8 category = 0; category < 16; ++category) {
+            uint8 granted = _access[keccak256(abi.encode(patient, grantee, category, purpose))];
+            if (granted & access == access) scope |= uint16(1) << category;
+        }
+    }
 }

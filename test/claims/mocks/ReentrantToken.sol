@@ -51,9 +51,10 @@ contract ReentrantToken is ERC20 {
         super._update(from, to, value);
         if (from == address(target) && attack != Attack.None && !reentryAttempted) {
             reentryAttempted = true;
-            bytes memory data = attack == Attack.Withdraw
-                ? abi.encodeCall(IClaimsSettlement.withdraw, (insurer))
-                : abi.encodeCall(IClaimsSettlement.withdrawPool, (value, address(this)));
+            bytes memory data =
+                attack == Attack.Withdraw
+                    ? abi.encodeCall(IClaimsSettlement.withdraw, (insurer))
+                    : abi.encodeCall(IClaimsSettlement.withdrawPool, (value, address(this)));
             (bool ok, bytes memory ret) = address(target).call(data);
             reentrySucceeded = ok;
             reentryError = ret;
