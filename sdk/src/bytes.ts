@@ -65,8 +65,24 @@ export function fromBase64(text: string): Uint8Array {
   return out;
 }
 
-/** sha-256 of the whole buffer through WebCrypto (native speed in browsers and Node). */
+type NodeHash = { update(data: Uint8Array): NodeHash; digest(): Uint8Array };
+/**
+ * node:crypto's createHash where the runtime offers it without an import (Node ≥ 22.3's
+ * process.getBuiltinModule), so browser bundles never see a Node module. In Node it hashes in
+ * place with OpenSSL (SHA-NI), where WebCrypto copies the input to a worker thread first.
+ */
+const nodeCreateHash: ((algorithm: 'sha256') => NodeHash) | undefined = (() => {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const crypto = proc?.getBuiltinModule?.('node:crypto') as { createHash?: (algorithm: string) => NodeHash } | undefined;
+  return crypto?.createHash;
+})();
+
+/** sha-256 of the whole buffer (OpenSSL in Node, WebCrypto elsewhere). */
 export async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
+  if (nodeCreateHash) {
+    const digest = nodeCreateHash('sha256').update(bytes).digest();
+    return new Uint8Array(digest.buffer, digest.byteOffset, digest.length);
+  }
   return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bufferSource(bytes)));
 }
 

@@ -114,6 +114,79 @@ describe('HeliaBlobStore (embedded, offline, on disk)', () => {
   });
 });
 
+describe('HeliaBlobStore fast write path (own block writes and pin records)', () => {
+  let store: HeliaBlobStore;
+  before(async () => {
+    store = await HeliaBlobStore.open({ dataDir: join(root, 'helia-fast') });
+  });
+  after(async () => {
+    await store.close();
+  });
+
+  it('putCommitted gives the reference importer CID and the sha-256 of the bytes', async () => {
+    for (const size of [0, 1, MiB - 1, MiB, MiB + 1, 3 * MiB + 5]) {
+      const bytes = randomBytes(size);
+      let expected: CID | undefined;
+      const discard = { put: async (cid: CID) => cid };
+      for await (const entry of importer([{ content: bytes }], discard as never, { profile: 'unixfs-v1-2025' })) expected = entry.cid;
+      const { cid, commitment } = await store.putCommitted(bytes);
+      assert.equal(cid.toString(), expected!.toString(), `size ${size}`);
+      assert.equal(commitment, await commitmentOf(bytes));
+      assert.ok(Buffer.from(await store.get(cid)).equals(Buffer.from(bytes)));
+    }
+  });
+
+  it("writes pin records Helia's own pins API reads, counts and removes", async () => {
+    const bytes = randomBytes(2 * MiB + 9);
+    const cid = await store.put(bytes);
+    const pin = await store.helia.pins.get(cid);
+    assert.equal(pin.depth, Infinity);
+    assert.deepEqual(pin.metadata, {});
+    const listed: string[] = [];
+    for await (const p of store.pins()) listed.push(p.toString());
+    assert.ok(listed.includes(cid.toString()));
+    const leaf = CID.createV1(raw.code, await sha256Hasher.digest(bytes.subarray(0, MiB)));
+    assert.ok(await store.helia.pins.isPinned(leaf));
+    // Another blob sharing the first leaf: Helia's pin code counts the shared block twice.
+    const sharing = new Uint8Array(MiB + 3);
+    sharing.set(bytes.subarray(0, MiB));
+    const other = await store.put(sharing);
+    assert.ok(await store.isPinned(other));
+    for await (const _ of store.helia.pins.rm(cid)) {
+      // drain
+    }
+    assert.equal(await store.isPinned(cid), false);
+    assert.ok(await store.helia.pins.isPinned(leaf), 'still pinned by the other blob');
+    // Re-putting the unpinned bytes pins them again.
+    assert.equal((await store.put(bytes)).toString(), cid.toString());
+    assert.ok(await store.isPinned(cid));
+  });
+
+  it('re-putting repairs a corrupt block and leaves no temporary files behind', async () => {
+    const bytes = randomBytes(MiB + 100);
+    const cid = await store.put(bytes);
+    const leaf = CID.createV1(raw.code, await sha256Hasher.digest(bytes.subarray(0, MiB)));
+    await corrupt(store, leaf, MiB);
+    await store.put(bytes);
+    assert.ok(Buffer.from(await store.get(cid)).equals(Buffer.from(bytes)));
+    const { readdir } = await import('node:fs/promises');
+    assert.deepEqual(await readdir(join(root, 'helia-fast', 'tmp')), []);
+  });
+
+  it('sealAndStore commits to exactly the stored bytes', async () => {
+    const reader = generateKeyPair();
+    const recipients = recordRecipients({ category: 1, epoch: 0, categoryPublicKey: reader.publicKey, authorPublicKey: generateKeyPair().publicKey });
+    for (const size of [0, 1000, MiB, 3 * MiB + 1]) {
+      const body = randomBytes(size);
+      const stored = await sealAndStore(store, { meta: { contentType: 'application/pdf' }, body, bodyLength: size, recipients });
+      const blob = await store.get(stored.cid);
+      assert.equal(stored.commitment, await commitmentOf(blob));
+      assert.equal(stored.size, blob.length);
+      assert.ok(Buffer.from((await openRecord(await getRecord(store, stored.cid, stored.commitment), reader)).bytes).equals(Buffer.from(body)));
+    }
+  });
+});
+
 describe('HeliaBlobStore persistence across restarts', () => {
   it('keeps blocks and pins after close and reopen on the same folder', async () => {
     const dataDir = join(root, 'restart');

@@ -14,6 +14,10 @@ export interface StoredRecord {
 
 /** Stores a sealed record and computes its commitment (in parallel). */
 export async function putRecord(store: BlobStore, blob: Uint8Array, options?: StoreOptions): Promise<StoredRecord> {
+  if (hasPutCommitted(store)) {
+    const { cid, commitment } = await store.putCommitted(blob, options);
+    return { cid, commitment, size: blob.length };
+  }
   const [cid, commitment] = await Promise.all([store.put(blob, options), commitmentOf(blob)]);
   return { cid, commitment, size: blob.length };
 }
@@ -26,6 +30,14 @@ export async function getRecord(store: BlobStore, cid: CidLike, commitment: stri
   return store instanceof ReplicatedBlobStore
     ? store.getVerified(cid, commitment, options)
     : fetchVerified(store, cid, commitment, options);
+}
+
+/** Stores that compute the commitment while they hash the blocks (the embedded Helia store). */
+interface CommittingStore extends BlobStore {
+  putCommitted(data: ByteSource, options?: StoreOptions): Promise<{ cid: CID; commitment: `0x${string}` }>;
+}
+function hasPutCommitted(store: BlobStore): store is CommittingStore {
+  return typeof (store as Partial<CommittingStore>).putCommitted === 'function';
 }
 
 /**
@@ -59,10 +71,17 @@ export async function sealAndStore(
     if (offset > emitted) yield blob.subarray(emitted, offset);
     sealedAll();
   }
-  const stored = store.put(tee(), options);
-  // The digest runs (off the main thread) while the store writes its last blocks and pins.
-  const commitment = produced.then(() => commitmentOf(blob));
-  const [cid, digest] = await Promise.all([stored, commitment]);
+  let cid: CID;
+  let digest: `0x${string}`;
+  if (hasPutCommitted(store)) {
+    // The store hashes each block as it arrives and derives the commitment from the same pass.
+    ({ cid, commitment: digest } = await store.putCommitted(tee(), options));
+  } else {
+    const stored = store.put(tee(), options);
+    // The digest runs (off the main thread) while the store writes its last blocks and pins.
+    const commitment = produced.then(() => commitmentOf(blob));
+    [cid, digest] = await Promise.all([stored, commitment]);
+  }
   if (offset !== sealed.length) throw new Error(`sealed ${offset} of ${sealed.length} bytes`);
   return { cid, commitment: digest, size: blob.length };
 }
