@@ -28,8 +28,9 @@ const hardhatCounts = (output: string) => {
 };
 
 const nodeTestCounts = (output: string) => {
-  const passed = lastNumber(output, /^ℹ pass (\d+)/gm);
-  const failed = lastNumber(output, /^ℹ fail (\d+)/gm);
+  // node --test prints "ℹ pass N" to a terminal and TAP ("# pass N") otherwise.
+  const passed = lastNumber(output, /^(?:ℹ|#) pass (\d+)/gm);
+  const failed = lastNumber(output, /^(?:ℹ|#) fail (\d+)/gm);
   return passed + failed > 0 ? { passed, failed } : undefined;
 };
 
