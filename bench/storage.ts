@@ -8,17 +8,17 @@
  * the whole buffer), plus key wrap / unwrap time. Peak memory for the 50 MiB record is measured
  * in a fresh child process (maxRSS above its own baseline). Writes bench/storage.json.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { bufferSource, randomBytes } from '../sdk/src/bytes.js';
-import { openRecord, recordRecipients, sealRecord } from '../sdk/src/crypto/container.js';
-import { EnvelopeKind, unwrapKey, wrapKey } from '../sdk/src/crypto/envelope.js';
-import { generateKeyPair } from '../sdk/src/crypto/keys.js';
-import { HeliaBlobStore } from '../sdk/src/node/helia.js';
-import { getRecord, putRecord, sealAndStore } from '../sdk/src/storage/records.js';
+import { spawnSync } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { bufferSource, randomBytes } from "../sdk/src/bytes.js";
+import { openRecord, recordRecipients, sealRecord } from "../sdk/src/crypto/container.js";
+import { EnvelopeKind, unwrapKey, wrapKey } from "../sdk/src/crypto/envelope.js";
+import { generateKeyPair } from "../sdk/src/crypto/keys.js";
+import { HeliaBlobStore } from "../sdk/src/node/helia.js";
+import { getRecord, putRecord, sealAndStore } from "../sdk/src/storage/records.js";
 
 const MiB = 1024 * 1024;
 const subtle = globalThis.crypto.subtle;
@@ -55,66 +55,96 @@ async function memoryProbe(dataDir: string) {
   const size = 50 * MiB;
   const store = await HeliaBlobStore.open({ dataDir });
   const reader = generateKeyPair();
-  const recipients = recordRecipients({ category: 6, epoch: 0, categoryPublicKey: reader.publicKey, authorPublicKey: generateKeyPair().publicKey });
+  const recipients = recordRecipients({
+    category: 6,
+    epoch: 0,
+    categoryPublicKey: reader.publicKey,
+    authorPublicKey: generateKeyPair().publicKey,
+  });
   // Warm up code paths so JIT/module memory is part of the baseline.
-  const warm = await putRecord(store, await sealRecord({ kind: 'attachment', contentType: 'application/pdf', bytes: randomBytes(2 * MiB) }, recipients));
+  const warm = await putRecord(
+    store,
+    await sealRecord({ kind: "attachment", contentType: "application/pdf", bytes: randomBytes(2 * MiB) }, recipients),
+  );
   await openRecord(await getRecord(store, warm.cid, warm.commitment), reader);
   globalThis.gc?.();
   const baseline = process.resourceUsage().maxRSS * 1024;
   const rssBefore = process.memoryUsage().rss;
   let plaintext: Uint8Array | undefined = randomBytes(size);
-  const stored = await sealAndStore(store, { meta: { contentType: 'application/pdf' }, body: plaintext, bodyLength: size, recipients });
+  const stored = await sealAndStore(store, {
+    meta: { contentType: "application/pdf" },
+    body: plaintext,
+    bodyLength: size,
+    recipients,
+  });
   plaintext = undefined;
   const afterStore = process.resourceUsage().maxRSS * 1024;
   globalThis.gc?.();
   const fetched = await getRecord(store, stored.cid, stored.commitment);
   const opened = await openRecord(fetched, reader);
-  if (opened.bytes.length !== size) throw new Error('round trip failed');
+  if (opened.bytes.length !== size) throw new Error("round trip failed");
   const peak = process.resourceUsage().maxRSS * 1024;
   await store.close();
   // maxRSS is a high-water mark: if the baseline already sat below an earlier peak, fall back to rss.
   const grown = Math.max(peak - baseline, peak - rssBefore);
-  process.stdout.write(JSON.stringify({ peakBytes: grown, baselineRss: rssBefore, peakRss: peak, peakAfterStore: afterStore - rssBefore }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      peakBytes: grown,
+      baselineRss: rssBefore,
+      peakRss: peak,
+      peakAfterStore: afterStore - rssBefore,
+    }) + "\n",
+  );
 }
 
 async function main() {
-  const loadAtStart = (await import('node:os')).loadavg();
-  const root = await mkdtemp(join(tmpdir(), 'careledger-bench-'));
-  if (process.argv.includes('--memory-probe')) {
+  const loadAtStart = (await import("node:os")).loadavg();
+  const root = await mkdtemp(join(tmpdir(), "careledger-bench-"));
+  if (process.argv.includes("--memory-probe")) {
     try {
-      await memoryProbe(join(root, 'helia'));
+      await memoryProbe(join(root, "helia"));
     } finally {
       await rm(root, { recursive: true, force: true });
     }
     return;
   }
-  const store = await HeliaBlobStore.open({ dataDir: join(root, 'helia') });
+  const store = await HeliaBlobStore.open({ dataDir: join(root, "helia") });
   const reader = generateKeyPair();
   const author = generateKeyPair();
-  const recipients = recordRecipients({ category: 6, epoch: 0, categoryPublicKey: reader.publicKey, authorPublicKey: author.publicKey });
+  const recipients = recordRecipients({
+    category: 6,
+    epoch: 0,
+    categoryPublicKey: reader.publicKey,
+    authorPublicKey: author.publicKey,
+  });
   const results: Record<string, unknown>[] = [];
 
   try {
     for (const size of [1 * MiB, 50 * MiB]) {
       const runs = size <= MiB ? 25 : 9;
       const plaintext = randomBytes(size);
-      const aesKey = await subtle.importKey('raw', bufferSource(randomBytes(32)), 'AES-GCM', false, ['encrypt']);
+      const aesKey = await subtle.importKey("raw", bufferSource(randomBytes(32)), "AES-GCM", false, ["encrypt"]);
       const iv = randomBytes(12);
       let last: Awaited<ReturnType<typeof putRecord>> | undefined;
       // Interleaved, so a busy neighbour slows the ceilings and the pipelines alike.
       const [sha, aesRaw, stored, fetched] = await timeInterleaved(
         [
-          () => subtle.digest('SHA-256', bufferSource(plaintext)),
-          () => subtle.encrypt({ name: 'AES-GCM', iv: bufferSource(iv) }, aesKey, bufferSource(plaintext)),
+          () => subtle.digest("SHA-256", bufferSource(plaintext)),
+          () => subtle.encrypt({ name: "AES-GCM", iv: bufferSource(iv) }, aesKey, bufferSource(plaintext)),
           async () => {
             // Fresh bytes each run so the store cannot deduplicate.
             plaintext[0] = (plaintext[0]! + 1) & 0xff;
-            last = await sealAndStore(store, { meta: { contentType: 'application/pdf' }, body: plaintext, bodyLength: size, recipients });
+            last = await sealAndStore(store, {
+              meta: { contentType: "application/pdf" },
+              body: plaintext,
+              bodyLength: size,
+              recipients,
+            });
           },
           async () => {
             const blob = await getRecord(store, last!.cid, last!.commitment);
             const opened = await openRecord(blob, reader);
-            if (opened.bytes.length !== size) throw new Error('round trip failed');
+            if (opened.bytes.length !== size) throw new Error("round trip failed");
           },
         ],
         runs,
@@ -142,35 +172,46 @@ async function main() {
     }
 
     const secret = randomBytes(32);
-    for (let i = 0; i < 20; i++) await unwrapKey(await wrapKey(secret, reader.publicKey, { kind: EnvelopeKind.RecordForCategory }), reader);
+    for (let i = 0; i < 20; i++)
+      await unwrapKey(await wrapKey(secret, reader.publicKey, { kind: EnvelopeKind.RecordForCategory }), reader);
     const envelopes: Uint8Array[] = [];
     const n = 200;
     let t = performance.now();
-    for (let i = 0; i < n; i++) envelopes.push(await wrapKey(secret, reader.publicKey, { kind: EnvelopeKind.RecordForCategory }));
+    for (let i = 0; i < n; i++)
+      envelopes.push(await wrapKey(secret, reader.publicKey, { kind: EnvelopeKind.RecordForCategory }));
     const wrapMs = (performance.now() - t) / n;
     t = performance.now();
     for (const e of envelopes) await unwrapKey(e, reader);
     const unwrapMs = (performance.now() - t) / n;
 
-    const probe = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--memory-probe'], { encoding: 'utf8' });
+    const probe = spawnSync(
+      process.execPath,
+      ["--expose-gc", "--import", "tsx", fileURLToPath(import.meta.url), "--memory-probe"],
+      { encoding: "utf8" },
+    );
     if (probe.status !== 0) throw new Error(`memory probe failed: ${probe.stderr}`);
-    const memory = JSON.parse(probe.stdout.trim().split('\n').pop()!) as { peakBytes: number };
+    const memory = JSON.parse(probe.stdout.trim().split("\n").pop()!) as { peakBytes: number };
 
     const big = results[1]!;
     const report = {
       date: new Date().toISOString(),
       node: process.version,
       loadAverageAtStart: loadAtStart,
-      loadAverage: (await import('node:os')).loadavg(),
-      method: 'best of N runs per measurement after 2 untimed warm-up rounds, ceilings and pipelines interleaved (medians alongside); ratios use the same-run raw AES-GCM best',
-      cpus: (await import('node:os')).cpus().length,
-      store: 'HeliaBlobStore (helia light, blockstore-fs + datastore-fs, offline, unixfs-v1-2025)',
+      loadAverage: (await import("node:os")).loadavg(),
+      method:
+        "best of N runs per measurement after 2 untimed warm-up rounds, ceilings and pipelines interleaved (medians alongside); ratios use the same-run raw AES-GCM best",
+      cpus: (await import("node:os")).cpus().length,
+      store: "HeliaBlobStore (helia light, blockstore-fs + datastore-fs, offline, unixfs-v1-2025)",
       results,
       keyWrap: { wrapMs: +wrapMs.toFixed(3), unwrapMs: +unwrapMs.toFixed(3) },
       peakMemory50MiB: { bytes: memory.peakBytes, multipleOfSize: +(memory.peakBytes / (50 * MiB)).toFixed(2) },
       medianRatios: results.map((r) => {
         const m = r.median as Record<string, number>;
-        return { sizeBytes: r.sizeBytes, encryptStoreVsAes: +(m.encryptStoreMiBps! / m.rawAesGcmMiBps!).toFixed(3), fetchVerifyDecryptVsAes: +(m.fetchVerifyDecryptMiBps! / m.rawAesGcmMiBps!).toFixed(3) };
+        return {
+          sizeBytes: r.sizeBytes,
+          encryptStoreVsAes: +(m.encryptStoreMiBps! / m.rawAesGcmMiBps!).toFixed(3),
+          fetchVerifyDecryptVsAes: +(m.fetchVerifyDecryptMiBps! / m.rawAesGcmMiBps!).toFixed(3),
+        };
       }),
       targets: {
         encryptStoreAtLeast40PctOfAes: results.every((r) => (r.encryptStoreVsAes as number) >= 0.4),
@@ -182,19 +223,35 @@ async function main() {
 
     const rows = results.map((r) => [
       `${(r.sizeBytes as number) / MiB} MiB`,
-      r.rawSha256MiBps, r.rawAesGcmMiBps, r.encryptStoreMiBps, `${((r.encryptStoreVsAes as number) * 100).toFixed(0)}%`,
-      r.fetchVerifyDecryptMiBps, `${((r.fetchVerifyDecryptVsAes as number) * 100).toFixed(0)}%`,
+      r.rawSha256MiBps,
+      r.rawAesGcmMiBps,
+      r.encryptStoreMiBps,
+      `${((r.encryptStoreVsAes as number) * 100).toFixed(0)}%`,
+      r.fetchVerifyDecryptMiBps,
+      `${((r.fetchVerifyDecryptVsAes as number) * 100).toFixed(0)}%`,
     ]);
-    const header = ['size', 'sha-256 MiB/s', 'AES-GCM MiB/s', 'enc+store MiB/s', 'vs AES', 'fetch+verify+dec MiB/s', 'vs AES'];
+    const header = [
+      "size",
+      "sha-256 MiB/s",
+      "AES-GCM MiB/s",
+      "enc+store MiB/s",
+      "vs AES",
+      "fetch+verify+dec MiB/s",
+      "vs AES",
+    ];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-    const line = (cells: unknown[]) => cells.map((c, i) => String(c).padStart(widths[i]!)).join('  ');
+    const line = (cells: unknown[]) => cells.map((c, i) => String(c).padStart(widths[i]!)).join("  ");
     console.log(line(header));
     for (const row of rows) console.log(line(row));
     console.log(`key wrap ${wrapMs.toFixed(2)} ms, unwrap ${unwrapMs.toFixed(2)} ms (target ≤ 5 ms)`);
-    console.log(`peak memory for a 50 MiB record: ${(memory.peakBytes / MiB).toFixed(0)} MiB = ${report.peakMemory50MiB.multipleOfSize}× (target ≤ 4×)`);
+    console.log(
+      `peak memory for a 50 MiB record: ${(memory.peakBytes / MiB).toFixed(0)} MiB = ${report.peakMemory50MiB.multipleOfSize}× (target ≤ 4×)`,
+    );
     console.log(`targets: ${JSON.stringify(report.targets)}`);
-    console.log(`(best of ${big.runs} runs; 50 MiB: enc+store ${big.encryptStoreMs} ms, fetch+verify+decrypt ${big.fetchVerifyDecryptMs} ms; medians in storage.json)`);
-    await writeFile(fileURLToPath(new URL('./storage.json', import.meta.url)), JSON.stringify(report, null, 2) + '\n');
+    console.log(
+      `(best of ${big.runs} runs; 50 MiB: enc+store ${big.encryptStoreMs} ms, fetch+verify+decrypt ${big.fetchVerifyDecryptMs} ms; medians in storage.json)`,
+    );
+    await writeFile(fileURLToPath(new URL("./storage.json", import.meta.url)), JSON.stringify(report, null, 2) + "\n");
   } finally {
     await store.close();
     await rm(root, { recursive: true, force: true });

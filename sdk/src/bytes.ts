@@ -35,25 +35,26 @@ export function randomBytes(length: number): Uint8Array {
 
 export const utf8 = {
   encode: (text: string): Uint8Array => new TextEncoder().encode(text),
-  decode: (bytes: Uint8Array): string => new TextDecoder('utf-8', { fatal: true }).decode(bytes),
+  decode: (bytes: Uint8Array): string => new TextDecoder("utf-8", { fatal: true }).decode(bytes),
 };
 
 export function toHex(bytes: Uint8Array): `0x${string}` {
-  let out = '0x';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  let out = "0x";
+  for (const b of bytes) out += b.toString(16).padStart(2, "0");
   return out as `0x${string}`;
 }
 
 export function fromHex(hex: string): Uint8Array {
-  const clean = hex.startsWith('0x') ? hex.slice(2) : hex;
-  if (clean.length % 2 !== 0 || /[^0-9a-fA-F]/.test(clean)) throw new TypeError(`not a hex string: ${hex.slice(0, 20)}`);
+  const clean = hex.startsWith("0x") ? hex.slice(2) : hex;
+  if (clean.length % 2 !== 0 || /[^0-9a-fA-F]/.test(clean))
+    throw new TypeError(`not a hex string: ${hex.slice(0, 20)}`);
   const out = new Uint8Array(clean.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
   return out;
 }
 
 export function toBase64(bytes: Uint8Array): string {
-  let binary = '';
+  let binary = "";
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
 }
@@ -71,19 +72,20 @@ type NodeHash = { update(data: Uint8Array): NodeHash; digest(): Uint8Array };
  * process.getBuiltinModule), so browser bundles never see a Node module. In Node it hashes in
  * place with OpenSSL (SHA-NI), where WebCrypto copies the input to a worker thread first.
  */
-const nodeCreateHash: ((algorithm: 'sha256') => NodeHash) | undefined = (() => {
+const nodeCreateHash: ((algorithm: "sha256") => NodeHash) | undefined = (() => {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const crypto = proc?.getBuiltinModule?.('node:crypto') as { createHash?: (algorithm: string) => NodeHash } | undefined;
+  const crypto = proc?.getBuiltinModule?.("node:crypto") as
+    { createHash?: (algorithm: string) => NodeHash } | undefined;
   return crypto?.createHash;
 })();
 
 /** sha-256 of the whole buffer (OpenSSL in Node, WebCrypto elsewhere). */
 export async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
   if (nodeCreateHash) {
-    const digest = nodeCreateHash('sha256').update(bytes).digest();
+    const digest = nodeCreateHash("sha256").update(bytes).digest();
     return new Uint8Array(digest.buffer, digest.byteOffset, digest.length);
   }
-  return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bufferSource(bytes)));
+  return new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", bufferSource(bytes)));
 }
 
 /** Anything the storage and crypto streaming APIs accept as a byte source. */

@@ -3,10 +3,16 @@
  * ABIs (written by the deploy step). Browser-safe: callers hand in the parsed JSON (a bundler
  * import, a fetch); Node scripts can use `loadDeployment` from `sdk/src/node/deployments.ts`.
  */
-import { isAddress, type Abi, type Address } from 'viem';
-import { DeploymentNotFoundError, MalformedInputError } from './errors.js';
+import { isAddress, type Abi, type Address } from "viem";
+import { DeploymentNotFoundError, MalformedInputError } from "./errors.js";
 
-export const CONTRACT_NAMES = ['CareRegistry', 'ConsentManager', 'RecordRegistry', 'Stablecoin', 'ClaimsSettlement'] as const;
+export const CONTRACT_NAMES = [
+  "CareRegistry",
+  "ConsentManager",
+  "RecordRegistry",
+  "Stablecoin",
+  "ClaimsSettlement",
+] as const;
 export type ContractName = (typeof CONTRACT_NAMES)[number];
 
 export interface ContractDeployment<TAbi extends Abi = Abi> {
@@ -24,23 +30,26 @@ export interface Deployment {
 }
 
 /** Checks the shape of a parsed deployments/<chainId>.json; errors name the file and field. */
-export function parseDeployment(json: unknown, source = 'deployment'): Deployment {
+export function parseDeployment(json: unknown, source = "deployment"): Deployment {
   const fail = (field: string, problem: string): never => {
     throw new MalformedInputError(`${source}: ${field} ${problem}`);
   };
-  if (typeof json !== 'object' || json === null) return fail('(root)', 'is not a JSON object');
+  if (typeof json !== "object" || json === null) return fail("(root)", "is not a JSON object");
   const d = json as Record<string, unknown>;
-  if (!Number.isSafeInteger(d.chainId) || (d.chainId as number) <= 0) fail('chainId', 'must be a positive integer');
-  if (typeof d.network !== 'string' || !d.network) fail('network', 'must be a non-empty string');
-  if (typeof d.rpcUrl !== 'string' || !/^(https?|wss?):\/\//.test(d.rpcUrl)) fail('rpcUrl', 'must be an http(s) or ws(s) URL');
-  if (!Number.isSafeInteger(d.deploymentBlock) || (d.deploymentBlock as number) < 0) fail('deploymentBlock', 'must be a block number');
-  if (typeof d.contracts !== 'object' || d.contracts === null) fail('contracts', 'is missing');
+  if (!Number.isSafeInteger(d.chainId) || (d.chainId as number) <= 0) fail("chainId", "must be a positive integer");
+  if (typeof d.network !== "string" || !d.network) fail("network", "must be a non-empty string");
+  if (typeof d.rpcUrl !== "string" || !/^(https?|wss?):\/\//.test(d.rpcUrl))
+    fail("rpcUrl", "must be an http(s) or ws(s) URL");
+  if (!Number.isSafeInteger(d.deploymentBlock) || (d.deploymentBlock as number) < 0)
+    fail("deploymentBlock", "must be a block number");
+  if (typeof d.contracts !== "object" || d.contracts === null) fail("contracts", "is missing");
   const contracts = d.contracts as Record<string, { address?: unknown; abi?: unknown }>;
   for (const name of CONTRACT_NAMES) {
     const c = contracts[name];
-    if (!c) fail(`contracts.${name}`, 'is missing');
-    if (typeof c!.address !== 'string' || !isAddress(c!.address)) fail(`contracts.${name}.address`, 'is not an address');
-    if (!Array.isArray(c!.abi)) fail(`contracts.${name}.abi`, 'is not an ABI array');
+    if (!c) fail(`contracts.${name}`, "is missing");
+    if (typeof c!.address !== "string" || !isAddress(c!.address))
+      fail(`contracts.${name}.address`, "is not an address");
+    if (!Array.isArray(c!.abi)) fail(`contracts.${name}.abi`, "is not an ABI array");
   }
   return d as unknown as Deployment;
 }
@@ -52,7 +61,11 @@ export function getDeployment(deployments: DeploymentSet, chainId: number | bigi
   const id = Number(chainId);
   const list: Deployment[] = Array.isArray(deployments) ? [...deployments] : Object.values(deployments);
   const found = list.find((d) => d.chainId === id);
-  if (!found) throw new DeploymentNotFoundError(id, list.map((d) => d.chainId).sort((a, b) => a - b));
+  if (!found)
+    throw new DeploymentNotFoundError(
+      id,
+      list.map((d) => d.chainId).sort((a, b) => a - b),
+    );
   return found;
 }
 

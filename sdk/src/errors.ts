@@ -14,21 +14,21 @@ export class CareLedgerError extends Error {
 /** The payload's authentication tag did not verify: the ciphertext was altered or appended to. */
 export class TamperedCiphertextError extends CareLedgerError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('TAMPERED_CIPHERTEXT', message, options);
+    super("TAMPERED_CIPHERTEXT", message, options);
   }
 }
 
 /** A key envelope or a container header was altered (or is malformed): it does not authenticate. */
 export class TamperedEnvelopeError extends CareLedgerError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('TAMPERED_ENVELOPE', message, options);
+    super("TAMPERED_ENVELOPE", message, options);
   }
 }
 
 /** None of the envelopes is addressed to the key that was offered, or the passphrase is wrong. */
 export class WrongKeyError extends CareLedgerError {
   constructor(message: string) {
-    super('WRONG_KEY', message);
+    super("WRONG_KEY", message);
   }
 }
 
@@ -39,7 +39,7 @@ export class TruncatedBlobError extends CareLedgerError {
     readonly expectedBytes?: number,
     readonly actualBytes?: number,
   ) {
-    super('TRUNCATED_BLOB', message);
+    super("TRUNCATED_BLOB", message);
   }
 }
 
@@ -54,9 +54,9 @@ export class UnsupportedVersionError extends CareLedgerError {
     readonly supported: readonly number[],
   ) {
     super(
-      'UNSUPPORTED_VERSION',
-      `${format} version ${version} is not accepted (this SDK accepts ${supported.join(', ')}); ` +
-        'upgrade the SDK if the data is newer, or re-create it if it is an old or replayed copy',
+      "UNSUPPORTED_VERSION",
+      `${format} version ${version} is not accepted (this SDK accepts ${supported.join(", ")}); ` +
+        "upgrade the SDK if the data is newer, or re-create it if it is an old or replayed copy",
     );
   }
 }
@@ -70,7 +70,7 @@ export class IntegrityError extends CareLedgerError {
     readonly actual: string,
   ) {
     super(
-      'INTEGRITY_MISMATCH',
+      "INTEGRITY_MISMATCH",
       `blob ${cid} from store "${store}" does not match its on-chain commitment ` +
         `(expected sha-256 ${expected}, got ${actual}); the copy was rejected`,
     );
@@ -82,9 +82,9 @@ export class SizeLimitError extends CareLedgerError {
   constructor(
     readonly size: number,
     readonly limit: number,
-    what = 'blob',
+    what = "blob",
   ) {
-    super('SIZE_LIMIT', `${what} of ${size} bytes exceeds the limit of ${limit} bytes; split it or raise maxBlobBytes`);
+    super("SIZE_LIMIT", `${what} of ${size} bytes exceeds the limit of ${limit} bytes; split it or raise maxBlobBytes`);
   }
 }
 
@@ -96,9 +96,9 @@ export class BlobNotFoundError extends CareLedgerError {
     readonly failures: readonly Error[] = [],
   ) {
     super(
-      'BLOB_NOT_FOUND',
+      "BLOB_NOT_FOUND",
       `blob ${cid} is not available from ${store}` +
-        (failures.length ? `: ${failures.map((f) => f.message).join('; ')}` : ''),
+        (failures.length ? `: ${failures.map((f) => f.message).join("; ")}` : ""),
     );
   }
 }
@@ -107,10 +107,10 @@ export class BlobNotFoundError extends CareLedgerError {
 export class NonDeterministicWalletError extends CareLedgerError {
   constructor() {
     super(
-      'NON_DETERMINISTIC_WALLET',
-      'this wallet signs the CareLedger key message differently each time, so it cannot derive a stable ' +
-        'identity key (records encrypted today could not be opened tomorrow); use a wallet with deterministic ' +
-        'ECDSA signatures (RFC 6979), such as MetaMask or a hardware wallet',
+      "NON_DETERMINISTIC_WALLET",
+      "this wallet signs the CareLedger key message differently each time, so it cannot derive a stable " +
+        "identity key (records encrypted today could not be opened tomorrow); use a wallet with deterministic " +
+        "ECDSA signatures (RFC 6979), such as MetaMask or a hardware wallet",
     );
   }
 }
@@ -118,14 +118,14 @@ export class NonDeterministicWalletError extends CareLedgerError {
 /** Fewer recovery shares than the threshold, or shares that do not belong together. */
 export class RecoveryError extends CareLedgerError {
   constructor(message: string) {
-    super('RECOVERY_FAILED', message);
+    super("RECOVERY_FAILED", message);
   }
 }
 
 /** Input that is not in the expected binary/JSON shape. */
 export class MalformedInputError extends CareLedgerError {
   constructor(message: string) {
-    super('MALFORMED_INPUT', message);
+    super("MALFORMED_INPUT", message);
   }
 }
 
@@ -135,7 +135,7 @@ export class ReplicationError extends CareLedgerError {
     message: string,
     readonly failures: readonly { store: string; error: Error }[] = [],
   ) {
-    super('REPLICATION_FAILED', message);
+    super("REPLICATION_FAILED", message);
   }
 }
 
@@ -146,10 +146,10 @@ export class DeploymentNotFoundError extends CareLedgerError {
     readonly known: readonly number[],
   ) {
     super(
-      'DEPLOYMENT_NOT_FOUND',
+      "DEPLOYMENT_NOT_FOUND",
       `CareLedger is not deployed on chain ${chainId}` +
-        (known.length ? ` (deployments exist for chain ids ${known.join(', ')})` : ' (no deployments are known)') +
-        '; switch the wallet network or run the deploy step for this chain',
+        (known.length ? ` (deployments exist for chain ids ${known.join(", ")})` : " (no deployments are known)") +
+        "; switch the wallet network or run the deploy step for this chain",
     );
   }
 }

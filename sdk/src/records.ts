@@ -3,15 +3,22 @@
  * script and tests: validate → seal (content key wrapped to the category key and the author) →
  * store → commitment; and fetch → verify against the commitment → unwrap → decrypt → validate.
  */
-import type { Bundle, Resource } from '@medplum/fhirtypes';
-import type { CID } from 'multiformats/cid';
-import { utf8, type ByteSource } from './bytes.js';
-import { FHIR_JSON, openRecord, recordRecipients, sealRecord, type OpenedRecord, type RecordKeys } from './crypto/container.js';
-import { MalformedInputError } from './errors.js';
-import { assertValidResource } from './fhir/validate.js';
-import { assertCategory, categoryForResourceType, type Category } from './protocol/constants.js';
-import type { BlobStore, CidLike, StoreOptions } from './storage/blobStore.js';
-import { getRecord, putRecord, sealAndStore, type StoredRecord } from './storage/records.js';
+import type { Bundle, Resource } from "@medplum/fhirtypes";
+import type { CID } from "multiformats/cid";
+import { utf8, type ByteSource } from "./bytes.js";
+import {
+  FHIR_JSON,
+  openRecord,
+  recordRecipients,
+  sealRecord,
+  type OpenedRecord,
+  type RecordKeys,
+} from "./crypto/container.js";
+import { MalformedInputError } from "./errors.js";
+import { assertValidResource } from "./fhir/validate.js";
+import { assertCategory, categoryForResourceType, type Category } from "./protocol/constants.js";
+import type { BlobStore, CidLike, StoreOptions } from "./storage/blobStore.js";
+import { getRecord, putRecord, sealAndStore, type StoredRecord } from "./storage/records.js";
 
 export interface RecordTarget {
   store: BlobStore;
@@ -24,9 +31,12 @@ export interface RecordTarget {
 
 /** The category a resource (or a Bundle, by its first entry) is filed under. */
 export function categoryOf(resource: Resource): Category {
-  const type = resource.resourceType === 'Bundle' ? (resource as Bundle).entry?.[0]?.resource?.resourceType : resource.resourceType;
+  const type =
+    resource.resourceType === "Bundle"
+      ? (resource as Bundle).entry?.[0]?.resource?.resourceType
+      : resource.resourceType;
   const category = type ? categoryForResourceType(type) : undefined;
-  if (category === undefined) throw new MalformedInputError(`no record category holds ${type ?? 'an empty Bundle'}`);
+  if (category === undefined) throw new MalformedInputError(`no record category holds ${type ?? "an empty Bundle"}`);
   return category;
 }
 
@@ -42,15 +52,26 @@ export async function writeFhirRecord(
   const resource = assertValidResource(target.resource);
   const category = target.category === undefined ? categoryOf(resource) : assertCategory(target.category);
   const blob = await sealRecord(
-    { kind: 'fhir', resource },
-    recordRecipients({ category, epoch: target.epoch, categoryPublicKey: target.categoryPublicKey, authorPublicKey: target.authorPublicKey }),
+    { kind: "fhir", resource },
+    recordRecipients({
+      category,
+      epoch: target.epoch,
+      categoryPublicKey: target.categoryPublicKey,
+      authorPublicKey: target.authorPublicKey,
+    }),
   );
   return { ...(await putRecord(target.store, blob, options)), category };
 }
 
 /** Seals and stores a file (PDF, image) streamed from `body`; memory stays near one copy. */
 export async function writeAttachmentRecord(
-  target: RecordTarget & { category: number; contentType: string; fileName?: string; body: ByteSource; bodyLength: number },
+  target: RecordTarget & {
+    category: number;
+    contentType: string;
+    fileName?: string;
+    body: ByteSource;
+    bodyLength: number;
+  },
   options?: StoreOptions,
 ): Promise<WrittenRecord> {
   const category = assertCategory(target.category);
@@ -60,7 +81,12 @@ export async function writeAttachmentRecord(
       meta: { contentType: target.contentType, ...(target.fileName ? { fileName: target.fileName } : {}) },
       body: target.body,
       bodyLength: target.bodyLength,
-      recipients: recordRecipients({ category, epoch: target.epoch, categoryPublicKey: target.categoryPublicKey, authorPublicKey: target.authorPublicKey }),
+      recipients: recordRecipients({
+        category,
+        epoch: target.epoch,
+        categoryPublicKey: target.categoryPublicKey,
+        authorPublicKey: target.authorPublicKey,
+      }),
     },
     options,
   );
@@ -81,9 +107,13 @@ export async function readRecord(ref: RecordPointerRef, options?: StoreOptions):
 }
 
 /** Fetches, verifies, decrypts and validates a FHIR record. @throws FhirValidationError too */
-export async function readFhirRecord<T extends Resource = Resource>(ref: RecordPointerRef, options?: StoreOptions): Promise<T> {
+export async function readFhirRecord<T extends Resource = Resource>(
+  ref: RecordPointerRef,
+  options?: StoreOptions,
+): Promise<T> {
   const opened = await readRecord(ref, options);
-  if (opened.meta.contentType !== FHIR_JSON) throw new MalformedInputError(`record holds ${opened.meta.contentType}, not FHIR JSON`);
+  if (opened.meta.contentType !== FHIR_JSON)
+    throw new MalformedInputError(`record holds ${opened.meta.contentType}, not FHIR JSON`);
   return assertValidResource<T>(JSON.parse(utf8.decode(opened.bytes)));
 }
 

@@ -1,6 +1,6 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { randomBytes } from '../src/bytes.js';
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { randomBytes } from "../src/bytes.js";
 import {
   decryptBytes,
   encryptBytes,
@@ -8,17 +8,33 @@ import {
   importContentKey,
   newPayloadParams,
   SEGMENT_SIZE,
-} from '../src/crypto/blob.js';
-import { openFhirRecord, openRecord, openRecordStream, parseRecordHeader, recordRecipients, sealRecord, sealRecordStream } from '../src/crypto/container.js';
-import { decodeKeyEnvelopes, encodeKeyEnvelopes, EnvelopeKind, ENVELOPE_HEADER_LENGTH, unwrapKey, useNativeX25519, wrapKey } from '../src/crypto/envelope.js';
-import { generateKeyPair } from '../src/crypto/keys.js';
+} from "../src/crypto/blob.js";
+import {
+  openFhirRecord,
+  openRecord,
+  openRecordStream,
+  parseRecordHeader,
+  recordRecipients,
+  sealRecord,
+  sealRecordStream,
+} from "../src/crypto/container.js";
+import {
+  decodeKeyEnvelopes,
+  encodeKeyEnvelopes,
+  EnvelopeKind,
+  ENVELOPE_HEADER_LENGTH,
+  unwrapKey,
+  useNativeX25519,
+  wrapKey,
+} from "../src/crypto/envelope.js";
+import { generateKeyPair } from "../src/crypto/keys.js";
 import {
   TamperedCiphertextError,
   TamperedEnvelopeError,
   TruncatedBlobError,
   UnsupportedVersionError,
   WrongKeyError,
-} from '../src/errors.js';
+} from "../src/errors.js";
 
 const MiB = SEGMENT_SIZE;
 const SIZES = [0, 1, MiB - 1, MiB, MiB + 1, 50 * MiB];
@@ -32,10 +48,19 @@ function fill(size: number): Uint8Array {
 function parties() {
   const category = generateKeyPair();
   const author = generateKeyPair();
-  return { category, author, recipients: recordRecipients({ category: 4, epoch: 0, categoryPublicKey: category.publicKey, authorPublicKey: author.publicKey }) };
+  return {
+    category,
+    author,
+    recipients: recordRecipients({
+      category: 4,
+      epoch: 0,
+      categoryPublicKey: category.publicKey,
+      authorPublicKey: author.publicKey,
+    }),
+  };
 }
 
-describe('segmented payload encryption', () => {
+describe("segmented payload encryption", () => {
   for (const size of SIZES) {
     it(`round-trips ${size} bytes`, async () => {
       const key = await importContentKey(generateContentKey());
@@ -49,7 +74,7 @@ describe('segmented payload encryption', () => {
     });
   }
 
-  it('rejects reordered segments', async () => {
+  it("rejects reordered segments", async () => {
     const key = await importContentKey(generateContentKey());
     const params = newPayloadParams(3 * MiB);
     const sealed = await encryptBytes(key, params, new Uint8Array(), fill(3 * MiB));
@@ -60,51 +85,62 @@ describe('segmented payload encryption', () => {
     await assert.rejects(decryptBytes(key, params, new Uint8Array(), swapped), TamperedCiphertextError);
   });
 
-  it('refuses a plaintext longer or shorter than declared', async () => {
+  it("refuses a plaintext longer or shorter than declared", async () => {
     const key = await importContentKey(generateContentKey());
     await assert.rejects(encryptBytes(key, newPayloadParams(10), new Uint8Array(), fill(11)), RangeError);
     await assert.rejects(encryptBytes(key, newPayloadParams(10), new Uint8Array(), fill(9)), RangeError);
   });
 });
 
-describe('record container', () => {
+describe("record container", () => {
   for (const size of SIZES) {
     it(`round-trips a ${size}-byte attachment for the category key and the author`, async () => {
       const { category, author, recipients } = parties();
       const bytes = size === 50 * MiB ? randomBytes(size) : fill(size);
-      const blob = await sealRecord({ kind: 'attachment', contentType: 'application/pdf', fileName: 'scan.pdf', bytes }, recipients);
+      const blob = await sealRecord(
+        { kind: "attachment", contentType: "application/pdf", fileName: "scan.pdf", bytes },
+        recipients,
+      );
       for (const reader of [category, author]) {
         const opened = await openRecord(blob, reader);
-        assert.equal(opened.meta.contentType, 'application/pdf');
-        assert.equal(opened.meta.fileName, 'scan.pdf');
+        assert.equal(opened.meta.contentType, "application/pdf");
+        assert.equal(opened.meta.fileName, "scan.pdf");
         assert.ok(Buffer.from(opened.bytes).equals(Buffer.from(bytes)));
       }
     });
   }
 
-  it('keeps the content type inside the encryption', async () => {
+  it("keeps the content type inside the encryption", async () => {
     const { recipients } = parties();
-    const blob = await sealRecord({ kind: 'attachment', contentType: 'application/pdf', bytes: fill(10) }, recipients);
-    assert.equal(Buffer.from(blob).indexOf('application/pdf'), -1);
+    const blob = await sealRecord({ kind: "attachment", contentType: "application/pdf", bytes: fill(10) }, recipients);
+    assert.equal(Buffer.from(blob).indexOf("application/pdf"), -1);
   });
 
-  it('round-trips FHIR JSON', async () => {
+  it("round-trips FHIR JSON", async () => {
     const { category, recipients } = parties();
-    const resource = { resourceType: 'Observation' as const, status: 'final' as const, code: { text: 'x' } };
-    const blob = await sealRecord({ kind: 'fhir', resource }, recipients);
+    const resource = { resourceType: "Observation" as const, status: "final" as const, code: { text: "x" } };
+    const blob = await sealRecord({ kind: "fhir", resource }, recipients);
     assert.deepEqual(await openFhirRecord(blob, category), resource);
   });
 
-  it('streams in and out with bounded pieces', async () => {
+  it("streams in and out with bounded pieces", async () => {
     const { category, recipients } = parties();
     const size = 5 * MiB + 3;
     async function* source() {
       for (let i = 0; i < size; i += 100_000) yield fill(Math.min(100_000, size - i));
     }
-    const sealed = await sealRecordStream({ meta: { contentType: 'image/png' }, body: source(), bodyLength: size, recipients });
+    const sealed = await sealRecordStream({
+      meta: { contentType: "image/png" },
+      body: source(),
+      bodyLength: size,
+      recipients,
+    });
     const chunks: Uint8Array[] = [];
     for await (const c of sealed.stream) chunks.push(c);
-    assert.equal(chunks.reduce((n, c) => n + c.length, 0), sealed.length);
+    assert.equal(
+      chunks.reduce((n, c) => n + c.length, 0),
+      sealed.length,
+    );
     assert.ok(chunks.every((c) => c.length <= MiB + 16 || c === chunks[0]));
     const opened = await openRecordStream(chunks, category);
     let total = 0;
@@ -115,25 +151,31 @@ describe('record container', () => {
     assert.equal(total, size);
   });
 
-  it('exposes the category and epoch of its envelopes in the clear header', async () => {
+  it("exposes the category and epoch of its envelopes in the clear header", async () => {
     const { recipients } = parties();
-    const blob = await sealRecord({ kind: 'attachment', contentType: 'text/plain', bytes: fill(3) }, recipients);
+    const blob = await sealRecord({ kind: "attachment", contentType: "text/plain", bytes: fill(3) }, recipients);
     const header = await parseRecordHeader(blob);
     assert.deepEqual(
       header.envelopeHeaders.map((h) => [h.kind, h.category, h.epoch]),
-      [[EnvelopeKind.RecordForCategory, 4, 0], [EnvelopeKind.RecordForAuthor, 4, 0]],
+      [
+        [EnvelopeKind.RecordForCategory, 4, 0],
+        [EnvelopeKind.RecordForAuthor, 4, 0],
+      ],
     );
   });
 
-  describe('rejects', () => {
+  describe("rejects", () => {
     async function sample(size = 2 * MiB + 5) {
       const p = parties();
-      const blob = await sealRecord({ kind: 'attachment', contentType: 'application/octet-stream', bytes: fill(size) }, p.recipients);
+      const blob = await sealRecord(
+        { kind: "attachment", contentType: "application/octet-stream", bytes: fill(size) },
+        p.recipients,
+      );
       const header = await parseRecordHeader(blob);
       return { ...p, blob, header };
     }
 
-    it('tampered ciphertext with TamperedCiphertextError', async () => {
+    it("tampered ciphertext with TamperedCiphertextError", async () => {
       const { blob, category, header } = await sample();
       for (const offset of [header.length, header.length + MiB + 20, blob.length - 1]) {
         const bad = new Uint8Array(blob);
@@ -142,7 +184,7 @@ describe('record container', () => {
       }
     });
 
-    it('appended data with TamperedCiphertextError', async () => {
+    it("appended data with TamperedCiphertextError", async () => {
       const { blob, category } = await sample();
       const longer = new Uint8Array(blob.length + 1);
       longer.set(blob);
@@ -152,14 +194,14 @@ describe('record container', () => {
       await assert.rejects(openRecord(longer2, category), TamperedCiphertextError);
     });
 
-    it('a tampered envelope with TamperedEnvelopeError', async () => {
+    it("a tampered envelope with TamperedEnvelopeError", async () => {
       const { blob, category } = await sample();
       const bad = new Uint8Array(blob);
       bad[31 + 2 + ENVELOPE_HEADER_LENGTH + 3]! ^= 0x40; // inside the first envelope's ciphertext
       await assert.rejects(openRecord(bad, category), TamperedEnvelopeError);
     });
 
-    it('a tampered header (payload parameters) with TamperedEnvelopeError', async () => {
+    it("a tampered header (payload parameters) with TamperedEnvelopeError", async () => {
       const { blob, category } = await sample();
       const bad = new Uint8Array(blob);
       bad[5 + 12]! ^= 1; // base nonce
@@ -169,19 +211,19 @@ describe('record container', () => {
       await assert.rejects(openRecord(bad2, category), TamperedEnvelopeError);
     });
 
-    it('a wrong key with WrongKeyError', async () => {
+    it("a wrong key with WrongKeyError", async () => {
       const { blob } = await sample();
       await assert.rejects(openRecord(blob, generateKeyPair()), WrongKeyError);
     });
 
-    it('a truncated blob with TruncatedBlobError, wherever it is cut', async () => {
+    it("a truncated blob with TruncatedBlobError, wherever it is cut", async () => {
       const { blob, category, header } = await sample();
       for (const cut of [3, 40, header.length, header.length + 100, header.length + MiB + 16, blob.length - 1]) {
         await assert.rejects(openRecord(blob.subarray(0, cut), category), TruncatedBlobError, `cut at ${cut}`);
       }
     });
 
-    it('an unsupported or replayed container version with UnsupportedVersionError', async () => {
+    it("an unsupported or replayed container version with UnsupportedVersionError", async () => {
       const { blob, category } = await sample(10);
       for (const version of [0, 2, 255]) {
         const bad = new Uint8Array(blob);
@@ -192,7 +234,7 @@ describe('record container', () => {
   });
 });
 
-describe('key envelopes', () => {
+describe("key envelopes", () => {
   for (const kind of Object.values(EnvelopeKind)) {
     for (const size of [0, 1, 32, 1000]) {
       it(`round-trip kind ${kind}, ${size}-byte secret`, async () => {
@@ -206,9 +248,13 @@ describe('key envelopes', () => {
     }
   }
 
-  it('binds every header field: kind, category, epoch, nonce', async () => {
+  it("binds every header field: kind, category, epoch, nonce", async () => {
     const recipient = generateKeyPair();
-    const envelope = await wrapKey(fill(32), recipient.publicKey, { kind: EnvelopeKind.CategoryGrant, category: 2, epoch: 1 });
+    const envelope = await wrapKey(fill(32), recipient.publicKey, {
+      kind: EnvelopeKind.CategoryGrant,
+      category: 2,
+      epoch: 1,
+    });
     for (const offset of [6, 7, 11, 20, 60, ENVELOPE_HEADER_LENGTH, envelope.length - 1]) {
       const bad = new Uint8Array(envelope);
       bad[offset]! ^= 1;
@@ -216,7 +262,7 @@ describe('key envelopes', () => {
     }
   });
 
-  it('rejects a wrong key, and unsupported or replayed versions', async () => {
+  it("rejects a wrong key, and unsupported or replayed versions", async () => {
     const recipient = generateKeyPair();
     const envelope = await wrapKey(fill(32), recipient.publicKey, { kind: EnvelopeKind.CategoryGrant });
     await assert.rejects(unwrapKey(envelope, generateKeyPair()), WrongKeyError);
@@ -227,7 +273,7 @@ describe('key envelopes', () => {
     }
   });
 
-  it('interoperate between the native (WebCrypto) and pure-JS X25519 paths, both ways', async () => {
+  it("interoperate between the native (WebCrypto) and pure-JS X25519 paths, both ways", async () => {
     const recipient = generateKeyPair();
     const secret = fill(32);
     try {
@@ -250,14 +296,16 @@ describe('key envelopes', () => {
     }
   });
 
-  it('encodes and decodes envelope lists', async () => {
+  it("encodes and decodes envelope lists", async () => {
     const r = generateKeyPair();
-    const list = await Promise.all([1, 2, 3].map((e) => wrapKey(fill(32), r.publicKey, { kind: EnvelopeKind.CategoryGrant, epoch: e })));
+    const list = await Promise.all(
+      [1, 2, 3].map((e) => wrapKey(fill(32), r.publicKey, { kind: EnvelopeKind.CategoryGrant, epoch: e })),
+    );
     assert.deepEqual(decodeKeyEnvelopes(encodeKeyEnvelopes(list)), list);
     assert.deepEqual(decodeKeyEnvelopes(encodeKeyEnvelopes([])), []);
   });
 
-  it('wraps and unwraps in under 5 ms each', async () => {
+  it("wraps and unwraps in under 5 ms each", async () => {
     const recipient = generateKeyPair();
     const secret = fill(32);
     for (let i = 0; i < 5; i++) await unwrapKey(await wrapKey(secret, recipient.publicKey, { kind: 1 }), recipient); // warm-up

@@ -1,14 +1,19 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { privateKeyToAccount, generatePrivateKey } from 'viem/accounts';
-import { utf8 } from '../src/bytes.js';
-import { CategoryKeyring, deriveCategoryKey } from '../src/crypto/categoryKeys.js';
-import { openFhirRecord, openRecord, recordRecipients, sealRecord } from '../src/crypto/container.js';
-import { decodeKeyEnvelopes, parseEnvelopeHeader } from '../src/crypto/envelope.js';
-import { grantKeyEnvelopes, openKeyEnvelopes } from '../src/crypto/grants.js';
-import { deriveIdentityKey, identityKeyFromSignature, type SignTypedData } from '../src/crypto/identity.js';
-import { NonDeterministicWalletError, TamperedEnvelopeError, UnsupportedVersionError, WrongKeyError } from '../src/errors.js';
-import { Category, scopeOf } from '../src/protocol/constants.js';
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { privateKeyToAccount, generatePrivateKey } from "viem/accounts";
+import { utf8 } from "../src/bytes.js";
+import { CategoryKeyring, deriveCategoryKey } from "../src/crypto/categoryKeys.js";
+import { openFhirRecord, openRecord, recordRecipients, sealRecord } from "../src/crypto/container.js";
+import { decodeKeyEnvelopes, parseEnvelopeHeader } from "../src/crypto/envelope.js";
+import { grantKeyEnvelopes, openKeyEnvelopes } from "../src/crypto/grants.js";
+import { deriveIdentityKey, identityKeyFromSignature, type SignTypedData } from "../src/crypto/identity.js";
+import {
+  NonDeterministicWalletError,
+  TamperedEnvelopeError,
+  UnsupportedVersionError,
+  WrongKeyError,
+} from "../src/errors.js";
+import { Category, scopeOf } from "../src/protocol/constants.js";
 
 function walletSigner(privateKey = generatePrivateKey()): SignTypedData {
   const account = privateKeyToAccount(privateKey);
@@ -19,16 +24,22 @@ async function newIdentity() {
   return deriveIdentityKey(walletSigner());
 }
 
-async function writeRecord(patient: { secret: Uint8Array }, author: { publicKey: Uint8Array }, category: number, epoch: number, text: string) {
+async function writeRecord(
+  patient: { secret: Uint8Array },
+  author: { publicKey: Uint8Array },
+  category: number,
+  epoch: number,
+  text: string,
+) {
   const categoryKey = deriveCategoryKey(patient, category, epoch);
   return sealRecord(
-    { kind: 'fhir', resource: { resourceType: 'Condition', subject: { reference: 'Patient/p' }, code: { text } } },
+    { kind: "fhir", resource: { resourceType: "Condition", subject: { reference: "Patient/p" }, code: { text } } },
     recordRecipients({ category, epoch, categoryPublicKey: categoryKey.publicKey, authorPublicKey: author.publicKey }),
   );
 }
 
-describe('identity keys', () => {
-  it('derive the same key from the same wallet, different keys per wallet and key version', async () => {
+describe("identity keys", () => {
+  it("derive the same key from the same wallet, different keys per wallet and key version", async () => {
     const key = generatePrivateKey();
     const a = await deriveIdentityKey(walletSigner(key));
     const b = await deriveIdentityKey(walletSigner(key));
@@ -40,34 +51,35 @@ describe('identity keys', () => {
     assert.notDeepEqual(a.publicKey, rotated.publicKey);
   });
 
-  it('use only r‖s: the recovery byte v does not change the key', async () => {
+  it("use only r‖s: the recovery byte v does not change the key", async () => {
     const sign = walletSigner();
-    const { identityKeyTypedData } = await import('../src/protocol/typedData.js');
+    const { identityKeyTypedData } = await import("../src/protocol/typedData.js");
     const signature = await sign(identityKeyTypedData(1));
     const v = parseInt(signature.slice(130), 16);
-    const flipped = (signature.slice(0, 130) + (v >= 27 ? v - 27 : v + 27).toString(16).padStart(2, '0')) as `0x${string}`;
+    const flipped = (signature.slice(0, 130) +
+      (v >= 27 ? v - 27 : v + 27).toString(16).padStart(2, "0")) as `0x${string}`;
     assert.deepEqual(identityKeyFromSignature(signature).publicKey, identityKeyFromSignature(flipped).publicKey);
   });
 
-  it('refuse a wallet whose signatures are not deterministic, with NonDeterministicWalletError', async () => {
+  it("refuse a wallet whose signatures are not deterministic, with NonDeterministicWalletError", async () => {
     let n = 0;
-    const flaky: SignTypedData = async () => `0x${(++n).toString(16).padStart(128, '0')}1b`;
+    const flaky: SignTypedData = async () => `0x${(++n).toString(16).padStart(128, "0")}1b`;
     await assert.rejects(deriveIdentityKey(flaky), NonDeterministicWalletError);
   });
 
-  it('sign a message that warns never to sign it elsewhere', async () => {
+  it("sign a message that warns never to sign it elsewhere", async () => {
     let seen: unknown;
     await deriveIdentityKey(async (td) => {
       seen = td;
-      return walletSigner('0x'.padEnd(66, '1') as `0x${string}`)(td);
+      return walletSigner("0x".padEnd(66, "1") as `0x${string}`)(td);
     });
     assert.match(JSON.stringify(seen), /ONLY inside the CareLedger app/);
     assert.match(JSON.stringify(seen), /Never sign this message on any other/);
   });
 });
 
-describe('category keys, grants and revocation', () => {
-  it('derive one key pair per category and epoch, only from the patient secret', async () => {
+describe("category keys, grants and revocation", () => {
+  it("derive one key pair per category and epoch, only from the patient secret", async () => {
     const patient = await newIdentity();
     const k = deriveCategoryKey(patient, Category.Conditions, 0);
     assert.deepEqual(k.publicKey, deriveCategoryKey(patient, Category.Conditions, 0).publicKey);
@@ -76,22 +88,26 @@ describe('category keys, grants and revocation', () => {
     assert.notDeepEqual(k.publicKey, deriveCategoryKey(await newIdentity(), Category.Conditions, 0).publicKey);
   });
 
-  it('let a grantee read a granted category across epochs, and not after revocation', async () => {
+  it("let a grantee read a granted category across epochs, and not after revocation", async () => {
     const patient = await newIdentity();
     const provider = await newIdentity();
     const doctor = await newIdentity();
 
-    const before = await writeRecord(patient, provider, Category.Conditions, 0, 'hypertension');
-    const grant = await grantKeyEnvelopes({ patient, granteePublicKey: doctor.publicKey, scope: scopeOf([Category.Conditions]) });
+    const before = await writeRecord(patient, provider, Category.Conditions, 0, "hypertension");
+    const grant = await grantKeyEnvelopes({
+      patient,
+      granteePublicKey: doctor.publicKey,
+      scope: scopeOf([Category.Conditions]),
+    });
     const doctorKeys = await openKeyEnvelopes(grant, doctor);
-    assert.equal((await openFhirRecord(before, doctorKeys)).resourceType, 'Condition');
+    assert.equal((await openFhirRecord(before, doctorKeys)).resourceType, "Condition");
 
     // A category the doctor was not granted stays closed.
-    const allergies = await writeRecord(patient, provider, Category.Allergies, 0, 'peanut');
+    const allergies = await writeRecord(patient, provider, Category.Allergies, 0, "peanut");
     await assert.rejects(openRecord(allergies, doctorKeys), WrongKeyError);
 
     // Revocation: the patient moves Conditions to epoch 1; new records use the new key.
-    const after = await writeRecord(patient, provider, Category.Conditions, 1, 'type 2 diabetes');
+    const after = await writeRecord(patient, provider, Category.Conditions, 1, "type 2 diabetes");
     await assert.rejects(openRecord(after, doctorKeys), WrongKeyError);
     // ...while what the doctor already received stays readable (it cannot be taken back).
     assert.ok(await openRecord(before, doctorKeys));
@@ -99,13 +115,24 @@ describe('category keys, grants and revocation', () => {
     // A new grantee after the revocation gets every epoch (default) or only the current one.
     const specialist = await newIdentity();
     const full = await openKeyEnvelopes(
-      await grantKeyEnvelopes({ patient, granteePublicKey: specialist.publicKey, scope: scopeOf([Category.Conditions]), epochs: { [Category.Conditions]: 1 } }),
+      await grantKeyEnvelopes({
+        patient,
+        granteePublicKey: specialist.publicKey,
+        scope: scopeOf([Category.Conditions]),
+        epochs: { [Category.Conditions]: 1 },
+      }),
       specialist,
     );
     assert.ok(await openRecord(before, full));
     assert.ok(await openRecord(after, full));
     const onlyNew = await openKeyEnvelopes(
-      await grantKeyEnvelopes({ patient, granteePublicKey: specialist.publicKey, scope: scopeOf([Category.Conditions]), epochs: { [Category.Conditions]: 1 }, includePastEpochs: false }),
+      await grantKeyEnvelopes({
+        patient,
+        granteePublicKey: specialist.publicKey,
+        scope: scopeOf([Category.Conditions]),
+        epochs: { [Category.Conditions]: 1 },
+        includePastEpochs: false,
+      }),
       specialist,
     );
     assert.ok(await openRecord(after, onlyNew));
@@ -117,10 +144,14 @@ describe('category keys, grants and revocation', () => {
     assert.ok(await openRecord(after, provider));
   });
 
-  it('reject a tampered or replayed grant envelope with its own error', async () => {
+  it("reject a tampered or replayed grant envelope with its own error", async () => {
     const patient = await newIdentity();
     const grantee = await newIdentity();
-    const grant = await grantKeyEnvelopes({ patient, granteePublicKey: grantee.publicKey, scope: scopeOf([Category.Conditions]) });
+    const grant = await grantKeyEnvelopes({
+      patient,
+      granteePublicKey: grantee.publicKey,
+      scope: scopeOf([Category.Conditions]),
+    });
     const tampered = new Uint8Array(grant);
     tampered[tampered.length - 3]! ^= 1;
     await assert.rejects(openKeyEnvelopes(tampered, grantee), TamperedEnvelopeError);
@@ -132,7 +163,7 @@ describe('category keys, grants and revocation', () => {
     await assert.rejects(openKeyEnvelopes(replayed, grantee), UnsupportedVersionError);
   });
 
-  it('ignore envelopes addressed to someone else and reject a grantee with no envelope', async () => {
+  it("ignore envelopes addressed to someone else and reject a grantee with no envelope", async () => {
     const patient = await newIdentity();
     const grantee = await newIdentity();
     const stranger = await newIdentity();
@@ -141,7 +172,7 @@ describe('category keys, grants and revocation', () => {
     assert.equal((await openKeyEnvelopes(grant, grantee)).size, 2);
   });
 
-  it('cost one envelope per category whatever the number of records (1,000 records)', async () => {
+  it("cost one envelope per category whatever the number of records (1,000 records)", async () => {
     const patient = await newIdentity();
     const lab = await newIdentity();
     const records: Uint8Array[] = [];
@@ -150,13 +181,22 @@ describe('category keys, grants and revocation', () => {
       const key = deriveCategoryKey(patient, Category.Observations, epoch);
       records.push(
         await sealRecord(
-          { kind: 'attachment', contentType: 'application/fhir+json', bytes: utf8.encode(`{"n":${i}}`) },
-          recordRecipients({ category: Category.Observations, epoch, categoryPublicKey: key.publicKey, authorPublicKey: lab.publicKey }),
+          { kind: "attachment", contentType: "application/fhir+json", bytes: utf8.encode(`{"n":${i}}`) },
+          recordRecipients({
+            category: Category.Observations,
+            epoch,
+            categoryPublicKey: key.publicKey,
+            authorPublicKey: lab.publicKey,
+          }),
         ),
       );
     }
     const newGrantee = await newIdentity();
-    const grant = await grantKeyEnvelopes({ patient, granteePublicKey: newGrantee.publicKey, scope: scopeOf([Category.Observations]) });
+    const grant = await grantKeyEnvelopes({
+      patient,
+      granteePublicKey: newGrantee.publicKey,
+      scope: scopeOf([Category.Observations]),
+    });
     const envelopes = decodeKeyEnvelopes(grant);
     assert.equal(envelopes.length, 1);
     assert.equal(parseEnvelopeHeader(envelopes[0]!).category, Category.Observations);

@@ -1,10 +1,10 @@
-import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { keccak256, recoverTypedDataAddress, toBytes } from 'viem';
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import * as C from '../src/protocol/constants.js';
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { keccak256, recoverTypedDataAddress, toBytes } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import * as C from "../src/protocol/constants.js";
 import {
   CONSENT_GRANT_TYPE,
   CONSENT_GRANT_TYPEHASH,
@@ -14,9 +14,12 @@ import {
   IDENTITY_KEY_TYPEHASH,
   identityKeyTypedData,
   identityKeyTypes,
-} from '../src/protocol/typedData.js';
+} from "../src/protocol/typedData.js";
 
-const solidity = readFileSync(fileURLToPath(new URL('../../contracts/libraries/CareTypes.sol', import.meta.url)), 'utf8');
+const solidity = readFileSync(
+  fileURLToPath(new URL("../../contracts/libraries/CareTypes.sol", import.meta.url)),
+  "utf8",
+);
 
 function solidityUint(name: string): number {
   const match = new RegExp(`uint(?:8|16) constant ${name} = (\\d+);`).exec(solidity);
@@ -24,87 +27,114 @@ function solidityUint(name: string): number {
   return Number(match[1]);
 }
 
-describe('protocol constants mirror contracts/libraries/CareTypes.sol', () => {
-  it('categories 0..8 and CATEGORY_COUNT', () => {
+describe("protocol constants mirror contracts/libraries/CareTypes.sol", () => {
+  it("categories 0..8 and CATEGORY_COUNT", () => {
     const names: Record<string, number> = {
-      ALLERGIES: C.Category.Allergies, MEDICATIONS: C.Category.Medications, CONDITIONS: C.Category.Conditions,
-      IMMUNIZATIONS: C.Category.Immunizations, OBSERVATIONS: C.Category.Observations, DIAGNOSTICS: C.Category.Diagnostics,
-      DOCUMENTS: C.Category.Documents, ENCOUNTERS: C.Category.Encounters, FINANCIAL: C.Category.Financial,
+      ALLERGIES: C.Category.Allergies,
+      MEDICATIONS: C.Category.Medications,
+      CONDITIONS: C.Category.Conditions,
+      IMMUNIZATIONS: C.Category.Immunizations,
+      OBSERVATIONS: C.Category.Observations,
+      DIAGNOSTICS: C.Category.Diagnostics,
+      DOCUMENTS: C.Category.Documents,
+      ENCOUNTERS: C.Category.Encounters,
+      FINANCIAL: C.Category.Financial,
     };
-    const declared = [...solidity.matchAll(/uint8 constant CATEGORY_([A-Z_]+) = (\d+);/g)].filter((m) => m[1] !== 'COUNT');
+    const declared = [...solidity.matchAll(/uint8 constant CATEGORY_([A-Z_]+) = (\d+);/g)].filter(
+      (m) => m[1] !== "COUNT",
+    );
     assert.equal(declared.length, Object.keys(names).length);
     for (const [, name, value] of declared) assert.equal(names[name!], Number(value), `CATEGORY_${name}`);
-    assert.equal(C.CATEGORY_COUNT, solidityUint('CATEGORY_COUNT'));
-    assert.deepEqual(C.CATEGORIES.map((c) => c.id), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.equal(C.CATEGORY_COUNT, solidityUint("CATEGORY_COUNT"));
+    assert.deepEqual(
+      C.CATEGORIES.map((c) => c.id),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8],
+    );
   });
 
-  it('the Purpose enum, in order', () => {
+  it("the Purpose enum, in order", () => {
     const body = /enum Purpose \{([^}]*)\}/.exec(solidity)![1]!;
-    const members = body.split(',').map((s) => s.trim()).filter(Boolean);
+    const members = body
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     assert.deepEqual(members, Object.keys(C.Purpose));
     members.forEach((m, i) => assert.equal(C.Purpose[m as keyof typeof C.Purpose], i));
   });
 
-  it('access and guardian bits', () => {
-    assert.equal(C.ACCESS_READ, solidityUint('ACCESS_READ'));
-    assert.equal(C.ACCESS_WRITE, solidityUint('ACCESS_WRITE'));
-    assert.equal(C.GUARDIAN_MANAGE_CONSENT, solidityUint('GUARDIAN_MANAGE_CONSENT'));
-    assert.equal(C.GUARDIAN_EMERGENCY, solidityUint('GUARDIAN_EMERGENCY'));
+  it("access and guardian bits", () => {
+    assert.equal(C.ACCESS_READ, solidityUint("ACCESS_READ"));
+    assert.equal(C.ACCESS_WRITE, solidityUint("ACCESS_WRITE"));
+    assert.equal(C.GUARDIAN_MANAGE_CONSENT, solidityUint("GUARDIAN_MANAGE_CONSENT"));
+    assert.equal(C.GUARDIAN_EMERGENCY, solidityUint("GUARDIAN_EMERGENCY"));
   });
 
-  it('role ids are keccak256 of their names', () => {
-    for (const role of ['PROVIDER_ROLE', 'INSURER_ROLE', 'RESEARCHER_ROLE', 'CREDENTIAL_ADMIN_ROLE'] as const) {
+  it("role ids are keccak256 of their names", () => {
+    for (const role of ["PROVIDER_ROLE", "INSURER_ROLE", "RESEARCHER_ROLE", "CREDENTIAL_ADMIN_ROLE"] as const) {
       assert.match(solidity, new RegExp(`bytes32 constant ${role} = keccak256\\("${role}"\\);`));
       assert.equal(C[role], keccak256(toBytes(role)));
     }
   });
 
-  it('EMERGENCY_SCOPE is the IPS subset (allergies, medications, conditions, immunisations)', () => {
-    assert.match(solidity, /EMERGENCY_SCOPE = uint16\(\s*\(1 << CATEGORY_ALLERGIES\) \| \(1 << CATEGORY_MEDICATIONS\) \| \(1 << CATEGORY_CONDITIONS\) \| \(1 << CATEGORY_IMMUNIZATIONS\)\s*\)/);
+  it("EMERGENCY_SCOPE is the IPS subset (allergies, medications, conditions, immunisations)", () => {
+    assert.match(
+      solidity,
+      /EMERGENCY_SCOPE = uint16\(\s*\(1 << CATEGORY_ALLERGIES\) \| \(1 << CATEGORY_MEDICATIONS\) \| \(1 << CATEGORY_CONDITIONS\) \| \(1 << CATEGORY_IMMUNIZATIONS\)\s*\)/,
+    );
     assert.equal(C.EMERGENCY_SCOPE, 0b1111);
     assert.deepEqual(C.categoriesInScope(C.EMERGENCY_SCOPE), [0, 1, 2, 3]);
     assert.equal(C.scopeOf([0, 1, 2, 3]), C.EMERGENCY_SCOPE);
     assert.throws(() => C.scopeOf([9]), RangeError);
   });
 
-  it('maps FHIR resource types to categories', () => {
-    assert.equal(C.categoryForResourceType('Observation'), C.Category.Observations);
-    assert.equal(C.categoryForResourceType('ClaimResponse'), C.Category.Financial);
-    assert.equal(C.categoryForResourceType('Patient'), undefined);
+  it("maps FHIR resource types to categories", () => {
+    assert.equal(C.categoryForResourceType("Observation"), C.Category.Observations);
+    assert.equal(C.categoryForResourceType("ClaimResponse"), C.Category.Financial);
+    assert.equal(C.categoryForResourceType("Patient"), undefined);
   });
 });
 
-describe('EIP-712 typed data', () => {
-  it('ConsentGrant: the exact type string, its typehash, and the field list agree', () => {
+describe("EIP-712 typed data", () => {
+  it("ConsentGrant: the exact type string, its typehash, and the field list agree", () => {
     assert.equal(
       CONSENT_GRANT_TYPE,
-      'ConsentGrant(address patient,address grantee,uint16 scope,uint8 purpose,uint8 access,uint64 notBefore,uint64 expiresAt,bytes keyEnvelopes,uint256 nonce,uint256 deadline)',
+      "ConsentGrant(address patient,address grantee,uint16 scope,uint8 purpose,uint8 access,uint64 notBefore,uint64 expiresAt,bytes keyEnvelopes,uint256 nonce,uint256 deadline)",
     );
     assert.equal(CONSENT_GRANT_TYPEHASH, keccak256(toBytes(CONSENT_GRANT_TYPE)));
-    const fromFields = `ConsentGrant(${consentGrantTypes.ConsentGrant.map((f) => `${f.type} ${f.name}`).join(',')})`;
+    const fromFields = `ConsentGrant(${consentGrantTypes.ConsentGrant.map((f) => `${f.type} ${f.name}`).join(",")})`;
     assert.equal(fromFields, CONSENT_GRANT_TYPE);
   });
 
-  it('ConsentGrant signs and recovers with the ConsentManager domain', async () => {
+  it("ConsentGrant signs and recovers with the ConsentManager domain", async () => {
     const patient = privateKeyToAccount(generatePrivateKey());
     const typed = consentGrantTypedData({
       chainId: 31337,
-      verifyingContract: '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0',
+      verifyingContract: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0",
       message: {
-        patient: patient.address, grantee: '0x00000000000000000000000000000000000000b2', scope: C.EMERGENCY_SCOPE,
-        purpose: C.Purpose.Emergency, access: C.ACCESS_READ, notBefore: 0n, expiresAt: 2_000_000_000n,
-        keyEnvelopes: '0x', nonce: 0n, deadline: 2_000_000_000n,
+        patient: patient.address,
+        grantee: "0x00000000000000000000000000000000000000b2",
+        scope: C.EMERGENCY_SCOPE,
+        purpose: C.Purpose.Emergency,
+        access: C.ACCESS_READ,
+        notBefore: 0n,
+        expiresAt: 2_000_000_000n,
+        keyEnvelopes: "0x",
+        nonce: 0n,
+        deadline: 2_000_000_000n,
       },
     });
-    assert.equal(typed.domain.name, 'CareLedger ConsentManager');
-    assert.equal(typed.domain.version, '1');
+    assert.equal(typed.domain.name, "CareLedger ConsentManager");
+    assert.equal(typed.domain.version, "1");
     const signature = await patient.signTypedData(typed);
     assert.equal(await recoverTypedDataAddress({ ...typed, signature }), patient.address);
   });
 
-  it('identity key message: fixed, versioned, warns, typehash next to its preimage', () => {
+  it("identity key message: fixed, versioned, warns, typehash next to its preimage", () => {
     assert.equal(IDENTITY_KEY_TYPEHASH, keccak256(toBytes(IDENTITY_KEY_TYPE)));
-    assert.equal(IDENTITY_KEY_TYPE, `CareLedgerIdentityKey(${identityKeyTypes.CareLedgerIdentityKey.map((f) => `${f.type} ${f.name}`).join(',')})`);
+    assert.equal(
+      IDENTITY_KEY_TYPE,
+      `CareLedgerIdentityKey(${identityKeyTypes.CareLedgerIdentityKey.map((f) => `${f.type} ${f.name}`).join(",")})`,
+    );
     assert.deepEqual(identityKeyTypedData(), identityKeyTypedData(1));
     assert.match(identityKeyTypedData().message.warning, /ONLY inside the CareLedger app/);
     assert.notDeepEqual(identityKeyTypedData(2).message, identityKeyTypedData(1).message);

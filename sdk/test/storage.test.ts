@@ -1,34 +1,34 @@
-import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { importer } from 'ipfs-unixfs-importer';
-import { fixedSize } from 'ipfs-unixfs-importer/chunker';
-import { balanced } from 'ipfs-unixfs-importer/layout';
-import { CID } from 'multiformats/cid';
-import * as raw from 'multiformats/codecs/raw';
-import { sha256 as sha256Hasher } from 'multiformats/hashes/sha2';
-import { randomBytes } from '../src/bytes.js';
-import { generateKeyPair } from '../src/crypto/keys.js';
-import { openRecord, recordRecipients, sealRecord } from '../src/crypto/container.js';
-import { BlobNotFoundError, IntegrityError, SizeLimitError } from '../src/errors.js';
-import { HeliaBlobStore } from '../src/node/helia.js';
-import { startStorageServer, type StorageServer } from '../src/node/storageServer.js';
-import { commitmentOf, fetchVerified } from '../src/storage/blobStore.js';
-import { KuboBlobStore } from '../src/storage/kubo.js';
-import { ReplicatedBlobStore } from '../src/storage/replicated.js';
-import { getRecord, putRecord, sealAndStore } from '../src/storage/records.js';
-import { formatRepairReport, verifyAndRepair, type RecordPointer } from '../src/storage/verifyAndRepair.js';
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { importer } from "ipfs-unixfs-importer";
+import { fixedSize } from "ipfs-unixfs-importer/chunker";
+import { balanced } from "ipfs-unixfs-importer/layout";
+import { CID } from "multiformats/cid";
+import * as raw from "multiformats/codecs/raw";
+import { sha256 as sha256Hasher } from "multiformats/hashes/sha2";
+import { randomBytes } from "../src/bytes.js";
+import { generateKeyPair } from "../src/crypto/keys.js";
+import { openRecord, recordRecipients, sealRecord } from "../src/crypto/container.js";
+import { BlobNotFoundError, IntegrityError, SizeLimitError } from "../src/errors.js";
+import { HeliaBlobStore } from "../src/node/helia.js";
+import { startStorageServer, type StorageServer } from "../src/node/storageServer.js";
+import { commitmentOf, fetchVerified } from "../src/storage/blobStore.js";
+import { KuboBlobStore } from "../src/storage/kubo.js";
+import { ReplicatedBlobStore } from "../src/storage/replicated.js";
+import { getRecord, putRecord, sealAndStore } from "../src/storage/records.js";
+import { formatRepairReport, verifyAndRepair, type RecordPointer } from "../src/storage/verifyAndRepair.js";
 
 const MiB = 1024 * 1024;
 const SIZES = [0, 1, MiB - 1, MiB, MiB + 1, 50 * MiB];
 let root: string;
 
 before(async () => {
-  root = await mkdtemp(join(tmpdir(), 'careledger-storage-'));
+  root = await mkdtemp(join(tmpdir(), "careledger-storage-"));
 });
 after(async () => {
   await rm(root, { recursive: true, force: true });
@@ -38,10 +38,10 @@ async function corrupt(store: HeliaBlobStore, cid: CID, length: number) {
   await writeFile(store.blockPath(cid), randomBytes(length));
 }
 
-describe('HeliaBlobStore (embedded, offline, on disk)', () => {
+describe("HeliaBlobStore (embedded, offline, on disk)", () => {
   let store: HeliaBlobStore;
   before(async () => {
-    store = await HeliaBlobStore.open({ dataDir: join(root, 'helia') });
+    store = await HeliaBlobStore.open({ dataDir: join(root, "helia") });
   });
   after(async () => {
     await store.close();
@@ -66,36 +66,45 @@ describe('HeliaBlobStore (embedded, offline, on disk)', () => {
     });
   }
 
-  it('gives the CIDs of the reference importer run with the unixfs-v1-2025 profile', async () => {
+  it("gives the CIDs of the reference importer run with the unixfs-v1-2025 profile", async () => {
     for (const size of [MiB + 1, 3 * MiB + 5]) {
       const bytes = randomBytes(size);
       let expected: CID | undefined;
       const discard = { put: async (cid: CID) => cid };
-      for await (const entry of importer([{ content: bytes }], discard as never, { profile: 'unixfs-v1-2025' })) expected = entry.cid;
+      for await (const entry of importer([{ content: bytes }], discard as never, { profile: "unixfs-v1-2025" }))
+        expected = entry.cid;
       assert.equal((await store.put(bytes)).toString(), expected!.toString());
     }
   });
 
-  it('gives the well-known CID of the empty file', async () => {
-    assert.equal((await store.put(new Uint8Array())).toString(), 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku');
+  it("gives the well-known CID of the empty file", async () => {
+    assert.equal(
+      (await store.put(new Uint8Array())).toString(),
+      "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku",
+    );
   });
 
-  it('accepts streams and enforces the size limit with SizeLimitError', async () => {
-    const small = await HeliaBlobStore.open({ dataDir: join(root, 'helia-small'), maxBlobBytes: 1000 });
+  it("accepts streams and enforces the size limit with SizeLimitError", async () => {
+    const small = await HeliaBlobStore.open({ dataDir: join(root, "helia-small"), maxBlobBytes: 1000 });
     try {
       await assert.rejects(small.put(new Uint8Array(1001)), SizeLimitError);
       async function* stream() {
         for (let i = 0; i < 5; i++) yield new Uint8Array(300);
       }
       await assert.rejects(small.put(stream()), SizeLimitError);
-      const cid = await small.put((async function* () { yield new Uint8Array(500); yield new Uint8Array(500); })());
+      const cid = await small.put(
+        (async function* () {
+          yield new Uint8Array(500);
+          yield new Uint8Array(500);
+        })(),
+      );
       assert.equal((await small.get(cid)).length, 1000);
     } finally {
       await small.close();
     }
   });
 
-  it('reads files of any other DAG shape through the UnixFS exporter', async () => {
+  it("reads files of any other DAG shape through the UnixFS exporter", async () => {
     const bytes = randomBytes(10_000);
     let root: CID | undefined;
     for await (const entry of importer([{ content: bytes }], store.helia.blockstore, {
@@ -103,32 +112,34 @@ describe('HeliaBlobStore (embedded, offline, on disk)', () => {
       rawLeaves: false,
       chunker: fixedSize({ chunkSize: 1000 }),
       layout: balanced({ maxChildrenPerNode: 3 }),
-    })) root = entry.cid;
+    }))
+      root = entry.cid;
     assert.ok(Buffer.from(await store.get(root!)).equals(Buffer.from(bytes)));
   });
 
-  it('reports a CID it does not hold with BlobNotFoundError', async () => {
+  it("reports a CID it does not hold with BlobNotFoundError", async () => {
     const absent = CID.createV1(raw.code, await sha256Hasher.digest(randomBytes(8)));
     assert.equal(await store.has(absent), false);
     await assert.rejects(store.get(absent), BlobNotFoundError);
   });
 });
 
-describe('HeliaBlobStore fast write path (own block writes and pin records)', () => {
+describe("HeliaBlobStore fast write path (own block writes and pin records)", () => {
   let store: HeliaBlobStore;
   before(async () => {
-    store = await HeliaBlobStore.open({ dataDir: join(root, 'helia-fast') });
+    store = await HeliaBlobStore.open({ dataDir: join(root, "helia-fast") });
   });
   after(async () => {
     await store.close();
   });
 
-  it('putCommitted gives the reference importer CID and the sha-256 of the bytes', async () => {
+  it("putCommitted gives the reference importer CID and the sha-256 of the bytes", async () => {
     for (const size of [0, 1, MiB - 1, MiB, MiB + 1, 3 * MiB + 5]) {
       const bytes = randomBytes(size);
       let expected: CID | undefined;
       const discard = { put: async (cid: CID) => cid };
-      for await (const entry of importer([{ content: bytes }], discard as never, { profile: 'unixfs-v1-2025' })) expected = entry.cid;
+      for await (const entry of importer([{ content: bytes }], discard as never, { profile: "unixfs-v1-2025" }))
+        expected = entry.cid;
       const { cid, commitment } = await store.putCommitted(bytes);
       assert.equal(cid.toString(), expected!.toString(), `size ${size}`);
       assert.equal(commitment, await commitmentOf(bytes));
@@ -156,40 +167,54 @@ describe('HeliaBlobStore fast write path (own block writes and pin records)', ()
       // drain
     }
     assert.equal(await store.isPinned(cid), false);
-    assert.ok(await store.helia.pins.isPinned(leaf), 'still pinned by the other blob');
+    assert.ok(await store.helia.pins.isPinned(leaf), "still pinned by the other blob");
     // Re-putting the unpinned bytes pins them again.
     assert.equal((await store.put(bytes)).toString(), cid.toString());
     assert.ok(await store.isPinned(cid));
   });
 
-  it('re-putting repairs a corrupt block and leaves no temporary files behind', async () => {
+  it("re-putting repairs a corrupt block and leaves no temporary files behind", async () => {
     const bytes = randomBytes(MiB + 100);
     const cid = await store.put(bytes);
     const leaf = CID.createV1(raw.code, await sha256Hasher.digest(bytes.subarray(0, MiB)));
     await corrupt(store, leaf, MiB);
     await store.put(bytes);
     assert.ok(Buffer.from(await store.get(cid)).equals(Buffer.from(bytes)));
-    const { readdir } = await import('node:fs/promises');
-    assert.deepEqual(await readdir(join(root, 'helia-fast', 'tmp')), []);
+    const { readdir } = await import("node:fs/promises");
+    assert.deepEqual(await readdir(join(root, "helia-fast", "tmp")), []);
   });
 
-  it('sealAndStore commits to exactly the stored bytes', async () => {
+  it("sealAndStore commits to exactly the stored bytes", async () => {
     const reader = generateKeyPair();
-    const recipients = recordRecipients({ category: 1, epoch: 0, categoryPublicKey: reader.publicKey, authorPublicKey: generateKeyPair().publicKey });
+    const recipients = recordRecipients({
+      category: 1,
+      epoch: 0,
+      categoryPublicKey: reader.publicKey,
+      authorPublicKey: generateKeyPair().publicKey,
+    });
     for (const size of [0, 1000, MiB, 3 * MiB + 1]) {
       const body = randomBytes(size);
-      const stored = await sealAndStore(store, { meta: { contentType: 'application/pdf' }, body, bodyLength: size, recipients });
+      const stored = await sealAndStore(store, {
+        meta: { contentType: "application/pdf" },
+        body,
+        bodyLength: size,
+        recipients,
+      });
       const blob = await store.get(stored.cid);
       assert.equal(stored.commitment, await commitmentOf(blob));
       assert.equal(stored.size, blob.length);
-      assert.ok(Buffer.from((await openRecord(await getRecord(store, stored.cid, stored.commitment), reader)).bytes).equals(Buffer.from(body)));
+      assert.ok(
+        Buffer.from((await openRecord(await getRecord(store, stored.cid, stored.commitment), reader)).bytes).equals(
+          Buffer.from(body),
+        ),
+      );
     }
   });
 });
 
-describe('HeliaBlobStore persistence across restarts', () => {
-  it('keeps blocks and pins after close and reopen on the same folder', async () => {
-    const dataDir = join(root, 'restart');
+describe("HeliaBlobStore persistence across restarts", () => {
+  it("keeps blocks and pins after close and reopen on the same folder", async () => {
+    const dataDir = join(root, "restart");
     const bytes = randomBytes(3 * MiB + 7);
     const first = await HeliaBlobStore.open({ dataDir });
     const cid = await first.put(bytes);
@@ -203,9 +228,9 @@ describe('HeliaBlobStore persistence across restarts', () => {
     }
   });
 
-  it('reads in this process what a separate process wrote', async () => {
-    const dataDir = join(root, 'child');
-    const helia = fileURLToPath(new URL('../src/node/helia.ts', import.meta.url));
+  it("reads in this process what a separate process wrote", async () => {
+    const dataDir = join(root, "child");
+    const helia = fileURLToPath(new URL("../src/node/helia.ts", import.meta.url));
     const script = `
       import { HeliaBlobStore } from ${JSON.stringify(helia)};
       const store = await HeliaBlobStore.open({ dataDir: ${JSON.stringify(dataDir)} });
@@ -213,9 +238,11 @@ describe('HeliaBlobStore persistence across restarts', () => {
       const cid = await store.put(bytes);
       await store.close();
       console.log(cid.toString());`;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+    });
     assert.equal(child.status, 0, child.stderr);
-    const cid = child.stdout.trim().split('\n').pop()!;
+    const cid = child.stdout.trim().split("\n").pop()!;
     const store = await HeliaBlobStore.open({ dataDir });
     try {
       const back = await store.get(cid);
@@ -228,11 +255,11 @@ describe('HeliaBlobStore persistence across restarts', () => {
   });
 });
 
-describe('KuboBlobStore against startStorageServer (Kubo RPC subset over HTTP, Helia behind it)', () => {
+describe("KuboBlobStore against startStorageServer (Kubo RPC subset over HTTP, Helia behind it)", () => {
   let server: StorageServer;
   let kubo: KuboBlobStore;
   before(async () => {
-    server = await startStorageServer({ dataDir: join(root, 'server'), maxBlobBytes: 60 * MiB });
+    server = await startStorageServer({ dataDir: join(root, "server"), maxBlobBytes: 60 * MiB });
     kubo = new KuboBlobStore({ url: server.url });
   });
   after(async () => {
@@ -255,7 +282,7 @@ describe('KuboBlobStore against startStorageServer (Kubo RPC subset over HTTP, H
     });
   }
 
-  it('streams uploads, pins, and lists pins', async () => {
+  it("streams uploads, pins, and lists pins", async () => {
     async function* source() {
       for (let i = 0; i < 3; i++) yield randomBytes(700_000);
     }
@@ -270,48 +297,56 @@ describe('KuboBlobStore against startStorageServer (Kubo RPC subset over HTTP, H
     assert.ok((await kubo.client.id()).id);
   });
 
-  it('reports a missing CID (has = false, get = BlobNotFoundError)', async () => {
+  it("reports a missing CID (has = false, get = BlobNotFoundError)", async () => {
     const absent = CID.createV1(raw.code, await sha256Hasher.digest(randomBytes(8)));
     assert.equal(await kubo.has(absent), false);
     await assert.rejects(kubo.get(absent), BlobNotFoundError);
   });
 
-  it('enforces size limits on both sides', async () => {
+  it("enforces size limits on both sides", async () => {
     const tight = new KuboBlobStore({ url: server.url, maxBlobBytes: 10 });
     await assert.rejects(tight.put(new Uint8Array(11)), SizeLimitError);
     await assert.rejects(kubo.put(new Uint8Array(61 * MiB)), /exceeds the limit/);
   });
 
-  it('answers CORS for the dApp origin only, and only POST like Kubo', async () => {
+  it("answers CORS for the dApp origin only, and only POST like Kubo", async () => {
     const ok = await fetch(`${server.url}/api/v0/version`, {
-      method: 'OPTIONS',
-      headers: { Origin: 'http://127.0.0.1:3000', 'Access-Control-Request-Method': 'POST' },
+      method: "OPTIONS",
+      headers: { Origin: "http://127.0.0.1:3000", "Access-Control-Request-Method": "POST" },
     });
     assert.equal(ok.status, 204);
-    assert.equal(ok.headers.get('access-control-allow-origin'), 'http://127.0.0.1:3000');
-    const evil = await fetch(`${server.url}/api/v0/version`, { method: 'POST', headers: { Origin: 'http://evil.example' } });
+    assert.equal(ok.headers.get("access-control-allow-origin"), "http://127.0.0.1:3000");
+    const evil = await fetch(`${server.url}/api/v0/version`, {
+      method: "POST",
+      headers: { Origin: "http://evil.example" },
+    });
     assert.equal(evil.status, 403);
     assert.equal((await fetch(`${server.url}/api/v0/version`)).status, 405);
   });
 });
 
-describe('ReplicatedBlobStore and verification against the on-chain commitment', () => {
+describe("ReplicatedBlobStore and verification against the on-chain commitment", () => {
   let a: HeliaBlobStore;
   let b: HeliaBlobStore;
   before(async () => {
-    a = await HeliaBlobStore.open({ dataDir: join(root, 'rep-a'), name: 'store-a' });
-    b = await HeliaBlobStore.open({ dataDir: join(root, 'rep-b'), name: 'store-b' });
+    a = await HeliaBlobStore.open({ dataDir: join(root, "rep-a"), name: "store-a" });
+    b = await HeliaBlobStore.open({ dataDir: join(root, "rep-b"), name: "store-b" });
   });
   after(async () => {
     await a.close();
     await b.close();
   });
 
-  it('stores a sealed record everywhere and reads it back verified and decrypted', async () => {
+  it("stores a sealed record everywhere and reads it back verified and decrypted", async () => {
     const reader = generateKeyPair();
     const blob = await sealRecord(
-      { kind: 'attachment', contentType: 'application/pdf', bytes: randomBytes(1500) },
-      recordRecipients({ category: 6, epoch: 0, categoryPublicKey: reader.publicKey, authorPublicKey: generateKeyPair().publicKey }),
+      { kind: "attachment", contentType: "application/pdf", bytes: randomBytes(1500) },
+      recordRecipients({
+        category: 6,
+        epoch: 0,
+        categoryPublicKey: reader.publicKey,
+        authorPublicKey: generateKeyPair().publicKey,
+      }),
     );
     const replicated = new ReplicatedBlobStore([a, b]);
     const cid = await replicated.put(blob);
@@ -321,26 +356,31 @@ describe('ReplicatedBlobStore and verification against the on-chain commitment',
     assert.equal(opened.bytes.length, 1500);
   });
 
-  it('sealAndStore streams a record into every replica; getRecord verifies before returning', async () => {
+  it("sealAndStore streams a record into every replica; getRecord verifies before returning", async () => {
     const reader = generateKeyPair();
     const body = randomBytes(3 * 1024 * 1024 + 5);
     const replicated = new ReplicatedBlobStore([a, b]);
     const stored = await sealAndStore(replicated, {
-      meta: { contentType: 'image/png', fileName: 'xray.png' },
+      meta: { contentType: "image/png", fileName: "xray.png" },
       body,
       bodyLength: body.length,
-      recipients: recordRecipients({ category: 5, epoch: 0, categoryPublicKey: reader.publicKey, authorPublicKey: generateKeyPair().publicKey }),
+      recipients: recordRecipients({
+        category: 5,
+        epoch: 0,
+        categoryPublicKey: reader.publicKey,
+        authorPublicKey: generateKeyPair().publicKey,
+      }),
     });
     const blob = await getRecord(replicated, stored.cid, stored.commitment);
     assert.equal(blob.length, stored.size);
     assert.equal(await commitmentOf(blob), stored.commitment);
     assert.ok(stored.cid.equals((await putRecord(a, blob)).cid));
     const opened = await openRecord(await getRecord(b, stored.cid, stored.commitment), reader);
-    assert.equal(opened.meta.fileName, 'xray.png');
+    assert.equal(opened.meta.fileName, "xray.png");
     assert.ok(Buffer.from(opened.bytes).equals(Buffer.from(body)));
   });
 
-  it('rejects the wrong CID for a commitment with IntegrityError naming CID and store', async () => {
+  it("rejects the wrong CID for a commitment with IntegrityError naming CID and store", async () => {
     const one = randomBytes(100);
     const other = randomBytes(100);
     await a.put(one);
@@ -348,12 +388,12 @@ describe('ReplicatedBlobStore and verification against the on-chain commitment',
     const error = await fetchVerified(a, otherCid, await commitmentOf(one)).catch((e: unknown) => e);
     assert.ok(error instanceof IntegrityError);
     assert.equal(error.cid, otherCid.toString());
-    assert.equal(error.store, 'store-a');
+    assert.equal(error.store, "store-a");
     assert.match(error.message, new RegExp(otherCid.toString()));
     assert.match(error.message, /store-a/);
   });
 
-  it('falls back to the next replica when one is corrupt or missing, and reports the corrupt one', async () => {
+  it("falls back to the next replica when one is corrupt or missing, and reports the corrupt one", async () => {
     const bytes = randomBytes(5000);
     const replicated0 = new ReplicatedBlobStore([a, b]);
     const cid = await replicated0.put(bytes);
@@ -363,7 +403,7 @@ describe('ReplicatedBlobStore and verification against the on-chain commitment',
     const replicated = new ReplicatedBlobStore([a, b], { onIntegrityError: (e) => seen.push(e) });
     assert.ok(Buffer.from(await replicated.getVerified(cid, commitment)).equals(Buffer.from(bytes)));
     assert.equal(seen.length, 1);
-    assert.equal(seen[0]!.store, 'store-a');
+    assert.equal(seen[0]!.store, "store-a");
 
     await corrupt(b, cid, 5000);
     await assert.rejects(replicated.getVerified(cid, commitment), IntegrityError);
@@ -372,13 +412,15 @@ describe('ReplicatedBlobStore and verification against the on-chain commitment',
     const fresh = randomBytes(10);
     const freshCid = await b.put(fresh);
     assert.ok(onlyB);
-    assert.ok(Buffer.from(await replicated.getVerified(freshCid, await commitmentOf(fresh))).equals(Buffer.from(fresh)));
+    assert.ok(
+      Buffer.from(await replicated.getVerified(freshCid, await commitmentOf(fresh))).equals(Buffer.from(fresh)),
+    );
   });
 
-  it('verifyAndRepair re-replicates missing and corrupt copies and reports the unrecoverable', async () => {
-    const dataA = await HeliaBlobStore.open({ dataDir: join(root, 'repair-a'), name: 'A' });
-    const server = await startStorageServer({ dataDir: join(root, 'repair-b') });
-    const dataB = new KuboBlobStore({ url: server.url, name: 'B' });
+  it("verifyAndRepair re-replicates missing and corrupt copies and reports the unrecoverable", async () => {
+    const dataA = await HeliaBlobStore.open({ dataDir: join(root, "repair-a"), name: "A" });
+    const server = await startStorageServer({ dataDir: join(root, "repair-b") });
+    const dataB = new KuboBlobStore({ url: server.url, name: "B" });
     try {
       const blobs = [randomBytes(2000), randomBytes(2 * MiB + 3), randomBytes(3000), randomBytes(4000)];
       const pointers: RecordPointer[] = [];
@@ -395,17 +437,27 @@ describe('ReplicatedBlobStore and verification against the on-chain commitment',
       async function* fromChain() {
         yield* pointers;
       }
-      const report = await verifyAndRepair({ pointers: fromChain(), stores: [dataA, dataB], onProgress: (p) => progress.push(p.done) });
+      const report = await verifyAndRepair({
+        pointers: fromChain(),
+        stores: [dataA, dataB],
+        onProgress: (p) => progress.push(p.done),
+      });
       assert.deepEqual(progress, [1, 2, 3, 4]);
       assert.equal(report.records, 4);
       assert.equal(report.healthyRecords, 1);
       assert.deepEqual(report.copies, { ok: 4, missing: 1, corrupt: 3, error: 0 });
       assert.deepEqual(
         report.repaired.map((r) => [r.recordId, r.store, r.was]),
-        [['0', 'B', 'missing'], ['2', 'A', 'corrupt']],
+        [
+          ["0", "B", "missing"],
+          ["2", "A", "corrupt"],
+        ],
       );
       assert.equal(report.bytesRepaired, 5000);
-      assert.deepEqual(report.unrecoverable.map((u) => u.recordId), ['3']);
+      assert.deepEqual(
+        report.unrecoverable.map((u) => u.recordId),
+        ["3"],
+      );
       assert.match(formatRepairReport(report), /unrecoverable:\s+1/);
 
       const again = await verifyAndRepair({ pointers: pointers.slice(0, 3), stores: [dataA, dataB] });

@@ -9,8 +9,8 @@
  * segment carries last = 1) or appended data all fail authentication, while each segment can be
  * encrypted and decrypted on its own: memory stays at a segment or two, whatever the file size.
  */
-import { bufferSource, concatBytes, randomBytes, rechunk, type ByteSource } from '../bytes.js';
-import { MalformedInputError, TamperedCiphertextError, TruncatedBlobError } from '../errors.js';
+import { bufferSource, concatBytes, randomBytes, rechunk, type ByteSource } from "../bytes.js";
+import { MalformedInputError, TamperedCiphertextError, TruncatedBlobError } from "../errors.js";
 
 export const SEGMENT_SIZE = 1 << 20;
 export const GCM_TAG_LENGTH = 16;
@@ -29,7 +29,8 @@ export interface PayloadParams {
 }
 
 export function newPayloadParams(plaintextLength: number, segmentSize = SEGMENT_SIZE): PayloadParams {
-  if (!Number.isSafeInteger(plaintextLength) || plaintextLength < 0) throw new RangeError(`bad plaintext length ${plaintextLength}`);
+  if (!Number.isSafeInteger(plaintextLength) || plaintextLength < 0)
+    throw new RangeError(`bad plaintext length ${plaintextLength}`);
   return { segmentSize, plaintextLength, baseNonce: randomBytes(12) };
 }
 
@@ -44,7 +45,7 @@ export function encodePayloadParams(params: PayloadParams): Uint8Array {
 }
 
 export function decodePayloadParams(bytes: Uint8Array): PayloadParams {
-  if (bytes.length !== PAYLOAD_PARAMS_LENGTH) throw new MalformedInputError('payload parameters must be 24 bytes');
+  if (bytes.length !== PAYLOAD_PARAMS_LENGTH) throw new MalformedInputError("payload parameters must be 24 bytes");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const segmentSize = view.getUint32(0);
   const plaintextLength = Number(view.getBigUint64(4));
@@ -78,7 +79,7 @@ export function generateContentKey(): Uint8Array {
 
 export async function importContentKey(raw: Uint8Array): Promise<CryptoKey> {
   if (raw.length !== 32) throw new RangeError(`content keys are 256-bit, got ${raw.length * 8} bits`);
-  return globalThis.crypto.subtle.importKey('raw', bufferSource(raw), 'AES-GCM', false, ['encrypt', 'decrypt']);
+  return globalThis.crypto.subtle.importKey("raw", bufferSource(raw), "AES-GCM", false, ["encrypt", "decrypt"]);
 }
 
 /**
@@ -98,7 +99,7 @@ export async function* encryptSegments(
   const inFlight: Promise<ArrayBuffer>[] = [];
   const seal = (segment: Uint8Array, i: number) => {
     const job = globalThis.crypto.subtle.encrypt(
-      { name: 'AES-GCM', iv: segmentNonce(params.baseNonce, i, i === total - 1), additionalData },
+      { name: "AES-GCM", iv: segmentNonce(params.baseNonce, i, i === total - 1), additionalData },
       key,
       bufferSource(segment),
     );
@@ -140,7 +141,7 @@ export async function* decryptSegments(
     try {
       return new Uint8Array(
         await globalThis.crypto.subtle.decrypt(
-          { name: 'AES-GCM', iv: segmentNonce(params.baseNonce, i, i === total - 1), additionalData },
+          { name: "AES-GCM", iv: segmentNonce(params.baseNonce, i, i === total - 1), additionalData },
           key,
           bufferSource(segment),
         ),

@@ -1,4 +1,4 @@
-import { concatBytes, iterateBytes, type ByteSource } from '../bytes.js';
+import { concatBytes, iterateBytes, type ByteSource } from "../bytes.js";
 
 /** Reads exact byte counts from the front of a stream, then hands over the rest unread. */
 export class ByteReader {

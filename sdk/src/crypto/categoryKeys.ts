@@ -3,11 +3,11 @@
  * derive (HKDF from the identity secret). The public halves go on chain so any writer can encrypt
  * to them; a grant hands the private half to a grantee; revocation bumps the epoch.
  */
-import { hkdf } from '@noble/hashes/hkdf.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { utf8 } from '../bytes.js';
-import { assertCategory, type Category } from '../protocol/constants.js';
-import { keyIdOf, keyPairFromSecret, type X25519KeyPair } from './keys.js';
+import { hkdf } from "@noble/hashes/hkdf.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { utf8 } from "../bytes.js";
+import { assertCategory, type Category } from "../protocol/constants.js";
+import { keyIdOf, keyPairFromSecret, type X25519KeyPair } from "./keys.js";
 
 export interface CategoryKey extends X25519KeyPair {
   readonly category: Category;
@@ -15,7 +15,7 @@ export interface CategoryKey extends X25519KeyPair {
   readonly keyId: Uint8Array;
 }
 
-const CATEGORY_SALT = utf8.encode('CareLedger category key v1');
+const CATEGORY_SALT = utf8.encode("CareLedger category key v1");
 
 export function deriveCategoryKey(identity: { secret: Uint8Array }, category: number, epoch: number): CategoryKey {
   assertCategory(category);
@@ -51,7 +51,10 @@ export class CategoryKeyring implements Iterable<CategoryKey> {
   }
 
   /** The patient's own keyring: every category at every epoch up to the current one. */
-  static forPatient(identity: { secret: Uint8Array }, currentEpochs: Readonly<Record<number, number>>): CategoryKeyring {
+  static forPatient(
+    identity: { secret: Uint8Array },
+    currentEpochs: Readonly<Record<number, number>>,
+  ): CategoryKeyring {
     const ring = new CategoryKeyring();
     for (const [category, epoch] of Object.entries(currentEpochs)) {
       for (let e = 0; e <= epoch; e++) ring.add(deriveCategoryKey(identity, Number(category), e));

@@ -13,14 +13,9 @@
  * data is bytes 0..29; every envelope binds the same bytes as its context, so a changed length
  * or nonce is reported as a tampered header (the envelope fails) before any payload is touched.
  */
-import type { Resource } from '@medplum/fhirtypes';
-import { concatBytes, equalBytes, utf8, type ByteSource } from '../bytes.js';
-import {
-  MalformedInputError,
-  TruncatedBlobError,
-  UnsupportedVersionError,
-  WrongKeyError,
-} from '../errors.js';
+import type { Resource } from "@medplum/fhirtypes";
+import { concatBytes, equalBytes, utf8, type ByteSource } from "../bytes.js";
+import { MalformedInputError, TruncatedBlobError, UnsupportedVersionError, WrongKeyError } from "../errors.js";
 import {
   ciphertextLength,
   decodePayloadParams,
@@ -33,18 +28,25 @@ import {
   PAYLOAD_PARAMS_LENGTH,
   SEGMENT_SIZE,
   type PayloadParams,
-} from './blob.js';
-import { ByteReader } from './byteReader.js';
-import { EnvelopeKind, isAddressedTo, parseEnvelopeHeader, unwrapKey, wrapKey, type EnvelopeHeader } from './envelope.js';
-import type { X25519KeyPair } from './keys.js';
+} from "./blob.js";
+import { ByteReader } from "./byteReader.js";
+import {
+  EnvelopeKind,
+  isAddressedTo,
+  parseEnvelopeHeader,
+  unwrapKey,
+  wrapKey,
+  type EnvelopeHeader,
+} from "./envelope.js";
+import type { X25519KeyPair } from "./keys.js";
 
-export const CONTAINER_MAGIC = utf8.encode('CLRC');
+export const CONTAINER_MAGIC = utf8.encode("CLRC");
 export const CONTAINER_VERSION = 1;
 export const SUPPORTED_CONTAINER_VERSIONS: readonly number[] = [CONTAINER_VERSION];
 const PREFIX_LENGTH = 5 + PAYLOAD_PARAMS_LENGTH;
-const ENVELOPE_CONTEXT_LABEL = utf8.encode('CareLedger record v1');
+const ENVELOPE_CONTEXT_LABEL = utf8.encode("CareLedger record v1");
 
-export const FHIR_JSON = 'application/fhir+json';
+export const FHIR_JSON = "application/fhir+json";
 
 /** Encrypted alongside the body: what the body is. */
 export interface RecordMeta {
@@ -67,7 +69,12 @@ export function recordRecipients(args: {
   authorPublicKey: Uint8Array;
 }): RecordRecipient[] {
   return [
-    { publicKey: args.categoryPublicKey, kind: EnvelopeKind.RecordForCategory, category: args.category, epoch: args.epoch },
+    {
+      publicKey: args.categoryPublicKey,
+      kind: EnvelopeKind.RecordForCategory,
+      category: args.category,
+      epoch: args.epoch,
+    },
     { publicKey: args.authorPublicKey, kind: EnvelopeKind.RecordForAuthor, category: args.category },
   ];
 }
@@ -90,7 +97,7 @@ export async function sealRecordStream(args: {
   recipients: readonly RecordRecipient[];
   segmentSize?: number;
 }): Promise<SealedRecordStream> {
-  if (args.recipients.length === 0) throw new RangeError('a record needs at least one recipient');
+  if (args.recipients.length === 0) throw new RangeError("a record needs at least one recipient");
   const metaBytes = utf8.encode(JSON.stringify(args.meta));
   const metaPrefix = new Uint8Array(4 + metaBytes.length);
   new DataView(metaPrefix.buffer).setUint32(0, metaBytes.length);
@@ -126,15 +133,18 @@ export async function sealRecordStream(args: {
 }
 
 export type RecordContent =
-  | { kind: 'fhir'; resource: Resource }
-  | { kind: 'attachment'; contentType: string; fileName?: string; bytes: Uint8Array };
+  | { kind: "fhir"; resource: Resource }
+  | { kind: "attachment"; contentType: string; fileName?: string; bytes: Uint8Array };
 
 /** Seals a FHIR resource or an attachment into container bytes. */
 export async function sealRecord(content: RecordContent, recipients: readonly RecordRecipient[]): Promise<Uint8Array> {
   const [meta, body] =
-    content.kind === 'fhir'
+    content.kind === "fhir"
       ? [{ contentType: FHIR_JSON }, utf8.encode(JSON.stringify(content.resource))]
-      : [{ contentType: content.contentType, ...(content.fileName ? { fileName: content.fileName } : {}) }, content.bytes];
+      : [
+          { contentType: content.contentType, ...(content.fileName ? { fileName: content.fileName } : {}) },
+          content.bytes,
+        ];
   const sealed = await sealRecordStream({ meta, body, bodyLength: body.length, recipients });
   const out = new Uint8Array(sealed.length);
   let offset = 0;
@@ -162,19 +172,20 @@ async function readHeader(reader: ByteReader): Promise<RecordHeader> {
     if (bytes.length < n) throw new TruncatedBlobError(`record ends inside its ${what}`, undefined, reader.bytesRead);
     return bytes;
   };
-  const prefix = await need(PREFIX_LENGTH, 'header');
-  if (!equalBytes(prefix.subarray(0, 4), CONTAINER_MAGIC)) throw new MalformedInputError('not a CareLedger record (bad magic)');
+  const prefix = await need(PREFIX_LENGTH, "header");
+  if (!equalBytes(prefix.subarray(0, 4), CONTAINER_MAGIC))
+    throw new MalformedInputError("not a CareLedger record (bad magic)");
   const version = prefix[4]!;
   if (!SUPPORTED_CONTAINER_VERSIONS.includes(version)) {
-    throw new UnsupportedVersionError('record container', version, SUPPORTED_CONTAINER_VERSIONS);
+    throw new UnsupportedVersionError("record container", version, SUPPORTED_CONTAINER_VERSIONS);
   }
   const params = decodePayloadParams(prefix.subarray(5));
-  const countBytes = await need(2, 'header');
+  const countBytes = await need(2, "header");
   const count = (countBytes[0]! << 8) | countBytes[1]!;
   const envelopes: Uint8Array[] = [];
   for (let i = 0; i < count; i++) {
-    const lengthBytes = await need(2, 'envelopes');
-    envelopes.push((await need((lengthBytes[0]! << 8) | lengthBytes[1]!, 'envelopes')).slice());
+    const lengthBytes = await need(2, "envelopes");
+    envelopes.push((await need((lengthBytes[0]! << 8) | lengthBytes[1]!, "envelopes")).slice());
   }
   return {
     version,
@@ -195,7 +206,7 @@ export async function parseRecordHeader(source: ByteSource): Promise<RecordHeade
 export type RecordKeys = X25519KeyPair | Iterable<X25519KeyPair>;
 
 function keyList(keys: RecordKeys): X25519KeyPair[] {
-  return 'privateKey' in keys ? [keys as X25519KeyPair] : [...(keys as Iterable<X25519KeyPair>)];
+  return "privateKey" in keys ? [keys as X25519KeyPair] : [...(keys as Iterable<X25519KeyPair>)];
 }
 
 async function unwrapContentKey(header: RecordHeader, keys: RecordKeys): Promise<CryptoKey> {
@@ -205,8 +216,8 @@ async function unwrapContentKey(header: RecordHeader, keys: RecordKeys): Promise
     if (envelope) return importContentKey(await unwrapKey(envelope, pair, { context }));
   }
   const wanted = header.envelopeHeaders
-    .map((h) => `${h.kind === EnvelopeKind.RecordForCategory ? `category ${h.category} epoch ${h.epoch}` : 'author'}`)
-    .join(', ');
+    .map((h) => `${h.kind === EnvelopeKind.RecordForCategory ? `category ${h.category} epoch ${h.epoch}` : "author"}`)
+    .join(", ");
   throw new WrongKeyError(`none of the offered keys opens this record (it is wrapped to: ${wanted})`);
 }
 
@@ -232,7 +243,7 @@ export async function openRecordStream(source: ByteSource, keys: RecordKeys): Pr
   // The meta sits at the front of the first segment(s).
   const metaReader = new ByteReader({ [Symbol.asyncIterator]: () => segments });
   const lengthBytes = await metaReader.read(4);
-  if (lengthBytes.length < 4) throw new MalformedInputError('record payload is too short to hold its meta');
+  if (lengthBytes.length < 4) throw new MalformedInputError("record payload is too short to hold its meta");
   const metaLength = new DataView(lengthBytes.buffer, lengthBytes.byteOffset, 4).getUint32(0);
   const metaBytes = await metaReader.read(metaLength);
   const meta = JSON.parse(utf8.decode(metaBytes)) as RecordMeta;

@@ -23,19 +23,14 @@
  * header field (version, kind, category, epoch, recipient) and no context (for a record: the
  * container's payload parameters) can be changed without the unwrap failing.
  */
-import { x25519 } from '@noble/curves/ed25519.js';
-import { hkdf } from '@noble/hashes/hkdf.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bufferSource, concatBytes, equalBytes, randomBytes, toBase64, toHex, utf8 } from '../bytes.js';
-import {
-  MalformedInputError,
-  TamperedEnvelopeError,
-  UnsupportedVersionError,
-  WrongKeyError,
-} from '../errors.js';
-import { KEY_ID_LENGTH, keyIdOf, type X25519KeyPair } from './keys.js';
+import { x25519 } from "@noble/curves/ed25519.js";
+import { hkdf } from "@noble/hashes/hkdf.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bufferSource, concatBytes, equalBytes, randomBytes, toBase64, toHex, utf8 } from "../bytes.js";
+import { MalformedInputError, TamperedEnvelopeError, UnsupportedVersionError, WrongKeyError } from "../errors.js";
+import { KEY_ID_LENGTH, keyIdOf, type X25519KeyPair } from "./keys.js";
 
-export const ENVELOPE_MAGIC = utf8.encode('CLKE');
+export const ENVELOPE_MAGIC = utf8.encode("CLKE");
 export const ENVELOPE_VERSION = 1;
 export const SUPPORTED_ENVELOPE_VERSIONS: readonly number[] = [ENVELOPE_VERSION];
 export const ENVELOPE_ALG_X25519_HKDF_SHA256_A256GCM = 1;
@@ -54,7 +49,7 @@ export const EnvelopeKind = {
 } as const;
 export type EnvelopeKind = (typeof EnvelopeKind)[keyof typeof EnvelopeKind];
 
-const WRAP_INFO = utf8.encode('CareLedger key wrap v1');
+const WRAP_INFO = utf8.encode("CareLedger key wrap v1");
 
 export interface EnvelopeHeader {
   version: number;
@@ -91,10 +86,12 @@ export function useNativeX25519(enabled: boolean): void {
 function hasWebX25519(): Promise<boolean> {
   webX25519 ??= (async () => {
     try {
-      const pair = (await globalThis.crypto.subtle.generateKey({ name: 'X25519' }, false, ['deriveBits'])) as CryptoKeyPair;
+      const pair = (await globalThis.crypto.subtle.generateKey({ name: "X25519" }, false, [
+        "deriveBits",
+      ])) as CryptoKeyPair;
       const probe = x25519.getPublicKey(x25519.utils.randomSecretKey());
-      const peer = await globalThis.crypto.subtle.importKey('raw', bufferSource(probe), { name: 'X25519' }, false, []);
-      await globalThis.crypto.subtle.deriveBits({ name: 'X25519', public: peer }, pair.privateKey, 256);
+      const peer = await globalThis.crypto.subtle.importKey("raw", bufferSource(probe), { name: "X25519" }, false, []);
+      await globalThis.crypto.subtle.deriveBits({ name: "X25519", public: peer }, pair.privateKey, 256);
       return true;
     } catch {
       return false;
@@ -103,18 +100,18 @@ function hasWebX25519(): Promise<boolean> {
   return webX25519;
 }
 
-const base64url = (bytes: Uint8Array) => toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const base64url = (bytes: Uint8Array) => toBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 const importedPrivateKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
 
 function importPrivateKey(pair: X25519KeyPair): Promise<CryptoKey> {
   let key = importedPrivateKeys.get(pair.privateKey);
   if (!key) {
     key = globalThis.crypto.subtle.importKey(
-      'jwk',
-      { kty: 'OKP', crv: 'X25519', d: base64url(pair.privateKey), x: base64url(pair.publicKey) },
-      { name: 'X25519' },
+      "jwk",
+      { kty: "OKP", crv: "X25519", d: base64url(pair.privateKey), x: base64url(pair.publicKey) },
+      { name: "X25519" },
       false,
-      ['deriveBits'],
+      ["deriveBits"],
     );
     importedPrivateKeys.set(pair.privateKey, key);
   }
@@ -122,19 +119,24 @@ function importPrivateKey(pair: X25519KeyPair): Promise<CryptoKey> {
 }
 
 async function nativeAgreement(privateKey: CryptoKey, publicKey: Uint8Array): Promise<Uint8Array> {
-  const peer = await globalThis.crypto.subtle.importKey('raw', bufferSource(publicKey), { name: 'X25519' }, false, []);
-  return new Uint8Array(await globalThis.crypto.subtle.deriveBits({ name: 'X25519', public: peer }, privateKey, 256));
+  const peer = await globalThis.crypto.subtle.importKey("raw", bufferSource(publicKey), { name: "X25519" }, false, []);
+  return new Uint8Array(await globalThis.crypto.subtle.deriveBits({ name: "X25519", public: peer }, privateKey, 256));
 }
 
 /** A fresh ephemeral key and its shared secret with the recipient. */
 async function ephemeralAgreement(recipientPublicKey: Uint8Array) {
   if (await hasWebX25519()) {
-    const pair = (await globalThis.crypto.subtle.generateKey({ name: 'X25519' }, false, ['deriveBits'])) as CryptoKeyPair;
-    const ephemeralPublicKey = new Uint8Array(await globalThis.crypto.subtle.exportKey('raw', pair.publicKey));
+    const pair = (await globalThis.crypto.subtle.generateKey({ name: "X25519" }, false, [
+      "deriveBits",
+    ])) as CryptoKeyPair;
+    const ephemeralPublicKey = new Uint8Array(await globalThis.crypto.subtle.exportKey("raw", pair.publicKey));
     return { ephemeralPublicKey, shared: await nativeAgreement(pair.privateKey, recipientPublicKey) };
   }
   const ephemeralPrivate = x25519.utils.randomSecretKey();
-  return { ephemeralPublicKey: x25519.getPublicKey(ephemeralPrivate), shared: x25519.getSharedSecret(ephemeralPrivate, recipientPublicKey) };
+  return {
+    ephemeralPublicKey: x25519.getPublicKey(ephemeralPrivate),
+    shared: x25519.getSharedSecret(ephemeralPrivate, recipientPublicKey),
+  };
 }
 
 async function recipientAgreement(recipient: X25519KeyPair, ephemeralPublicKey: Uint8Array): Promise<Uint8Array> {
@@ -144,7 +146,7 @@ async function recipientAgreement(recipient: X25519KeyPair, ephemeralPublicKey: 
 
 async function deriveKek(shared: Uint8Array, ephemeralPublicKey: Uint8Array, recipientPublicKey: Uint8Array) {
   const raw = hkdf(sha256, shared, concatBytes([ephemeralPublicKey, recipientPublicKey]), WRAP_INFO, 32);
-  return globalThis.crypto.subtle.importKey('raw', bufferSource(raw), 'AES-GCM', false, ['encrypt', 'decrypt']);
+  return globalThis.crypto.subtle.importKey("raw", bufferSource(raw), "AES-GCM", false, ["encrypt", "decrypt"]);
 }
 
 /** Wraps `secret` to `recipientPublicKey` with a fresh ephemeral key. */
@@ -153,7 +155,7 @@ export async function wrapKey(
   recipientPublicKey: Uint8Array,
   options: WrapOptions,
 ): Promise<Uint8Array> {
-  if (recipientPublicKey.length !== 32) throw new RangeError('recipient public key must be 32 bytes (X25519)');
+  if (recipientPublicKey.length !== 32) throw new RangeError("recipient public key must be 32 bytes (X25519)");
   const category = options.category ?? NO_CATEGORY;
   const epoch = options.epoch ?? 0;
   if (!Number.isInteger(category) || category < 0 || category > 255) throw new RangeError(`bad category ${category}`);
@@ -176,7 +178,11 @@ export async function wrapKey(
 
   const kek = await deriveKek(shared, ephemeralPublicKey, recipientPublicKey);
   const ciphertext = await globalThis.crypto.subtle.encrypt(
-    { name: 'AES-GCM', iv: bufferSource(nonce), additionalData: bufferSource(concatBytes([header, options.context ?? new Uint8Array()])) },
+    {
+      name: "AES-GCM",
+      iv: bufferSource(nonce),
+      additionalData: bufferSource(concatBytes([header, options.context ?? new Uint8Array()])),
+    },
     kek,
     bufferSource(secret),
   );
@@ -190,11 +196,11 @@ export function parseEnvelopeHeader(envelope: Uint8Array): EnvelopeHeader {
   }
   const version = envelope[4]!;
   if (!SUPPORTED_ENVELOPE_VERSIONS.includes(version)) {
-    throw new UnsupportedVersionError('key envelope', version, SUPPORTED_ENVELOPE_VERSIONS);
+    throw new UnsupportedVersionError("key envelope", version, SUPPORTED_ENVELOPE_VERSIONS);
   }
   const algorithm = envelope[5]!;
   if (algorithm !== ENVELOPE_ALG_X25519_HKDF_SHA256_A256GCM) {
-    throw new UnsupportedVersionError('key envelope algorithm', algorithm, [ENVELOPE_ALG_X25519_HKDF_SHA256_A256GCM]);
+    throw new UnsupportedVersionError("key envelope algorithm", algorithm, [ENVELOPE_ALG_X25519_HKDF_SHA256_A256GCM]);
   }
   const view = new DataView(envelope.buffer, envelope.byteOffset, envelope.byteLength);
   const category = envelope[7]!;
@@ -236,13 +242,13 @@ export async function unwrapKey(
   try {
     shared = await recipientAgreement(recipient, header.ephemeralPublicKey);
   } catch (cause) {
-    throw new TamperedEnvelopeError('envelope carries an invalid ephemeral public key', { cause });
+    throw new TamperedEnvelopeError("envelope carries an invalid ephemeral public key", { cause });
   }
   const kek = await deriveKek(shared, header.ephemeralPublicKey, recipient.publicKey);
   try {
     const plain = await globalThis.crypto.subtle.decrypt(
       {
-        name: 'AES-GCM',
+        name: "AES-GCM",
         iv: bufferSource(header.nonce),
         additionalData: bufferSource(
           concatBytes([envelope.subarray(0, ENVELOPE_HEADER_LENGTH), options.context ?? new Uint8Array()]),
@@ -254,7 +260,7 @@ export async function unwrapKey(
     return new Uint8Array(plain);
   } catch (cause) {
     throw new TamperedEnvelopeError(
-      'key envelope does not authenticate: its header, ciphertext or the record header it is bound to was altered',
+      "key envelope does not authenticate: its header, ciphertext or the record header it is bound to was altered",
       { cause },
     );
   }
@@ -265,14 +271,17 @@ export async function unwrapKey(
 //   "CLKL" ‖ version u8 (1) ‖ count u16 ‖ count × (length u16 ‖ envelope)
 // ---------------------------------------------------------------------------------------------
 
-export const ENVELOPE_LIST_MAGIC = utf8.encode('CLKL');
+export const ENVELOPE_LIST_MAGIC = utf8.encode("CLKL");
 export const ENVELOPE_LIST_VERSION = 1;
 
 export function encodeKeyEnvelopes(envelopes: readonly Uint8Array[]): Uint8Array {
-  if (envelopes.length > 0xffff) throw new RangeError('at most 65,535 envelopes per list');
-  const parts: Uint8Array[] = [ENVELOPE_LIST_MAGIC, Uint8Array.of(ENVELOPE_LIST_VERSION, envelopes.length >> 8, envelopes.length & 0xff)];
+  if (envelopes.length > 0xffff) throw new RangeError("at most 65,535 envelopes per list");
+  const parts: Uint8Array[] = [
+    ENVELOPE_LIST_MAGIC,
+    Uint8Array.of(ENVELOPE_LIST_VERSION, envelopes.length >> 8, envelopes.length & 0xff),
+  ];
   for (const envelope of envelopes) {
-    if (envelope.length > 0xffff) throw new RangeError('envelope longer than 65,535 bytes');
+    if (envelope.length > 0xffff) throw new RangeError("envelope longer than 65,535 bytes");
     parts.push(Uint8Array.of(envelope.length >> 8, envelope.length & 0xff), envelope);
   }
   return concatBytes(parts);
@@ -280,10 +289,10 @@ export function encodeKeyEnvelopes(envelopes: readonly Uint8Array[]): Uint8Array
 
 export function decodeKeyEnvelopes(bytes: Uint8Array): Uint8Array[] {
   if (bytes.length < 7 || !equalBytes(bytes.subarray(0, 4), ENVELOPE_LIST_MAGIC)) {
-    throw new MalformedInputError('not a CareLedger envelope list (bad magic or too short)');
+    throw new MalformedInputError("not a CareLedger envelope list (bad magic or too short)");
   }
   if (bytes[4] !== ENVELOPE_LIST_VERSION) {
-    throw new UnsupportedVersionError('envelope list', bytes[4]!, [ENVELOPE_LIST_VERSION]);
+    throw new UnsupportedVersionError("envelope list", bytes[4]!, [ENVELOPE_LIST_VERSION]);
   }
   const count = (bytes[5]! << 8) | bytes[6]!;
   const out: Uint8Array[] = [];
@@ -296,6 +305,6 @@ export function decodeKeyEnvelopes(bytes: Uint8Array): Uint8Array[] {
     out.push(bytes.slice(offset, offset + length));
     offset += length;
   }
-  if (offset !== bytes.length) throw new MalformedInputError('trailing bytes after the envelope list');
+  if (offset !== bytes.length) throw new MalformedInputError("trailing bytes after the envelope list");
   return out;
 }

@@ -7,15 +7,23 @@
  * records are wrapped to a key the revoked grantee never received. What they already decrypted
  * cannot be taken back.
  */
-import { categoriesInScope } from '../protocol/constants.js';
-import { utf8 } from '../bytes.js';
-import { TamperedEnvelopeError } from '../errors.js';
-import { deriveCategoryKey, CategoryKeyring, type CategoryKey } from './categoryKeys.js';
-import { decodeKeyEnvelopes, encodeKeyEnvelopes, EnvelopeKind, isAddressedTo, parseEnvelopeHeader, unwrapKey, wrapKey } from './envelope.js';
-import { keyIdOf, keyPairFromSecret, type X25519KeyPair } from './keys.js';
-import { equalBytes } from '../bytes.js';
+import { categoriesInScope } from "../protocol/constants.js";
+import { utf8 } from "../bytes.js";
+import { TamperedEnvelopeError } from "../errors.js";
+import { deriveCategoryKey, CategoryKeyring, type CategoryKey } from "./categoryKeys.js";
+import {
+  decodeKeyEnvelopes,
+  encodeKeyEnvelopes,
+  EnvelopeKind,
+  isAddressedTo,
+  parseEnvelopeHeader,
+  unwrapKey,
+  wrapKey,
+} from "./envelope.js";
+import { keyIdOf, keyPairFromSecret, type X25519KeyPair } from "./keys.js";
+import { equalBytes } from "../bytes.js";
 
-const GRANT_CONTEXT = utf8.encode('CareLedger category grant v1');
+const GRANT_CONTEXT = utf8.encode("CareLedger category grant v1");
 
 export interface GrantKeysArgs {
   patient: { secret: Uint8Array };
@@ -40,7 +48,12 @@ export async function wrapCategoryKeys(args: GrantKeysArgs): Promise<Uint8Array[
     for (let epoch = first; epoch <= current; epoch++) {
       const key = deriveCategoryKey(args.patient, category, epoch);
       jobs.push(
-        wrapKey(key.privateKey, args.granteePublicKey, { kind: EnvelopeKind.CategoryGrant, category, epoch, context: GRANT_CONTEXT }),
+        wrapKey(key.privateKey, args.granteePublicKey, {
+          kind: EnvelopeKind.CategoryGrant,
+          category,
+          epoch,
+          context: GRANT_CONTEXT,
+        }),
       );
     }
   }
@@ -68,7 +81,12 @@ export async function openKeyEnvelopes(
       throw new TamperedEnvelopeError(`grant holds an envelope of kind ${header.kind}, not a category key`);
     }
     const pair = keyPairFromSecret(await unwrapKey(envelope, grantee, { context: GRANT_CONTEXT }));
-    const key: CategoryKey = { ...pair, category: header.category as CategoryKey['category'], epoch: header.epoch, keyId: keyIdOf(pair.publicKey) };
+    const key: CategoryKey = {
+      ...pair,
+      category: header.category as CategoryKey["category"],
+      epoch: header.epoch,
+      keyId: keyIdOf(pair.publicKey),
+    };
     into.add(key);
   }
   return into;

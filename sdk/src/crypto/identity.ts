@@ -3,12 +3,12 @@
  * message (protocol/typedData.ts). Only r ‖ s (the first 64 bytes) enter HKDF: the recovery byte
  * v differs between wallets (27/28 vs 0/1) for the same signature and carries no secret.
  */
-import { hkdf } from '@noble/hashes/hkdf.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { fromHex, utf8 } from '../bytes.js';
-import { NonDeterministicWalletError } from '../errors.js';
-import { identityKeyTypedData, type IdentityKeyTypedData } from '../protocol/typedData.js';
-import { keyIdOf, keyPairFromSecret, type X25519KeyPair } from './keys.js';
+import { hkdf } from "@noble/hashes/hkdf.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { fromHex, utf8 } from "../bytes.js";
+import { NonDeterministicWalletError } from "../errors.js";
+import { identityKeyTypedData, type IdentityKeyTypedData } from "../protocol/typedData.js";
+import { keyIdOf, keyPairFromSecret, type X25519KeyPair } from "./keys.js";
 
 export interface IdentityKey extends X25519KeyPair {
   /** 32-byte root secret: the private key, and the seed of every category key. Never leaves the device. */
@@ -21,7 +21,7 @@ export interface IdentityKey extends X25519KeyPair {
 /** viem's `walletClient.signTypedData` fits: `(td) => walletClient.signTypedData({ account, ...td })`. */
 export type SignTypedData = (typedData: IdentityKeyTypedData) => Promise<`0x${string}`>;
 
-const IDENTITY_SALT = utf8.encode('CareLedger identity key v1');
+const IDENTITY_SALT = utf8.encode("CareLedger identity key v1");
 
 export function identityKeyFromSecret(secret: Uint8Array, keyVersion = 1): IdentityKey {
   const pair = keyPairFromSecret(secret);

@@ -4,15 +4,15 @@
  *  (a) an encrypted key export file: versioned JSON, scrypt(passphrase) → AES-256-GCM;
  *  (b) guardian shares: Shamir k-of-n over GF(256), each share wrapped to a guardian's identity key.
  */
-import { scryptAsync } from '@noble/hashes/scrypt.js';
-import { bufferSource, fromBase64, fromHex, randomBytes, toBase64, toHex, utf8, equalBytes } from '../bytes.js';
-import { MalformedInputError, UnsupportedVersionError, WrongKeyError } from '../errors.js';
-import { EnvelopeKind, unwrapKey, wrapKey } from './envelope.js';
-import { identityKeyFromSecret, type IdentityKey } from './identity.js';
-import type { X25519KeyPair } from './keys.js';
-import { combineShares, splitSecret } from './shamir.js';
+import { scryptAsync } from "@noble/hashes/scrypt.js";
+import { bufferSource, fromBase64, fromHex, randomBytes, toBase64, toHex, utf8, equalBytes } from "../bytes.js";
+import { MalformedInputError, UnsupportedVersionError, WrongKeyError } from "../errors.js";
+import { EnvelopeKind, unwrapKey, wrapKey } from "./envelope.js";
+import { identityKeyFromSecret, type IdentityKey } from "./identity.js";
+import type { X25519KeyPair } from "./keys.js";
+import { combineShares, splitSecret } from "./shamir.js";
 
-export const KEY_EXPORT_FORMAT = 'careledger-key-export';
+export const KEY_EXPORT_FORMAT = "careledger-key-export";
 export const KEY_EXPORT_VERSION = 1;
 
 export interface KeyExportFile {
@@ -21,26 +21,26 @@ export interface KeyExportFile {
   keyVersion: number;
   /** hex X25519 public key, so the file can be matched with the key registered on chain. */
   publicKey: string;
-  kdf: { name: 'scrypt'; N: number; r: number; p: number; salt: string };
-  cipher: { name: 'AES-256-GCM'; nonce: string };
+  kdf: { name: "scrypt"; N: number; r: number; p: number; salt: string };
+  cipher: { name: "AES-256-GCM"; nonce: string };
   ciphertext: string;
   createdAt: string;
 }
 
 /** Authenticated (associated data): everything but the ciphertext itself. */
-function exportAad(file: Omit<KeyExportFile, 'ciphertext'>): Uint8Array {
+function exportAad(file: Omit<KeyExportFile, "ciphertext">): Uint8Array {
   const { format, version, keyVersion, publicKey, kdf, cipher, createdAt } = file;
   return utf8.encode(JSON.stringify({ format, version, keyVersion, publicKey, kdf, cipher, createdAt }));
 }
 
-async function passphraseKey(passphrase: string, kdf: KeyExportFile['kdf']): Promise<CryptoKey> {
-  const raw = await scryptAsync(utf8.encode(passphrase.normalize('NFKC')), fromBase64(kdf.salt), {
+async function passphraseKey(passphrase: string, kdf: KeyExportFile["kdf"]): Promise<CryptoKey> {
+  const raw = await scryptAsync(utf8.encode(passphrase.normalize("NFKC")), fromBase64(kdf.salt), {
     N: kdf.N,
     r: kdf.r,
     p: kdf.p,
     dkLen: 32,
   });
-  return globalThis.crypto.subtle.importKey('raw', bufferSource(raw), 'AES-GCM', false, ['encrypt', 'decrypt']);
+  return globalThis.crypto.subtle.importKey("raw", bufferSource(raw), "AES-GCM", false, ["encrypt", "decrypt"]);
 }
 
 /**
@@ -52,23 +52,31 @@ export async function exportKeyFile(
   passphrase: string,
   options: { scryptN?: number } = {},
 ): Promise<string> {
-  if (passphrase.length < 8) throw new RangeError('use a passphrase of at least 8 characters');
-  const header: Omit<KeyExportFile, 'ciphertext'> = {
+  if (passphrase.length < 8) throw new RangeError("use a passphrase of at least 8 characters");
+  const header: Omit<KeyExportFile, "ciphertext"> = {
     format: KEY_EXPORT_FORMAT,
     version: KEY_EXPORT_VERSION,
     keyVersion: identity.keyVersion,
     publicKey: toHex(identity.publicKey),
-    kdf: { name: 'scrypt', N: options.scryptN ?? 2 ** 17, r: 8, p: 1, salt: toBase64(randomBytes(16)) },
-    cipher: { name: 'AES-256-GCM', nonce: toBase64(randomBytes(12)) },
+    kdf: { name: "scrypt", N: options.scryptN ?? 2 ** 17, r: 8, p: 1, salt: toBase64(randomBytes(16)) },
+    cipher: { name: "AES-256-GCM", nonce: toBase64(randomBytes(12)) },
     createdAt: new Date().toISOString(),
   };
   const key = await passphraseKey(passphrase, header.kdf);
   const ciphertext = await globalThis.crypto.subtle.encrypt(
-    { name: 'AES-GCM', iv: bufferSource(fromBase64(header.cipher.nonce)), additionalData: bufferSource(exportAad(header)) },
+    {
+      name: "AES-GCM",
+      iv: bufferSource(fromBase64(header.cipher.nonce)),
+      additionalData: bufferSource(exportAad(header)),
+    },
     key,
     bufferSource(identity.secret),
   );
-  return JSON.stringify({ ...header, ciphertext: toBase64(new Uint8Array(ciphertext)) } satisfies KeyExportFile, null, 2);
+  return JSON.stringify(
+    { ...header, ciphertext: toBase64(new Uint8Array(ciphertext)) } satisfies KeyExportFile,
+    null,
+    2,
+  );
 }
 
 /**
@@ -80,27 +88,34 @@ export async function importKeyFile(json: string, passphrase: string): Promise<I
   try {
     file = JSON.parse(json) as KeyExportFile;
   } catch {
-    throw new MalformedInputError('the key export file is not JSON');
+    throw new MalformedInputError("the key export file is not JSON");
   }
-  if (file.format !== KEY_EXPORT_FORMAT) throw new MalformedInputError(`not a CareLedger key export (format ${String(file.format)})`);
-  if (file.version !== KEY_EXPORT_VERSION) throw new UnsupportedVersionError('key export file', file.version, [KEY_EXPORT_VERSION]);
-  if (file.kdf?.name !== 'scrypt' || file.cipher?.name !== 'AES-256-GCM') throw new MalformedInputError('unknown KDF or cipher');
+  if (file.format !== KEY_EXPORT_FORMAT)
+    throw new MalformedInputError(`not a CareLedger key export (format ${String(file.format)})`);
+  if (file.version !== KEY_EXPORT_VERSION)
+    throw new UnsupportedVersionError("key export file", file.version, [KEY_EXPORT_VERSION]);
+  if (file.kdf?.name !== "scrypt" || file.cipher?.name !== "AES-256-GCM")
+    throw new MalformedInputError("unknown KDF or cipher");
   const key = await passphraseKey(passphrase, file.kdf);
   let secret: Uint8Array;
   try {
     secret = new Uint8Array(
       await globalThis.crypto.subtle.decrypt(
-        { name: 'AES-GCM', iv: bufferSource(fromBase64(file.cipher.nonce)), additionalData: bufferSource(exportAad(file)) },
+        {
+          name: "AES-GCM",
+          iv: bufferSource(fromBase64(file.cipher.nonce)),
+          additionalData: bufferSource(exportAad(file)),
+        },
         key,
         bufferSource(fromBase64(file.ciphertext)),
       ),
     );
   } catch {
-    throw new WrongKeyError('wrong passphrase, or the key export file was altered');
+    throw new WrongKeyError("wrong passphrase, or the key export file was altered");
   }
   const identity = identityKeyFromSecret(secret, file.keyVersion);
   if (!equalBytes(identity.publicKey, fromHex(file.publicKey))) {
-    throw new WrongKeyError('the key in the export file does not match its recorded public key');
+    throw new WrongKeyError("the key in the export file does not match its recorded public key");
   }
   return identity;
 }
@@ -117,7 +132,7 @@ export interface GuardianShare {
   envelope: Uint8Array;
 }
 
-const SHARE_CONTEXT = utf8.encode('CareLedger recovery share v1');
+const SHARE_CONTEXT = utf8.encode("CareLedger recovery share v1");
 
 /** Splits the identity secret k-of-n and wraps one share to each guardian. */
 export async function createGuardianShares(
@@ -139,7 +154,10 @@ export async function createGuardianShares(
 }
 
 /** The guardian's side: unwraps the share it holds (to hand back to the patient). */
-export async function openGuardianShare(share: GuardianShare | Uint8Array, guardian: X25519KeyPair): Promise<Uint8Array> {
+export async function openGuardianShare(
+  share: GuardianShare | Uint8Array,
+  guardian: X25519KeyPair,
+): Promise<Uint8Array> {
   const envelope = share instanceof Uint8Array ? share : share.envelope;
   return unwrapKey(envelope, guardian, { context: SHARE_CONTEXT, expectedKind: EnvelopeKind.RecoveryShare });
 }
@@ -148,7 +166,11 @@ export async function openGuardianShare(share: GuardianShare | Uint8Array, guard
  * A guardian re-wraps its share to the patient's new (recovery) key so it never travels in the
  * clear.
  */
-export async function rewrapGuardianShare(share: GuardianShare | Uint8Array, guardian: X25519KeyPair, recipientPublicKey: Uint8Array) {
+export async function rewrapGuardianShare(
+  share: GuardianShare | Uint8Array,
+  guardian: X25519KeyPair,
+  recipientPublicKey: Uint8Array,
+) {
   const plain = await openGuardianShare(share, guardian);
   return wrapKey(plain, recipientPublicKey, { kind: EnvelopeKind.RecoveryShare, context: SHARE_CONTEXT });
 }

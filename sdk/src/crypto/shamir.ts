@@ -3,9 +3,9 @@
  * A share is: version u8 (1) ‖ threshold u8 ‖ x u8 ‖ y bytes. The shared secret carries a
  * 16-byte sha-256 checksum so a wrong or short set of shares is detected, not silently wrong.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { concatBytes, equalBytes, randomBytes } from '../bytes.js';
-import { MalformedInputError, RecoveryError, UnsupportedVersionError } from '../errors.js';
+import { sha256 } from "@noble/hashes/sha2.js";
+import { concatBytes, equalBytes, randomBytes } from "../bytes.js";
+import { MalformedInputError, RecoveryError, UnsupportedVersionError } from "../errors.js";
 
 const SHARE_VERSION = 1;
 const CHECKSUM_LENGTH = 16;
@@ -27,8 +27,9 @@ const div = (a: number, b: number) => (a === 0 ? 0 : EXP[LOG[a]! + 255 - LOG[b]!
 
 /** Splits `secret` into n shares, any `threshold` of which rebuild it. */
 export function splitSecret(secret: Uint8Array, shares: number, threshold: number): Uint8Array[] {
-  if (!Number.isInteger(threshold) || threshold < 2) throw new RangeError('threshold must be at least 2');
-  if (!Number.isInteger(shares) || shares < threshold || shares > 255) throw new RangeError('need threshold ≤ shares ≤ 255');
+  if (!Number.isInteger(threshold) || threshold < 2) throw new RangeError("threshold must be at least 2");
+  if (!Number.isInteger(shares) || shares < threshold || shares > 255)
+    throw new RangeError("need threshold ≤ shares ≤ 255");
   const data = concatBytes([secret, sha256(secret).subarray(0, CHECKSUM_LENGTH)]);
   const out = Array.from({ length: shares }, (_, i) => {
     const share = new Uint8Array(3 + data.length);
@@ -53,15 +54,15 @@ export function splitSecret(secret: Uint8Array, shares: number, threshold: numbe
 
 /** Rebuilds the secret; throws RecoveryError with too few, duplicate or mismatched shares. */
 export function combineShares(shares: readonly Uint8Array[]): Uint8Array {
-  if (shares.length === 0) throw new RecoveryError('no recovery shares given');
+  if (shares.length === 0) throw new RecoveryError("no recovery shares given");
   for (const share of shares) {
-    if (share.length < 4 + CHECKSUM_LENGTH) throw new MalformedInputError('recovery share too short');
-    if (share[0] !== SHARE_VERSION) throw new UnsupportedVersionError('recovery share', share[0]!, [SHARE_VERSION]);
+    if (share.length < 4 + CHECKSUM_LENGTH) throw new MalformedInputError("recovery share too short");
+    if (share[0] !== SHARE_VERSION) throw new UnsupportedVersionError("recovery share", share[0]!, [SHARE_VERSION]);
   }
   const threshold = shares[0]![1]!;
   const length = shares[0]!.length;
   if (shares.some((s) => s[1] !== threshold || s.length !== length)) {
-    throw new RecoveryError('the recovery shares come from different splits');
+    throw new RecoveryError("the recovery shares come from different splits");
   }
   const unique = [...new Map(shares.map((s) => [s[2]!, s])).values()];
   if (unique.length < threshold) {
@@ -85,7 +86,9 @@ export function combineShares(shares: readonly Uint8Array[]): Uint8Array {
   }
   const secret = data.subarray(0, data.length - CHECKSUM_LENGTH);
   if (!equalBytes(sha256(secret).subarray(0, CHECKSUM_LENGTH), data.subarray(data.length - CHECKSUM_LENGTH))) {
-    throw new RecoveryError('the recovery shares do not rebuild a valid secret (a share is corrupt or from another patient)');
+    throw new RecoveryError(
+      "the recovery shares do not rebuild a valid secret (a share is corrupt or from another patient)",
+    );
   }
   return secret.slice();
 }

@@ -2,11 +2,19 @@
  * Exports of on-chain objects as FHIR: a consent grant → Consent (one to one), a claim → Claim.
  * Wallets are identified by did:pkh URIs (CAIP-10), so the resources stand alone off chain.
  */
-import type { Claim, Consent, Money } from '@medplum/fhirtypes';
-import { CATEGORIES, categoriesInScope, ACCESS_READ, ACCESS_WRITE, PURPOSE_ACT_REASON, type Purpose } from '../protocol/constants.js';
-import { SYSTEM, walletIdentifier } from './codes.js';
+import type { Claim, Consent, Money } from "@medplum/fhirtypes";
+import {
+  CATEGORIES,
+  categoriesInScope,
+  ACCESS_READ,
+  ACCESS_WRITE,
+  PURPOSE_ACT_REASON,
+  type Purpose,
+} from "../protocol/constants.js";
+import { SYSTEM, walletIdentifier } from "./codes.js";
 
-const isoSeconds = (seconds: bigint | number) => new Date(Number(seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const isoSeconds = (seconds: bigint | number) =>
+  new Date(Number(seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
 /** uint64 max or 0 mean "no expiry" on chain. */
 const NO_EXPIRY = 2n ** 64n - 1n;
 
@@ -30,35 +38,40 @@ export function consentGrantToFhirConsent(
   const expiresAt = BigInt(grant.expiresAt);
   const expired = expiresAt !== 0n && expiresAt !== NO_EXPIRY && Number(expiresAt) * 1000 <= now.getTime();
   const actions = [
-    ...(grant.access & ACCESS_READ ? [{ code: 'access', display: 'Access' }] : []),
-    ...(grant.access & ACCESS_WRITE ? [{ code: 'collect', display: 'Collect' }] : []),
+    ...(grant.access & ACCESS_READ ? [{ code: "access", display: "Access" }] : []),
+    ...(grant.access & ACCESS_WRITE ? [{ code: "collect", display: "Collect" }] : []),
   ];
   const reason = PURPOSE_ACT_REASON[grant.purpose as Purpose];
   if (!reason) throw new RangeError(`purpose ${grant.purpose} is not a CareLedger Purpose`);
   return {
-    resourceType: 'Consent',
+    resourceType: "Consent",
     identifier: [
-      { system: SYSTEM.URI, value: `urn:careledger:eip155:${deployment.chainId}:${deployment.consentManager}:grant:${grant.grantId}` },
+      {
+        system: SYSTEM.URI,
+        value: `urn:careledger:eip155:${deployment.chainId}:${deployment.consentManager}:grant:${grant.grantId}`,
+      },
     ],
-    status: grant.revoked || expired ? 'inactive' : 'active',
-    scope: { coding: [{ system: SYSTEM.CONSENT_SCOPE, code: 'patient-privacy', display: 'Privacy Consent' }] },
-    category: [{ coding: [{ system: SYSTEM.LOINC, code: '59284-0', display: 'Patient Consent' }] }],
+    status: grant.revoked || expired ? "inactive" : "active",
+    scope: { coding: [{ system: SYSTEM.CONSENT_SCOPE, code: "patient-privacy", display: "Privacy Consent" }] },
+    category: [{ coding: [{ system: SYSTEM.LOINC, code: "59284-0", display: "Patient Consent" }] }],
     patient: { identifier: walletIdentifier(grant.patient, deployment.chainId) },
     performer: [{ identifier: walletIdentifier(grant.patient, deployment.chainId) }],
-    policyRule: { coding: [{ system: SYSTEM.ACT_CODE, code: 'OPTIN', display: 'opt-in' }] },
+    policyRule: { coding: [{ system: SYSTEM.ACT_CODE, code: "OPTIN", display: "opt-in" }] },
     provision: {
-      type: 'permit',
+      type: "permit",
       period: {
         start: isoSeconds(grant.notBefore),
         ...(expiresAt !== 0n && expiresAt !== NO_EXPIRY ? { end: isoSeconds(expiresAt) } : {}),
       },
       actor: [
         {
-          role: { coding: [{ system: SYSTEM.PARTICIPATION_TYPE, code: 'IRCP', display: 'information recipient' }] },
+          role: { coding: [{ system: SYSTEM.PARTICIPATION_TYPE, code: "IRCP", display: "information recipient" }] },
           reference: { identifier: walletIdentifier(grant.grantee, deployment.chainId) },
         },
       ],
-      ...(actions.length ? { action: actions.map((a) => ({ coding: [{ system: SYSTEM.CONSENT_ACTION, ...a }] })) } : {}),
+      ...(actions.length
+        ? { action: actions.map((a) => ({ coding: [{ system: SYSTEM.CONSENT_ACTION, ...a }] })) }
+        : {}),
       purpose: [{ system: SYSTEM.ACT_REASON, code: reason.code, display: reason.display }],
       class: categoriesInScope(grant.scope).flatMap((c) =>
         CATEGORIES[c]!.resourceTypes.map((t) => ({ system: SYSTEM.RESOURCE_TYPES, code: t })),
@@ -68,10 +81,10 @@ export function consentGrantToFhirConsent(
 }
 
 /** A token amount (integer in the stablecoin's smallest unit) as FHIR Money. */
-export function tokenAmountToMoney(amount: bigint, decimals: number, currency: Money['currency'] = 'USD'): Money {
+export function tokenAmountToMoney(amount: bigint, decimals: number, currency: Money["currency"] = "USD"): Money {
   const scale = 10n ** BigInt(decimals);
   const whole = amount / scale;
-  const fraction = (amount % scale).toString().padStart(decimals, '0').replace(/0+$/, '');
+  const fraction = (amount % scale).toString().padStart(decimals, "0").replace(/0+$/, "");
   return { value: Number(fraction ? `${whole}.${fraction}` : `${whole}`), currency };
 }
 
@@ -82,7 +95,7 @@ export interface ClaimRecord {
   insurer: `0x${string}`;
   /** On-chain coverage id. */
   coverageId: bigint | number;
-  use?: 'claim' | 'preauthorization';
+  use?: "claim" | "preauthorization";
   created: Date;
   /** ICD-10-CM diagnoses (kept in the encrypted FHIR claim, never on chain). */
   diagnoses: { code: string; display: string }[];
@@ -91,31 +104,42 @@ export interface ClaimRecord {
   /** Record ids of the evidence (RecordRegistry). */
   evidenceRecordIds?: (bigint | number)[];
   tokenDecimals: number;
-  currency?: Money['currency'];
+  currency?: Money["currency"];
 }
 
-export function claimToFhirClaim(claim: ClaimRecord, deployment: { chainId: number; claimsSettlement: `0x${string}` }): Claim {
+export function claimToFhirClaim(
+  claim: ClaimRecord,
+  deployment: { chainId: number; claimsSettlement: `0x${string}` },
+): Claim {
   const id = (who: `0x${string}`) => ({ identifier: walletIdentifier(who, deployment.chainId) });
   const total = claim.items.reduce((sum, item) => sum + item.amount, 0n);
   return {
-    resourceType: 'Claim',
+    resourceType: "Claim",
     identifier: [
-      { system: SYSTEM.URI, value: `urn:careledger:eip155:${deployment.chainId}:${deployment.claimsSettlement}:claim:${claim.claimId}` },
+      {
+        system: SYSTEM.URI,
+        value: `urn:careledger:eip155:${deployment.chainId}:${deployment.claimsSettlement}:claim:${claim.claimId}`,
+      },
     ],
-    status: 'active',
-    type: { coding: [{ system: SYSTEM.CLAIM_TYPE, code: 'professional', display: 'Professional' }] },
-    use: claim.use ?? 'claim',
+    status: "active",
+    type: { coding: [{ system: SYSTEM.CLAIM_TYPE, code: "professional", display: "Professional" }] },
+    use: claim.use ?? "claim",
     patient: id(claim.patient),
-    created: claim.created.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    created: claim.created.toISOString().replace(/\.\d{3}Z$/, "Z"),
     insurer: id(claim.insurer),
     provider: id(claim.provider),
-    priority: { coding: [{ system: SYSTEM.PROCESS_PRIORITY, code: 'normal', display: 'Normal' }] },
+    priority: { coding: [{ system: SYSTEM.PROCESS_PRIORITY, code: "normal", display: "Normal" }] },
     ...(claim.evidenceRecordIds?.length
       ? {
           supportingInfo: claim.evidenceRecordIds.map((recordId, i) => ({
             sequence: i + 1,
-            category: { coding: [{ system: SYSTEM.CLAIM_INFO_CATEGORY, code: 'attachment', display: 'Attachment' }] },
-            valueReference: { identifier: { system: SYSTEM.URI, value: `urn:careledger:eip155:${deployment.chainId}:record:${recordId}` } },
+            category: { coding: [{ system: SYSTEM.CLAIM_INFO_CATEGORY, code: "attachment", display: "Attachment" }] },
+            valueReference: {
+              identifier: {
+                system: SYSTEM.URI,
+                value: `urn:careledger:eip155:${deployment.chainId}:record:${recordId}`,
+              },
+            },
           })),
         }
       : {}),
@@ -131,7 +155,12 @@ export function claimToFhirClaim(claim: ClaimRecord, deployment: { chainId: numb
       {
         sequence: 1,
         focal: true,
-        coverage: { identifier: { system: SYSTEM.URI, value: `urn:careledger:eip155:${deployment.chainId}:coverage:${claim.coverageId}` } },
+        coverage: {
+          identifier: {
+            system: SYSTEM.URI,
+            value: `urn:careledger:eip155:${deployment.chainId}:coverage:${claim.coverageId}`,
+          },
+        },
       },
     ],
     item: claim.items.map((item, i) => ({

@@ -3,25 +3,25 @@
  * brokers, so it never touches the network — over a filesystem blockstore and datastore under
  * a data folder. Blocks and pins persist across restarts.
  */
-import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, open as openFile, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { FsBlockstore } from 'blockstore-fs';
-import { FsDatastore } from 'datastore-fs';
-import { createHeliaLight, type Helia } from 'helia';
-import { unixfs, type UnixFS } from '@helia/unixfs';
-import * as dagPb from '@ipld/dag-pb';
-import { UnixFS as UnixFSData } from 'ipfs-unixfs';
-import { importer } from 'ipfs-unixfs-importer';
-import { Key } from 'interface-datastore';
-import { base36 } from 'multiformats/bases/base36';
-import { CID } from 'multiformats/cid';
-import * as raw from 'multiformats/codecs/raw';
-import { create as createDigest } from 'multiformats/hashes/digest';
-import { rechunk, toHex, type ByteSource } from '../bytes.js';
-import { BlobNotFoundError, SizeLimitError } from '../errors.js';
+import { createHash, randomBytes, type Hash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, open as openFile, readdir, readFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { FsBlockstore } from "blockstore-fs";
+import { FsDatastore } from "datastore-fs";
+import { createHeliaLight, type Helia } from "helia";
+import { unixfs, type UnixFS } from "@helia/unixfs";
+import * as dagPb from "@ipld/dag-pb";
+import { UnixFS as UnixFSData } from "ipfs-unixfs";
+import { importer } from "ipfs-unixfs-importer";
+import { Key } from "interface-datastore";
+import { base36 } from "multiformats/bases/base36";
+import { CID } from "multiformats/cid";
+import * as raw from "multiformats/codecs/raw";
+import { create as createDigest } from "multiformats/hashes/digest";
+import { rechunk, toHex, type ByteSource } from "../bytes.js";
+import { BlobNotFoundError, SizeLimitError } from "../errors.js";
 import {
   DEFAULT_MAX_BLOB_BYTES,
   limitSize,
@@ -30,7 +30,7 @@ import {
   type CidLike,
   type StoreOptions,
   UNIXFS_CHUNK_SIZE,
-} from '../storage/blobStore.js';
+} from "../storage/blobStore.js";
 
 const SHA2_256 = 0x12;
 /** unixfs-v1-2025: up to 1,024 links per node; larger files go through the reference importer. */
@@ -47,17 +47,37 @@ function rawCid(digest: Uint8Array): CID {
  * Keys are sorted as cborg sorts them (length first, then bytewise). Tests check these bytes
  * decode through Helia's own pins API.
  */
-const PIN_COUNT_KEY = new TextEncoder().encode('pinCount');
-const PINNED_BY_KEY = new TextEncoder().encode('pinnedBy');
+const PIN_COUNT_KEY = new TextEncoder().encode("pinCount");
+const PINNED_BY_KEY = new TextEncoder().encode("pinnedBy");
 function cborBytesHeader(length: number): number[] {
   if (length < 24) return [0x40 | length];
   if (length < 256) return [0x58, length];
   return [0x59, length >> 8, length & 0xff];
 }
 function encodeNewPinnedBlock(root: Uint8Array): Uint8Array {
-  return Uint8Array.from([0xa2, 0x68, ...PIN_COUNT_KEY, 0x01, 0x68, ...PINNED_BY_KEY, 0x81, ...cborBytesHeader(root.length), ...root]);
+  return Uint8Array.from([
+    0xa2,
+    0x68,
+    ...PIN_COUNT_KEY,
+    0x01,
+    0x68,
+    ...PINNED_BY_KEY,
+    0x81,
+    ...cborBytesHeader(root.length),
+    ...root,
+  ]);
 }
-const RECURSIVE_PIN = Uint8Array.from([0xa2, 0x65, ...new TextEncoder().encode('depth'), 0xf9, 0x7c, 0x00, 0x68, ...new TextEncoder().encode('metadata'), 0xa0]);
+const RECURSIVE_PIN = Uint8Array.from([
+  0xa2,
+  0x65,
+  ...new TextEncoder().encode("depth"),
+  0xf9,
+  0x7c,
+  0x00,
+  0x68,
+  ...new TextEncoder().encode("metadata"),
+  0xa0,
+]);
 const pinnedBlockKey = (cid: CID) => new Key(`/pinned-block/${base36.encode(cid.multihash.bytes)}`);
 const pinKey = (cid: CID) => new Key(`/pin/${cid.toString(base36)}`);
 
@@ -73,13 +93,15 @@ class WholeFileBlockstore extends FsBlockstore {
     try {
       yield await readFile(this.blockPath(key));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
       yield* super.get(key); // raises blockstore-fs's own NotFoundError
     }
   }
 
   blockPath(cid: CID): string {
-    const { dir, file } = (this as unknown as { shardingStrategy: { encode(c: CID): { dir: string; file: string } } }).shardingStrategy.encode(cid);
+    const { dir, file } = (
+      this as unknown as { shardingStrategy: { encode(c: CID): { dir: string; file: string } } }
+    ).shardingStrategy.encode(cid);
     return join(this.path, dir, file);
   }
 }
@@ -89,10 +111,20 @@ class WholeFileBlockstore extends FsBlockstore {
  * which for a 50 MiB file means reading it all back from disk; raw leaves have no links, so this
  * walker lists them from their parent's links without loading them.
  */
-function rawLeafAwareWalker(components: { blockstore: { get(cid: CID, options?: object): AsyncIterable<Uint8Array> } }) {
+function rawLeafAwareWalker(components: {
+  blockstore: { get(cid: CID, options?: object): AsyncIterable<Uint8Array> };
+}) {
   return {
     async *walk(cid: CID, options: { signal?: AbortSignal } = {}) {
-      async function* visit(current: CID, depth: number, path: CID[]): AsyncGenerator<{ block: { cid: CID; bytes: Uint8Array; value: unknown; links(): [] }; depth: number; path: CID[] }> {
+      async function* visit(
+        current: CID,
+        depth: number,
+        path: CID[],
+      ): AsyncGenerator<{
+        block: { cid: CID; bytes: Uint8Array; value: unknown; links(): [] };
+        depth: number;
+        path: CID[];
+      }> {
         if (current.code === raw.code) {
           yield { block: { cid: current, bytes: new Uint8Array(), value: undefined, links: () => [] }, depth, path };
           return;
@@ -100,7 +132,8 @@ function rawLeafAwareWalker(components: { blockstore: { get(cid: CID, options?: 
         const parts: Uint8Array[] = [];
         for await (const part of components.blockstore.get(current, { ...options, offline: true })) parts.push(part);
         const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-        if (current.code !== dagPb.code) throw new Error(`unexpected codec 0x${current.code.toString(16)} in a UnixFS file`);
+        if (current.code !== dagPb.code)
+          throw new Error(`unexpected codec 0x${current.code.toString(16)} in a UnixFS file`);
         const node = dagPb.decode(bytes);
         yield { block: { cid: current, bytes, value: node, links: () => [] }, depth, path };
         for (const link of node.Links) yield* visit(link.Hash, depth + 1, [...path, current]);
@@ -128,7 +161,7 @@ class WorkerHasher {
       { eval: true },
     );
     worker.unref();
-    worker.on('message', ({ id, digest }: { id: number; digest: Uint8Array }) => {
+    worker.on("message", ({ id, digest }: { id: number; digest: Uint8Array }) => {
       this.pending.get(id)?.resolve(new Uint8Array(digest.buffer, digest.byteOffset, digest.length));
       this.pending.delete(id);
     });
@@ -137,8 +170,8 @@ class WorkerHasher {
       this.pending.clear();
       this.worker = undefined;
     };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`hash worker exited (${code})`)));
+    worker.on("error", fail);
+    worker.on("exit", (code) => fail(new Error(`hash worker exited (${code})`)));
     return worker;
   }
 
@@ -177,7 +210,7 @@ class TempFiles {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   private counter = 0;
-  private readonly prefix = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  private readonly prefix = `${process.pid}-${randomBytes(4).toString("hex")}`;
   constructor(private readonly dir: string) {}
 
   async create(): Promise<TempFile> {
@@ -185,7 +218,7 @@ class TempFiles {
     this.active++;
     try {
       const path = join(this.dir, `${this.prefix}-${(this.counter++).toString(36)}.tmp`);
-      const handle = await openFile(path, 'wx');
+      const handle = await openFile(path, "wx");
       let discarded = false;
       const file: TempFile = {
         path,
@@ -213,7 +246,7 @@ class TempFiles {
 async function removeStaleTemps(dir: string): Promise<void> {
   const cutoff = Date.now() - 60 * 60 * 1000;
   for (const name of await readdir(dir).catch(() => [] as string[])) {
-    if (!name.endsWith('.tmp')) continue;
+    if (!name.endsWith(".tmp")) continue;
     const path = join(dir, name);
     const info = await stat(path).catch(() => undefined);
     if (info && info.mtimeMs < cutoff) await rm(path, { force: true }).catch(() => undefined);
@@ -242,17 +275,17 @@ export class HeliaBlobStore implements BlobStore {
     this.fs = unixfs(helia);
     this.name = options.name ?? `helia:${options.dataDir}`;
     this.maxBlobBytes = options.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES;
-    this.temps = new TempFiles(join(options.dataDir, 'tmp'));
+    this.temps = new TempFiles(join(options.dataDir, "tmp"));
   }
 
   static async open(options: HeliaBlobStoreOptions): Promise<HeliaBlobStore> {
     await mkdir(options.dataDir, { recursive: true });
-    const blocks = new WholeFileBlockstore(join(options.dataDir, 'blocks'));
-    const datastore = new FsDatastore(join(options.dataDir, 'datastore'));
+    const blocks = new WholeFileBlockstore(join(options.dataDir, "blocks"));
+    const datastore = new FsDatastore(join(options.dataDir, "datastore"));
     await blocks.open();
     await datastore.open();
-    await mkdir(join(options.dataDir, 'tmp'), { recursive: true });
-    await removeStaleTemps(join(options.dataDir, 'tmp'));
+    await mkdir(join(options.dataDir, "tmp"), { recursive: true });
+    await removeStaleTemps(join(options.dataDir, "tmp"));
     const helia = createHeliaLight({ blockstore: blocks, datastore });
     await helia.start();
     return new HeliaBlobStore(helia, blocks, options);
@@ -266,7 +299,8 @@ export class HeliaBlobStore implements BlobStore {
    * own put would skip a block it already "has").
    */
   async put(data: ByteSource, options: StoreOptions = {}): Promise<CID> {
-    if (data instanceof Uint8Array && data.length > this.maxBlobBytes) throw new SizeLimitError(data.length, this.maxBlobBytes);
+    if (data instanceof Uint8Array && data.length > this.maxBlobBytes)
+      throw new SizeLimitError(data.length, this.maxBlobBytes);
     if (this.maxBlobBytes > MAX_LINKS * UNIXFS_CHUNK_SIZE) return this.importAndPin(data, options);
     return (await this.write(data, false, options)).cid;
   }
@@ -278,9 +312,10 @@ export class HeliaBlobStore implements BlobStore {
    * its commitment as its CID digest).
    */
   async putCommitted(data: ByteSource, options: StoreOptions = {}): Promise<PutCommittedResult> {
-    if (data instanceof Uint8Array && data.length > this.maxBlobBytes) throw new SizeLimitError(data.length, this.maxBlobBytes);
+    if (data instanceof Uint8Array && data.length > this.maxBlobBytes)
+      throw new SizeLimitError(data.length, this.maxBlobBytes);
     if (this.maxBlobBytes > MAX_LINKS * UNIXFS_CHUNK_SIZE) {
-      const hash = createHash('sha256');
+      const hash = createHash("sha256");
       async function* tap() {
         for await (const chunk of limitSize(data, Infinity)) {
           hash.update(chunk);
@@ -304,11 +339,11 @@ export class HeliaBlobStore implements BlobStore {
     };
     let root: CID | undefined;
     for await (const entry of importer([{ content: limitSize(data, this.maxBlobBytes) }], sink as never, {
-      profile: 'unixfs-v1-2025',
+      profile: "unixfs-v1-2025",
     })) {
       root = entry.cid;
     }
-    if (!root) throw new Error('importer produced no root CID');
+    if (!root) throw new Error("importer produced no root CID");
     await this.pin(root, options);
     return root;
   }
@@ -321,7 +356,12 @@ export class HeliaBlobStore implements BlobStore {
   }
 
   /** Fills a temporary file and renames it into place: an atomic write, like blockstore-fs's. */
-  private async commitTemp(temp: Promise<TempFile>, bytes: Uint8Array | Promise<Uint8Array>, path: string, options: StoreOptions): Promise<void> {
+  private async commitTemp(
+    temp: Promise<TempFile>,
+    bytes: Uint8Array | Promise<Uint8Array>,
+    path: string,
+    options: StoreOptions,
+  ): Promise<void> {
     const file = await temp;
     try {
       options.signal?.throwIfAborted();
@@ -332,7 +372,7 @@ export class HeliaBlobStore implements BlobStore {
       file.renamed = true;
     } catch (error) {
       await file.discard();
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') this.knownDirs.delete(dirname(path));
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") this.knownDirs.delete(dirname(path));
       throw error;
     }
   }
@@ -345,8 +385,12 @@ export class HeliaBlobStore implements BlobStore {
    * later ones hashed on their own. The pin record goes last, once every
    * block and pinned-block record is on disk.
    */
-  private async write(data: ByteSource, commit: boolean, options: StoreOptions): Promise<{ cid: CID; commitment?: `0x${string}` }> {
-    const commitment: Hash | undefined = commit ? createHash('sha256') : undefined;
+  private async write(
+    data: ByteSource,
+    commit: boolean,
+    options: StoreOptions,
+  ): Promise<{ cid: CID; commitment?: `0x${string}` }> {
+    const commitment: Hash | undefined = commit ? createHash("sha256") : undefined;
     const leaves: { cid: CID; size: number }[] = [];
     const digests: Promise<void>[] = [];
     const writes: Promise<void>[] = [];
@@ -365,7 +409,7 @@ export class HeliaBlobStore implements BlobStore {
     };
     const settle = async () => {
       const results = await Promise.allSettled([...digests, ...writes]);
-      const failed = results.find((r) => r.status === 'rejected');
+      const failed = results.find((r) => r.status === "rejected");
       if (failed) throw (failed as PromiseRejectedResult).reason;
     };
     const cleanup = async () => {
@@ -383,7 +427,9 @@ export class HeliaBlobStore implements BlobStore {
         // hashed on a worker thread, on the other core, while this thread runs the commitment.
         let job: Promise<void>;
         if (leaves.length === 0 || leaf.length < UNIXFS_CHUNK_SIZE / 4) {
-          entry.cid = rawCid((leaves.length === 0 && commitment ? commitment.copy() : createHash('sha256').update(leaf)).digest());
+          entry.cid = rawCid(
+            (leaves.length === 0 && commitment ? commitment.copy() : createHash("sha256").update(leaf)).digest(),
+          );
           job = Promise.resolve();
         } else {
           job = this.hasher.digest(leaf).then((d) => void (entry.cid = rawCid(d)));
@@ -404,17 +450,17 @@ export class HeliaBlobStore implements BlobStore {
     const blockCids: CID[] = leaves.map((l) => l.cid);
     if (leaves.length === 0) {
       // The empty file: one empty raw leaf (bafkreihdwdcefgh4…).
-      root = rawCid(createHash('sha256').digest());
+      root = rawCid(createHash("sha256").digest());
       write(this.commitTemp(temp(), new Uint8Array(), this.blocks.blockPath(root), options));
       blockCids.push(root);
     } else if (leaves.length === 1) {
       root = leaves[0]!.cid;
     } else {
-      const file = new UnixFSData({ type: 'file' });
+      const file = new UnixFSData({ type: "file" });
       for (const leaf of leaves) file.addBlockSize(BigInt(leaf.size));
-      const node = { Data: file.marshal(), Links: leaves.map((l) => ({ Name: '', Tsize: l.size, Hash: l.cid })) };
-      const block = dagPb.encode(dagPb.prepare(node), { fieldOrder: 'links-first' } as never);
-      root = CID.createV1(dagPb.code, createDigest(SHA2_256, createHash('sha256').update(block).digest()));
+      const node = { Data: file.marshal(), Links: leaves.map((l) => ({ Name: "", Tsize: l.size, Hash: l.cid })) };
+      const block = dagPb.encode(dagPb.prepare(node), { fieldOrder: "links-first" } as never);
+      root = CID.createV1(dagPb.code, createDigest(SHA2_256, createHash("sha256").update(block).digest()));
       write(this.commitTemp(temp(), block, this.blocks.blockPath(root), options));
       blockCids.unshift(root);
     }
@@ -423,7 +469,8 @@ export class HeliaBlobStore implements BlobStore {
     const unique = [...new Map(blockCids.map((c) => [base36.encode(c.multihash.bytes), c])).values()];
     const recordFiles = unique.map((c) => this.datastoreFile(pinnedBlockKey(c)));
     const pinFile = this.datastoreFile(pinKey(root));
-    const fresh = !existsSync(pinFile) && !recordFiles.some((f) => existsSync(f)) && recordTemps.length >= recordFiles.length;
+    const fresh =
+      !existsSync(pinFile) && !recordFiles.some((f) => existsSync(f)) && recordTemps.length >= recordFiles.length;
     try {
       if (fresh) {
         const record = encodeNewPinnedBlock(root.bytes);
@@ -462,7 +509,7 @@ export class HeliaBlobStore implements BlobStore {
     // One read instead of an existence check and a read: a missing root block is ENOENT.
     const readRoot = () =>
       readFile(this.blocks.blockPath(parsed)).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') throw new BlobNotFoundError(parsed.toString(), this.name);
+        if (error.code === "ENOENT") throw new BlobNotFoundError(parsed.toString(), this.name);
         throw error;
       });
     if (parsed.code === raw.code) {
@@ -476,7 +523,7 @@ export class HeliaBlobStore implements BlobStore {
     const size = Number(data?.fileSize() ?? 0n);
     if (size > this.maxBlobBytes) throw new SizeLimitError(size, this.maxBlobBytes);
     const flat =
-      data?.type === 'file' &&
+      data?.type === "file" &&
       (data.data?.length ?? 0) === 0 &&
       root.Links.length === data.blockSizes.length &&
       root.Links.every((l) => l.Hash.code === raw.code);
@@ -494,13 +541,18 @@ export class HeliaBlobStore implements BlobStore {
           const i = next++;
           const length = Number(data.blockSizes[i]);
           const handle = await openFile(this.blocks.blockPath(root.Links[i]!.Hash)).catch(() => {
-            throw new BlobNotFoundError(parsed.toString(), this.name, [new Error(`leaf ${root.Links[i]!.Hash} is missing`)]);
+            throw new BlobNotFoundError(parsed.toString(), this.name, [
+              new Error(`leaf ${root.Links[i]!.Hash} is missing`),
+            ]);
           });
           try {
             let done = 0;
             while (done < length) {
               const { bytesRead } = await handle.read(out, offsets[i]! + done, length - done, done);
-              if (bytesRead === 0) throw new BlobNotFoundError(parsed.toString(), this.name, [new Error(`leaf ${root.Links[i]!.Hash} is short`)]);
+              if (bytesRead === 0)
+                throw new BlobNotFoundError(parsed.toString(), this.name, [
+                  new Error(`leaf ${root.Links[i]!.Hash} is short`),
+                ]);
               done += bytesRead;
             }
           } finally {
@@ -513,12 +565,18 @@ export class HeliaBlobStore implements BlobStore {
       return out;
     }
     let offset = 0;
-    for await (const chunk of this.fs.cat(parsed, { signal: options.signal, offline: true, blockReadConcurrency: 8 } as never)) {
-      if (offset + chunk.length > size) throw new SizeLimitError(offset + chunk.length, size, 'blob (longer than its UnixFS size)');
+    for await (const chunk of this.fs.cat(parsed, {
+      signal: options.signal,
+      offline: true,
+      blockReadConcurrency: 8,
+    } as never)) {
+      if (offset + chunk.length > size)
+        throw new SizeLimitError(offset + chunk.length, size, "blob (longer than its UnixFS size)");
       out.set(chunk, offset);
       offset += chunk.length;
     }
-    if (offset !== size) throw new BlobNotFoundError(parsed.toString(), this.name, [new Error(`read ${offset} of ${size} bytes`)]);
+    if (offset !== size)
+      throw new BlobNotFoundError(parsed.toString(), this.name, [new Error(`read ${offset} of ${size} bytes`)]);
     return out;
   }
 
@@ -529,7 +587,11 @@ export class HeliaBlobStore implements BlobStore {
   async pin(cid: CidLike, options: StoreOptions = {}): Promise<void> {
     const parsed = toCid(cid);
     if (await this.helia.pins.isPinned(parsed, options)) return;
-    for await (const _ of this.helia.pins.add(parsed, { ...options, offline: true, walker: rawLeafAwareWalker } as never)) {
+    for await (const _ of this.helia.pins.add(parsed, {
+      ...options,
+      offline: true,
+      walker: rawLeafAwareWalker,
+    } as never)) {
       // drain: pins.add yields each block it pinned
     }
   }

@@ -3,14 +3,17 @@
  * the first file part's content as it arrives, holding at most one network chunk plus the
  * boundary length in memory.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage } from "node:http";
 
 export function boundaryOf(contentType: string | undefined): string | undefined {
-  const match = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType ?? '');
+  const match = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType ?? "");
   return match?.[1] ?? match?.[2]?.trim();
 }
 
-export async function* firstFilePart(request: AsyncIterable<Buffer> | IncomingMessage, boundary: string): AsyncGenerator<Uint8Array> {
+export async function* firstFilePart(
+  request: AsyncIterable<Buffer> | IncomingMessage,
+  boundary: string,
+): AsyncGenerator<Uint8Array> {
   const delimiter = Buffer.from(`\r\n--${boundary}`);
   let buffer: Buffer = Buffer.alloc(0);
   let inBody = false;
@@ -20,13 +23,13 @@ export async function* firstFilePart(request: AsyncIterable<Buffer> | IncomingMe
     buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
     if (!inBody) {
       // "--boundary\r\n" headers "\r\n\r\n"
-      const headerEnd = buffer.indexOf('\r\n\r\n');
+      const headerEnd = buffer.indexOf("\r\n\r\n");
       if (headerEnd < 0) {
-        if (buffer.length > 64 * 1024) throw new Error('multipart part headers too long');
+        if (buffer.length > 64 * 1024) throw new Error("multipart part headers too long");
         continue;
       }
-      if (!buffer.subarray(0, headerEnd).toString('latin1').startsWith(`--${boundary}`)) {
-        throw new Error('multipart body does not start with its boundary');
+      if (!buffer.subarray(0, headerEnd).toString("latin1").startsWith(`--${boundary}`)) {
+        throw new Error("multipart body does not start with its boundary");
       }
       buffer = buffer.subarray(headerEnd + 4);
       inBody = true;
@@ -45,5 +48,5 @@ export async function* firstFilePart(request: AsyncIterable<Buffer> | IncomingMe
       buffer = buffer.subarray(safe);
     }
   }
-  if (!done) throw new Error('multipart body ended before its closing boundary');
+  if (!done) throw new Error("multipart body ended before its closing boundary");
 }

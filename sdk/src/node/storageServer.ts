@@ -6,15 +6,15 @@
  * Errors use Kubo's shape: HTTP 500 with {"Message", "Code": 0, "Type": "error"}; like Kubo, only
  * POST is accepted. CORS admits the dApp origin(s) only.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { ed25519 } from '@noble/curves/ed25519.js';
-import { base58btc } from 'multiformats/bases/base58';
-import { CID } from 'multiformats/cid';
-import { SizeLimitError } from '../errors.js';
-import { DEFAULT_MAX_BLOB_BYTES, UNIXFS_CHUNK_SIZE } from '../storage/blobStore.js';
-import { HeliaBlobStore } from './helia.js';
-import { boundaryOf, firstFilePart } from './multipart.js';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ed25519 } from "@noble/curves/ed25519.js";
+import { base58btc } from "multiformats/bases/base58";
+import { CID } from "multiformats/cid";
+import { SizeLimitError } from "../errors.js";
+import { DEFAULT_MAX_BLOB_BYTES, UNIXFS_CHUNK_SIZE } from "../storage/blobStore.js";
+import { HeliaBlobStore } from "./helia.js";
+import { boundaryOf, firstFilePart } from "./multipart.js";
 
 export interface StorageServerOptions {
   dataDir: string;
@@ -34,7 +34,7 @@ export interface StorageServer {
   close(): Promise<void>;
 }
 
-export const SERVER_VERSION = '0.1.0-careledger-embedded';
+export const SERVER_VERSION = "0.1.0-careledger-embedded";
 
 class RpcError extends Error {
   constructor(
@@ -46,15 +46,15 @@ class RpcError extends Error {
 }
 
 function sendJson(res: ServerResponse, body: unknown, status = 200) {
-  res.writeHead(status, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify(body) + '\n');
+  res.writeHead(status, { "Content-Type": "application/json" });
+  res.end(JSON.stringify(body) + "\n");
 }
 
 function arg(url: URL): CID {
-  const value = url.searchParams.get('arg');
+  const value = url.searchParams.get("arg");
   if (!value) throw new RpcError('argument "ipfs-path" is required', 400);
   try {
-    return CID.parse(value.replace(/^\/ipfs\//, ''));
+    return CID.parse(value.replace(/^\/ipfs\//, ""));
   } catch {
     throw new RpcError(`invalid path "${value}": not a CID`, 400);
   }
@@ -74,24 +74,29 @@ export async function startStorageServer(options: StorageServerOptions): Promise
   const maxBlobBytes = options.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES;
   const store = await HeliaBlobStore.open({ dataDir: options.dataDir, name: `helia:${options.dataDir}`, maxBlobBytes });
   const peerId = randomPeerId();
-  const corsOrigins = new Set(options.corsOrigins ?? ['http://127.0.0.1:3000', 'http://localhost:3000']);
+  const corsOrigins = new Set(options.corsOrigins ?? ["http://127.0.0.1:3000", "http://localhost:3000"]);
 
   const handlers: Record<string, (url: URL, req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
     async add(url, req, res) {
-      const cidVersion = url.searchParams.get('cid-version') ?? '0';
-      const rawLeaves = url.searchParams.get('raw-leaves') ?? 'false';
-      const chunker = url.searchParams.get('chunker') ?? 'size-262144';
-      const hash = url.searchParams.get('hash') ?? 'sha2-256';
-      if (cidVersion !== '1' || rawLeaves !== 'true' || chunker !== `size-${UNIXFS_CHUNK_SIZE}` || hash !== 'sha2-256') {
+      const cidVersion = url.searchParams.get("cid-version") ?? "0";
+      const rawLeaves = url.searchParams.get("raw-leaves") ?? "false";
+      const chunker = url.searchParams.get("chunker") ?? "size-262144";
+      const hash = url.searchParams.get("hash") ?? "sha2-256";
+      if (
+        cidVersion !== "1" ||
+        rawLeaves !== "true" ||
+        chunker !== `size-${UNIXFS_CHUNK_SIZE}` ||
+        hash !== "sha2-256"
+      ) {
         throw new RpcError(
           `this embedded node only imports with the unixfs-v1-2025 profile (cid-version=1, raw-leaves=true, chunker=size-${UNIXFS_CHUNK_SIZE}, hash=sha2-256); got cid-version=${cidVersion}, raw-leaves=${rawLeaves}, chunker=${chunker}, hash=${hash}`,
           400,
         );
       }
-      const length = Number(req.headers['content-length'] ?? NaN);
+      const length = Number(req.headers["content-length"] ?? NaN);
       if (length > maxBlobBytes + 64 * 1024) throw new SizeLimitError(length, maxBlobBytes);
-      const boundary = boundaryOf(req.headers['content-type']);
-      if (!boundary) throw new RpcError('expected a multipart/form-data body', 400);
+      const boundary = boundaryOf(req.headers["content-type"]);
+      if (!boundary) throw new RpcError("expected a multipart/form-data body", 400);
       let size = 0;
       async function* counted() {
         for await (const chunk of firstFilePart(req, boundary!)) {
@@ -105,70 +110,79 @@ export async function startStorageServer(options: StorageServerOptions): Promise
     },
     async cat(url, _req, res) {
       const cid = arg(url);
-      if (!(await store.has(cid))) throw new RpcError(`block was not found locally (offline): ipld: could not find ${cid}`);
+      if (!(await store.has(cid)))
+        throw new RpcError(`block was not found locally (offline): ipld: could not find ${cid}`);
       const iterator = store.stream(cid)[Symbol.asyncIterator]();
       const first = await iterator.next(); // surface errors before the 200 goes out
-      res.writeHead(200, { 'Content-Type': 'text/plain', 'X-Stream-Output': '1' });
+      res.writeHead(200, { "Content-Type": "text/plain", "X-Stream-Output": "1" });
       if (!first.done) {
-        if (!res.write(first.value)) await new Promise((r) => res.once('drain', r));
+        if (!res.write(first.value)) await new Promise((r) => res.once("drain", r));
         for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-          if (!res.write(next.value)) await new Promise((r) => res.once('drain', r));
+          if (!res.write(next.value)) await new Promise((r) => res.once("drain", r));
         }
       }
       res.end();
     },
-    async 'block/stat'(url, _req, res) {
+    async "block/stat"(url, _req, res) {
       const cid = arg(url);
-      if (!(await store.has(cid))) throw new RpcError(`block was not found locally (offline): ipld: could not find ${cid}`);
+      if (!(await store.has(cid)))
+        throw new RpcError(`block was not found locally (offline): ipld: could not find ${cid}`);
       sendJson(res, { Key: cid.toString(), Size: await store.rootBlockSize(cid) });
     },
-    async 'pin/add'(url, _req, res) {
+    async "pin/add"(url, _req, res) {
       const cid = arg(url);
-      if (!(await store.has(cid))) throw new RpcError(`pin: block was not found locally (offline): ipld: could not find ${cid}`);
+      if (!(await store.has(cid)))
+        throw new RpcError(`pin: block was not found locally (offline): ipld: could not find ${cid}`);
       await store.pin(cid);
       sendJson(res, { Pins: [cid.toString()] });
     },
-    async 'pin/ls'(url, _req, res) {
-      const wanted = url.searchParams.getAll('arg').map((a) => CID.parse(a.replace(/^\/ipfs\//, '')));
+    async "pin/ls"(url, _req, res) {
+      const wanted = url.searchParams.getAll("arg").map((a) => CID.parse(a.replace(/^\/ipfs\//, "")));
       const lines: string[] = [];
       if (wanted.length > 0) {
         for (const cid of wanted) {
           if (!(await store.isPinned(cid))) throw new RpcError(`path '${cid}' is not pinned`);
-          lines.push(JSON.stringify({ Cid: cid.toString(), Type: 'recursive' }));
+          lines.push(JSON.stringify({ Cid: cid.toString(), Type: "recursive" }));
         }
       } else {
-        for await (const cid of store.pins()) lines.push(JSON.stringify({ Cid: cid.toString(), Type: 'recursive' }));
+        for await (const cid of store.pins()) lines.push(JSON.stringify({ Cid: cid.toString(), Type: "recursive" }));
       }
-      res.writeHead(200, { 'Content-Type': 'application/json', 'X-Chunked-Output': '1' });
-      res.end(lines.map((l) => l + '\n').join(''));
+      res.writeHead(200, { "Content-Type": "application/json", "X-Chunked-Output": "1" });
+      res.end(lines.map((l) => l + "\n").join(""));
     },
     async id(_url, _req, res) {
       sendJson(res, {
         ID: peerId,
-        PublicKey: '',
+        PublicKey: "",
         Addresses: [],
         AgentVersion: `careledger-embedded/${SERVER_VERSION} (helia light, offline)`,
         Protocols: [],
       });
     },
     async version(_url, _req, res) {
-      sendJson(res, { Version: SERVER_VERSION, Commit: '', Repo: 'helia-fs', System: `${process.arch}/${process.platform}`, Golang: '' });
+      sendJson(res, {
+        Version: SERVER_VERSION,
+        Commit: "",
+        Repo: "helia-fs",
+        System: `${process.arch}/${process.platform}`,
+        Golang: "",
+      });
     },
   };
 
   const server = createServer((req, res) => {
     const origin = req.headers.origin;
     if (origin && corsOrigins.has(origin)) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Vary', 'Origin');
-      res.setHeader('Access-Control-Expose-Headers', 'X-Stream-Output, X-Chunked-Output, X-Content-Length');
+      res.setHeader("Access-Control-Allow-Origin", origin);
+      res.setHeader("Vary", "Origin");
+      res.setHeader("Access-Control-Expose-Headers", "X-Stream-Output, X-Chunked-Output, X-Content-Length");
     }
-    if (req.method === 'OPTIONS') {
+    if (req.method === "OPTIONS") {
       if (origin && corsOrigins.has(origin)) {
         res.writeHead(204, {
-          'Access-Control-Allow-Methods': 'POST',
-          'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] ?? 'Content-Type',
-          'Access-Control-Max-Age': '600',
+          "Access-Control-Allow-Methods": "POST",
+          "Access-Control-Allow-Headers": req.headers["access-control-request-headers"] ?? "Content-Type",
+          "Access-Control-Max-Age": "600",
         });
       } else {
         res.writeHead(403);
@@ -176,40 +190,40 @@ export async function startStorageServer(options: StorageServerOptions): Promise
       res.end();
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (origin && !corsOrigins.has(origin)) {
       // Like Kubo: requests from browsers on other origins are refused outright.
-      res.writeHead(403, { 'Content-Type': 'text/plain' });
-      res.end('403 - Forbidden\n');
+      res.writeHead(403, { "Content-Type": "text/plain" });
+      res.end("403 - Forbidden\n");
       return;
     }
-    const command = url.pathname.replace(/^\/api\/v0\//, '');
-    const handler = url.pathname.startsWith('/api/v0/') ? handlers[command] : undefined;
+    const command = url.pathname.replace(/^\/api\/v0\//, "");
+    const handler = url.pathname.startsWith("/api/v0/") ? handlers[command] : undefined;
     if (!handler) {
-      sendJson(res, { Message: `unknown command "${url.pathname}"`, Code: 0, Type: 'error' }, 404);
+      sendJson(res, { Message: `unknown command "${url.pathname}"`, Code: 0, Type: "error" }, 404);
       return;
     }
-    if (req.method !== 'POST') {
-      sendJson(res, { Message: `method ${req.method} not allowed`, Code: 0, Type: 'error' }, 405);
+    if (req.method !== "POST") {
+      sendJson(res, { Message: `method ${req.method} not allowed`, Code: 0, Type: "error" }, 405);
       return;
     }
     handler(url, req, res).catch((error: Error) => {
       const status = error instanceof SizeLimitError ? 413 : error instanceof RpcError ? error.status : 500;
       // An unread upload body would poison a kept-alive connection: close it after replying.
-      if (!req.complete) res.setHeader('Connection', 'close');
-      if (!res.headersSent) sendJson(res, { Message: error.message, Code: 0, Type: 'error' }, status);
+      if (!req.complete) res.setHeader("Connection", "close");
+      if (!res.headersSent) sendJson(res, { Message: error.message, Code: 0, Type: "error" }, status);
       else res.destroy(error);
       req.resume();
     });
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url: `http://${options.host ?? "127.0.0.1"}:${port}`,
     port,
     store,
     server,

@@ -2,14 +2,14 @@
  * TypeScript mirror of `contracts/libraries/CareTypes.sol` — the vocabulary the contracts share.
  * `sdk/test/protocol.test.ts` parses the Solidity file and fails if the two drift apart.
  */
-import { keccak256, toBytes, type Hex } from 'viem';
-import type { ResourceType } from '@medplum/fhirtypes';
+import { keccak256, toBytes, type Hex } from "viem";
+import type { ResourceType } from "@medplum/fhirtypes";
 
 /** Credential roles granted by the credentialing authority in `CareRegistry`. */
-export const PROVIDER_ROLE: Hex = keccak256(toBytes('PROVIDER_ROLE'));
-export const INSURER_ROLE: Hex = keccak256(toBytes('INSURER_ROLE'));
-export const RESEARCHER_ROLE: Hex = keccak256(toBytes('RESEARCHER_ROLE'));
-export const CREDENTIAL_ADMIN_ROLE: Hex = keccak256(toBytes('CREDENTIAL_ADMIN_ROLE'));
+export const PROVIDER_ROLE: Hex = keccak256(toBytes("PROVIDER_ROLE"));
+export const INSURER_ROLE: Hex = keccak256(toBytes("INSURER_ROLE"));
+export const RESEARCHER_ROLE: Hex = keccak256(toBytes("RESEARCHER_ROLE"));
+export const CREDENTIAL_ADMIN_ROLE: Hex = keccak256(toBytes("CREDENTIAL_ADMIN_ROLE"));
 
 /** Why a grantee may access records; the order is the Solidity enum's. */
 export const Purpose = {
@@ -22,10 +22,10 @@ export type Purpose = (typeof Purpose)[keyof typeof Purpose];
 
 /** FHIR Consent.provision.purpose codes (v3-ActReason) for each Purpose, in enum order. */
 export const PURPOSE_ACT_REASON: Record<Purpose, { code: string; display: string }> = {
-  0: { code: 'TREAT', display: 'treatment' },
-  1: { code: 'CLMATTCH', display: 'claim attachment' },
-  2: { code: 'HRESCH', display: 'healthcare research' },
-  3: { code: 'ETREAT', display: 'Emergency Treatment' },
+  0: { code: "TREAT", display: "treatment" },
+  1: { code: "CLMATTCH", display: "claim attachment" },
+  2: { code: "HRESCH", display: "healthcare research" },
+  3: { code: "ETREAT", display: "Emergency Treatment" },
 };
 
 /** Access bits of a grant. */
@@ -55,15 +55,19 @@ export interface CategoryInfo {
 }
 
 export const CATEGORIES: readonly CategoryInfo[] = [
-  { id: Category.Allergies, label: 'Allergies', resourceTypes: ['AllergyIntolerance'] },
-  { id: Category.Medications, label: 'Medications', resourceTypes: ['MedicationStatement', 'MedicationRequest'] },
-  { id: Category.Conditions, label: 'Conditions', resourceTypes: ['Condition'] },
-  { id: Category.Immunizations, label: 'Immunizations', resourceTypes: ['Immunization'] },
-  { id: Category.Observations, label: 'Observations (labs, vitals)', resourceTypes: ['Observation'] },
-  { id: Category.Diagnostics, label: 'Diagnostic reports and imaging', resourceTypes: ['DiagnosticReport', 'ImagingStudy'] },
-  { id: Category.Documents, label: 'Documents (PDF, images, notes)', resourceTypes: ['DocumentReference'] },
-  { id: Category.Encounters, label: 'Encounters and procedures', resourceTypes: ['Encounter', 'Procedure'] },
-  { id: Category.Financial, label: 'Claims and coverage', resourceTypes: ['Claim', 'ClaimResponse', 'Coverage'] },
+  { id: Category.Allergies, label: "Allergies", resourceTypes: ["AllergyIntolerance"] },
+  { id: Category.Medications, label: "Medications", resourceTypes: ["MedicationStatement", "MedicationRequest"] },
+  { id: Category.Conditions, label: "Conditions", resourceTypes: ["Condition"] },
+  { id: Category.Immunizations, label: "Immunizations", resourceTypes: ["Immunization"] },
+  { id: Category.Observations, label: "Observations (labs, vitals)", resourceTypes: ["Observation"] },
+  {
+    id: Category.Diagnostics,
+    label: "Diagnostic reports and imaging",
+    resourceTypes: ["DiagnosticReport", "ImagingStudy"],
+  },
+  { id: Category.Documents, label: "Documents (PDF, images, notes)", resourceTypes: ["DocumentReference"] },
+  { id: Category.Encounters, label: "Encounters and procedures", resourceTypes: ["Encounter", "Procedure"] },
+  { id: Category.Financial, label: "Claims and coverage", resourceTypes: ["Claim", "ClaimResponse", "Coverage"] },
 ];
 
 /** The International Patient Summary subset shared for emergencies. */

@@ -1,2 +1,2 @@
-export * from './constants.js';
-export * from './typedData.js';
+export * from "./constants.js";
+export * from "./typedData.js";

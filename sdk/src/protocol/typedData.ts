@@ -2,32 +2,32 @@
  * The one source of the EIP-712 schemas CareLedger signs: shared by the contracts' tests, the
  * scripts and the dApp. Typehashes sit next to their preimages; a test recomputes them.
  */
-import { hashTypedData, keccak256, toBytes, type Address, type Hex } from 'viem';
+import { hashTypedData, keccak256, toBytes, type Address, type Hex } from "viem";
 
 // ---------------------------------------------------------------------------------------------
 // ConsentGrant: a patient's off-chain signed grant, submitted by a relayer or the grantee.
 // ---------------------------------------------------------------------------------------------
 
-export const CONSENT_MANAGER_DOMAIN_NAME = 'CareLedger ConsentManager';
-export const CONSENT_MANAGER_DOMAIN_VERSION = '1';
+export const CONSENT_MANAGER_DOMAIN_NAME = "CareLedger ConsentManager";
+export const CONSENT_MANAGER_DOMAIN_VERSION = "1";
 
 export const CONSENT_GRANT_TYPE =
-  'ConsentGrant(address patient,address grantee,uint16 scope,uint8 purpose,uint8 access,uint64 notBefore,uint64 expiresAt,bytes keyEnvelopes,uint256 nonce,uint256 deadline)';
+  "ConsentGrant(address patient,address grantee,uint16 scope,uint8 purpose,uint8 access,uint64 notBefore,uint64 expiresAt,bytes keyEnvelopes,uint256 nonce,uint256 deadline)";
 /** keccak256(CONSENT_GRANT_TYPE) */
 export const CONSENT_GRANT_TYPEHASH: Hex = keccak256(toBytes(CONSENT_GRANT_TYPE));
 
 export const consentGrantTypes = {
   ConsentGrant: [
-    { name: 'patient', type: 'address' },
-    { name: 'grantee', type: 'address' },
-    { name: 'scope', type: 'uint16' },
-    { name: 'purpose', type: 'uint8' },
-    { name: 'access', type: 'uint8' },
-    { name: 'notBefore', type: 'uint64' },
-    { name: 'expiresAt', type: 'uint64' },
-    { name: 'keyEnvelopes', type: 'bytes' },
-    { name: 'nonce', type: 'uint256' },
-    { name: 'deadline', type: 'uint256' },
+    { name: "patient", type: "address" },
+    { name: "grantee", type: "address" },
+    { name: "scope", type: "uint16" },
+    { name: "purpose", type: "uint8" },
+    { name: "access", type: "uint8" },
+    { name: "notBefore", type: "uint64" },
+    { name: "expiresAt", type: "uint64" },
+    { name: "keyEnvelopes", type: "bytes" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
   ],
 } as const;
 
@@ -66,7 +66,7 @@ export function consentGrantTypedData(args: {
   return {
     domain: consentManagerDomain(args.chainId, args.verifyingContract),
     types: consentGrantTypes,
-    primaryType: 'ConsentGrant' as const,
+    primaryType: "ConsentGrant" as const,
     message: args.message,
   };
 }
@@ -81,21 +81,21 @@ export function hashConsentGrant(args: Parameters<typeof consentGrantTypedData>[
 // records stay readable after a move from a testnet to mainnet or an L2.
 // ---------------------------------------------------------------------------------------------
 
-export const IDENTITY_KEY_DOMAIN = { name: 'CareLedger', version: '1' } as const;
+export const IDENTITY_KEY_DOMAIN = { name: "CareLedger", version: "1" } as const;
 
 export const IDENTITY_KEY_WARNING =
-  'Sign this ONLY inside the CareLedger app. Your signature becomes the key to your medical records: ' +
-  'anyone holding it can read them. Never sign this message on any other website, app or wallet prompt.';
+  "Sign this ONLY inside the CareLedger app. Your signature becomes the key to your medical records: " +
+  "anyone holding it can read them. Never sign this message on any other website, app or wallet prompt.";
 
-export const IDENTITY_KEY_TYPE = 'CareLedgerIdentityKey(string warning,string application,uint32 keyVersion)';
+export const IDENTITY_KEY_TYPE = "CareLedgerIdentityKey(string warning,string application,uint32 keyVersion)";
 /** keccak256(IDENTITY_KEY_TYPE) */
 export const IDENTITY_KEY_TYPEHASH: Hex = keccak256(toBytes(IDENTITY_KEY_TYPE));
 
 export const identityKeyTypes = {
   CareLedgerIdentityKey: [
-    { name: 'warning', type: 'string' },
-    { name: 'application', type: 'string' },
-    { name: 'keyVersion', type: 'uint32' },
+    { name: "warning", type: "string" },
+    { name: "application", type: "string" },
+    { name: "keyVersion", type: "uint32" },
   ],
 } as const;
 
@@ -107,10 +107,10 @@ export function identityKeyTypedData(keyVersion = 1) {
   return {
     domain: IDENTITY_KEY_DOMAIN,
     types: identityKeyTypes,
-    primaryType: 'CareLedgerIdentityKey' as const,
+    primaryType: "CareLedgerIdentityKey" as const,
     message: {
       warning: IDENTITY_KEY_WARNING,
-      application: 'CareLedger identity encryption key',
+      application: "CareLedger identity encryption key",
       keyVersion,
     },
   };

@@ -6,9 +6,9 @@
  * Stores are not trusted: readers check what comes back against the on-chain commitment
  * (sha-256 of the stored bytes) with `fetchVerified` before using it.
  */
-import { CID } from 'multiformats/cid';
-import { sha256, toHex, type ByteSource } from '../bytes.js';
-import { BlobNotFoundError, IntegrityError, SizeLimitError } from '../errors.js';
+import { CID } from "multiformats/cid";
+import { sha256, toHex, type ByteSource } from "../bytes.js";
+import { BlobNotFoundError, IntegrityError, SizeLimitError } from "../errors.js";
 
 export type CidLike = CID | string;
 
@@ -21,7 +21,7 @@ export const KUBO_ADD_OPTIONS = {
   cidVersion: 1,
   rawLeaves: true,
   chunker: `size-${UNIXFS_CHUNK_SIZE}`,
-  hashAlg: 'sha2-256',
+  hashAlg: "sha2-256",
 } as const;
 
 export interface StoreOptions {
@@ -45,7 +45,7 @@ export interface BlobStore {
 }
 
 export function toCid(cid: CidLike): CID {
-  return typeof cid === 'string' ? CID.parse(cid) : cid;
+  return typeof cid === "string" ? CID.parse(cid) : cid;
 }
 
 /** The on-chain integrity commitment: sha-256 of the exact stored bytes, as bytes32 hex. */
@@ -54,7 +54,7 @@ export async function commitmentOf(bytes: Uint8Array): Promise<`0x${string}`> {
 }
 
 /** Passes chunks through, failing with SizeLimitError as soon as the total exceeds `limit`. */
-export async function* limitSize(source: ByteSource, limit: number, what = 'blob'): AsyncGenerator<Uint8Array> {
+export async function* limitSize(source: ByteSource, limit: number, what = "blob"): AsyncGenerator<Uint8Array> {
   if (source instanceof Uint8Array) {
     if (source.length > limit) throw new SizeLimitError(source.length, limit, what);
     yield source;
@@ -107,6 +107,6 @@ export async function fetchVerified(
 
 export function isNotFound(error: unknown): boolean {
   if (error instanceof BlobNotFoundError) return true;
-  const text = `${(error as Error)?.name ?? ''} ${(error as Error)?.message ?? ''}`;
+  const text = `${(error as Error)?.name ?? ""} ${(error as Error)?.message ?? ""}`;
   return /not ?found|could not find|ENOENT/i.test(text);
 }

@@ -5,10 +5,10 @@
  * backed by a real Helia node, so the client, multipart upload, ndjson and error paths are all
  * exercised for real.
  */
-import { create, type KuboRPCClient } from 'kubo-rpc-client';
-import type { CID } from 'multiformats/cid';
-import type { ByteSource } from '../bytes.js';
-import { BlobNotFoundError, SizeLimitError } from '../errors.js';
+import { create, type KuboRPCClient } from "kubo-rpc-client";
+import type { CID } from "multiformats/cid";
+import type { ByteSource } from "../bytes.js";
+import { BlobNotFoundError, SizeLimitError } from "../errors.js";
 import {
   collectLimited,
   DEFAULT_MAX_BLOB_BYTES,
@@ -19,7 +19,7 @@ import {
   type BlobStore,
   type CidLike,
   type StoreOptions,
-} from './blobStore.js';
+} from "./blobStore.js";
 
 export interface KuboBlobStoreOptions {
   /** RPC base URL, e.g. http://127.0.0.1:5001 (from config, never hard-coded). */
@@ -43,12 +43,10 @@ export class KuboBlobStore implements BlobStore {
   }
 
   async put(data: ByteSource, options: StoreOptions = {}): Promise<CID> {
-    if (data instanceof Uint8Array && data.length > this.maxBlobBytes) throw new SizeLimitError(data.length, this.maxBlobBytes);
+    if (data instanceof Uint8Array && data.length > this.maxBlobBytes)
+      throw new SizeLimitError(data.length, this.maxBlobBytes);
     const content = data instanceof Uint8Array ? data : limitSize(data, this.maxBlobBytes);
-    const result = await this.client.add(
-      { content },
-      { ...KUBO_ADD_OPTIONS, pin: true, signal: options.signal },
-    );
+    const result = await this.client.add({ content }, { ...KUBO_ADD_OPTIONS, pin: true, signal: options.signal });
     return result.cid;
   }
 

@@ -1,9 +1,16 @@
 /** The record write/read path over any BlobStore: store + commit, fetch + verify. */
-import type { CID } from 'multiformats/cid';
-import { sealRecordStream, type RecordMeta, type RecordRecipient } from '../crypto/container.js';
-import type { ByteSource } from '../bytes.js';
-import { commitmentOf, fetchVerified, UNIXFS_CHUNK_SIZE, type BlobStore, type CidLike, type StoreOptions } from './blobStore.js';
-import { ReplicatedBlobStore } from './replicated.js';
+import type { CID } from "multiformats/cid";
+import { sealRecordStream, type RecordMeta, type RecordRecipient } from "../crypto/container.js";
+import type { ByteSource } from "../bytes.js";
+import {
+  commitmentOf,
+  fetchVerified,
+  UNIXFS_CHUNK_SIZE,
+  type BlobStore,
+  type CidLike,
+  type StoreOptions,
+} from "./blobStore.js";
+import { ReplicatedBlobStore } from "./replicated.js";
 
 export interface StoredRecord {
   cid: CID;
@@ -26,7 +33,12 @@ export async function putRecord(store: BlobStore, blob: Uint8Array, options?: St
  * Fetches a record blob and verifies it against the on-chain commitment before returning it;
  * a ReplicatedBlobStore falls back across replicas. @throws IntegrityError, BlobNotFoundError
  */
-export async function getRecord(store: BlobStore, cid: CidLike, commitment: string, options?: StoreOptions): Promise<Uint8Array> {
+export async function getRecord(
+  store: BlobStore,
+  cid: CidLike,
+  commitment: string,
+  options?: StoreOptions,
+): Promise<Uint8Array> {
   return store instanceof ReplicatedBlobStore
     ? store.getVerified(cid, commitment, options)
     : fetchVerified(store, cid, commitment, options);
@@ -37,7 +49,7 @@ interface CommittingStore extends BlobStore {
   putCommitted(data: ByteSource, options?: StoreOptions): Promise<{ cid: CID; commitment: `0x${string}` }>;
 }
 function hasPutCommitted(store: BlobStore): store is CommittingStore {
-  return typeof (store as Partial<CommittingStore>).putCommitted === 'function';
+  return typeof (store as Partial<CommittingStore>).putCommitted === "function";
 }
 
 /**

@@ -3,10 +3,10 @@
  * against the on-chain commitment. A copy that does not verify is reported (onIntegrityError)
  * and skipped; if none verifies the caller gets the IntegrityError, never the bytes.
  */
-import type { CID } from 'multiformats/cid';
-import { collectBytes, type ByteSource } from '../bytes.js';
-import { BlobNotFoundError, IntegrityError, ReplicationError, SizeLimitError } from '../errors.js';
-import { fetchVerified, toCid, type BlobStore, type CidLike, type StoreOptions } from './blobStore.js';
+import type { CID } from "multiformats/cid";
+import { collectBytes, type ByteSource } from "../bytes.js";
+import { BlobNotFoundError, IntegrityError, ReplicationError, SizeLimitError } from "../errors.js";
+import { fetchVerified, toCid, type BlobStore, type CidLike, type StoreOptions } from "./blobStore.js";
 
 export interface ReplicatedBlobStoreOptions {
   name?: string;
@@ -23,9 +23,9 @@ export class ReplicatedBlobStore implements BlobStore {
   private readonly onIntegrityError?: (error: IntegrityError) => void;
 
   constructor(stores: readonly BlobStore[], options: ReplicatedBlobStoreOptions = {}) {
-    if (stores.length === 0) throw new RangeError('ReplicatedBlobStore needs at least one store');
+    if (stores.length === 0) throw new RangeError("ReplicatedBlobStore needs at least one store");
     this.stores = stores;
-    this.name = options.name ?? `replicated(${stores.map((s) => s.name).join(', ')})`;
+    this.name = options.name ?? `replicated(${stores.map((s) => s.name).join(", ")})`;
     this.minReplicas = Math.min(options.minReplicas ?? stores.length, stores.length);
     this.onIntegrityError = options.onIntegrityError;
   }
@@ -38,11 +38,14 @@ export class ReplicatedBlobStore implements BlobStore {
     const failures: { store: string; error: Error }[] = [];
     const cids: CID[] = [];
     results.forEach((r, i) => {
-      if (r.status === 'fulfilled') cids.push(r.value);
+      if (r.status === "fulfilled") cids.push(r.value);
       else failures.push({ store: this.stores[i]!.name, error: r.reason as Error });
     });
     if (cids.length > 0 && cids.some((c) => !c.equals(cids[0]!))) {
-      throw new ReplicationError(`stores returned different CIDs for the same bytes: ${cids.map(String).join(', ')}`, failures);
+      throw new ReplicationError(
+        `stores returned different CIDs for the same bytes: ${cids.map(String).join(", ")}`,
+        failures,
+      );
     }
     if (cids.length < this.minReplicas) {
       // A size-limit error from every store is the caller's problem, not replication's.
@@ -51,7 +54,7 @@ export class ReplicatedBlobStore implements BlobStore {
       }
       throw new ReplicationError(
         `write reached ${cids.length} of ${this.stores.length} stores (${this.minReplicas} required): ` +
-          failures.map((f) => `${f.store}: ${f.error.message}`).join('; '),
+          failures.map((f) => `${f.store}: ${f.error.message}`).join("; "),
         failures,
       );
     }

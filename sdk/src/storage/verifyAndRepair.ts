@@ -3,8 +3,8 @@
  * commitment) and re-replicates from a healthy copy where one is missing or corrupt.
  * Reading the pointers from chain is the caller's job (scripts/ and the Hardhat task).
  */
-import { IntegrityError } from '../errors.js';
-import { fetchVerified, isNotFound, toCid, type BlobStore, type CidLike } from './blobStore.js';
+import { IntegrityError } from "../errors.js";
+import { fetchVerified, isNotFound, toCid, type BlobStore, type CidLike } from "./blobStore.js";
 
 export interface RecordPointer {
   recordId: bigint | number | string;
@@ -13,7 +13,7 @@ export interface RecordPointer {
   commitment: string;
 }
 
-export type CopyState = 'ok' | 'missing' | 'corrupt' | 'error';
+export type CopyState = "ok" | "missing" | "corrupt" | "error";
 
 export interface RepairProgress {
   done: number;
@@ -54,7 +54,9 @@ export async function verifyAndRepair(options: VerifyAndRepairOptions): Promise<
     bytesRepaired: 0,
     healthyRecords: 0,
     copies: { ok: 0, missing: 0, corrupt: 0, error: 0 },
-    perStore: Object.fromEntries(options.stores.map((s) => [s.name, { ok: 0, missing: 0, corrupt: 0, error: 0, repaired: 0 }])),
+    perStore: Object.fromEntries(
+      options.stores.map((s) => [s.name, { ok: 0, missing: 0, corrupt: 0, error: 0, repaired: 0 }]),
+    ),
     repaired: [],
     unrecoverable: [],
     failedRepairs: [],
@@ -68,7 +70,11 @@ export async function verifyAndRepair(options: VerifyAndRepairOptions): Promise<
     try {
       cid = toCid(pointer.cid);
     } catch {
-      report.unrecoverable.push({ recordId, cid: String(pointer.cid), reason: 'the on-chain pointer is not a valid CID' });
+      report.unrecoverable.push({
+        recordId,
+        cid: String(pointer.cid),
+        reason: "the on-chain pointer is not a valid CID",
+      });
       options.onProgress?.({ done: report.records, recordId, cid: String(pointer.cid), states: {}, repaired: [] });
       continue;
     }
@@ -80,15 +86,15 @@ export async function verifyAndRepair(options: VerifyAndRepairOptions): Promise<
       let state: CopyState;
       try {
         if (!(await store.has(cid))) {
-          state = 'missing';
+          state = "missing";
         } else {
           const bytes = await fetchVerified(store, cid, pointer.commitment);
           healthy ??= bytes;
           report.bytesVerified += bytes.length;
-          state = 'ok';
+          state = "ok";
         }
       } catch (error) {
-        state = error instanceof IntegrityError ? 'corrupt' : isNotFound(error) ? 'missing' : 'error';
+        state = error instanceof IntegrityError ? "corrupt" : isNotFound(error) ? "missing" : "error";
         reasons.push(`${store.name}: ${(error as Error).message}`);
       }
       states[store.name] = state;
@@ -101,14 +107,14 @@ export async function verifyAndRepair(options: VerifyAndRepairOptions): Promise<
       report.unrecoverable.push({
         recordId,
         cid: cid.toString(),
-        reason: reasons.length ? reasons.join('; ') : 'no store holds a copy',
+        reason: reasons.length ? reasons.join("; ") : "no store holds a copy",
       });
     } else {
-      if (Object.values(states).every((s) => s === 'ok')) report.healthyRecords++;
+      if (Object.values(states).every((s) => s === "ok")) report.healthyRecords++;
       if (!options.dryRun) {
         for (const store of options.stores) {
           const was = states[store.name]!;
-          if (was === 'ok') continue;
+          if (was === "ok") continue;
           try {
             const written = await store.put(healthy);
             if (!written.equals(cid)) throw new Error(`store produced CID ${written} instead of ${cid}`);
@@ -120,7 +126,12 @@ export async function verifyAndRepair(options: VerifyAndRepairOptions): Promise<
             report.bytesRepaired += healthy.length;
             repairedHere.push(store.name);
           } catch (error) {
-            report.failedRepairs.push({ recordId, cid: cid.toString(), store: store.name, reason: (error as Error).message });
+            report.failedRepairs.push({
+              recordId,
+              cid: cid.toString(),
+              store: store.name,
+              reason: (error as Error).message,
+            });
           }
         }
       }
@@ -141,9 +152,11 @@ export function formatRepairReport(report: RepairReport): string {
     `unrecoverable:     ${report.unrecoverable.length}`,
   ];
   for (const [store, s] of Object.entries(report.perStore)) {
-    lines.push(`  ${store}: ${s.ok} ok, ${s.missing} missing, ${s.corrupt} corrupt, ${s.error} unreachable, ${s.repaired} repaired`);
+    lines.push(
+      `  ${store}: ${s.ok} ok, ${s.missing} missing, ${s.corrupt} corrupt, ${s.error} unreachable, ${s.repaired} repaired`,
+    );
   }
   for (const u of report.unrecoverable) lines.push(`  UNRECOVERABLE record ${u.recordId} (${u.cid}): ${u.reason}`);
   for (const f of report.failedRepairs) lines.push(`  repair failed: record ${f.recordId} on ${f.store}: ${f.reason}`);
-  return lines.join('\n');
+  return lines.join("\n");
 }
