@@ -7,38 +7,11 @@
 import { deriveCategoryKey } from "../sdk/src/crypto/categoryKeys.js";
 import { identityKeyFromSecret, type IdentityKey } from "../sdk/src/crypto/identity.js";
 import { CATEGORY_COUNT, INSURER_ROLE, PROVIDER_ROLE } from "../sdk/src/protocol/constants.js";
-import {
-  createPublicClient,
-  createWalletClient,
-  defineChain,
-  http,
-  parseAbi,
-  toHex,
-  type Address,
-  type Hex,
-} from "viem";
+import { createPublicClient, createWalletClient, defineChain, http, toHex, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { actOnChain, localChain } from "./helpers.js";
+import { actOnChain, careLedgerAbi, localChain } from "./helpers.js";
 import type { E2EStack } from "./stack.js";
 import { TestWallet } from "./wallet.js";
-
-export const careAbi = parseAbi([
-  "function grantCredential(bytes32 role, address account)",
-  "function registerPatient(bytes32 encryptionKey)",
-  "function publishCategoryKeys(uint8[] categories, bytes32[] publicKeys)",
-  "function categoryKey(address patient, uint8 category) view returns (bytes32 publicKey, uint32 epoch)",
-  "struct ConsentTerms { address grantee; uint16 scope; uint8 purpose; uint8 access; uint64 notBefore; uint64 expiresAt; }",
-  "function grantConsent(ConsentTerms terms, bytes keyEnvelopes)",
-  "function acceptCoverage(uint256 coverageId)",
-  "function appealClaim(uint256 claimId, bytes32 evidenceCommitment)",
-  "function balanceOf(address) view returns (uint256)",
-  "function creditOf(address provider, address insurer) view returns (uint256)",
-  "struct Pool { uint128 balance; uint128 reserved; }",
-  "function getPool(address insurer) view returns (Pool)",
-  "event RecordAdded(address indexed patient, address indexed author, uint256 recordId, bytes cid)",
-  "event CoverageOffered(uint256 indexed coverageId, uint256 indexed planId, address indexed patient, uint40 start, uint40 end)",
-  "function record(uint256 recordId) view returns ((address patient, uint8 category, address author, uint32 keyEpoch, uint40 createdAt, bytes32 commitment, uint256 supersedes, uint256 supersededBy))",
-]);
 
 /** A new account with 100 ETH on the local chain, able to act from Node and to drive a browser wallet. */
 export async function freshActor(stack: E2EStack) {
@@ -74,7 +47,7 @@ export async function freshActor(stack: E2EStack) {
     async credential(role: "provider" | "insurer") {
       await authority.send({
         address: authority.address("CareRegistry"),
-        abi: careAbi,
+        abi: careLedgerAbi,
         functionName: "grantCredential",
         args: [role === "provider" ? PROVIDER_ROLE : INSURER_ROLE, account.address],
       });
@@ -84,19 +57,24 @@ export async function freshActor(stack: E2EStack) {
 
 export type Actor = Awaited<ReturnType<typeof freshActor>>;
 
-/** Registers `actor` as a patient with a real identity key and publishes every category key (epoch 1). */
-export async function registerPatientWithKeys(actor: Actor): Promise<IdentityKey> {
-  const identity = identityKeyFromSecret(crypto.getRandomValues(new Uint8Array(32)));
+/**
+ * Registers `actor` as a patient with a real identity key (a random one unless given) and publishes
+ * every category key at epoch 1, the first.
+ */
+export async function registerPatientWithKeys(
+  actor: Pick<Actor, "send" | "contract">,
+  identity: IdentityKey = identityKeyFromSecret(crypto.getRandomValues(new Uint8Array(32))),
+): Promise<IdentityKey> {
   await actor.send({
     address: actor.contract("CareRegistry"),
-    abi: careAbi,
+    abi: careLedgerAbi,
     functionName: "registerPatient",
     args: [toHex(identity.publicKey)],
   });
   const categories = Array.from({ length: CATEGORY_COUNT }, (_, i) => i);
   await actor.send({
     address: actor.contract("RecordRegistry"),
-    abi: careAbi,
+    abi: careLedgerAbi,
     functionName: "publishCategoryKeys",
     args: [categories, categories.map((c) => toHex(deriveCategoryKey(identity, c, 1).publicKey))],
   });
@@ -108,7 +86,7 @@ export async function grantAll(patient: Actor, grantee: Address, purpose: number
   const now = (await patient.client.getBlock()).timestamp;
   await patient.send({
     address: patient.contract("ConsentManager"),
-    abi: careAbi,
+    abi: careLedgerAbi,
     functionName: "grantConsent",
     args: [
       { grantee, scope: (1 << CATEGORY_COUNT) - 1, purpose, access, notBefore: 0n, expiresAt: now + 30n * 86400n },

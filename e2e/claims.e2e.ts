@@ -8,10 +8,9 @@ import { identityKeyFromSecret } from "../sdk/src/crypto/identity.js";
 import { Category, Purpose } from "../sdk/src/protocol/constants.js";
 import { commitmentOf } from "../sdk/src/storage/blobStore.js";
 import { CID } from "multiformats/cid";
-import { parseAbi } from "viem";
-import { careAbi, freshActor, grantAll, registerPatientWithKeys, type Actor } from "./actors.js";
+import { freshActor, grantAll, registerPatientWithKeys, type Actor } from "./actors.js";
 import { step, type Session } from "./browser.js";
-import { connectWallet, openWorkspace, withBrowser } from "./helpers.js";
+import { connectWallet, openWorkspace, withBrowser, careLedgerAbi } from "./helpers.js";
 import { useStack, type E2EStack } from "./stack.js";
 
 let stack: E2EStack;
@@ -21,10 +20,6 @@ before(async () => {
 after(async () => {
   await stack?.stop();
 });
-
-const addRecordAbi = parseAbi([
-  "function addRecord(address patient, uint8 category, bytes cid, bytes32 commitment, uint32 keyEpoch) returns (uint256)",
-]);
 
 /** The clinician files one encrypted allergy record for the patient (arranged from Node: the form is tested elsewhere). */
 async function arrangeEvidence(clinician: Actor, patient: Actor, patientIdentity: { secret: Uint8Array }) {
@@ -47,7 +42,7 @@ async function arrangeEvidence(clinician: Actor, patient: Actor, patientIdentity
   const { cid } = (await response.json()) as { cid: string };
   await clinician.send({
     address: clinician.contract("RecordRegistry"),
-    abi: addRecordAbi,
+    abi: careLedgerAbi,
     functionName: "addRecord",
     args: [patient.address, Category.Allergies, toHex(CID.parse(cid).bytes), await commitmentOf(blob), 1],
   });
@@ -73,7 +68,7 @@ test("insurer plan, coverage and pool; a claim auto-approves and is withdrawn; p
   const pool = () =>
     patient.client.readContract({
       address: settlement,
-      abi: careAbi,
+      abi: careLedgerAbi,
       functionName: "getPool",
       args: [insurer.address],
     });
@@ -130,13 +125,13 @@ test("insurer plan, coverage and pool; a claim auto-approves and is withdrawn; p
 
   // The patient accepts (patient UI is another spec's subject).
   const offered = parseEventLogs({
-    abi: careAbi,
+    abi: careLedgerAbi,
     eventName: "CoverageOffered",
     logs: await patient.client.getLogs({ address: settlement, fromBlock: 0n }),
   }).filter((l) => l.args.patient === patient.address);
   await patient.send({
     address: settlement,
-    abi: careAbi,
+    abi: careLedgerAbi,
     functionName: "acceptCoverage",
     args: [offered[0].args.coverageId],
   });
@@ -193,7 +188,7 @@ test("insurer plan, coverage and pool; a claim auto-approves and is withdrawn; p
         await page.getByTestId("credit").getByText("0.00 cUSD").waitFor();
         const balance = await patient.client.readContract({
           address: clinician.contract("Stablecoin"),
-          abi: careAbi,
+          abi: careLedgerAbi,
           functionName: "balanceOf",
           args: [clinician.address as Address],
         });

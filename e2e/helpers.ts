@@ -6,17 +6,35 @@ import {
   defineChain,
   http,
   keccak256,
-  parseAbi,
   toBytes,
   type Address,
   type Hex,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import {
+  careRegistryAbi,
+  claimsSettlementAbi,
+  consentManagerAbi,
+  recordRegistryAbi,
+  stablecoinAbi,
+} from "../deployments/index.js";
 import { ROOT } from "../scripts/lib/stack.js";
 import { demoWallet } from "../scripts/seed/accounts.js";
 import { openBrowser, startTest, step, type Session } from "./browser.js";
 import type { E2EStack } from "./stack.js";
 import { TestWallet, type WalletChain } from "./wallet.js";
+
+/**
+ * Every CareLedger function, event and error, from the generated ABIs (deployments/index.ts): specs
+ * call any contract through it, so no spec carries a hand-written ABI that could drift.
+ */
+export const careLedgerAbi = [
+  ...careRegistryAbi,
+  ...consentManagerAbi,
+  ...recordRegistryAbi,
+  ...claimsSettlementAbi,
+  ...stablecoinAbi,
+] as const;
 
 /** The local chain as a wallet knows it after `npm start`'s MetaMask instructions. */
 export const localChain = (stack: E2EStack): WalletChain => ({
@@ -94,7 +112,7 @@ export async function actOnChain(stack: E2EStack, index: number) {
     async registerPatient() {
       return this.send({
         address: addresses.CareRegistry,
-        abi: parseAbi(["function registerPatient(bytes32 encryptionKey)"]),
+        abi: careLedgerAbi,
         functionName: "registerPatient",
         args: [keccak256(toBytes(`identity key of ${account.address}`))],
       });

@@ -3,8 +3,8 @@ import { after, before, test } from "node:test";
 import { buildAllergyIntolerance, buildImmunization, buildMedicationStatement } from "../sdk/src/fhir/builders.js";
 import { Category } from "../sdk/src/protocol/constants.js";
 import { step } from "./browser.js";
-import { connectWallet, openWorkspace, withBrowser } from "./helpers.js";
-import { addRecordAs, newActor, sealForPatient, worldAbi } from "./patient-world.js";
+import { connectWallet, openWorkspace, withBrowser, careLedgerAbi } from "./helpers.js";
+import { addRecordAs, newActor, sealForPatient } from "./patient-world.js";
 import { useStack, type E2EStack } from "./stack.js";
 
 let stack: E2EStack;
@@ -34,7 +34,7 @@ test("on a 360 px screen, a patient names a guardian and pre-shares the emergenc
   // An amendment of the allergy (a new version), and a pointer whose commitment does not match its blob.
   const [allergyId] = await patient.client.readContract({
     address: patient.contract("RecordRegistry"),
-    abi: worldAbi,
+    abi: careLedgerAbi,
     functionName: "recordIds",
     args: [patient.address, Category.Allergies, 0n, 1n],
   });

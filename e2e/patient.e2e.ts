@@ -3,8 +3,8 @@ import { after, before, test } from "node:test";
 import { buildAllergyIntolerance, buildObservation, demoPdf } from "../sdk/src/fhir/builders.js";
 import { Category } from "../sdk/src/protocol/constants.js";
 import { step } from "./browser.js";
-import { connectWallet, openWorkspace, withBrowser } from "./helpers.js";
-import { addRecordAs, newActor, worldAbi, type Actor } from "./patient-world.js";
+import { connectWallet, openWorkspace, withBrowser, careLedgerAbi } from "./helpers.js";
+import { addRecordAs, newActor, type Actor } from "./patient-world.js";
 import { useStack, type E2EStack } from "./stack.js";
 
 let stack: E2EStack;
@@ -95,7 +95,13 @@ test("a patient registers, reads records decrypted, shares and revokes access, s
       await page.getByLabel("Access until").first().fill(inDays(60));
       await page.getByRole("button", { name: "Grant access" }).first().click();
       await page.getByText("Consent grant confirmed").waitFor({ timeout: 60_000 });
-      await page.getByTestId("grant").filter({ hasText: "Allergies" }).filter({ hasText: "Active" }).waitFor();
+      // The reader's grant, not the writing provider's (which also covers allergies).
+      await page
+        .getByTestId("grant")
+        .filter({ hasText: reader.address.slice(0, 6) })
+        .filter({ hasText: "Read: Allergies." })
+        .filter({ hasText: "Active" })
+        .waitFor();
     });
   });
 
@@ -188,7 +194,7 @@ test("a patient registers, reads records decrypted, shares and revokes access, s
   });
   const grant = await relayer.client.readContract({
     address: relayer.contract("ConsentManager"),
-    abi: worldAbi,
+    abi: careLedgerAbi,
     functionName: "consentOf",
     args: [patient.address, reader.address, 2],
   });

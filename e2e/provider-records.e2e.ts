@@ -7,9 +7,9 @@ import { openRecord } from "../sdk/src/crypto/container.js";
 import { demoPdf } from "../sdk/src/fhir/builders.js";
 import { Category, Purpose } from "../sdk/src/protocol/constants.js";
 import { commitmentOf } from "../sdk/src/storage/blobStore.js";
-import { careAbi, freshActor, grantAll, registerPatientWithKeys } from "./actors.js";
+import { freshActor, grantAll, registerPatientWithKeys } from "./actors.js";
 import { step } from "./browser.js";
-import { connectWallet, openWorkspace, withBrowser } from "./helpers.js";
+import { connectWallet, openWorkspace, withBrowser, careLedgerAbi } from "./helpers.js";
 import { useStack, type E2EStack } from "./stack.js";
 
 let stack: E2EStack;
@@ -106,7 +106,7 @@ test("a provider adds a FHIR record through the form and a PDF by upload, encryp
 
   // What the store holds verifies against the on-chain commitment and opens with the patient's keys only.
   const logs = parseEventLogs({
-    abi: careAbi,
+    abi: careLedgerAbi,
     eventName: "RecordAdded",
     logs: await patient.client.getLogs({ address: patient.contract("RecordRegistry"), fromBlock: 0n }),
   }).filter((l) => l.args.patient === patient.address);
@@ -115,7 +115,7 @@ test("a provider adds a FHIR record through the form and a PDF by upload, encryp
   for (const log of logs) {
     const record = await patient.client.readContract({
       address: patient.contract("RecordRegistry"),
-      abi: careAbi,
+      abi: careLedgerAbi,
       functionName: "record",
       args: [log.args.recordId],
     });

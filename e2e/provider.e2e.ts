@@ -1,9 +1,16 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { parseAbi } from "viem";
 import { PROVIDER_ROLE, Purpose } from "../sdk/src/protocol/constants.js";
 import { step } from "./browser.js";
-import { actOnChain, connectWallet, localChain, openWorkspace, walletFor, withBrowser } from "./helpers.js";
+import {
+  actOnChain,
+  connectWallet,
+  localChain,
+  openWorkspace,
+  walletFor,
+  withBrowser,
+  careLedgerAbi,
+} from "./helpers.js";
 import { useStack, type E2EStack } from "./stack.js";
 
 let stack: E2EStack;
@@ -21,12 +28,6 @@ const PATIENT = 11;
 /** Hardhat account 9 is never registered by any test. */
 const NEWCOMER = 9;
 
-const abi = parseAbi([
-  "function grantCredential(bytes32 role, address account)",
-  "struct ConsentTerms { address grantee; uint16 scope; uint8 purpose; uint8 access; uint64 notBefore; uint64 expiresAt; }",
-  "function grantConsent(ConsentTerms terms, bytes keyEnvelopes)",
-]);
-
 test("a provider finds a patient and sees, category by category, what the patient's consent allows", async () => {
   const clinician = walletFor(CLINICIAN, [localChain(stack)]);
   const patient = await actOnChain(stack, PATIENT);
@@ -37,7 +38,7 @@ test("a provider finds a patient and sees, category by category, what the patien
     const authority = await actOnChain(stack, AUTHORITY);
     await authority.send({
       address: authority.address("CareRegistry"),
-      abi,
+      abi: careLedgerAbi,
       functionName: "grantCredential",
       args: [PROVIDER_ROLE, clinician.address],
     });
@@ -45,7 +46,7 @@ test("a provider finds a patient and sees, category by category, what the patien
     const now = (await patient.client.getBlock()).timestamp;
     await patient.send({
       address: patient.address("ConsentManager"),
-      abi,
+      abi: careLedgerAbi,
       functionName: "grantConsent",
       args: [
         {

@@ -1,10 +1,18 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { parseAbi, toHex } from "viem";
+import { toHex } from "viem";
 import { identityKeyFromSignature } from "../sdk/src/crypto/identity.js";
 import { identityKeyTypedData } from "../sdk/src/protocol/typedData.js";
 import { step } from "./browser.js";
-import { actOnChain, connectWallet, localChain, openWorkspace, walletFor, withBrowser } from "./helpers.js";
+import {
+  actOnChain,
+  connectWallet,
+  localChain,
+  openWorkspace,
+  walletFor,
+  withBrowser,
+  careLedgerAbi,
+} from "./helpers.js";
 import { useStack, type E2EStack } from "./stack.js";
 
 let stack: E2EStack;
@@ -18,10 +26,6 @@ after(async () => {
 /** Hardhat accounts 13 and 14 are outside the demo world: a patient and her guardian, made by this test. */
 const PATIENT = 13;
 const GUARDIAN = 14;
-const registryAbi = parseAbi([
-  "function setGuardian(address guardian, uint8 rights, uint64 validFrom, uint64 validUntil)",
-]);
-
 test("a registered patient and the guardian she named each see their role and the patient workspace", async () => {
   const patient = await actOnChain(stack, PATIENT);
   const guardianAddress = walletFor(GUARDIAN, [localChain(stack)]).address;
@@ -33,7 +37,7 @@ test("a registered patient and the guardian she named each see their role and th
     const now = (await patient.client.getBlock()).timestamp;
     await patient.send({
       address: registry,
-      abi: registryAbi,
+      abi: careLedgerAbi,
       functionName: "setGuardian",
       args: [guardianAddress, 3, 0n, now + 365n * 24n * 3600n],
     });
@@ -116,7 +120,7 @@ test("a newcomer registers as a patient: two identical signatures, the key deriv
       const chain = await actOnChain(stack, NEW_PATIENT);
       const [key, version] = await chain.client.readContract({
         address: chain.address("CareRegistry"),
-        abi: parseAbi(["function encryptionKey(address account) view returns (bytes32 key, uint32 version)"]),
+        abi: careLedgerAbi,
         functionName: "encryptionKey",
         args: [wallet.address],
       });
