@@ -1,43 +1,29 @@
 /**
- * EIP-712 schemas of ConsentManager as ethers `signTypedData` wants them. The SDK's
- * `sdk/src/protocol/typedData.ts` (viem) holds the same `ConsentGrant` schema for the dApp;
+ * Signing helpers (ethers) for ConsentManager's EIP-712 grants and revocations. The schemas come
+ * from the SDK's `sdk/src/protocol/typedData.ts`, the one source the dApp signs with;
  * `test/contracts/ConsentManager.test.ts` checks both typehashes against the contract constants.
  */
-import type { TypedDataDomain } from "ethers";
+import type { TypedDataDomain, TypedDataField } from "ethers";
 
-export const CONSENT_MANAGER_DOMAIN_NAME = "CareLedger ConsentManager";
-export const CONSENT_MANAGER_DOMAIN_VERSION = "1";
+import {
+  CONSENT_MANAGER_DOMAIN_NAME,
+  CONSENT_MANAGER_DOMAIN_VERSION,
+  consentGrantTypes as sdkConsentGrantTypes,
+  consentRevocationTypes as sdkConsentRevocationTypes,
+} from "../../sdk/src/protocol/typedData.js";
 
-export const CONSENT_GRANT_TYPE =
-  "ConsentGrant(address patient,address grantee,uint16 scope,uint8 purpose,uint8 access,uint64 notBefore,uint64 expiresAt,bytes keyEnvelopes,uint256 nonce,uint256 deadline)";
+export {
+  CONSENT_GRANT_TYPE,
+  CONSENT_MANAGER_DOMAIN_NAME,
+  CONSENT_MANAGER_DOMAIN_VERSION,
+  CONSENT_REVOCATION_TYPE,
+} from "../../sdk/src/protocol/typedData.js";
 
-export const CONSENT_REVOCATION_TYPE =
-  "ConsentRevocation(address patient,address grantee,uint8 purpose,uint256 nonce,uint256 deadline)";
-
-export const consentGrantTypes = {
-  ConsentGrant: [
-    { name: "patient", type: "address" },
-    { name: "grantee", type: "address" },
-    { name: "scope", type: "uint16" },
-    { name: "purpose", type: "uint8" },
-    { name: "access", type: "uint8" },
-    { name: "notBefore", type: "uint64" },
-    { name: "expiresAt", type: "uint64" },
-    { name: "keyEnvelopes", type: "bytes" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
-
-export const consentRevocationTypes = {
-  ConsentRevocation: [
-    { name: "patient", type: "address" },
-    { name: "grantee", type: "address" },
-    { name: "purpose", type: "uint8" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
+/** The SDK's schemas (the one source) as the mutable records ethers' `signTypedData` takes. */
+const mutable = (types: Record<string, readonly TypedDataField[]>): Record<string, TypedDataField[]> =>
+  Object.fromEntries(Object.entries(types).map(([name, fields]) => [name, [...fields]]));
+export const consentGrantTypes = mutable(sdkConsentGrantTypes);
+export const consentRevocationTypes = mutable(sdkConsentRevocationTypes);
 
 export function consentManagerDomain(chainId: bigint, verifyingContract: string): TypedDataDomain {
   return {

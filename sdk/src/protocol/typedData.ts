@@ -76,6 +76,25 @@ export function hashConsentGrant(args: Parameters<typeof consentGrantTypedData>[
 }
 
 // ---------------------------------------------------------------------------------------------
+// ConsentRevocation: a patient's off-chain signed revocation (same domain and nonce counter).
+// ---------------------------------------------------------------------------------------------
+
+export const CONSENT_REVOCATION_TYPE =
+  "ConsentRevocation(address patient,address grantee,uint8 purpose,uint256 nonce,uint256 deadline)";
+/** keccak256(CONSENT_REVOCATION_TYPE) */
+export const CONSENT_REVOCATION_TYPEHASH: Hex = keccak256(toBytes(CONSENT_REVOCATION_TYPE));
+
+export const consentRevocationTypes = {
+  ConsentRevocation: [
+    { name: "patient", type: "address" },
+    { name: "grantee", type: "address" },
+    { name: "purpose", type: "uint8" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+} as const;
+
+// ---------------------------------------------------------------------------------------------
 // Identity key derivation: a fixed message whose signature seeds the patient's X25519 key.
 // No chainId and no verifying contract: the same wallet yields the same key on every chain, so
 // records stay readable after a move from a testnet to mainnet or an L2.
