@@ -43,9 +43,9 @@ export async function openStores(ipfsApi: string, embeddedDir = ""): Promise<Blo
     stores.push(new KuboBlobStore({ url: parsed }));
   }
   if (embeddedDir) {
-    if (!existsSync(path.join(embeddedDir, "blocks"))) {
+    if (!existsSync(path.join(embeddedDir, "blocklog")) && !existsSync(path.join(embeddedDir, "blocks"))) {
       throw new TaskError(
-        `--embedded ${embeddedDir} holds no embedded store (no blocks/ folder). Give the folder that holds blocks/ and datastore/, e.g. .careledger/ipfs.`,
+        `--embedded ${embeddedDir} holds no embedded store (no blocklog/ folder). Give the folder that holds blocklog/ and datalog/, e.g. .careledger/ipfs.`,
       );
     }
     const { HeliaBlobStore } = await import("@careledger/sdk/node/index");

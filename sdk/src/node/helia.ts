@@ -1,17 +1,19 @@
 /**
  * The embedded default store (Node only): a Helia light node — no libp2p, no routers, no block
- * brokers, so it never touches the network — over a filesystem blockstore and datastore under
- * a data folder. Blocks and pins persist across restarts.
+ * brokers, so it never touches the network — over a blockstore and a datastore kept as
+ * append-only logs on disk under a data folder (appendLog.ts: no file per block). Blocks and
+ * pins persist across restarts.
  */
-import { createHash, randomBytes, type Hash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, open as openFile, readdir, readFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { mkdir, rename } from "node:fs/promises";
+import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { FsBlockstore } from "blockstore-fs";
 import { FsDatastore } from "datastore-fs";
 import { createHeliaLight, type Helia } from "helia";
 import { unixfs, type UnixFS } from "@helia/unixfs";
+import { blockKey, LogBlockstore, LogDatastore } from "./logStores.js";
 import * as dagPb from "@ipld/dag-pb";
 import { UnixFS as UnixFSData } from "ipfs-unixfs";
 import { importer } from "ipfs-unixfs-importer";
@@ -20,7 +22,7 @@ import { base36 } from "multiformats/bases/base36";
 import { CID } from "multiformats/cid";
 import * as raw from "multiformats/codecs/raw";
 import { create as createDigest } from "multiformats/hashes/digest";
-import { rechunk, toHex, type ByteSource } from "../bytes.js";
+import { concatBytes, toHex, type ByteSource } from "../bytes.js";
 import { BlobNotFoundError, SizeLimitError } from "../errors.js";
 import {
   DEFAULT_MAX_BLOB_BYTES,
@@ -85,25 +87,6 @@ export interface PutCommittedResult {
   cid: CID;
   /** sha-256 of the stored bytes (the on-chain commitment), as bytes32 hex. */
   commitment: `0x${string}`;
-}
-
-/** blockstore-fs streams blocks in 64 KiB pieces; whole-file reads are several times faster for 1 MiB blocks. */
-class WholeFileBlockstore extends FsBlockstore {
-  override async *get(key: CID): AsyncGenerator<Uint8Array> {
-    try {
-      yield await readFile(this.blockPath(key));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-      yield* super.get(key); // raises blockstore-fs's own NotFoundError
-    }
-  }
-
-  blockPath(cid: CID): string {
-    const { dir, file } = (
-      this as unknown as { shardingStrategy: { encode(c: CID): { dir: string; file: string } } }
-    ).shardingStrategy.encode(cid);
-    return join(this.path, dir, file);
-  }
 }
 
 /**
@@ -193,110 +176,87 @@ class WorkerHasher {
   }
 }
 
-interface TempFile {
-  path: string;
-  handle: FileHandle;
-  renamed: boolean;
-  /** Closes and removes the file unless it was renamed into place. */
-  discard(): Promise<void>;
-}
-
-/**
- * Temporary files under the data folder, created at most two at a time: file creation is
- * serialised by the filesystem anyway, and more in flight would only tie up libuv threads
- * the cipher and the leaf hashes need.
- */
-class TempFiles {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  private counter = 0;
-  private readonly prefix = `${process.pid}-${randomBytes(4).toString("hex")}`;
-  constructor(private readonly dir: string) {}
-
-  async create(): Promise<TempFile> {
-    if (this.active >= 2) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
-    try {
-      const path = join(this.dir, `${this.prefix}-${(this.counter++).toString(36)}.tmp`);
-      const handle = await openFile(path, "wx");
-      let discarded = false;
-      const file: TempFile = {
-        path,
-        handle,
-        renamed: false,
-        async discard() {
-          if (discarded || file.renamed) return;
-          discarded = true;
-          await handle.close().catch(() => undefined);
-          await rm(path, { force: true }).catch(() => undefined);
-        },
-      };
-      return file;
-    } finally {
-      this.active--;
-      this.waiting.shift()?.();
-    }
-  }
-}
-
-/**
- * Leftovers of writes a crash interrupted (never renamed into place, so never referenced);
- * recent ones may belong to another process still writing, so only old ones go.
- */
-async function removeStaleTemps(dir: string): Promise<void> {
-  const cutoff = Date.now() - 60 * 60 * 1000;
-  for (const name of await readdir(dir).catch(() => [] as string[])) {
-    if (!name.endsWith(".tmp")) continue;
-    const path = join(dir, name);
-    const info = await stat(path).catch(() => undefined);
-    if (info && info.mtimeMs < cutoff) await rm(path, { force: true }).catch(() => undefined);
-  }
-}
-
 export interface HeliaBlobStoreOptions {
-  /** Folder holding `blocks/` and `datastore/`; created when missing. */
+  /** Folder holding `blocklog/` and `datalog/`; created when missing. */
   dataDir: string;
   name?: string;
   maxBlobBytes?: number;
+}
+
+/** Pieces a leaf is read in, so hashing the first overlaps reading the next. */
+const READ_PIECE = 256 * 1024;
+const READS_IN_FLIGHT = 8;
+
+/**
+ * Stores written by an earlier version kept blocks and pins as one file each (blockstore-fs and
+ * datastore-fs under `blocks/` and `datastore/`). Their contents move into the logs once; the
+ * old folders are renamed `*.migrated` (delete them when satisfied).
+ */
+async function migrateFileStores(dataDir: string, blocks: LogBlockstore, datastore: LogDatastore): Promise<void> {
+  const oldBlocks = join(dataDir, "blocks");
+  const oldData = join(dataDir, "datastore");
+  if (existsSync(oldBlocks)) {
+    const legacy = new FsBlockstore(oldBlocks);
+    await legacy.open();
+    for await (const { cid, bytes } of legacy.getAll()) {
+      const parts: Uint8Array[] = [];
+      for await (const part of bytes) parts.push(part);
+      await blocks.log.put(blockKey(cid), parts);
+    }
+    await legacy.close();
+    await rename(oldBlocks, `${oldBlocks}.migrated`);
+  }
+  if (existsSync(oldData)) {
+    const legacy = new FsDatastore(oldData);
+    await legacy.open();
+    for await (const { key, value } of legacy.query({})) await datastore.put(key, value);
+    await legacy.close();
+    await rename(oldData, `${oldData}.migrated`);
+  }
 }
 
 export class HeliaBlobStore implements BlobStore {
   readonly name: string;
   readonly helia: Helia;
   private readonly fs: UnixFS;
-  private readonly blocks: WholeFileBlockstore;
+  private readonly blocks: LogBlockstore;
+  private readonly datastore: LogDatastore;
   private readonly maxBlobBytes: number;
-  private readonly temps: TempFiles;
   private readonly hasher = new WorkerHasher();
 
-  private constructor(helia: Helia, blocks: WholeFileBlockstore, options: HeliaBlobStoreOptions) {
+  private constructor(helia: Helia, blocks: LogBlockstore, datastore: LogDatastore, options: HeliaBlobStoreOptions) {
     this.helia = helia;
     this.blocks = blocks;
+    this.datastore = datastore;
     this.fs = unixfs(helia);
     this.name = options.name ?? `helia:${options.dataDir}`;
     this.maxBlobBytes = options.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES;
-    this.temps = new TempFiles(join(options.dataDir, "tmp"));
   }
 
+  /** @throws LogLockedError when another process (or store) has the folder open */
   static async open(options: HeliaBlobStoreOptions): Promise<HeliaBlobStore> {
     await mkdir(options.dataDir, { recursive: true });
-    const blocks = new WholeFileBlockstore(join(options.dataDir, "blocks"));
-    const datastore = new FsDatastore(join(options.dataDir, "datastore"));
-    await blocks.open();
-    await datastore.open();
-    await mkdir(join(options.dataDir, "tmp"), { recursive: true });
-    await removeStaleTemps(join(options.dataDir, "tmp"));
-    const helia = createHeliaLight({ blockstore: blocks, datastore });
-    await helia.start();
-    return new HeliaBlobStore(helia, blocks, options);
+    const blocks = await LogBlockstore.open(join(options.dataDir, "blocklog"));
+    let datastore: LogDatastore | undefined;
+    try {
+      datastore = await LogDatastore.open(join(options.dataDir, "datalog"));
+      await migrateFileStores(options.dataDir, blocks, datastore);
+      const helia = createHeliaLight({ blockstore: blocks, datastore });
+      await helia.start();
+      return new HeliaBlobStore(helia, blocks, datastore, options);
+    } catch (error) {
+      await datastore?.close();
+      await blocks.close();
+      throw error;
+    }
   }
 
   /**
    * Stores with the unixfs-v1-2025 profile (CIDv1, raw 1 MiB leaves, one dag-pb root over at
    * most 1,024 of them — the CIDs Kubo and Helia's importer give; larger files go through the
-   * importer) and pins. Blocks are written straight to the filesystem blockstore, overwriting any
-   * existing copy: re-putting healthy bytes is how a corrupt local block gets repaired (Helia's
-   * own put would skip a block it already "has").
+   * importer) and pins. Blocks are always written, even when the store already holds them:
+   * re-putting healthy bytes is how a damaged local copy gets repaired (Helia's own put would
+   * skip a block it already "has"); the log keeps the newest copy.
    */
   async put(data: ByteSource, options: StoreOptions = {}): Promise<CID> {
     if (data instanceof Uint8Array && data.length > this.maxBlobBytes)
@@ -333,7 +293,7 @@ export class HeliaBlobStore implements BlobStore {
     const blocks = this.blocks;
     const sink = {
       async put(cid: CID, bytes: Uint8Array) {
-        await blocks.put(cid, bytes, options);
+        await blocks.put(cid, bytes);
         return cid;
       },
     };
@@ -348,42 +308,12 @@ export class HeliaBlobStore implements BlobStore {
     return root;
   }
 
-  private readonly knownDirs = new Set<string>();
-
-  private ensureDir(dir: string): void | Promise<void> {
-    if (this.knownDirs.has(dir)) return;
-    return mkdir(dir, { recursive: true }).then(() => void this.knownDirs.add(dir));
-  }
-
-  /** Fills a temporary file and renames it into place: an atomic write, like blockstore-fs's. */
-  private async commitTemp(
-    temp: Promise<TempFile>,
-    bytes: Uint8Array | Promise<Uint8Array>,
-    path: string,
-    options: StoreOptions,
-  ): Promise<void> {
-    const file = await temp;
-    try {
-      options.signal?.throwIfAborted();
-      await file.handle.writeFile(await bytes);
-      await file.handle.close();
-      await this.ensureDir(dirname(path));
-      await rename(file.path, path);
-      file.renamed = true;
-    } catch (error) {
-      await file.discard();
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") this.knownDirs.delete(dirname(path));
-      throw error;
-    }
-  }
-
   /**
-   * The fast put. Creating a file is the slow step on many filesystems (a new inode), and every
-   * block and pinned-block record needs one, so temporary files are created from the first byte
-   * on, a couple at a time, while the bytes are still being hashed; each is filled and renamed
-   * into place once its CID is known. Leaf CIDs: the first from the commitment's running state,
-   * later ones hashed on their own. The pin record goes last, once every
-   * block and pinned-block record is on disk.
+   * The fast put: every byte is hashed as it arrives (whatever the chunking of the source), and
+   * each leaf is appended to the block log as soon as its CID is known, while the next is still
+   * being hashed. Leaf CIDs: the first from the commitment's running state; later full leaves
+   * are hashed on a worker thread (the other core) while this thread runs the commitment. The
+   * pin goes last, once every block and pinned-block record is written.
    */
   private async write(
     data: ByteSource,
@@ -392,57 +322,67 @@ export class HeliaBlobStore implements BlobStore {
   ): Promise<{ cid: CID; commitment?: `0x${string}` }> {
     const commitment: Hash | undefined = commit ? createHash("sha256") : undefined;
     const leaves: { cid: CID; size: number }[] = [];
-    const digests: Promise<void>[] = [];
-    const writes: Promise<void>[] = [];
-    const temps: Promise<TempFile>[] = [];
-    const recordTemps: Promise<TempFile>[] = [];
-    const temp = () => {
-      const t = this.temps.create();
-      t.catch(() => undefined);
-      temps.push(t);
-      return t;
-    };
-    const pinTemp = temp();
-    const write = (job: Promise<void>) => {
-      job.catch(() => undefined); // awaited in settle()
-      writes.push(job);
+    const jobs: Promise<unknown>[] = [];
+    const track = (job: Promise<unknown>) => {
+      job.catch(() => undefined); // awaited below
+      jobs.push(job);
+      return job;
     };
     const settle = async () => {
-      const results = await Promise.allSettled([...digests, ...writes]);
+      const results = await Promise.allSettled(jobs);
       const failed = results.find((r) => r.status === "rejected");
       if (failed) throw (failed as PromiseRejectedResult).reason;
     };
-    const cleanup = async () => {
-      await Promise.allSettled([...digests, ...writes]);
-      await Promise.allSettled(temps.map(async (t) => (await t).discard()));
+    const log = this.blocks.log;
+
+    let parts: Uint8Array[] = [];
+    let size = 0;
+    // The running hash of the current leaf, when it is not the commitment's (see above).
+    let leafHash: Hash | undefined;
+    const finishLeaf = () => {
+      const leafParts = parts;
+      const entry = { cid: undefined as unknown as CID, size };
+      let digest: Promise<Uint8Array> | Uint8Array;
+      if (leaves.length === 0 && commitment) digest = commitment.copy().digest();
+      else if (leafHash) digest = leafHash.digest();
+      else digest = this.hasher.digest(leafParts.length === 1 ? leafParts[0]! : concatBytes(leafParts));
+      leaves.push(entry);
+      track(
+        Promise.resolve(digest).then((d) => {
+          entry.cid = rawCid(d);
+          return log.put(blockKey(entry.cid), leafParts);
+        }),
+      );
+      parts = [];
+      size = 0;
+      leafHash = undefined;
     };
     try {
-      for await (const leaf of rechunk(limitSize(data, this.maxBlobBytes), UNIXFS_CHUNK_SIZE)) {
-        const blockTemp = temp();
-        recordTemps.push(temp());
-        const entry = { cid: undefined as unknown as CID, size: leaf.length };
-        commitment?.update(leaf);
-        // sha-256 through OpenSSL (SHA-NI). The first leaf's digest is a finalised copy of the
-        // commitment's running state (a one-leaf blob is hashed once); later full leaves are
-        // hashed on a worker thread, on the other core, while this thread runs the commitment.
-        let job: Promise<void>;
-        if (leaves.length === 0 || leaf.length < UNIXFS_CHUNK_SIZE / 4) {
-          entry.cid = rawCid(
-            (leaves.length === 0 && commitment ? commitment.copy() : createHash("sha256").update(leaf)).digest(),
-          );
-          job = Promise.resolve();
-        } else {
-          job = this.hasher.digest(leaf).then((d) => void (entry.cid = rawCid(d)));
+      for await (const chunk of limitSize(data, this.maxBlobBytes)) {
+        options.signal?.throwIfAborted();
+        let rest = chunk;
+        while (rest.length > 0) {
+          const part = rest.subarray(0, UNIXFS_CHUNK_SIZE - size);
+          rest = rest.subarray(part.length);
+          commitment?.update(part);
+          // The first leaf of a committed put reads the commitment; a later leaf that arrives
+          // whole goes to the worker; anything else is hashed here as it arrives.
+          if (size === 0) {
+            const fromCommitment = leaves.length === 0 && commitment !== undefined;
+            const toWorker = commitment !== undefined && part.length === UNIXFS_CHUNK_SIZE;
+            if (!fromCommitment && !toWorker) leafHash = createHash("sha256");
+          }
+          leafHash?.update(part);
+          parts.push(part);
+          size += part.length;
+          if (size === UNIXFS_CHUNK_SIZE) finishLeaf();
         }
-        job.catch(() => undefined);
-        leaves.push(entry);
-        digests.push(job);
-        write(job.then(() => this.commitTemp(blockTemp, leaf, this.blocks.blockPath(entry.cid), options)));
       }
-      if (leaves.length !== 1) recordTemps.push(temp()); // the root's
-      await Promise.all(digests);
+      if (size > 0) finishLeaf();
+      await Promise.all(jobs.map((j) => j.catch(() => undefined)));
+      await settle();
     } catch (error) {
-      await cleanup();
+      await Promise.allSettled(jobs);
       throw error;
     }
     const digestHex = commitment ? toHex(commitment.digest()) : undefined;
@@ -451,7 +391,7 @@ export class HeliaBlobStore implements BlobStore {
     if (leaves.length === 0) {
       // The empty file: one empty raw leaf (bafkreihdwdcefgh4…).
       root = rawCid(createHash("sha256").digest());
-      write(this.commitTemp(temp(), new Uint8Array(), this.blocks.blockPath(root), options));
+      track(log.put(blockKey(root), []));
       blockCids.push(root);
     } else if (leaves.length === 1) {
       root = leaves[0]!.cid;
@@ -461,111 +401,141 @@ export class HeliaBlobStore implements BlobStore {
       const node = { Data: file.marshal(), Links: leaves.map((l) => ({ Name: "", Tsize: l.size, Hash: l.cid })) };
       const block = dagPb.encode(dagPb.prepare(node), { fieldOrder: "links-first" } as never);
       root = CID.createV1(dagPb.code, createDigest(SHA2_256, createHash("sha256").update(block).digest()));
-      write(this.commitTemp(temp(), block, this.blocks.blockPath(root), options));
+      track(log.put(blockKey(root), block));
       blockCids.unshift(root);
     }
     // Helia's pinned-block records ({ pinCount: 1, pinnedBy: [root] }) go down beside the blocks;
     // when the root or any block is already pinned (re-put, shared leaf), Helia's pin code counts.
     const unique = [...new Map(blockCids.map((c) => [base36.encode(c.multihash.bytes), c])).values()];
-    const recordFiles = unique.map((c) => this.datastoreFile(pinnedBlockKey(c)));
-    const pinFile = this.datastoreFile(pinKey(root));
-    const fresh =
-      !existsSync(pinFile) && !recordFiles.some((f) => existsSync(f)) && recordTemps.length >= recordFiles.length;
+    const recordKeys = unique.map(pinnedBlockKey);
+    const fresh = !this.datastore.has(pinKey(root)) && !recordKeys.some((k) => this.datastore.has(k));
     try {
       if (fresh) {
         const record = encodeNewPinnedBlock(root.bytes);
-        recordFiles.forEach((f, i) => write(this.commitTemp(recordTemps[i]!, record, f, options)));
+        for (const key of recordKeys) track(this.datastore.put(key, record));
       }
       await settle();
-      if (fresh) await this.commitTemp(pinTemp, RECURSIVE_PIN, pinFile, options);
+      if (fresh) await this.datastore.put(pinKey(root), RECURSIVE_PIN);
     } catch (error) {
-      await cleanup();
+      await Promise.allSettled(jobs);
       throw error;
     }
-    await Promise.allSettled(temps.map(async (t) => (await t).discard()));
     if (!fresh) await this.pin(root, options);
     return { cid: root, commitment: digestHex };
   }
 
-  private datastoreFile(key: Key): string {
-    return (this.helia.datastore as unknown as FsDatastore)._encode(key).file;
-  }
-
   async *stream(cid: CidLike, options: StoreOptions = {}): AsyncGenerator<Uint8Array> {
     const parsed = toCid(cid);
-    if (!(await this.blocks.has(parsed))) throw new BlobNotFoundError(parsed.toString(), this.name);
+    if (!this.blocks.has(parsed)) throw new BlobNotFoundError(parsed.toString(), this.name);
     yield* this.fs.cat(parsed, { signal: options.signal, offline: true } as never);
   }
 
   /**
    * Reads into one buffer sized from the UnixFS root, so a blob is held once, not twice. The
    * files this SDK writes (one level of raw 1 MiB leaves under a dag-pb root, or a single raw
-   * leaf) are read straight from their block files into place, a few leaves at a time; any other
-   * shape goes through Helia's UnixFS exporter. Like Helia, local blocks are not re-hashed here:
-   * callers verify the whole blob against its on-chain commitment (fetchVerified).
+   * leaf) are read straight from the block log into place; any other shape goes through
+   * Helia's UnixFS exporter. Like Helia, local blocks are not re-hashed here: callers verify the
+   * whole blob against its on-chain commitment (fetchVerified, which uses getCommitted).
    */
   async get(cid: CidLike, options: StoreOptions = {}): Promise<Uint8Array> {
+    return (await this.read(cid, false, options)).bytes;
+  }
+
+  /**
+   * get, also returning the sha-256 of the bytes read, hashed piece by piece while the next
+   * pieces are still being read (fetchVerified compares it with the on-chain commitment).
+   */
+  async getCommitted(
+    cid: CidLike,
+    options: StoreOptions = {},
+  ): Promise<{ bytes: Uint8Array; commitment: `0x${string}` }> {
+    const { bytes, commitment } = await this.read(cid, true, options);
+    return { bytes, commitment: commitment ?? toHex(createHash("sha256").update(bytes).digest()) };
+  }
+
+  private async read(
+    cid: CidLike,
+    commit: boolean,
+    options: StoreOptions,
+  ): Promise<{ bytes: Uint8Array; commitment?: `0x${string}` }> {
     const parsed = toCid(cid);
-    // One read instead of an existence check and a read: a missing root block is ENOENT.
-    const readRoot = () =>
-      readFile(this.blocks.blockPath(parsed)).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === "ENOENT") throw new BlobNotFoundError(parsed.toString(), this.name);
-        throw error;
-      });
-    if (parsed.code === raw.code) {
-      const bytes = await readRoot();
-      if (bytes.length > this.maxBlobBytes) throw new SizeLimitError(bytes.length, this.maxBlobBytes);
-      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-    }
-    const rootBytes = await readRoot();
-    const root = dagPb.decode(rootBytes);
-    const data = root.Data ? UnixFSData.unmarshal(root.Data) : undefined;
-    const size = Number(data?.fileSize() ?? 0n);
-    if (size > this.maxBlobBytes) throw new SizeLimitError(size, this.maxBlobBytes);
-    const flat =
-      data?.type === "file" &&
-      (data.data?.length ?? 0) === 0 &&
-      root.Links.length === data.blockSizes.length &&
-      root.Links.every((l) => l.Hash.code === raw.code);
-    const out = new Uint8Array(size);
-    if (flat) {
-      const offsets: number[] = [];
-      let position = 0;
-      for (const blockSize of data.blockSizes) {
-        offsets.push(position);
-        position += Number(blockSize);
+    const log = this.blocks.log;
+    const rootKey = blockKey(parsed);
+    const rootSize = log.sizeOf(rootKey);
+    if (rootSize === undefined) throw new BlobNotFoundError(parsed.toString(), this.name);
+    // The pieces to read: [log key, offset in the block, length], in file order.
+    const pieces: [string, number, number][] = [];
+    const addBlock = (key: string, length: number) => {
+      for (let from = 0; from < length || (length === 0 && from === 0); from += READ_PIECE) {
+        pieces.push([key, from, Math.min(READ_PIECE, length - from)]);
+        if (length === 0) break;
       }
-      let next = 0;
-      const worker = async () => {
-        while (next < root.Links.length) {
-          const i = next++;
-          const length = Number(data.blockSizes[i]);
-          const handle = await openFile(this.blocks.blockPath(root.Links[i]!.Hash)).catch(() => {
-            throw new BlobNotFoundError(parsed.toString(), this.name, [
-              new Error(`leaf ${root.Links[i]!.Hash} is missing`),
-            ]);
-          });
-          try {
-            let done = 0;
-            while (done < length) {
-              const { bytesRead } = await handle.read(out, offsets[i]! + done, length - done, done);
-              if (bytesRead === 0)
-                throw new BlobNotFoundError(parsed.toString(), this.name, [
-                  new Error(`leaf ${root.Links[i]!.Hash} is short`),
-                ]);
-              done += bytesRead;
-            }
-          } finally {
-            await handle.close();
-          }
-          options.signal?.throwIfAborted();
-        }
-      };
-      await Promise.all([worker(), worker(), worker(), worker()]);
-      return out;
+    };
+    let size: number;
+    if (parsed.code === raw.code) {
+      size = rootSize;
+      if (size > this.maxBlobBytes) throw new SizeLimitError(size, this.maxBlobBytes);
+      addBlock(rootKey, size);
+    } else {
+      const root = dagPb.decode((await log.get(rootKey))!);
+      const data = root.Data ? UnixFSData.unmarshal(root.Data) : undefined;
+      size = Number(data?.fileSize() ?? 0n);
+      if (size > this.maxBlobBytes) throw new SizeLimitError(size, this.maxBlobBytes);
+      const flat =
+        data?.type === "file" &&
+        (data.data?.length ?? 0) === 0 &&
+        root.Links.length === data.blockSizes.length &&
+        root.Links.every((l) => l.Hash.code === raw.code);
+      if (!flat) return { bytes: await this.readThroughExporter(parsed, size, options) };
+      root.Links.forEach((link, i) => {
+        const key = blockKey(link.Hash);
+        const length = Number(data.blockSizes[i]);
+        if (log.sizeOf(key) !== length)
+          throw new BlobNotFoundError(parsed.toString(), this.name, [
+            new Error(`leaf ${link.Hash} is ${log.has(key) ? "the wrong size" : "missing"}`),
+          ]);
+        addBlock(key, length);
+      });
     }
+    const out = new Uint8Array(size);
+    const hash = commit ? createHash("sha256") : undefined;
+    const reads: Promise<unknown>[] = [];
+    let at = 0;
+    let next = 0;
+    const issue = () => {
+      const [key, from, length] = pieces[next++]!;
+      const start = at;
+      const job = log.readInto(key, out, start, from, length).then((found) => {
+        if (!found) throw new Error(`block ${key} is missing`);
+        return [start, length] as const;
+      });
+      job.catch(() => undefined);
+      reads.push(job);
+      at += length;
+    };
+    while (next < pieces.length && reads.length < READS_IN_FLIGHT) issue();
+    let hashed = 0;
+    try {
+      for (let i = 0; i < pieces.length; i++) {
+        const [start, length] = (await reads[i]) as readonly [number, number];
+        options.signal?.throwIfAborted();
+        hash?.update(out.subarray(start, start + length));
+        hashed += length;
+        if (next < pieces.length) issue();
+      }
+    } catch (error) {
+      await Promise.allSettled(reads);
+      throw new BlobNotFoundError(parsed.toString(), this.name, [error as Error]);
+    }
+    if (hashed !== size)
+      throw new BlobNotFoundError(parsed.toString(), this.name, [new Error(`read ${hashed} of ${size} bytes`)]);
+    return { bytes: out, commitment: hash ? toHex(hash.digest()) : undefined };
+  }
+
+  private async readThroughExporter(cid: CID, size: number, options: StoreOptions): Promise<Uint8Array> {
+    const out = new Uint8Array(size);
     let offset = 0;
-    for await (const chunk of this.fs.cat(parsed, {
+    for await (const chunk of this.fs.cat(cid, {
       signal: options.signal,
       offline: true,
       blockReadConcurrency: 8,
@@ -576,7 +546,7 @@ export class HeliaBlobStore implements BlobStore {
       offset += chunk.length;
     }
     if (offset !== size)
-      throw new BlobNotFoundError(parsed.toString(), this.name, [new Error(`read ${offset} of ${size} bytes`)]);
+      throw new BlobNotFoundError(cid.toString(), this.name, [new Error(`read ${offset} of ${size} bytes`)]);
     return out;
   }
 
@@ -606,20 +576,33 @@ export class HeliaBlobStore implements BlobStore {
 
   /** Size of the root block (what Kubo's block/stat reports). */
   async rootBlockSize(cid: CidLike): Promise<number> {
-    let size = 0;
-    for await (const chunk of this.blocks.get(toCid(cid))) size += chunk.length;
+    const size = this.blocks.log.sizeOf(blockKey(toCid(cid)));
+    if (size === undefined) throw new BlobNotFoundError(toCid(cid).toString(), this.name);
     return size;
   }
 
-  /** Path of the file holding a block (tests use it to simulate disk corruption). */
-  blockPath(cid: CidLike): string {
-    return this.blocks.blockPath(toCid(cid));
+  /** Where a block's bytes sit on disk (tests use it to simulate disk corruption). */
+  blockLocation(cid: CidLike): { file: string; offset: number; length: number } {
+    const location = this.blocks.log.location(blockKey(toCid(cid)));
+    if (!location) throw new BlobNotFoundError(toCid(cid).toString(), this.name);
+    return location;
+  }
+
+  /**
+   * Garbage collection: Helia removes every block no pin covers, then both logs are compacted
+   * so the space comes back. Returns the bytes the block log held before and after.
+   */
+  async gc(options: StoreOptions = {}): Promise<{ before: number; after: number }> {
+    await this.helia.gc(options);
+    const blocks = await this.blocks.log.compact();
+    await this.datastore.log.compact();
+    return blocks;
   }
 
   async close(): Promise<void> {
     await this.hasher.close();
     await this.helia.stop();
     await this.blocks.close();
-    await (this.helia.datastore as FsDatastore).close?.();
+    await this.datastore.close();
   }
 }

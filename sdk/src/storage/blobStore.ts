@@ -87,6 +87,11 @@ export async function collectLimited(source: AsyncIterable<Uint8Array>, limit: n
   return out;
 }
 
+/** A store that computes the sha-256 of a blob while reading it. */
+interface CommittedReader extends BlobStore {
+  getCommitted(cid: CidLike, options?: StoreOptions): Promise<{ bytes: Uint8Array; commitment: `0x${string}` }>;
+}
+
 /**
  * Fetches a blob from one store and checks it against the on-chain commitment.
  * @throws IntegrityError naming the CID and the store; never returns unverified bytes.
@@ -97,8 +102,11 @@ export async function fetchVerified(
   commitment: string,
   options?: StoreOptions,
 ): Promise<Uint8Array> {
-  const bytes = await store.get(cid, options);
-  const actual = await commitmentOf(bytes);
+  // A store that hashes while it reads (the embedded one) saves a second pass over the bytes.
+  const { bytes, commitment: actual } =
+    typeof (store as Partial<CommittedReader>).getCommitted === "function"
+      ? await (store as CommittedReader).getCommitted(cid, options)
+      : await store.get(cid, options).then(async (b) => ({ bytes: b, commitment: await commitmentOf(b) }));
   if (actual.toLowerCase() !== commitment.toLowerCase()) {
     throw new IntegrityError(toCid(cid).toString(), store.name, commitment, actual);
   }
