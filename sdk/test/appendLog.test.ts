@@ -255,16 +255,12 @@ describe("AppendLog: persistence", () => {
     await log.close(); // twice is fine
   });
 
-  it(
-    "get after close rejects with a 'closed' error",
-    { todo: "bug: get after close recurses until the stack overflows (readEntry <-> readAgain)" },
-    async () => {
-      const log = await AppendLog.open(fresh());
-      await log.put("k", text("v"));
-      await log.close();
-      await assert.rejects(log.get("k"), /closed/);
-    },
-  );
+  it("get after close rejects with a 'closed' error", async () => {
+    const log = await AppendLog.open(fresh());
+    await log.put("k", text("v"));
+    await log.close();
+    await assert.rejects(log.get("k"), /closed/);
+  });
 
   it("close waits for puts still in flight, and they are there after reopen", async () => {
     let log = await AppendLog.open(fresh());
@@ -328,43 +324,31 @@ describe("AppendLog: operations issued without awaiting", () => {
     await log.close();
   });
 
-  it(
-    "two puts issued together at a segment boundary each keep their own value",
-    {
-      todo: 'bug: each append that rolls over opens the next segment itself (startSegment(active.id + 1), "w+"); concurrent ones open the same file and write at the same offset',
-    },
-    async () => {
-      const options = { segmentBytes: 1000 };
-      let log = await AppendLog.open(fresh(), options);
-      await log.put("first", new Uint8Array(900).fill(1));
-      const a = new Uint8Array(500).fill(0xaa);
-      const b = new Uint8Array(500).fill(0xbb);
-      await Promise.all([log.put("a", a), log.put("b", b)]);
-      assertBytes(await log.get("a"), a, "a");
-      assertBytes(await log.get("b"), b, "b");
-      log = await reopen(log, options);
-      assertBytes(await log.get("a"), a, "a after reopen");
-      assertBytes(await log.get("b"), b, "b after reopen");
-      await log.close();
-    },
-  );
+  it("two puts issued together at a segment boundary each keep their own value", async () => {
+    const options = { segmentBytes: 1000 };
+    let log = await AppendLog.open(fresh(), options);
+    await log.put("first", new Uint8Array(900).fill(1));
+    const a = new Uint8Array(500).fill(0xaa);
+    const b = new Uint8Array(500).fill(0xbb);
+    await Promise.all([log.put("a", a), log.put("b", b)]);
+    assertBytes(await log.get("a"), a, "a");
+    assertBytes(await log.get("b"), b, "b");
+    log = await reopen(log, options);
+    assertBytes(await log.get("a"), a, "a after reopen");
+    assertBytes(await log.get("b"), b, "b after reopen");
+    await log.close();
+  });
 
-  it(
-    "reads match the last operation issued per key when the writes cross segment boundaries",
-    {
-      todo: "bug: appends that roll over update the index after awaiting the new segment, so later calls that still fit the old one overtake them (and a delete right after such a put is a no-op); concurrent rollovers also clobber each other (see above)",
-    },
-    async () => {
-      const options = { segmentBytes: 64 * KiB };
-      let log = await AppendLog.open(fresh(), options);
-      const { model, done } = storm(log, 200, [10 * KiB, 1, 30 * KiB, 100, 5 * KiB]);
-      await Promise.all(done);
-      await assertHolds(log, model, "after the writes");
-      log = await reopen(log, options);
-      await assertHolds(log, model, "after reopen");
-      await log.close();
-    },
-  );
+  it("reads match the last operation issued per key when the writes cross segment boundaries", async () => {
+    const options = { segmentBytes: 64 * KiB };
+    let log = await AppendLog.open(fresh(), options);
+    const { model, done } = storm(log, 200, [10 * KiB, 1, 30 * KiB, 100, 5 * KiB]);
+    await Promise.all(done);
+    await assertHolds(log, model, "after the writes");
+    log = await reopen(log, options);
+    await assertHolds(log, model, "after reopen");
+    await log.close();
+  });
 });
 
 describe("AppendLog: recovery from damaged segments", () => {
@@ -576,6 +560,56 @@ describe("AppendLog: recovery from damaged segments", () => {
   });
 });
 
+describe("AppendLog: reservations and batches", () => {
+  it("a reservation is written in any order while its key is unknown and appears at commit", async () => {
+    let log = await AppendLog.open(fresh(), { checksumValues: true });
+    const value = randomBytes(300 * KiB);
+    const room = log.reserve(6, value.length);
+    await Promise.all([room.write(value.subarray(200 * KiB), 200 * KiB), room.write(value.subarray(0, 200 * KiB), 0)]);
+    assert.equal(log.has("block1"), false, "not visible before commit");
+    await room.commit("block1", [value]);
+    assertBytes(await log.get("block1"), value);
+    assert.throws(() => log.reserve(6, 10).write(new Uint8Array(11), 0), RangeError);
+    await assert.rejects(log.reserve(6, 10).commit("too-long-key"), RangeError);
+    log = await reopen(log, { checksumValues: true });
+    assertBytes(await log.get("block1"), value);
+    await log.close();
+  });
+
+  it("a reservation never committed (a crash while hashing) is skipped on reopen; later records stay", async () => {
+    let log = await AppendLog.open(fresh());
+    await log.put("before", text("a"));
+    const room = log.reserve(5, 64 * KiB);
+    await room.write(randomBytes(64 * KiB), 0);
+    await log.put("after", text("b"));
+    log = await reopen(log);
+    assertBytes(await log.get("before"), text("a"));
+    assertBytes(await log.get("after"), text("b"));
+    assert.equal(log.size, 2);
+    assert.ok(log.recovery.skippedBytes >= 64 * KiB);
+    await log.close();
+  });
+
+  it("putMany lands every record with one write, in call order with single puts", async () => {
+    let log = await AppendLog.open(fresh(), { checksumValues: true });
+    void log.put("x", text("old"));
+    const batch = log.putMany([
+      { key: "x", value: text("new") },
+      { key: "y", value: [text("he"), text("llo")] },
+      { key: "z", value: new Uint8Array() },
+    ]);
+    void log.delete("z");
+    await batch;
+    assertBytes(await log.get("x"), text("new"));
+    assertBytes(await log.get("y"), text("hello"));
+    assert.equal(log.has("z"), false);
+    log = await reopen(log, { checksumValues: true });
+    assertBytes(await log.get("y"), text("hello"));
+    assert.equal(log.has("z"), false);
+    await log.close();
+  });
+});
+
 describe("AppendLog: segments", () => {
   it("rolls over to new segments of at most segmentBytes, all readable after reopen", async () => {
     const options = { segmentBytes: 64 * KiB };
@@ -716,26 +750,20 @@ describe("AppendLog: compaction", () => {
     await log.close();
   });
 
-  it(
-    "keeps the call order of operations issued while it runs",
-    {
-      todo: "bug: appends issued during compaction update the index only after it ends, so a delete right after a put of a new key is a no-op and a get right after a put returns the old value",
-    },
-    async () => {
-      const churn = await churned();
-      const model = churn.model;
-      let log = churn.log;
-      const compaction = log.compact();
-      const writes = [log.put("fresh", text("v")), log.delete("fresh"), log.put("key-95", text("new"))];
-      model.set("key-95", text("new"));
-      assertBytes(await log.get("key-95"), text("new"), "a get after a put sees the put");
-      await Promise.all([compaction, ...writes]);
-      await assertHolds(log, model, "after compaction");
-      log = await reopen(log, options);
-      await assertHolds(log, model, "after reopen");
-      await log.close();
-    },
-  );
+  it("keeps the call order of operations issued while it runs", async () => {
+    const churn = await churned();
+    const model = churn.model;
+    let log = churn.log;
+    const compaction = log.compact();
+    const writes = [log.put("fresh", text("v")), log.delete("fresh"), log.put("key-95", text("new"))];
+    model.set("key-95", text("new"));
+    assertBytes(await log.get("key-95"), text("new"), "a get after a put sees the put");
+    await Promise.all([compaction, ...writes]);
+    await assertHolds(log, model, "after compaction");
+    log = await reopen(log, options);
+    await assertHolds(log, model, "after reopen");
+    await log.close();
+  });
 
   for (const restore of ["every old segment", "the last old segment"] as const) {
     it(`gives the same live set when a crash left ${restore} behind (the copies win)`, async () => {
@@ -807,23 +835,17 @@ describe("AppendLog: one opener at a time", () => {
     await second.close();
   });
 
-  it(
-    "refuses a second open through a symlink to the same folder",
-    {
-      todo: "bug: the in-process check compares resolve()d paths, and a LOCK holding this pid is then taken for stale and removed",
-    },
-    async () => {
-      const dir = fresh();
-      const first = await AppendLog.open(dir);
-      const link = join(root, `link-${++dirs}`);
-      await symlink(dir, link);
-      try {
-        await assert.rejects(AppendLog.open(link), LogLockedError);
-      } finally {
-        await first.close();
-      }
-    },
-  );
+  it("refuses a second open through a symlink to the same folder", async () => {
+    const dir = fresh();
+    const first = await AppendLog.open(dir);
+    const link = join(root, `link-${++dirs}`);
+    await symlink(dir, link);
+    try {
+      await assert.rejects(AppendLog.open(link), LogLockedError);
+    } finally {
+      await first.close();
+    }
+  });
 
   it("takes over a LOCK left by a process that has exited", async () => {
     const dir = fresh();

@@ -14,9 +14,12 @@ import {
   openRecord,
   openRecordStream,
   parseRecordHeader,
+  prepareRecordSeal,
   recordRecipients,
   sealRecord,
   sealRecordStream,
+  sealWith,
+  unwrapRecordKey,
 } from "../src/crypto/container.js";
 import {
   decodeKeyEnvelopes,
@@ -36,8 +39,9 @@ import {
   WrongKeyError,
 } from "../src/errors.js";
 
-const MiB = SEGMENT_SIZE;
-const SIZES = [0, 1, MiB - 1, MiB, MiB + 1, 50 * MiB];
+const MiB = 1024 * 1024;
+const SEG = SEGMENT_SIZE;
+const SIZES = [0, 1, MiB - 1, MiB, MiB + 1, 50 * MiB, SEG - 1, SEG + 1];
 
 function fill(size: number): Uint8Array {
   const bytes = new Uint8Array(size);
@@ -68,7 +72,7 @@ describe("segmented payload encryption", () => {
       const aad = new Uint8Array([1, 2, 3]);
       const plain = size === 50 * MiB ? randomBytes(size) : fill(size);
       const sealed = await encryptBytes(key, params, aad, plain);
-      assert.equal(sealed.length, size + Math.max(1, Math.ceil(size / MiB)) * 16);
+      assert.equal(sealed.length, size + Math.max(1, Math.ceil(size / SEG)) * 16);
       const opened = await decryptBytes(key, params, aad, sealed);
       assert.ok(Buffer.from(opened).equals(Buffer.from(plain)));
     });
@@ -76,9 +80,9 @@ describe("segmented payload encryption", () => {
 
   it("rejects reordered segments", async () => {
     const key = await importContentKey(generateContentKey());
-    const params = newPayloadParams(3 * MiB);
-    const sealed = await encryptBytes(key, params, new Uint8Array(), fill(3 * MiB));
-    const seg = MiB + 16;
+    const params = newPayloadParams(3 * SEG);
+    const sealed = await encryptBytes(key, params, new Uint8Array(), fill(3 * SEG));
+    const seg = SEG + 16;
     const swapped = new Uint8Array(sealed);
     swapped.set(sealed.subarray(seg, 2 * seg), 0);
     swapped.set(sealed.subarray(0, seg), seg);
@@ -123,6 +127,29 @@ describe("record container", () => {
     assert.deepEqual(await openFhirRecord(blob, category), resource);
   });
 
+  it("seals with a prepared seal once only, and opens with an unwrapped content key", async () => {
+    const { category, author, recipients } = parties();
+    const body = fill(3 * SEG + 7);
+    const seal = await prepareRecordSeal({ meta: { contentType: "image/png" }, bodyLength: body.length, recipients });
+    const sealed = sealWith(seal, body);
+    const parts: Uint8Array[] = [];
+    for await (const part of sealed.stream) parts.push(part);
+    const blob = Buffer.concat(parts);
+    assert.equal(blob.length, sealed.length);
+    // Reusing a seal would reuse its key and nonce: refused.
+    assert.throws(() => sealWith(seal, body), /used twice/);
+
+    const contentKey = await unwrapRecordKey(blob, author);
+    const opened = await openRecord(blob, contentKey);
+    assert.ok(Buffer.from(opened.bytes).equals(Buffer.from(body)));
+    assert.equal(opened.meta.contentType, "image/png");
+    // The same key does not open another record, even one sealed to the same parties.
+    const other = await sealRecord({ kind: "attachment", contentType: "image/png", bytes: body }, recipients);
+    await assert.rejects(openRecord(other, contentKey), WrongKeyError);
+    await assert.rejects(unwrapRecordKey(blob, generateKeyPair()), WrongKeyError);
+    assert.ok(Buffer.from((await openRecord(other, category)).bytes).equals(Buffer.from(body)));
+  });
+
   it("streams in and out with bounded pieces", async () => {
     const { category, recipients } = parties();
     const size = 5 * MiB + 3;
@@ -141,11 +168,11 @@ describe("record container", () => {
       chunks.reduce((n, c) => n + c.length, 0),
       sealed.length,
     );
-    assert.ok(chunks.every((c) => c.length <= MiB + 16 || c === chunks[0]));
+    assert.ok(chunks.every((c) => c.length <= SEG + 16 || c === chunks[0]));
     const opened = await openRecordStream(chunks, category);
     let total = 0;
     for await (const piece of opened.body) {
-      assert.ok(piece.length <= MiB);
+      assert.ok(piece.length <= SEG);
       total += piece.length;
     }
     assert.equal(total, size);
@@ -165,7 +192,7 @@ describe("record container", () => {
   });
 
   describe("rejects", () => {
-    async function sample(size = 2 * MiB + 5) {
+    async function sample(size = 2 * SEG + 5) {
       const p = parties();
       const blob = await sealRecord(
         { kind: "attachment", contentType: "application/octet-stream", bytes: fill(size) },
@@ -177,7 +204,7 @@ describe("record container", () => {
 
     it("tampered ciphertext with TamperedCiphertextError", async () => {
       const { blob, category, header } = await sample();
-      for (const offset of [header.length, header.length + MiB + 20, blob.length - 1]) {
+      for (const offset of [header.length, header.length + SEG + 20, blob.length - 1]) {
         const bad = new Uint8Array(blob);
         bad[offset]! ^= 1;
         await assert.rejects(openRecord(bad, category), TamperedCiphertextError);
@@ -189,7 +216,7 @@ describe("record container", () => {
       const longer = new Uint8Array(blob.length + 1);
       longer.set(blob);
       await assert.rejects(openRecord(longer, category), TamperedCiphertextError);
-      const longer2 = new Uint8Array(blob.length + MiB + 16);
+      const longer2 = new Uint8Array(blob.length + SEG + 16);
       longer2.set(blob);
       await assert.rejects(openRecord(longer2, category), TamperedCiphertextError);
     });
@@ -218,7 +245,7 @@ describe("record container", () => {
 
     it("a truncated blob with TruncatedBlobError, wherever it is cut", async () => {
       const { blob, category, header } = await sample();
-      for (const cut of [3, 40, header.length, header.length + 100, header.length + MiB + 16, blob.length - 1]) {
+      for (const cut of [3, 40, header.length, header.length + 100, header.length + SEG + 16, blob.length - 1]) {
         await assert.rejects(openRecord(blob.subarray(0, cut), category), TruncatedBlobError, `cut at ${cut}`);
       }
     });

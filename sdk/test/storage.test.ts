@@ -15,6 +15,7 @@ import { randomBytes } from "../src/bytes.js";
 import { generateKeyPair } from "../src/crypto/keys.js";
 import { openRecord, recordRecipients, sealRecord } from "../src/crypto/container.js";
 import { BlobNotFoundError, IntegrityError, SizeLimitError } from "../src/errors.js";
+import { LogLockedError } from "../src/node/appendLog.js";
 import { HeliaBlobStore } from "../src/node/helia.js";
 import { startStorageServer, type StorageServer } from "../src/node/storageServer.js";
 import { commitmentOf, fetchVerified } from "../src/storage/blobStore.js";
@@ -219,6 +220,75 @@ describe("HeliaBlobStore fast write path (own block writes and pin records)", ()
 });
 
 describe("HeliaBlobStore persistence across restarts", () => {
+  it("refuses a second opener of the same folder with a clear error, and opens once it is closed", async () => {
+    const dataDir = join(root, "locked");
+    const first = await HeliaBlobStore.open({ dataDir });
+    await assert.rejects(HeliaBlobStore.open({ dataDir }), (error: Error) => {
+      assert.ok(error instanceof LogLockedError);
+      assert.match(error.message, /is open in process \d+/);
+      assert.match(error.message, /--ipfs-api/);
+      return true;
+    });
+    const cid = await first.put(randomBytes(10));
+    await first.close();
+    const second = await HeliaBlobStore.open({ dataDir });
+    assert.ok(await second.isPinned(cid));
+    await second.close();
+  });
+
+  it("moves a store of one file per block (blockstore-fs, datastore-fs) into the logs, pins included", async () => {
+    const dataDir = join(root, "legacy");
+    const bytes = randomBytes(2 * MiB + 3);
+    // A store as the previous version wrote it: Helia over blockstore-fs and datastore-fs.
+    const { FsBlockstore } = await import("blockstore-fs");
+    const { FsDatastore } = await import("datastore-fs");
+    const { createHeliaLight } = await import("helia");
+    const { unixfs } = await import("@helia/unixfs");
+    const blockstore = new FsBlockstore(join(dataDir, "blocks"));
+    const datastore = new FsDatastore(join(dataDir, "datastore"));
+    await blockstore.open();
+    await datastore.open();
+    const helia = createHeliaLight({ blockstore, datastore });
+    await helia.start();
+    const cid = await unixfs(helia).addBytes(bytes, { profile: "unixfs-v1-2025" } as never);
+    for await (const _ of helia.pins.add(cid)) {
+      // drain
+    }
+    await helia.stop();
+    await blockstore.close();
+    await datastore.close();
+
+    const store = await HeliaBlobStore.open({ dataDir });
+    try {
+      assert.ok(await store.isPinned(cid));
+      assert.ok(Buffer.from(await store.get(cid)).equals(Buffer.from(bytes)));
+      const { existsSync } = await import("node:fs");
+      assert.ok(existsSync(join(dataDir, "blocks.migrated")) && !existsSync(join(dataDir, "blocks")));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("gc removes unpinned blocks and compaction gives the space back; pinned blobs survive", async () => {
+    const store = await HeliaBlobStore.open({ dataDir: join(root, "gc") });
+    try {
+      const kept = randomBytes(MiB + 5);
+      const keptCid = await store.put(kept);
+      const dropped = await store.put(randomBytes(4 * MiB));
+      for await (const _ of store.helia.pins.rm(dropped)) {
+        // drain
+      }
+      const { before, after } = await store.gc();
+      assert.ok(before >= 5 * MiB, `log held ${before} bytes`);
+      assert.ok(after < 2 * MiB, `log holds ${after} bytes after compaction`);
+      assert.equal(await store.has(dropped), false);
+      assert.ok(Buffer.from(await store.get(keptCid)).equals(Buffer.from(kept)));
+      assert.ok(await store.isPinned(keptCid));
+    } finally {
+      await store.close();
+    }
+  });
+
   it("keeps blocks and pins after close and reopen on the same folder", async () => {
     const dataDir = join(root, "restart");
     const bytes = randomBytes(3 * MiB + 7);

@@ -2,8 +2,9 @@
  * Segmented AES-256-GCM for record payloads (the STREAM construction of Hoang, Reyhanitabar,
  * Rogaway and Vizár, with GCM as the AEAD).
  *
- * The plaintext is cut into segments of `segmentSize` bytes (1 MiB; the last may be shorter, an
- * empty plaintext is one empty segment). Segment i is sealed with the blob's random 96-bit base
+ * The plaintext is cut into segments of `segmentSize` bytes (256 KiB; the last may be shorter,
+ * an empty plaintext is one empty segment). The size is in the header, so records sealed with
+ * another size (earlier ones used 1 MiB) open the same way. Segment i is sealed with the blob's random 96-bit base
  * nonce XOR (0⁷ ‖ be32(i) ‖ last), where last = 1 only on the final segment, and with the payload
  * parameters as associated data. So a reordered segment (wrong counter), a dropped tail (no
  * segment carries last = 1) or appended data all fail authentication, while each segment can be
@@ -12,7 +13,12 @@
 import { bufferSource, concatBytes, randomBytes, rechunk, type ByteSource } from "../bytes.js";
 import { MalformedInputError, TamperedCiphertextError, TruncatedBlobError } from "../errors.js";
 
-export const SEGMENT_SIZE = 1 << 20;
+/**
+ * 256 KiB: small enough that hashing and storing the first segment starts while the next ones
+ * are still being encrypted (a 1 MiB record is four), large enough that the 16-byte tags and
+ * per-call overhead stay negligible.
+ */
+export const SEGMENT_SIZE = 1 << 18;
 export const GCM_TAG_LENGTH = 16;
 export const PAYLOAD_PARAMS_LENGTH = 24;
 /**

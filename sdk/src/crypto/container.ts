@@ -89,14 +89,29 @@ function envelopeContext(prefix: Uint8Array) {
   return concatBytes([ENVELOPE_CONTEXT_LABEL, prefix]);
 }
 
-/** Streams a container for a body of known length; memory stays at about two segments. */
-export async function sealRecordStream(args: {
+/**
+ * The public-key half of sealing a record: a fresh content key, wrapped to every recipient and
+ * bound to the payload parameters (so the body's length is fixed here). Use it for exactly one
+ * body: it carries the record's nonce.
+ */
+export interface RecordSeal {
+  /** The container's clear header (prefix and envelopes). */
+  readonly header: Uint8Array;
+  /** Total container length in bytes. */
+  readonly length: number;
+  readonly params: PayloadParams;
+  readonly prefix: Uint8Array;
+  readonly metaPrefix: Uint8Array;
+  readonly key: CryptoKey;
+  used: boolean;
+}
+
+export async function prepareRecordSeal(args: {
   meta: RecordMeta;
-  body: ByteSource;
   bodyLength: number;
   recipients: readonly RecordRecipient[];
   segmentSize?: number;
-}): Promise<SealedRecordStream> {
+}): Promise<RecordSeal> {
   if (args.recipients.length === 0) throw new RangeError("a record needs at least one recipient");
   const metaBytes = utf8.encode(JSON.stringify(args.meta));
   const metaPrefix = new Uint8Array(4 + metaBytes.length);
@@ -107,29 +122,52 @@ export async function sealRecordStream(args: {
   const prefix = concatBytes([CONTAINER_MAGIC, Uint8Array.of(CONTAINER_VERSION), encodePayloadParams(params)]);
   const rawKey = generateContentKey();
   const context = envelopeContext(prefix);
-  const envelopes = await Promise.all(
-    args.recipients.map((r) =>
-      wrapKey(rawKey, r.publicKey, { kind: r.kind, category: r.category, epoch: r.epoch, context }),
-    ),
-  );
-  const header = concatBytes([
-    prefix,
-    Uint8Array.of(envelopes.length >> 8, envelopes.length & 0xff),
-    ...envelopes.flatMap((e) => [Uint8Array.of(e.length >> 8, e.length & 0xff), e]),
-  ]);
-  const key = await importContentKey(rawKey);
-  rawKey.fill(0);
+  try {
+    const envelopes = await Promise.all(
+      args.recipients.map((r) =>
+        wrapKey(rawKey, r.publicKey, { kind: r.kind, category: r.category, epoch: r.epoch, context }),
+      ),
+    );
+    const header = concatBytes([
+      prefix,
+      Uint8Array.of(envelopes.length >> 8, envelopes.length & 0xff),
+      ...envelopes.flatMap((e) => [Uint8Array.of(e.length >> 8, e.length & 0xff), e]),
+    ]);
+    const key = await importContentKey(rawKey);
+    return { header, length: header.length + ciphertextLength(params), params, prefix, metaPrefix, key, used: false };
+  } finally {
+    rawKey.fill(0);
+  }
+}
 
+/**
+ * The symmetric half: streams the container of `body` (exactly the length the seal was made
+ * for) under a prepared seal. Memory stays at a few segments. @throws on a reused seal
+ */
+export function sealWith(seal: RecordSeal, body: ByteSource): SealedRecordStream {
+  if (seal.used) throw new Error("a record seal was used twice: prepare one per record (it carries the nonce)");
+  seal.used = true;
   async function* plaintext(): AsyncGenerator<Uint8Array> {
-    yield metaPrefix;
-    if (args.body instanceof Uint8Array) yield args.body;
-    else yield* args.body;
+    yield seal.metaPrefix;
+    if (body instanceof Uint8Array) yield body;
+    else yield* body;
   }
   async function* stream(): AsyncGenerator<Uint8Array> {
-    yield header;
-    yield* encryptSegments(key, params, prefix, plaintext());
+    yield seal.header;
+    yield* encryptSegments(seal.key, seal.params, seal.prefix, plaintext());
   }
-  return { length: header.length + ciphertextLength(params), stream: stream() };
+  return { length: seal.length, stream: stream() };
+}
+
+/** Streams a container for a body of known length; memory stays at about two segments. */
+export async function sealRecordStream(args: {
+  meta: RecordMeta;
+  body: ByteSource;
+  bodyLength: number;
+  recipients: readonly RecordRecipient[];
+  segmentSize?: number;
+}): Promise<SealedRecordStream> {
+  return sealWith(await prepareRecordSeal(args), args.body);
 }
 
 export type RecordContent =
@@ -209,6 +247,29 @@ function keyList(keys: RecordKeys): X25519KeyPair[] {
   return "privateKey" in keys ? [keys as X25519KeyPair] : [...(keys as Iterable<X25519KeyPair>)];
 }
 
+/**
+ * One record's content key, unwrapped once: it opens that record again without the X25519
+ * step (a record shown again, or a reader that keeps keys for the session). Bound to the
+ * record's header prefix, which carries its random nonce.
+ */
+export interface RecordContentKey {
+  readonly contentKey: CryptoKey;
+  readonly prefix: Uint8Array;
+}
+
+/** Unwraps a record's content key with whichever of `keys` it is addressed to. @throws WrongKeyError */
+export async function unwrapRecordKey(source: ByteSource, keys: RecordKeys): Promise<RecordContentKey> {
+  const header = await parseRecordHeader(source);
+  return { contentKey: await unwrapContentKey(header, keys), prefix: header.prefix };
+}
+
+async function contentKeyFor(header: RecordHeader, keys: RecordKeys | RecordContentKey): Promise<CryptoKey> {
+  if (!("contentKey" in keys)) return unwrapContentKey(header, keys);
+  if (!equalBytes(keys.prefix, header.prefix))
+    throw new WrongKeyError("this content key belongs to another record (its header differs)");
+  return keys.contentKey;
+}
+
 async function unwrapContentKey(header: RecordHeader, keys: RecordKeys): Promise<CryptoKey> {
   const context = envelopeContext(header.prefix);
   for (const pair of keyList(keys)) {
@@ -235,10 +296,13 @@ export interface OpenedRecordStream {
  * piece is authentic when it is yielded, but the body is only complete once the iterator ends
  * without error (a truncated or extended stream fails at its end): do not act on a partial body.
  */
-export async function openRecordStream(source: ByteSource, keys: RecordKeys): Promise<OpenedRecordStream> {
+export async function openRecordStream(
+  source: ByteSource,
+  keys: RecordKeys | RecordContentKey,
+): Promise<OpenedRecordStream> {
   const reader = new ByteReader(source);
   const header = await readHeader(reader);
-  const key = await unwrapContentKey(header, keys);
+  const key = await contentKeyFor(header, keys);
   const segments = decryptSegments(key, header.params, header.prefix, reader.rest())[Symbol.asyncIterator]();
   // The meta sits at the front of the first segment(s).
   const metaReader = new ByteReader({ [Symbol.asyncIterator]: () => segments });
@@ -256,7 +320,7 @@ export interface OpenedRecord {
   bytes: Uint8Array;
 }
 
-export async function openRecord(blob: ByteSource, keys: RecordKeys): Promise<OpenedRecord> {
+export async function openRecord(blob: ByteSource, keys: RecordKeys | RecordContentKey): Promise<OpenedRecord> {
   const opened = await openRecordStream(blob, keys);
   const bytes = new Uint8Array(opened.bodyLength);
   let offset = 0;

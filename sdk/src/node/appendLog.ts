@@ -34,8 +34,8 @@
  *
  * One process at a time: `LOCK` holds the owner's pid; a second opener gets LogLockedError.
  */
-import { mkdir, open as openFile, readdir, readFile, rm, writeFile, type FileHandle } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { mkdir, open as openFile, readdir, readFile, realpath, rm, writeFile, type FileHandle } from "node:fs/promises";
+import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import { CareLedgerError } from "../errors.js";
 
@@ -76,7 +76,8 @@ interface Entry {
 
 interface Segment {
   id: number;
-  handle: FileHandle;
+  /** Opening (a new segment is used from the moment it is started: writes wait for the file). */
+  file: Promise<FileHandle>;
   size: number;
   /** Bytes of records the index still points to. */
   live: number;
@@ -94,6 +95,16 @@ export interface LogRecovery {
   skippedBytes: number;
   /** Bytes cut off the end of the last segment (a torn final write). */
   truncatedBytes: number;
+}
+
+export interface Reservation {
+  /** Writes `bytes` at `at` within the reserved value. */
+  write(bytes: Uint8Array, at: number): Promise<void>;
+  /**
+   * Makes the record visible under `key` once every write has landed. `parts` (the value) are
+   * needed only by a log that checksums values.
+   */
+  commit(key: string, parts?: readonly Uint8Array[]): Promise<void>;
 }
 
 export interface LogStats {
@@ -131,8 +142,7 @@ export class AppendLog {
   private active!: Segment;
   /** Writes in flight; compaction and close wait for them. */
   private readonly inFlight = new Set<Promise<void>>();
-  /** Held by compaction: new writes wait behind it. */
-  private exclusive: Promise<void> | undefined;
+  private compacting: Promise<{ before: number; after: number }> | undefined;
   private closed = false;
   recovery: LogRecovery = { skippedBytes: 0, truncatedBytes: 0 };
 
@@ -143,8 +153,9 @@ export class AppendLog {
   ) {}
 
   static async open(folder: string, options: LogOptions = {}): Promise<AppendLog> {
-    const dir = resolve(folder);
-    await mkdir(dir, { recursive: true });
+    await mkdir(folder, { recursive: true });
+    // The real path: another spelling of the folder (a symlink) is still the same log.
+    const dir = await realpath(folder);
     const log = new AppendLog(dir, options.segmentBytes ?? 256 * 1024 * 1024, options.checksumValues ?? false);
     await log.lock();
     try {
@@ -153,7 +164,7 @@ export class AppendLog {
         .map((n) => Number(n.slice(0, 8)))
         .sort((a, b) => a - b);
       for (const id of ids) await log.scan(id, id === ids[ids.length - 1]);
-      if (ids.length === 0) await log.startSegment(1);
+      if (ids.length === 0) await log.startSegment(1).file;
       else log.active = log.segments.get(ids[ids.length - 1]!)!;
     } catch (error) {
       await log.close();
@@ -181,10 +192,12 @@ export class AppendLog {
     }
   }
 
-  private async startSegment(id: number): Promise<Segment> {
+  /** Starts the next segment at once (in call order); its file opens meanwhile. */
+  private startSegment(id: number): Segment {
     // Not "a": with O_APPEND, Linux ignores the position of positioned writes.
-    const handle = await openFile(join(this.dir, segmentName(id)), "w+");
-    const segment: Segment = { id, handle, size: 0, live: 0 };
+    const file = openFile(join(this.dir, segmentName(id)), "wx+");
+    file.catch(() => undefined); // surfaces in the writes that wait for it
+    const segment: Segment = { id, file, size: 0, live: 0 };
     this.segments.set(id, segment);
     this.active = segment;
     return segment;
@@ -194,7 +207,7 @@ export class AppendLog {
   private async scan(id: number, last: boolean): Promise<void> {
     const handle = await openFile(join(this.dir, segmentName(id)), "r+");
     const size = (await handle.stat()).size;
-    const segment: Segment = { id, handle, size, live: 0 };
+    const segment: Segment = { id, file: Promise.resolve(handle), size, live: 0 };
     this.segments.set(id, segment);
     let window = new Uint8Array(0);
     let windowStart = 0;
@@ -308,25 +321,120 @@ export class AppendLog {
   }
 
   async delete(key: string): Promise<void> {
+    this.assertOpen();
     if (!this.index.has(key)) return;
     return this.append(DELETE, key, []);
   }
 
-  private async append(type: number, key: string, parts: Uint8Array[], compacting = false): Promise<void> {
-    this.assertOpen();
-    while (this.exclusive && !compacting) await this.exclusive;
-    const keyBytes = encoder.encode(key);
-    if (keyBytes.length > MAX_KEY_BYTES) throw new RangeError(`key longer than ${MAX_KEY_BYTES} bytes: ${key}`);
+  /**
+   * Appends several records with one write (they land together or, on a failed write, none
+   * of them is indexed).
+   */
+  async putMany(records: readonly { key: string; value: Uint8Array | readonly Uint8Array[] }[]): Promise<void> {
+    const encoded = records.map(({ key, value }) => {
+      const parts = Array.isArray(value) ? (value as Uint8Array[]) : [value as Uint8Array];
+      return { key, keyBytes: this.keyBytes(key), parts, length: this.valueLength(parts) };
+    });
+    const total = encoded.reduce((n, r) => n + HEADER + r.keyBytes.length + r.length, 0);
+    const { segment, offset } = this.claim(total);
+    const buffers: Uint8Array[] = [];
+    const entries: { key: string; entry: Entry; recordBytes: number }[] = [];
+    let at = offset;
+    for (const r of encoded) {
+      const { header, valueCrc } = this.header(PUT, r.keyBytes, r.parts, r.length, segment.id, at);
+      buffers.push(header, r.keyBytes, ...r.parts);
+      const recordBytes = HEADER + r.keyBytes.length + r.length;
+      entries.push({
+        key: r.key,
+        entry: { segment: segment.id, offset: at, keyLength: r.keyBytes.length, length: r.length, valueCrc },
+        recordBytes,
+      });
+      at += recordBytes;
+    }
+    const written = this.writeAll(segment, buffers, offset, total);
+    await Promise.all(entries.map(({ key, entry, recordBytes }) => this.publish(key, entry, recordBytes, written)));
+  }
+
+  /**
+   * Claims room for one value of known length whose key is not known yet (a block being
+   * hashed): its bytes can be written while they are still being hashed, and the record
+   * becomes visible at `commit`, which writes its header once every value write has landed. A
+   * reservation never committed is skipped as damage on the next open.
+   */
+  reserve(keyLength: number, length: number): Reservation {
+    if (length > MAX_LOG_VALUE_BYTES) throw new RangeError(`value of ${length} bytes exceeds ${MAX_LOG_VALUE_BYTES}`);
+    const recordBytes = HEADER + keyLength + length;
+    const { segment, offset } = this.claim(recordBytes);
+    const valueStart = offset + HEADER + keyLength;
+    const writes: Promise<void>[] = [];
+    return {
+      write: (bytes, at) => {
+        if (at < 0 || at + bytes.length > length)
+          throw new RangeError(`bytes ${at}..${at + bytes.length} are outside the reserved ${length}`);
+        const job = this.writeAll(segment, [bytes], valueStart + at, bytes.length);
+        this.track(job);
+        writes.push(job);
+        return job;
+      },
+      commit: async (key, parts) => {
+        const keyBytes = this.keyBytes(key);
+        if (keyBytes.length !== keyLength)
+          throw new RangeError(`key ${key} is ${keyBytes.length} bytes, ${keyLength} were reserved`);
+        await Promise.all(writes);
+        const { header, valueCrc } = this.header(PUT, keyBytes, parts ?? [], length, segment.id, offset);
+        const written = this.writeAll(segment, [header, keyBytes], offset, HEADER + keyLength);
+        const entry: Entry = { segment: segment.id, offset, keyLength, length, valueCrc };
+        return this.publish(key, entry, recordBytes, written);
+      },
+    };
+  }
+
+  /** Everything up to the index update happens synchronously, so operations keep their call order. */
+  private append(type: number, key: string, parts: Uint8Array[]): Promise<void> {
+    const keyBytes = this.keyBytes(key);
+    const length = this.valueLength(parts);
+    const recordBytes = HEADER + keyBytes.length + length;
+    const { segment, offset } = this.claim(recordBytes);
+    const { header, valueCrc } = this.header(type, keyBytes, parts, length, segment.id, offset);
+    const written = this.writeAll(segment, [header, keyBytes, ...parts], offset, recordBytes);
+    const entry: Entry | undefined =
+      type === PUT ? { segment: segment.id, offset, keyLength: keyBytes.length, length, valueCrc } : undefined;
+    return this.publish(key, entry, recordBytes, written);
+  }
+
+  private keyBytes(key: string): Uint8Array {
+    const bytes = encoder.encode(key);
+    if (bytes.length > MAX_KEY_BYTES) throw new RangeError(`key longer than ${MAX_KEY_BYTES} bytes: ${key}`);
+    return bytes;
+  }
+
+  private valueLength(parts: readonly Uint8Array[]): number {
     const length = parts.reduce((n, p) => n + p.length, 0);
     if (length > MAX_LOG_VALUE_BYTES) throw new RangeError(`value of ${length} bytes exceeds ${MAX_LOG_VALUE_BYTES}`);
-    const recordBytes = HEADER + keyBytes.length + length;
-    if (this.active.size > 0 && this.active.size + recordBytes > this.segmentBytes) {
-      await this.startSegment(this.active.id + 1);
+    return length;
+  }
+
+  /** Room at the end of the active segment (a new segment when this one is full), claimed at once. */
+  private claim(bytes: number): { segment: Segment; offset: number } {
+    this.assertOpen();
+    if (this.active.size > 0 && this.active.size + bytes > this.segmentBytes) {
+      this.startSegment(this.active.id + 1);
     }
     const segment = this.active;
     const offset = segment.size;
-    segment.size += recordBytes;
+    segment.size += bytes;
+    return { segment, offset };
+  }
 
+  /** A record header; the value checksum needs the value's parts (a reservation passes them at commit). */
+  private header(
+    type: number,
+    keyBytes: Uint8Array,
+    parts: readonly Uint8Array[],
+    length: number,
+    segment: number,
+    offset: number,
+  ) {
     const header = new Uint8Array(HEADER);
     const view = new DataView(header.buffer);
     view.setUint32(0, MAGIC);
@@ -339,38 +447,54 @@ export class AppendLog {
     }
     view.setUint16(6, keyBytes.length);
     view.setUint32(8, length);
-    view.setUint32(16, headerChecksum(header, keyBytes, segment.id, offset));
+    view.setUint32(16, headerChecksum(header, keyBytes, segment, offset));
+    return { header, valueCrc };
+  }
 
+  private writeAll(segment: Segment, buffers: Uint8Array[], offset: number, bytes: number): Promise<void> {
+    return segment.file
+      .then((handle) => handle.writev(buffers, offset))
+      .then(({ bytesWritten }) => {
+        if (bytesWritten !== bytes) throw new Error(`short write (${bytesWritten} of ${bytes} bytes)`);
+      });
+  }
+
+  private track(job: Promise<unknown>): void {
+    const tracked = job.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight.add(tracked);
+    void tracked.then(() => this.inFlight.delete(tracked));
+  }
+
+  /**
+   * Points the index at a record as soon as its write is issued (reads and writes keep their
+   * call order; readers of the key wait for the write). If the write fails, the key goes back
+   * to what it held, unless something replaced it since.
+   */
+  private publish(key: string, entry: Entry | undefined, recordBytes: number, written: Promise<void>): Promise<void> {
     const previous = this.index.get(key);
-    const written = segment.handle.writev([header, keyBytes, ...parts], offset).then(({ bytesWritten }) => {
-      if (bytesWritten !== recordBytes) throw new Error(`short write (${bytesWritten} of ${recordBytes} bytes)`);
-    });
-    const entry: Entry | undefined =
-      type === PUT ? { segment: segment.id, offset, keyLength: keyBytes.length, length, valueCrc } : undefined;
     if (entry) entry.pending = written;
     this.apply(key, entry, recordBytes);
-    const tracked = written.then(
+    const settled = written.then(
       () => {
         if (entry) delete entry.pending;
       },
       (error: unknown) => {
-        // Nothing was stored: the key goes back to what it held, if nothing replaced it since.
         if (this.index.get(key) === entry || (!entry && !this.index.has(key))) {
           this.apply(key, previous, previous ? HEADER + previous.keyLength + previous.length : 0);
         }
         throw error;
       },
     );
-    this.inFlight.add(tracked);
-    tracked.then(
-      () => this.inFlight.delete(tracked),
-      () => this.inFlight.delete(tracked),
-    );
-    return tracked;
+    this.track(settled);
+    return settled;
   }
 
   /** The value under `key`, or undefined when there is none. */
   async get(key: string): Promise<Uint8Array | undefined> {
+    this.assertOpen();
     const entry = this.index.get(key);
     if (!entry) return undefined;
     const out = new Uint8Array(entry.length);
@@ -384,6 +508,7 @@ export class AppendLog {
    * @throws when the stored value is shorter than indexed or fails its checksum
    */
   async readInto(key: string, out: Uint8Array, at: number, from = 0, length?: number): Promise<boolean> {
+    this.assertOpen();
     const entry = this.index.get(key);
     if (!entry) return false;
     const want = length ?? entry.length - from;
@@ -404,18 +529,19 @@ export class AppendLog {
   ): Promise<void> {
     if (entry.pending) await entry.pending;
     const segment = this.segments.get(entry.segment);
-    if (!segment) return this.readAgain(key, out, at, from, length);
+    if (!segment) return this.readAgain(key, entry, out, at, from, length);
+    const handle = await segment.file;
     const start = entry.offset + HEADER + entry.keyLength + from;
     let done = 0;
     while (done < length) {
-      const { bytesRead } = await segment.handle
+      const { bytesRead } = await handle
         .read(out, at + done, length - done, start + done)
         .catch((error: NodeJS.ErrnoException) => {
           // The segment was compacted away (its handle closed) meanwhile.
           if (error.code === "EBADF" || error.code === "ERR_INVALID_STATE") return { bytesRead: -1 };
           throw error;
         });
-      if (bytesRead < 0) return this.readAgain(key, out, at, from, length);
+      if (bytesRead < 0) return this.readAgain(key, entry, out, at, from, length);
       if (bytesRead === 0) throw new Error(`${this.dir}: value of ${key} is cut short (${done} of ${length} bytes)`);
       done += bytesRead;
     }
@@ -426,9 +552,18 @@ export class AppendLog {
   }
 
   /** The key moved (compaction): read it from where it is now. */
-  private async readAgain(key: string, out: Uint8Array, at: number, from: number, length: number): Promise<void> {
+  private async readAgain(
+    key: string,
+    stale: Entry,
+    out: Uint8Array,
+    at: number,
+    from: number,
+    length: number,
+  ): Promise<void> {
+    this.assertOpen();
     const entry = this.index.get(key);
     if (!entry) throw new Error(`${this.dir}: ${key} was removed while being read`);
+    if (entry === stale) throw new Error(`${this.dir}: the segment holding ${key} is gone`);
     return this.readEntry(key, entry, out, at, from, length);
   }
 
@@ -455,46 +590,55 @@ export class AppendLog {
 
   /**
    * Copies every live record into a fresh segment and removes the old segments, reclaiming the
-   * space of deleted and overwritten values. Writes wait meanwhile; reads go on.
+   * space of deleted and overwritten values. Reads and writes go on meanwhile (writes land in
+   * the fresh segment; a key written during compaction keeps its newer value).
    */
   async compact(onProgress?: (done: number, total: number) => void): Promise<{ before: number; after: number }> {
     this.assertOpen();
-    while (this.exclusive) await this.exclusive;
-    let release!: () => void;
-    this.exclusive = new Promise<void>((resolve) => (release = resolve));
-    try {
-      await Promise.allSettled([...this.inFlight]);
-      const before = this.stats().totalBytes;
-      const old = [...this.segments.values()];
-      const fresh = await this.startSegment(this.active.id + 1);
-      const keys = [...this.index.keys()];
-      let done = 0;
-      for (const key of keys) {
-        const entry = this.index.get(key)!;
-        if (entry.segment < fresh.id) {
-          const value = new Uint8Array(entry.length);
-          await this.readEntry(key, entry, value, 0);
-          await this.append(PUT, key, [value], true);
-        }
-        onProgress?.(++done, keys.length);
+    this.compacting ??= this.runCompaction(onProgress).finally(() => (this.compacting = undefined));
+    return this.compacting;
+  }
+
+  private async runCompaction(
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<{ before: number; after: number }> {
+    const before = this.stats().totalBytes;
+    const old = [...this.segments.values()];
+    const fresh = this.startSegment(this.active.id + 1);
+    await fresh.file;
+    const keys = [...this.index.keys()];
+    let done = 0;
+    for (const key of keys) {
+      const entry = this.index.get(key);
+      if (entry && entry.segment < fresh.id) {
+        const value = new Uint8Array(entry.length);
+        let read = true;
+        await this.readEntry(key, entry, value, 0).catch((error: unknown) => {
+          if (this.index.get(key) === entry) throw error;
+          read = false; // replaced or removed meanwhile
+        });
+        // Only if nothing newer was written meanwhile.
+        if (read && this.index.get(key) === entry) await this.append(PUT, key, [value]);
       }
-      for (const segment of old) {
-        this.segments.delete(segment.id);
-        await segment.handle.close();
-        await rm(join(this.dir, segmentName(segment.id)), { force: true });
-      }
-      return { before, after: this.stats().totalBytes };
-    } finally {
-      this.exclusive = undefined;
-      release();
+      onProgress?.(++done, keys.length);
     }
+    await Promise.allSettled([...this.inFlight]);
+    for (const segment of old) {
+      this.segments.delete(segment.id);
+      await (await segment.file.catch(() => undefined))?.close();
+      await rm(join(this.dir, segmentName(segment.id)), { force: true });
+    }
+    return { before, after: this.stats().totalBytes };
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await Promise.allSettled([...this.inFlight]);
-    for (const segment of this.segments.values()) await segment.handle.close().catch(() => undefined);
+    await this.compacting?.catch(() => undefined);
+    for (const segment of this.segments.values()) {
+      await (await segment.file.catch(() => undefined))?.close().catch(() => undefined);
+    }
     this.segments.clear();
     if (openDirs.delete(this.dir)) await rm(join(this.dir, "LOCK"), { force: true });
   }

@@ -13,6 +13,7 @@ import { FsBlockstore } from "blockstore-fs";
 import { FsDatastore } from "datastore-fs";
 import { createHeliaLight, type Helia } from "helia";
 import { unixfs, type UnixFS } from "@helia/unixfs";
+import type { Reservation } from "./appendLog.js";
 import { blockKey, LogBlockstore, LogDatastore } from "./logStores.js";
 import * as dagPb from "@ipld/dag-pb";
 import { UnixFS as UnixFSData } from "ipfs-unixfs";
@@ -22,7 +23,7 @@ import { base36 } from "multiformats/bases/base36";
 import { CID } from "multiformats/cid";
 import * as raw from "multiformats/codecs/raw";
 import { create as createDigest } from "multiformats/hashes/digest";
-import { concatBytes, toHex, type ByteSource } from "../bytes.js";
+import { toHex, type ByteSource } from "../bytes.js";
 import { BlobNotFoundError, SizeLimitError } from "../errors.js";
 import {
   DEFAULT_MAX_BLOB_BYTES,
@@ -35,6 +36,8 @@ import {
 } from "../storage/blobStore.js";
 
 const SHA2_256 = 0x12;
+/** Length of a sha-256 block's key in the block log (base32 multihash). */
+const BLOCK_KEY_LENGTH = blockKey(CID.createV1(raw.code, createDigest(SHA2_256, new Uint8Array(32)))).length;
 /** unixfs-v1-2025: up to 1,024 links per node; larger files go through the reference importer. */
 const MAX_LINKS = 1024;
 
@@ -158,14 +161,36 @@ class WorkerHasher {
     return worker;
   }
 
-  digest(bytes: Uint8Array): Promise<Uint8Array> {
+  /**
+   * sha-256 of the parts, in order. Contiguous views of one SharedArrayBuffer (what sealAndStore
+   * hands a committing store) reach the worker without a copy; anything else is copied once
+   * into shared memory (a plain view would clone its whole buffer).
+   */
+  digest(parts: readonly Uint8Array[]): Promise<Uint8Array> {
     this.worker ??= this.start();
     const id = this.next++;
-    // A copy of just these bytes, handed over (a view would clone its whole buffer).
-    const copy = bytes.slice();
+    const first = parts[0] ?? new Uint8Array();
+    const length = parts.reduce((n, p) => n + p.length, 0);
+    let shared: Uint8Array;
+    let end = first.byteOffset;
+    const contiguous = parts.every((p) => {
+      const ok = p.buffer === first.buffer && p.byteOffset === end;
+      end += p.length;
+      return ok;
+    });
+    if (first.buffer instanceof SharedArrayBuffer && contiguous) {
+      shared = new Uint8Array(first.buffer, first.byteOffset, length);
+    } else {
+      shared = new Uint8Array(new SharedArrayBuffer(length));
+      let at = 0;
+      for (const p of parts) {
+        shared.set(p, at);
+        at += p.length;
+      }
+    }
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker!.postMessage({ id, bytes: copy }, [copy.buffer]);
+      this.worker!.postMessage({ id, bytes: shared });
     });
   }
 
@@ -271,7 +296,10 @@ export class HeliaBlobStore implements BlobStore {
    * digest is a finalised copy of the commitment's state at that point; a blob of one leaf has
    * its commitment as its CID digest).
    */
-  async putCommitted(data: ByteSource, options: StoreOptions = {}): Promise<PutCommittedResult> {
+  async putCommitted(
+    data: ByteSource,
+    options: StoreOptions & { /** Total bytes the stream will carry, when known. */ length?: number } = {},
+  ): Promise<PutCommittedResult> {
     if (data instanceof Uint8Array && data.length > this.maxBlobBytes)
       throw new SizeLimitError(data.length, this.maxBlobBytes);
     if (this.maxBlobBytes > MAX_LINKS * UNIXFS_CHUNK_SIZE) {
@@ -285,7 +313,7 @@ export class HeliaBlobStore implements BlobStore {
       const cid = await this.importAndPin(tap(), options);
       return { cid, commitment: toHex(hash.digest()) };
     }
-    const { cid, commitment } = await this.write(data, true, options);
+    const { cid, commitment } = await this.write(data, true, options, options.length);
     return { cid, commitment: commitment! };
   }
 
@@ -309,22 +337,27 @@ export class HeliaBlobStore implements BlobStore {
   }
 
   /**
-   * The fast put: every byte is hashed as it arrives (whatever the chunking of the source), and
-   * each leaf is appended to the block log as soon as its CID is known, while the next is still
-   * being hashed. Leaf CIDs: the first from the commitment's running state; later full leaves
-   * are hashed on a worker thread (the other core) while this thread runs the commitment. The
-   * pin goes last, once every block and pinned-block record is written.
+   * The fast put: every byte is hashed as it arrives, whatever the chunking of the source.
+   * When the total length is known (a buffer, or `length` from sealAndStore), each leaf's room
+   * in the block log is reserved up front and its bytes are written while they are still being
+   * hashed; the record appears once its CID is known. Otherwise each leaf is appended once
+   * hashed. Leaf CIDs: the first from the commitment's running state; later whole leaves are
+   * hashed on a worker thread (the other core) while this thread runs the commitment. The root
+   * block, the pinned-block records and the pin go down last, in one write, once every leaf has
+   * landed.
    */
   private async write(
     data: ByteSource,
     commit: boolean,
     options: StoreOptions,
+    length = data instanceof Uint8Array ? data.length : undefined,
   ): Promise<{ cid: CID; commitment?: `0x${string}` }> {
+    if (length !== undefined && length > this.maxBlobBytes) throw new SizeLimitError(length, this.maxBlobBytes);
     const commitment: Hash | undefined = commit ? createHash("sha256") : undefined;
     const leaves: { cid: CID; size: number }[] = [];
     const jobs: Promise<unknown>[] = [];
     const track = (job: Promise<unknown>) => {
-      job.catch(() => undefined); // awaited below
+      job.catch(() => undefined); // awaited in settle()
       jobs.push(job);
       return job;
     };
@@ -337,49 +370,65 @@ export class HeliaBlobStore implements BlobStore {
 
     let parts: Uint8Array[] = [];
     let size = 0;
+    let received = 0;
+    let consumed = 0;
     // The running hash of the current leaf, when it is not the commitment's (see above).
     let leafHash: Hash | undefined;
+    let reservation: Reservation | undefined;
     const finishLeaf = () => {
       const leafParts = parts;
+      const room = reservation;
       const entry = { cid: undefined as unknown as CID, size };
       let digest: Promise<Uint8Array> | Uint8Array;
       if (leaves.length === 0 && commitment) digest = commitment.copy().digest();
       else if (leafHash) digest = leafHash.digest();
-      else digest = this.hasher.digest(leafParts.length === 1 ? leafParts[0]! : concatBytes(leafParts));
+      else digest = this.hasher.digest(leafParts);
       leaves.push(entry);
       track(
         Promise.resolve(digest).then((d) => {
           entry.cid = rawCid(d);
-          return log.put(blockKey(entry.cid), leafParts);
+          return room ? room.commit(blockKey(entry.cid)) : log.put(blockKey(entry.cid), leafParts);
         }),
       );
       parts = [];
       size = 0;
       leafHash = undefined;
+      reservation = undefined;
     };
     try {
       for await (const chunk of limitSize(data, this.maxBlobBytes)) {
         options.signal?.throwIfAborted();
+        received += chunk.length;
+        if (length !== undefined && received > length)
+          throw new RangeError(`the data is longer than the ${length} bytes announced`);
         let rest = chunk;
         while (rest.length > 0) {
           const part = rest.subarray(0, UNIXFS_CHUNK_SIZE - size);
           rest = rest.subarray(part.length);
-          commitment?.update(part);
-          // The first leaf of a committed put reads the commitment; a later leaf that arrives
-          // whole goes to the worker; anything else is hashed here as it arrives.
           if (size === 0) {
+            // The first leaf of a committed put reads the commitment; later leaves go to the
+            // worker (a short last leaf is quicker hashed here); without a commitment to run,
+            // this thread hashes every leaf as its bytes arrive.
             const fromCommitment = leaves.length === 0 && commitment !== undefined;
-            const toWorker = commitment !== undefined && part.length === UNIXFS_CHUNK_SIZE;
+            const short = length !== undefined && length - consumed < UNIXFS_CHUNK_SIZE / 4;
+            const toWorker = commitment !== undefined && !fromCommitment && !short;
             if (!fromCommitment && !toWorker) leafHash = createHash("sha256");
+            if (length !== undefined) {
+              reservation = log.reserve(BLOCK_KEY_LENGTH, Math.min(UNIXFS_CHUNK_SIZE, length - consumed));
+            }
           }
+          if (reservation) track(reservation.write(part, size));
+          commitment?.update(part);
           leafHash?.update(part);
           parts.push(part);
           size += part.length;
+          consumed += part.length;
           if (size === UNIXFS_CHUNK_SIZE) finishLeaf();
         }
       }
+      if (length !== undefined && received !== length)
+        throw new RangeError(`the data ended after ${received} of the ${length} bytes announced`);
       if (size > 0) finishLeaf();
-      await Promise.all(jobs.map((j) => j.catch(() => undefined)));
       await settle();
     } catch (error) {
       await Promise.allSettled(jobs);
@@ -387,11 +436,12 @@ export class HeliaBlobStore implements BlobStore {
     }
     const digestHex = commitment ? toHex(commitment.digest()) : undefined;
     let root: CID;
+    const last: { key: string; value: Uint8Array }[] = [];
     const blockCids: CID[] = leaves.map((l) => l.cid);
     if (leaves.length === 0) {
       // The empty file: one empty raw leaf (bafkreihdwdcefgh4…).
       root = rawCid(createHash("sha256").digest());
-      track(log.put(blockKey(root), []));
+      last.push({ key: blockKey(root), value: new Uint8Array() });
       blockCids.push(root);
     } else if (leaves.length === 1) {
       root = leaves[0]!.cid;
@@ -401,26 +451,24 @@ export class HeliaBlobStore implements BlobStore {
       const node = { Data: file.marshal(), Links: leaves.map((l) => ({ Name: "", Tsize: l.size, Hash: l.cid })) };
       const block = dagPb.encode(dagPb.prepare(node), { fieldOrder: "links-first" } as never);
       root = CID.createV1(dagPb.code, createDigest(SHA2_256, createHash("sha256").update(block).digest()));
-      track(log.put(blockKey(root), block));
+      last.push({ key: blockKey(root), value: block });
       blockCids.unshift(root);
     }
-    // Helia's pinned-block records ({ pinCount: 1, pinnedBy: [root] }) go down beside the blocks;
-    // when the root or any block is already pinned (re-put, shared leaf), Helia's pin code counts.
+    // Helia's pinned-block records ({ pinCount: 1, pinnedBy: [root] }) and the pin; when the
+    // root or any block is already pinned (re-put, shared leaf), Helia's pin code counts instead.
     const unique = [...new Map(blockCids.map((c) => [base36.encode(c.multihash.bytes), c])).values()];
     const recordKeys = unique.map(pinnedBlockKey);
     const fresh = !this.datastore.has(pinKey(root)) && !recordKeys.some((k) => this.datastore.has(k));
-    try {
-      if (fresh) {
-        const record = encodeNewPinnedBlock(root.bytes);
-        for (const key of recordKeys) track(this.datastore.put(key, record));
-      }
-      await settle();
-      if (fresh) await this.datastore.put(pinKey(root), RECURSIVE_PIN);
-    } catch (error) {
-      await Promise.allSettled(jobs);
-      throw error;
+    if (last.length > 0) await log.putMany(last);
+    if (fresh) {
+      const record = encodeNewPinnedBlock(root.bytes);
+      await this.datastore.log.putMany([
+        ...recordKeys.map((key) => ({ key: key.toString(), value: record })),
+        { key: pinKey(root).toString(), value: RECURSIVE_PIN },
+      ]);
+    } else {
+      await this.pin(root, options);
     }
-    if (!fresh) await this.pin(root, options);
     return { cid: root, commitment: digestHex };
   }
 

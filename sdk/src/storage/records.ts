@@ -1,6 +1,12 @@
 /** The record write/read path over any BlobStore: store + commit, fetch + verify. */
 import type { CID } from "multiformats/cid";
-import { sealRecordStream, type RecordMeta, type RecordRecipient } from "../crypto/container.js";
+import {
+  prepareRecordSeal,
+  sealWith,
+  type RecordMeta,
+  type RecordRecipient,
+  type RecordSeal,
+} from "../crypto/container.js";
 import type { ByteSource } from "../bytes.js";
 import {
   commitmentOf,
@@ -46,7 +52,10 @@ export async function getRecord(
 
 /** Stores that compute the commitment while they hash the blocks (the embedded Helia store). */
 interface CommittingStore extends BlobStore {
-  putCommitted(data: ByteSource, options?: StoreOptions): Promise<{ cid: CID; commitment: `0x${string}` }>;
+  putCommitted(
+    data: ByteSource,
+    options?: StoreOptions & { length?: number },
+  ): Promise<{ cid: CID; commitment: `0x${string}` }>;
 }
 function hasPutCommitted(store: BlobStore): store is CommittingStore {
   return typeof (store as Partial<CommittingStore>).putCommitted === "function";
@@ -59,22 +68,31 @@ function hasPutCommitted(store: BlobStore): store is CommittingStore {
  */
 export async function sealAndStore(
   store: BlobStore,
-  args: { meta: RecordMeta; body: ByteSource; bodyLength: number; recipients: readonly RecordRecipient[] },
+  args:
+    | { meta: RecordMeta; body: ByteSource; bodyLength: number; recipients: readonly RecordRecipient[] }
+    | { seal: RecordSeal; body: ByteSource },
   options?: StoreOptions,
 ): Promise<StoredRecord> {
-  const sealed = await sealRecordStream(args);
-  const blob = new Uint8Array(sealed.length);
+  const sealed = sealWith("seal" in args ? args.seal : await prepareRecordSeal(args), args.body);
+  const committing = hasPutCommitted(store);
+  // A committing store (Node) hashes leaves on a worker thread: shared memory reaches it
+  // without a copy. Browsers without cross-origin isolation have no SharedArrayBuffer.
+  const blob =
+    committing && typeof SharedArrayBuffer === "function"
+      ? new Uint8Array(new SharedArrayBuffer(sealed.length))
+      : new Uint8Array(sealed.length);
   let offset = 0;
   let sealedAll!: () => void;
   const produced = new Promise<void>((resolve) => (sealedAll = resolve));
-  // Hands the store 1 MiB-aligned views of the sealed buffer rather than the cipher's own
-  // output: UnixFS chunkers then slice blocks out of it without copying every byte again.
+  // Hands the store views of the sealed buffer rather than the cipher's own output. A committing
+  // store hashes and writes each segment as it comes; other stores get 1 MiB-aligned views, so
+  // UnixFS chunkers slice blocks out of them without copying every byte again.
   async function* tee(): AsyncGenerator<Uint8Array> {
     let emitted = 0;
     for await (const chunk of sealed.stream) {
       blob.set(chunk, offset);
       offset += chunk.length;
-      const aligned = offset - (offset % UNIXFS_CHUNK_SIZE);
+      const aligned = committing ? offset : offset - (offset % UNIXFS_CHUNK_SIZE);
       if (aligned > emitted) {
         yield blob.subarray(emitted, aligned);
         emitted = aligned;
@@ -85,9 +103,9 @@ export async function sealAndStore(
   }
   let cid: CID;
   let digest: `0x${string}`;
-  if (hasPutCommitted(store)) {
+  if (committing) {
     // The store hashes each block as it arrives and derives the commitment from the same pass.
-    ({ cid, commitment: digest } = await store.putCommitted(tee(), options));
+    ({ cid, commitment: digest } = await store.putCommitted(tee(), { ...options, length: sealed.length }));
   } else {
     const stored = store.put(tee(), options);
     // The digest runs (off the main thread) while the store writes its last blocks and pins.
