@@ -63,8 +63,11 @@ function hasPutCommitted(store: BlobStore): store is CommittingStore {
 
 /**
  * The write path in one pass: seals a body of known length and streams the ciphertext into the
- * store while it is produced (the cipher and the store's import overlap), then computes the
- * commitment over the stored bytes. Memory: the body plus one copy of the sealed blob.
+ * store while it is produced (the cipher and the store overlap). A committing store (the
+ * embedded one) hashes and writes each cipher segment as it comes and derives the commitment
+ * from the same pass, so the sealed blob is never held whole: memory is the body plus a few
+ * segments. Other stores get 1 MiB-aligned views of one sealed buffer (UnixFS chunkers slice
+ * blocks out of them without copying), and the commitment is computed over it.
  */
 export async function sealAndStore(
   store: BlobStore,
@@ -74,44 +77,37 @@ export async function sealAndStore(
   options?: StoreOptions,
 ): Promise<StoredRecord> {
   const sealed = sealWith("seal" in args ? args.seal : await prepareRecordSeal(args), args.body);
-  const committing = hasPutCommitted(store);
-  // A committing store (Node) hashes leaves on a worker thread: shared memory reaches it
-  // without a copy. Browsers without cross-origin isolation have no SharedArrayBuffer.
-  const blob =
-    committing && typeof SharedArrayBuffer === "function"
-      ? new Uint8Array(new SharedArrayBuffer(sealed.length))
-      : new Uint8Array(sealed.length);
   let offset = 0;
+  if (hasPutCommitted(store)) {
+    async function* counted(): AsyncGenerator<Uint8Array> {
+      for await (const chunk of sealed.stream) {
+        offset += chunk.length;
+        yield chunk;
+      }
+    }
+    const { cid, commitment } = await store.putCommitted(counted(), { ...options, length: sealed.length });
+    if (offset !== sealed.length) throw new Error(`sealed ${offset} of ${sealed.length} bytes`);
+    return { cid, commitment, size: sealed.length };
+  }
+  const blob = new Uint8Array(sealed.length);
   let sealedAll!: () => void;
   const produced = new Promise<void>((resolve) => (sealedAll = resolve));
-  // Hands the store views of the sealed buffer rather than the cipher's own output. A committing
-  // store hashes and writes each segment as it comes; other stores get 1 MiB-aligned views, so
-  // UnixFS chunkers slice blocks out of them without copying every byte again.
-  async function* tee(): AsyncGenerator<Uint8Array> {
+  async function* aligned(): AsyncGenerator<Uint8Array> {
     let emitted = 0;
     for await (const chunk of sealed.stream) {
       blob.set(chunk, offset);
       offset += chunk.length;
-      const aligned = committing ? offset : offset - (offset % UNIXFS_CHUNK_SIZE);
-      if (aligned > emitted) {
-        yield blob.subarray(emitted, aligned);
-        emitted = aligned;
+      const end = offset - (offset % UNIXFS_CHUNK_SIZE);
+      if (end > emitted) {
+        yield blob.subarray(emitted, end);
+        emitted = end;
       }
     }
     if (offset > emitted) yield blob.subarray(emitted, offset);
     sealedAll();
   }
-  let cid: CID;
-  let digest: `0x${string}`;
-  if (committing) {
-    // The store hashes each block as it arrives and derives the commitment from the same pass.
-    ({ cid, commitment: digest } = await store.putCommitted(tee(), { ...options, length: sealed.length }));
-  } else {
-    const stored = store.put(tee(), options);
-    // The digest runs (off the main thread) while the store writes its last blocks and pins.
-    const commitment = produced.then(() => commitmentOf(blob));
-    [cid, digest] = await Promise.all([stored, commitment]);
-  }
+  // The digest runs (off the main thread) while the store writes its last blocks and pins.
+  const [cid, commitment] = await Promise.all([store.put(aligned(), options), produced.then(() => commitmentOf(blob))]);
   if (offset !== sealed.length) throw new Error(`sealed ${offset} of ${sealed.length} bytes`);
-  return { cid, commitment: digest, size: blob.length };
+  return { cid, commitment, size: blob.length };
 }
