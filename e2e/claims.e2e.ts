@@ -5,6 +5,7 @@ import { sealRecord, recordRecipients } from "../sdk/src/crypto/container.js";
 import { deriveCategoryKey } from "../sdk/src/crypto/categoryKeys.js";
 import { buildAllergyIntolerance } from "../sdk/src/fhir/builders.js";
 import { identityKeyFromSecret } from "../sdk/src/crypto/identity.js";
+import { claimLabel } from "../sdk/src/protocol/claimIds.js";
 import { Category, Purpose } from "../sdk/src/protocol/constants.js";
 import { commitmentOf } from "../sdk/src/storage/blobStore.js";
 import { CID } from "multiformats/cid";
@@ -146,12 +147,26 @@ test("insurer plan, coverage and pool; a claim auto-approves and is withdrawn; p
     await form.getByRole("button", { name: "Submit claim" }).click();
     await confirmed(session, "Claim");
   };
-  const claimRow = (session: Session, id: number) =>
+  /**
+   * The clinician's claims in the order submitted, as the dApp labels them. A claim's id is its encounter
+   * commitment (the dApp draws a fresh salt for each), so the ids come from the chain, not from a count.
+   */
+  const submittedClaims = async () =>
+    parseEventLogs({
+      abi: careLedgerAbi,
+      eventName: "ClaimSubmitted",
+      logs: await patient.client.getLogs({ address: settlement, fromBlock: 0n }),
+    })
+      .filter((l) => l.args.provider === clinician.address)
+      .map((l) => claimLabel(l.args.claimId));
+  const claimRow = (session: Session, label: string) =>
     session.page
       .getByTestId("claim-row")
-      .filter({ has: session.page.getByRole("rowheader", { name: `#${id}`, exact: true }) });
+      .filter({ has: session.page.getByRole("rowheader", { name: label, exact: true }) });
 
-  let firstClaim = 0;
+  let autoApproved = "";
+  let partial = "";
+  let denied = "";
   {
     const wallet = clinician.browserWallet();
     await withBrowser("provider claims", wallet, async (session) => {
@@ -173,9 +188,9 @@ test("insurer plan, coverage and pool; a claim auto-approves and is withdrawn; p
         "a 200 cUSD claim auto-approves: 120 cUSD credited (80 % after the 50 deductible)",
         async () => {
           await submitClaim(session, "200");
-          const row = page.getByTestId("claim-row").first();
+          [autoApproved] = await submittedClaims();
+          const row = claimRow(session, autoApproved);
           await row.getByText("Approved").waitFor();
-          firstClaim = Number((await row.getByRole("rowheader").innerText()).slice(1));
           await row.getByText("120.00 cUSD").waitFor();
           await row.getByText("80.00 cUSD").waitFor();
           await page.getByTestId("credit").getByText("120.00 cUSD").waitFor();
@@ -196,13 +211,10 @@ test("insurer plan, coverage and pool; a claim auto-approves and is withdrawn; p
       });
       await step(session, "two claims above the threshold wait for review", async () => {
         await submitClaim(session, "900");
-        await claimRow(session, firstClaim + 1)
-          .getByText("Pending")
-          .waitFor();
         await submitClaim(session, "700");
-        await claimRow(session, firstClaim + 2)
-          .getByText("Pending")
-          .waitFor();
+        [, partial, denied] = await submittedClaims();
+        await claimRow(session, partial).getByText("Pending").waitFor();
+        await claimRow(session, denied).getByText("Pending").waitFor();
       });
     });
   }
@@ -213,45 +225,27 @@ test("insurer plan, coverage and pool; a claim auto-approves and is withdrawn; p
       const { page } = session;
       await connectWallet(session, wallet, stack.webUrl);
       await openWorkspace(session, "Insurer");
-      const card = (id: number) => page.getByRole("article", { name: `Claim #${id}` });
+      const card = (label: string) => page.getByRole("article", { name: `Claim ${label}` });
       await step(session, "the queue shows both claims with their evidence under Claims consent", async () => {
-        await card(firstClaim + 1).waitFor();
-        await card(firstClaim + 2).waitFor();
-        await card(firstClaim + 1)
-          .getByText("readable under the patient's Claims consent")
-          .waitFor();
+        await card(partial).waitFor();
+        await card(denied).waitFor();
+        await card(partial).getByText("readable under the patient's Claims consent").waitFor();
       });
       await step(session, "a partial approval shows the quote: insurer 640, patient 160", async () => {
-        await card(firstClaim + 1)
-          .getByLabel("Allowed amount (cUSD)")
-          .fill("800");
-        await card(firstClaim + 1)
-          .getByTestId("quote")
-          .getByText("640.00 cUSD")
-          .waitFor();
-        await card(firstClaim + 1)
-          .getByTestId("quote")
-          .getByText("160.00 cUSD")
-          .waitFor();
-        await card(firstClaim + 1)
+        await card(partial).getByLabel("Allowed amount (cUSD)").fill("800");
+        await card(partial).getByTestId("quote").getByText("640.00 cUSD").waitFor();
+        await card(partial).getByTestId("quote").getByText("160.00 cUSD").waitFor();
+        await card(partial)
           .getByRole("button", { name: /Approve partially/ })
           .click();
-        await confirmed(session, `Decision on claim ${firstClaim + 1}`);
+        await confirmed(session, `Decision on claim ${partial}`);
       });
       await step(session, "a denial needs a reason, then is recorded", async () => {
-        await card(firstClaim + 2)
-          .getByRole("button", { name: /^Deny/ })
-          .click();
-        await card(firstClaim + 2)
-          .getByText("Choose a reason")
-          .waitFor();
-        await card(firstClaim + 2)
-          .getByLabel("Reason for denial")
-          .selectOption({ label: "Not medically necessary" });
-        await card(firstClaim + 2)
-          .getByRole("button", { name: /^Deny/ })
-          .click();
-        await confirmed(session, `Decision on claim ${firstClaim + 2}`);
+        await card(denied).getByRole("button", { name: /^Deny/ }).click();
+        await card(denied).getByText("Choose a reason").waitFor();
+        await card(denied).getByLabel("Reason for denial").selectOption({ label: "Not medically necessary" });
+        await card(denied).getByRole("button", { name: /^Deny/ }).click();
+        await confirmed(session, `Decision on claim ${denied}`);
         await page.getByText("No claims are waiting for you.").waitFor();
         await page.getByTestId("pool-reserved").getByText("640.00 cUSD").waitFor();
       });
@@ -265,7 +259,7 @@ test("insurer plan, coverage and pool; a claim auto-approves and is withdrawn; p
       await connectWallet(session, wallet, stack.webUrl);
       await openWorkspace(session, "Provider");
       await step(session, "the denial shows its reason in plain language; the provider appeals", async () => {
-        const row = claimRow(session, firstClaim + 2);
+        const row = claimRow(session, denied);
         await row.getByText("Denied").waitFor();
         await row.getByText(/Not medically necessary/).waitFor();
         await row.getByRole("button", { name: /Appeal/ }).click();
@@ -284,10 +278,10 @@ test("insurer plan, coverage and pool; a claim auto-approves and is withdrawn; p
       await connectWallet(session, wallet, stack.webUrl);
       await openWorkspace(session, "Insurer");
       await step(session, "the insurer overturns the denial and pays", async () => {
-        const appeal = page.getByRole("article", { name: `Appeal of claim #${firstClaim + 2}` });
+        const appeal = page.getByRole("article", { name: `Appeal of claim ${denied}` });
         await appeal.getByLabel(/New allowed amount/).fill("700");
         await appeal.getByRole("button", { name: /Overturn and pay/ }).click();
-        await confirmed(session, `Appeal decision on claim ${firstClaim + 2}`);
+        await confirmed(session, `Appeal decision on claim ${denied}`);
         await page.getByText("No open appeals.").waitFor();
       });
       await step(session, "the pool dashboard matches the chain", async () => {
@@ -298,7 +292,7 @@ test("insurer plan, coverage and pool; a claim auto-approves and is withdrawn; p
         await page.getByTestId("pool-reserved").getByText("1,200.00 cUSD").waitFor();
         await page.getByTestId("pool-free").getByText("3,680.00 cUSD").waitFor();
         await page.getByTestId("pool-paid").getByText("120.00 cUSD").waitFor();
-        const closed = page.getByTestId("decided-claim").filter({ hasText: `#${firstClaim + 2}` });
+        const closed = page.getByTestId("decided-claim").filter({ hasText: denied });
         await closed.getByText("Closed").waitFor();
       });
       await step(session, "on a 360 px screen the insurer workspace does not scroll sideways", async () => {

@@ -177,7 +177,11 @@ export const careLedgerTasks = [
       description: "submit: approved pre-authorisation id, when the class needs one",
       defaultValue: "0",
     })
-    .addOption({ name: "claimId", description: "approve / deny: the claim id", defaultValue: "" })
+    .addOption({
+      name: "claimId",
+      description: "approve / deny: the claim id, 0x hex as submit prints it",
+      defaultValue: "",
+    })
     .addOption({
       name: "allowed",
       description: "approve: allowed amount (default: the billed amount)",

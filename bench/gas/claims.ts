@@ -6,9 +6,11 @@
  *
  * Each claim is measured in the state a real user meets it in. The budgeted submission is a member's
  * first claim of a plan year (the deductible applies; the year's usage lives beside the coverage, so it
- * is no fresh slot) with 1 and with 3 evidence records in 3 categories, from a provider that bills the
- * insurer regularly and has not yet withdrawn its latest credit: fresh claim (2 slots) and encounter
- * slots. A provider whose credit is empty also pays a fresh credit slot; those rows carry no budget.
+ * is no fresh slot) with 1 and with 3 evidence records in 3 categories. The worst case is a provider
+ * whose credit with the insurer is empty (its first claim there, or its first since it withdrew
+ * everything): fresh claim (2 slots) and credit slots. A provider that has not yet withdrawn its latest
+ * credit pays the claim slots only. Claims are keyed by their encounter commitment, so there is no
+ * encounter slot or counter to pay.
  */
 import { id } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
@@ -83,11 +85,11 @@ export async function measureClaimsGas(env: ClaimsBenchEnv): Promise<GasMeasurem
   const firstOfYear = "member's first claim of the plan year (deductible applies)";
 
   // A provider whose credit with the insurer is empty (its first claim, or its first since it withdrew
-  // everything) also pays for a fresh credit slot: ~17k more. Reported, not budgeted (see README).
+  // everything) also pays for a fresh credit slot: ~17k more. The worst case, so it has the budget too.
   await measure(
     "claims: submit + auto-approve + credit (1 evidence record, provider credit empty)",
     claimsAsProvider.submitClaim(await request(await newMember(), USD(200), oneRecord)),
-    undefined,
+    CLAIMS_GAS_BUDGETS.submitAutoApproved,
     `${firstOfYear}; the provider's first claim with this insurer`,
   );
   await measure(
@@ -99,8 +101,8 @@ export async function measureClaimsGas(env: ClaimsBenchEnv): Promise<GasMeasurem
   await measure(
     "claims: submit + auto-approve + credit (3 evidence records, provider credit empty)",
     claimsAsProvider.submitClaim(await request(await newMember(), USD(200), threeRecords)),
-    undefined,
-    `${firstOfYear}; the provider's first claim since it withdrew everything`,
+    CLAIMS_GAS_BUDGETS.submitAutoApproved,
+    `${firstOfYear}; 3 categories; the provider's first claim since it withdrew everything`,
   );
   await measure(
     "claims: submit + auto-approve + credit (1 evidence record)",

@@ -22,7 +22,9 @@ import {ACCESS_READ, GUARDIAN_MANAGE_CONSENT, INSURER_ROLE, PROVIDER_ROLE, Purpo
 /// @dev Storage is packed so that the hot paths fit their gas budgets: a claim is two slots, a pool one,
 /// a member's plan-year usage one. Amounts per plan and claim are `uint80` (over 10^18 units of a
 /// 6-decimal stablecoin); pool totals are `uint128`. The claim commitment is emitted, not stored: the
-/// receipt holding {ClaimSubmitted} is as binding on chain and costs 20k gas less per claim.
+/// receipt holding {ClaimSubmitted} is as binding on chain and costs 20k gas less per claim. A claim's id
+/// is its encounter commitment, so the claim's own slot is the duplicate-encounter check: no counter
+/// and no encounter index to write (about 27k gas less per claim).
 contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -42,7 +44,6 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
         uint32 plans;
         uint32 coverages;
         uint64 preAuths;
-        uint64 claims;
     }
 
     Counters private _counters;
@@ -52,7 +53,6 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
     mapping(address patient => mapping(uint256 planId => uint256 coverageId)) private _coverageOf;
     mapping(uint256 preAuthId => PreAuth) private _preAuths;
     mapping(uint256 claimId => Claim) private _claims;
-    mapping(bytes32 encounterCommitment => uint256 claimId) private _claimOfEncounter;
     mapping(address insurer => Pool) private _pools;
     mapping(address provider => mapping(address insurer => uint256)) private _credits;
     mapping(uint256 coverageId => mapping(uint256 planYear => Usage)) private _usage;
@@ -234,7 +234,11 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
     /// @inheritdoc IClaimsSettlement
     function submitClaim(ClaimRequest calldata request) external returns (uint256 claimId) {
         _requireCredential(PROVIDER_ROLE, msg.sender);
-        (Plan storage plan, address patient, uint16 planYear, Usage memory usage, uint80 billed) = _checkClaim(request);
+        claimId = uint256(request.encounterCommitment);
+        (Plan storage plan, address patient, uint16 planYear, Usage memory usage, uint80 billed) = _checkClaim(
+            claimId,
+            request
+        );
         address insurer = plan.insurer;
 
         // Automatic adjudication: within the threshold and payable from the pool now. A claim the pool
@@ -248,7 +252,6 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
             automatic = pool.balance - pool.reserved >= payer;
         }
 
-        claimId = ++_counters.claims;
         _claims[claimId] = Claim({
             provider: msg.sender,
             coverageId: uint32(request.coverageId),
@@ -260,7 +263,6 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
             payerAmount: automatic ? payer : 0,
             planYear: planYear
         });
-        _claimOfEncounter[request.encounterCommitment] = claimId;
         _emitClaimSubmitted(claimId, patient, request);
 
         if (automatic) {
@@ -417,7 +419,8 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
 
     /// @inheritdoc IClaimsSettlement
     function claimOfEncounter(bytes32 encounterCommitment) external view returns (uint256) {
-        return _claimOfEncounter[encounterCommitment];
+        uint256 claimId = uint256(encounterCommitment);
+        return _claims[claimId].status == ClaimStatus.None ? 0 : claimId;
     }
 
     /// @inheritdoc IClaimsSettlement
@@ -529,10 +532,14 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Every check a claim submission must pass; uses up its pre-authorisation.
+    /// @dev Every check a claim submission must pass; uses up its pre-authorisation. `claimId` is the
+    /// request's encounter commitment: a claim already stored under it means the encounter was claimed.
     function _checkClaim(
+        uint256 claimId,
         ClaimRequest calldata request
     ) private returns (Plan storage plan, address patient, uint16 planYear, Usage memory usage, uint80 billed) {
+        // Id 0 would be no claim at all: {getClaim} and the duplicate check could not tell it from none.
+        if (claimId == 0) revert ClaimInvalidEncounter(request.encounterCommitment);
         if (request.serviceClass >= _SERVICE_CLASSES) revert ClaimInvalidServiceClass(request.serviceClass);
         if (request.serviceDate > block.timestamp) revert ClaimServiceDateInFuture(request.serviceDate);
         billed = _amount(request.billed);
@@ -544,8 +551,9 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
         plan = _plans[coverage.planId];
         _checkEvidence(patient, plan.insurer, request.evidence);
 
-        uint256 existing = _claimOfEncounter[request.encounterCommitment];
-        if (existing != 0) revert ClaimDuplicateEncounter(request.encounterCommitment, existing);
+        if (_claims[claimId].status != ClaimStatus.None) {
+            revert ClaimDuplicateEncounter(request.encounterCommitment, claimId);
+        }
         _usePreAuth(plan, request, billed);
 
         planYear = uint16((request.serviceDate - coverage.start) / _PLAN_YEAR);

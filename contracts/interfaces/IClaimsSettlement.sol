@@ -30,6 +30,10 @@ pragma solidity ^0.8.28;
 /// provider; the provider pulls it with {withdraw}. The insurer can only withdraw the unreserved
 /// part of its pool, so an approved claim is always backed by tokens the contract holds.
 ///
+/// Claim ids: a claim's id is its encounter commitment read as a number (`uint256(encounterCommitment)`),
+/// so the provider knows it before submitting and an encounter can be claimed only once. Ids are not
+/// sequential; enumerate claims from {ClaimSubmitted} logs.
+///
 /// Privacy: diagnosis and procedure codes stay in the encrypted FHIR `Claim` off chain. The chain holds
 /// the encounter and claim commitments, amounts, service class numbers, dates and states.
 interface IClaimsSettlement {
@@ -161,7 +165,8 @@ interface IClaimsSettlement {
     /// @param serviceDate When the service was given (unix seconds, not in the future).
     /// @param billed The amount billed, in stablecoin units.
     /// @param encounterCommitment A commitment to the encounter (e.g. keccak256 of its FHIR id and a salt
-    /// known to provider and insurer); the same encounter cannot be claimed twice.
+    /// known to provider and insurer); not zero. It becomes the claim id, and the same encounter cannot be
+    /// claimed twice.
     /// @param claimCommitment keccak256 (or sha-256) of the encrypted FHIR `Claim`; emitted, not stored.
     /// @param evidence Record ids in `RecordRegistry` the insurer needs to read (1..MAX_EVIDENCE).
     /// @param preAuthId The approved pre-authorisation, or 0 when the service class needs none.
@@ -209,7 +214,7 @@ interface IClaimsSettlement {
     event PreAuthApproved(uint256 indexed preAuthId, uint256 amount, uint40 expiresAt);
     /// @notice Emitted when the insurer denies a pre-authorisation.
     event PreAuthDenied(uint256 indexed preAuthId, uint16 reasonCode);
-    /// @notice Emitted when `provider` submits claim `claimId` for `patient`.
+    /// @notice Emitted when `provider` submits claim `claimId` (`uint256(encounterCommitment)`) for `patient`.
     event ClaimSubmitted(
         uint256 indexed claimId,
         address indexed patient,
@@ -308,7 +313,9 @@ interface IClaimsSettlement {
     error ClaimEvidenceNotOfPatient(uint256 recordId, address patient, address subject);
     /// @notice Thrown when the patient has not let `insurer` read `category` records for claims.
     error ClaimEvidenceNoConsent(uint256 recordId, address insurer, uint8 category);
-    /// @notice Thrown when `encounterCommitment` was already claimed in `existingClaimId`.
+    /// @notice Thrown when the encounter commitment is zero: it would be claim id 0, which means "no claim".
+    error ClaimInvalidEncounter(bytes32 encounterCommitment);
+    /// @notice Thrown when `encounterCommitment` was already claimed in `existingClaimId` (the same value).
     error ClaimDuplicateEncounter(bytes32 encounterCommitment, uint256 existingClaimId);
     /// @notice Thrown when the member already used the plan's whole annual limit for that plan year.
     error ClaimAnnualLimitReached(uint256 coverageId, uint256 planYear, uint256 annualLimit);
@@ -411,13 +418,16 @@ interface IClaimsSettlement {
 
     // --- Claims ------------------------------------------------------------------------------
 
-    /// @notice Submits a claim. Approves, reserves and credits it at once when the billed amount is
-    /// within the plan's auto-approval threshold and the pool can pay; leaves it pending review otherwise.
-    /// @dev Caller: a credentialed provider. Checks: the insurer's credential, coverage active on the
-    /// service date, every evidence record is the patient's and the patient lets the insurer read its
-    /// category for claims, the encounter was never claimed, an approved, unexpired, matching and
-    /// sufficient pre-authorisation where the plan needs one (it is used up), the annual limit not yet
-    /// reached. Emits {ClaimSubmitted}, then {ClaimApproved} and {ClaimPaid} when automatic.
+    /// @notice Submits a claim under the id `uint256(request.encounterCommitment)`. Approves, reserves and
+    /// credits it at once when the billed amount is within the plan's auto-approval threshold and the pool
+    /// can pay; leaves it pending review otherwise.
+    /// @dev Caller: a credentialed provider. Checks: a non-zero encounter commitment, the insurer's
+    /// credential, coverage active on the service date, every evidence record is the patient's and the
+    /// patient lets the insurer read its category for claims, the encounter was never claimed, an approved,
+    /// unexpired, matching and sufficient pre-authorisation where the plan needs one (it is used up), the
+    /// annual limit not yet reached. Emits {ClaimSubmitted}, then {ClaimApproved} and {ClaimPaid} when
+    /// automatic. Reverts with {ClaimInvalidEncounter}, {ClaimDuplicateEncounter} and the errors of the
+    /// checks above.
     function submitClaim(ClaimRequest calldata request) external returns (uint256 claimId);
 
     /// @notice Approves a pending claim for `allowed` (≤ billed; below it is a partial approval); the
@@ -487,9 +497,11 @@ interface IClaimsSettlement {
 
     function getPreAuth(uint256 preAuthId) external view returns (PreAuth memory);
 
+    /// @notice Claim `claimId` (status `None` when there is none).
     function getClaim(uint256 claimId) external view returns (Claim memory);
 
-    /// @notice The claim that claimed `encounterCommitment` (0 when none).
+    /// @notice The claim that claimed `encounterCommitment`: `uint256(encounterCommitment)` once claimed,
+    /// 0 when not.
     function claimOfEncounter(bytes32 encounterCommitment) external view returns (uint256);
 
     function getPool(address insurer) external view returns (Pool memory);

@@ -4,6 +4,7 @@
  * providers claim with record ids as evidence: one claim is approved automatically and withdrawn by
  * the GP, one awaits the insurer's review, one is denied with a reason code.
  */
+import { claimLabel } from "@careledger/sdk";
 import { keccak256, stringToHex } from "viem";
 
 import type { Person, SeedChain } from "./chain.js";
@@ -169,8 +170,9 @@ export async function seedClaims(
     c.payerAmount = stored.payerAmount;
   }
   note(
-    `claims: #${checkUp.claimId} ${checkUp.status} (${Number(checkUp.payerAmount) / 1e6} cUSD withdrawn by ${okafor.name}), ` +
-      `#${labPanel.claimId} ${labPanel.status}, #${asthmaReview.claimId} ${asthmaReview.status} (reason ${asthmaReview.reasonCode})`,
+    `claims: ${claimLabel(checkUp.claimId)} ${checkUp.status} (${Number(checkUp.payerAmount) / 1e6} cUSD withdrawn by ${okafor.name}), ` +
+      `${claimLabel(labPanel.claimId)} ${labPanel.status}, ` +
+      `${claimLabel(asthmaReview.claimId)} ${asthmaReview.status} (reason ${asthmaReview.reasonCode})`,
   );
   return { planId, poolFunded, coverage, claims };
 }

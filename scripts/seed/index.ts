@@ -5,7 +5,7 @@
  * The chain is fresh on every start, so this is not idempotent; the store persists, and putting
  * the same blob again is harmless (same bytes, same CID).
  */
-import { KuboBlobStore, Purpose } from "@careledger/sdk";
+import { KuboBlobStore, Purpose, claimLabel } from "@careledger/sdk";
 
 import type { DeploymentFile } from "../lib/deployments.js";
 import { SeedChain } from "./chain.js";
@@ -95,7 +95,7 @@ function summarize(world: DemoWorld): string[] {
     const paid = insurance.claims.filter((c) => c.provider === provider);
     rows.push([
       provider.name,
-      `wrote ${wrote.length} records; claims ${paid.map((c) => `#${c.claimId} ${c.status}`).join(", ")}`,
+      `wrote ${wrote.length} records; claims ${paid.map((c) => `${claimLabel(c.claimId)} ${c.status}`).join(", ")}`,
     ]);
   }
   rows.push([

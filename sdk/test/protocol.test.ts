@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { keccak256, recoverTypedDataAddress, toBytes } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { claimIdHex, claimIdOf, claimLabel } from "../src/protocol/claimIds.js";
 import * as C from "../src/protocol/constants.js";
 import {
   CONSENT_GRANT_TYPE,
@@ -139,5 +140,20 @@ describe("EIP-712 typed data", () => {
     assert.match(identityKeyTypedData().message.warning, /ONLY inside the CareLedger app/);
     assert.notDeepEqual(identityKeyTypedData(2).message, identityKeyTypedData(1).message);
     assert.throws(() => identityKeyTypedData(0), RangeError);
+  });
+});
+
+describe("claim ids", () => {
+  const encounter = keccak256(toBytes("Encounter/123 + salt"));
+
+  it("a claim's id is its encounter commitment as a number, printed back as the same 32 bytes", () => {
+    assert.equal(claimIdOf(encounter), BigInt(encounter));
+    assert.equal(claimIdHex(claimIdOf(encounter)), encounter);
+    assert.equal(claimIdHex(7n), `0x${"0".repeat(63)}7`);
+  });
+
+  it("people see the first and last four hex digits", () => {
+    assert.equal(claimLabel(claimIdOf(encounter)), `${encounter.slice(0, 6)}…${encounter.slice(-4)}`);
+    assert.equal(claimLabel(1n), "0x0000…0001");
   });
 });

@@ -1,4 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import { claimIdHex } from "@careledger/sdk";
 import { keccak256, toUtf8Bytes } from "ethers";
 
 import {
@@ -15,7 +16,10 @@ import {
 
 const STATUS = ["none", "pending", "approved", "denied", "appealed", "closed"];
 
-/** Provider submits a claim (commitments and amounts only); the insurer approves or denies it. */
+/**
+ * Provider submits a claim (commitments and amounts only); the insurer approves or denies it. A claim's
+ * id is its encounter commitment, printed as 0x hex for `--claim-id`.
+ */
 export default async function claim(
   args: {
     action: string;
@@ -59,7 +63,7 @@ export default async function claim(
       const claimId = eventsNamed(ctx, logs, "ClaimSubmitted")[0]!.claimId as bigint;
       const stored = await ctx.claims.getClaim(claimId);
       ctx.log(
-        `claim ${claimId}: ${STATUS[Number(stored.status)]}${Number(stored.status) === 2 ? ` (paid ${await formatAmount(ctx, stored.payerAmount)})` : ""}`,
+        `claim ${claimIdHex(claimId)}: ${STATUS[Number(stored.status)]}${Number(stored.status) === 2 ? ` (paid ${await formatAmount(ctx, stored.payerAmount)})` : ""}`,
       );
       return { claimId, status: STATUS[Number(stored.status)] };
     });
@@ -79,7 +83,7 @@ export default async function claim(
       }
       const stored = await ctx.claims.getClaim(claimId);
       ctx.log(
-        `claim ${claimId}: ${STATUS[Number(stored.status)]}; payer ${await formatAmount(ctx, stored.payerAmount)}, ` +
+        `claim ${claimIdHex(claimId)}: ${STATUS[Number(stored.status)]}; payer ${await formatAmount(ctx, stored.payerAmount)}, ` +
           `patient share ${await formatAmount(ctx, (stored.allowed as bigint) - (stored.payerAmount as bigint))}`,
       );
       return { claimId, status: STATUS[Number(stored.status)], payerAmount: stored.payerAmount as bigint };

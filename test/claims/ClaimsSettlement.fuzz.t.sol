@@ -29,6 +29,21 @@ contract ClaimsSettlementFuzzTest is ClaimsBase {
         vm.assertEq(claims.creditOf(provider, insurer) - creditBefore, claim.payerAmount, "credited once, exactly");
     }
 
+    /// @notice Any non-zero encounter commitment is its claim's id, and can be claimed once only.
+    function testFuzz_submitClaim_idIsEncounterCommitment(bytes32 encounter, uint256 billed) public {
+        vm.assume(encounter != bytes32(0));
+        billed = bound(billed, 1, 5_000 * USD);
+        IClaimsSettlement.ClaimRequest memory request = _request(billed);
+        request.encounterCommitment = encounter;
+        uint256 claimId = _submit(request);
+        vm.assertEq(claimId, uint256(encounter), "id");
+        vm.assertEq(claims.claimOfEncounter(encounter), claimId, "claimOfEncounter");
+        vm.assertEq(claims.getClaim(claimId).billed, billed, "stored under the id");
+
+        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.ClaimDuplicateEncounter.selector, encounter, claimId));
+        _submit(request);
+    }
+
     /// @notice `quote` predicts what an approval pays.
     function testFuzz_quote_matchesApproval(uint256 billed, uint256 allowed) public {
         billed = bound(billed, 500 * USD + 1, 5_000 * USD);

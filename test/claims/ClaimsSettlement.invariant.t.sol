@@ -26,6 +26,9 @@ contract ClaimsHandler is Test {
     /// @dev What each claim's credits added up to, measured from the providers' credit balances.
     mapping(uint256 claimId => uint256) public creditedFor;
     uint256[] public claimIds;
+    /// @dev Submissions of an already claimed encounter that went through (must stay 0: a claim's id is its
+    /// encounter, so such a submission would start a paid claim over).
+    uint256 public duplicatesAccepted;
     uint256 private _nonce;
 
     constructor(
@@ -77,25 +80,32 @@ contract ClaimsHandler is Test {
         address provider = providers[who % 2];
         uint256 index = which % 2;
         address insurer = insurers[index];
-        billed = bound(billed, 1, 1_500 * USD);
-        uint256[] memory evidence = new uint256[](1);
-        evidence[0] = 1;
         ++_nonce;
-        IClaimsSettlement.ClaimRequest memory request = IClaimsSettlement.ClaimRequest({
-            coverageId: coverages[index],
-            serviceClass: 0,
-            serviceDate: uint40(block.timestamp),
-            billed: billed,
-            encounterCommitment: keccak256(abi.encode(_nonce)),
-            claimCommitment: keccak256(abi.encode("claim", _nonce)),
-            evidence: evidence,
-            preAuthId: 0
-        });
+        IClaimsSettlement.ClaimRequest memory request = _claimRequest(
+            coverages[index],
+            bound(billed, 1, 1_500 * USD),
+            keccak256(abi.encode(_nonce))
+        );
         uint256 creditBefore = claims.creditOf(provider, insurer);
         vm.prank(provider);
         try claims.submitClaim(request) returns (uint256 claimId) {
             claimIds.push(claimId);
             creditedFor[claimId] += claims.creditOf(provider, insurer) - creditBefore;
+        } catch {}
+    }
+
+    /// @dev Claims an encounter again, whatever state its claim is in, by either provider under either coverage.
+    function resubmit(uint256 pick, uint256 who, uint256 which, uint256 billed) external {
+        (uint256 claimId, , ) = _pick(pick);
+        if (claimId == 0) return;
+        IClaimsSettlement.ClaimRequest memory request = _claimRequest(
+            coverages[which % 2],
+            bound(billed, 1, 1_500 * USD),
+            bytes32(claimId)
+        );
+        vm.prank(providers[who % 2]);
+        try claims.submitClaim(request) {
+            ++duplicatesAccepted;
         } catch {}
     }
 
@@ -155,6 +165,26 @@ contract ClaimsHandler is Test {
 
     function warp(uint256 seconds_) external {
         vm.warp(block.timestamp + bound(seconds_, 0, 20 days));
+    }
+
+    function _claimRequest(
+        uint256 coverageId,
+        uint256 billed,
+        bytes32 encounterCommitment
+    ) private view returns (IClaimsSettlement.ClaimRequest memory) {
+        uint256[] memory evidence = new uint256[](1);
+        evidence[0] = 1;
+        return
+            IClaimsSettlement.ClaimRequest({
+                coverageId: coverageId,
+                serviceClass: 0,
+                serviceDate: uint40(block.timestamp),
+                billed: billed,
+                encounterCommitment: encounterCommitment,
+                claimCommitment: keccak256(abi.encode("claim", encounterCommitment)),
+                evidence: evidence,
+                preAuthId: 0
+            });
     }
 
     function _pick(
@@ -240,9 +270,10 @@ contract ClaimsSettlementInvariantTest is ClaimsBase {
         vm.assertGe(token.balanceOf(address(claims)), credited, "tokens >= credits");
     }
 
-    /// @notice No claim is paid twice: each claim's credits add up to exactly its payer amount, which
-    /// never exceeds what was allowed, which never exceeds what was billed.
+    /// @notice No claim is paid twice: an encounter is claimed once, and each claim's credits add up to
+    /// exactly its payer amount, which never exceeds what was allowed, which never exceeds what was billed.
     function invariant_noClaimPaidTwice() public view {
+        vm.assertEq(handler.duplicatesAccepted(), 0, "an encounter is claimed once");
         uint256 count = handler.claimCount();
         for (uint256 i = 0; i < count; ++i) {
             uint256 claimId = handler.claimIds(i);

@@ -465,10 +465,12 @@ contract ClaimsSettlementTest is ClaimsBase {
 
     function test_submitClaim_autoApprovesAndCredits() public {
         IClaimsSettlement.ClaimRequest memory request = _request(300 * USD);
+        uint256 expectedId = uint256(request.encounterCommitment);
+        vm.assertEq(claims.claimOfEncounter(request.encounterCommitment), 0, "encounter not yet claimed");
         // 100 deductible, then 80% of 200 = 160 paid by the plan; the patient owes 140.
         vm.expectEmit();
         emit IClaimsSettlement.ClaimSubmitted(
-            1,
+            expectedId,
             patient,
             provider,
             coverageId,
@@ -481,10 +483,11 @@ contract ClaimsSettlementTest is ClaimsBase {
             0
         );
         vm.expectEmit();
-        emit IClaimsSettlement.ClaimApproved(1, 300 * USD, 160 * USD, 140 * USD, true);
+        emit IClaimsSettlement.ClaimApproved(expectedId, 300 * USD, 160 * USD, 140 * USD, true);
         vm.expectEmit();
-        emit IClaimsSettlement.ClaimPaid(1, provider, insurer, 160 * USD);
+        emit IClaimsSettlement.ClaimPaid(expectedId, provider, insurer, 160 * USD);
         uint256 claimId = _submit(request);
+        vm.assertEq(claimId, expectedId, "claim id is the encounter commitment");
 
         IClaimsSettlement.Claim memory claim = claims.getClaim(claimId);
         vm.assertEq(uint256(claim.status), uint256(IClaimsSettlement.ClaimStatus.Approved), "approved");
@@ -666,7 +669,7 @@ contract ClaimsSettlementTest is ClaimsBase {
     }
 
     function test_submitClaim_revertsOnDuplicateEncounter() public {
-        IClaimsSettlement.ClaimRequest memory request = _request(100 * USD);
+        IClaimsSettlement.ClaimRequest memory request = _request(300 * USD); // auto-approved, 160 paid
         uint256 claimId = _submit(request);
         request.claimCommitment = keccak256("a different claim for the same encounter");
         vm.expectRevert(
@@ -678,6 +681,28 @@ contract ClaimsSettlementTest is ClaimsBase {
         );
         vm.prank(otherProvider);
         claims.submitClaim(request);
+
+        // A claim's id is its encounter: once final, resubmitting it must still not start it over.
+        claims.closeClaim(claimId);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IClaimsSettlement.ClaimDuplicateEncounter.selector,
+                request.encounterCommitment,
+                claimId
+            )
+        );
+        _submit(request);
+        IClaimsSettlement.Claim memory claim = claims.getClaim(claimId);
+        vm.assertEq(uint256(claim.status), uint256(IClaimsSettlement.ClaimStatus.Closed), "still closed");
+        vm.assertEq(claims.creditOf(provider, insurer), claim.payerAmount, "credited once");
+    }
+
+    function test_submitClaim_revertsOnZeroEncounter() public {
+        IClaimsSettlement.ClaimRequest memory request = _request(100 * USD);
+        request.encounterCommitment = bytes32(0);
+        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.ClaimInvalidEncounter.selector, bytes32(0)));
+        _submit(request);
+        vm.assertEq(claims.claimOfEncounter(bytes32(0)), 0, "no claim 0");
     }
 
     function test_submitClaim_revertsOnBadInput() public {

@@ -213,11 +213,10 @@ describe("ClaimsSettlement", function () {
       await expect(claims.connect(insurer).approvePreAuth(1n, USD(350), expiresAt))
         .to.emit(claims, "PreAuthApproved")
         .withArgs(1n, USD(350), expiresAt);
-      await expect(
-        claims.connect(provider).submitClaim(await request(USD(350), { serviceClass: CLASS_SURGERY, preAuthId: 1n })),
-      )
+      const req = await request(USD(350), { serviceClass: CLASS_SURGERY, preAuthId: 1n });
+      await expect(claims.connect(provider).submitClaim(req))
         .to.emit(claims, "ClaimApproved")
-        .withArgs(1n, USD(350), USD(200), USD(150), true);
+        .withArgs(BigInt(req.encounterCommitment), USD(350), USD(200), USD(150), true);
       expect((await claims.getPreAuth(1n)).status).to.equal(BigInt(PreAuthStatus.Used));
       await expect(
         claims.connect(provider).submitClaim(await request(USD(10), { serviceClass: CLASS_SURGERY, preAuthId: 1n })),
@@ -317,11 +316,13 @@ describe("ClaimsSettlement", function () {
     it("approves, computes the patient's share, reserves and credits in one transaction", async function () {
       const { claims, provider, insurer, patient, coverageId, request } = await loadFixture(world);
       const req = await request(USD(300));
+      const claimId = BigInt(req.encounterCommitment);
+      expect(await claims.claimOfEncounter(req.encounterCommitment)).to.equal(0n);
       // Deductible 100, then 80% of 200: the plan pays 160, the patient owes 140.
       await expect(claims.connect(provider).submitClaim(req))
         .to.emit(claims, "ClaimSubmitted")
         .withArgs(
-          1n,
+          claimId,
           patient.address,
           provider.address,
           coverageId,
@@ -334,25 +335,27 @@ describe("ClaimsSettlement", function () {
           0n,
         )
         .and.to.emit(claims, "ClaimApproved")
-        .withArgs(1n, USD(300), USD(160), USD(140), true)
+        .withArgs(claimId, USD(300), USD(160), USD(140), true)
         .and.to.emit(claims, "ClaimPaid")
-        .withArgs(1n, provider.address, insurer.address, USD(160));
-      const claim = await claims.getClaim(1n);
+        .withArgs(claimId, provider.address, insurer.address, USD(160));
+      const claim = await claims.getClaim(claimId);
       expect(claim.status).to.equal(BigInt(ClaimStatus.Approved));
       expect(claim.payerAmount).to.equal(USD(160));
       expect(await claims.creditOf(provider.address, insurer.address)).to.equal(USD(160));
       expect((await claims.getPool(insurer.address)).reserved).to.equal(USD(160));
       expect(await claims.getUsage(coverageId, 0n)).to.deep.equal([USD(100), USD(160)]);
-      expect(await claims.claimOfEncounter(req.encounterCommitment)).to.equal(1n);
+      expect(await claims.claimOfEncounter(req.encounterCommitment)).to.equal(claimId);
       expect(await claims.quote(coverageId, req.serviceDate, USD(100))).to.deep.equal([USD(80), USD(20)]);
     });
 
     it("leaves a claim pending when the pool cannot pay it yet", async function () {
       const { claims, provider, insurer, request } = await loadFixture(world);
       await claims.connect(insurer).withdrawPool(USD(9_900), insurer.address);
-      await claims.connect(provider).submitClaim(await request(USD(300)));
-      expect((await claims.getClaim(1n)).status).to.equal(BigInt(ClaimStatus.Pending));
-      await expect(claims.connect(insurer).approveClaim(1n, USD(300)))
+      const req = await request(USD(300));
+      await claims.connect(provider).submitClaim(req);
+      const claimId = BigInt(req.encounterCommitment);
+      expect((await claims.getClaim(claimId)).status).to.equal(BigInt(ClaimStatus.Pending));
+      await expect(claims.connect(insurer).approveClaim(claimId, USD(300)))
         .to.be.revertedWithCustomError(claims, "PoolInsufficientFunds")
         .withArgs(insurer.address, USD(100), USD(160));
     });
@@ -364,9 +367,10 @@ describe("ClaimsSettlement", function () {
       await claims.connect(insurer).offerCoverage(patient.address, 2n, now - DAY, now + 365 * DAY);
       await claims.connect(patient).acceptCoverage(2n);
       await claims.connect(provider).submitClaim(await request(USD(200), { coverageId: 2n }));
-      await expect(claims.connect(provider).submitClaim(await request(USD(200), { coverageId: 2n })))
+      const second = await request(USD(200), { coverageId: 2n });
+      await expect(claims.connect(provider).submitClaim(second))
         .to.emit(claims, "ClaimApproved")
-        .withArgs(2n, USD(200), USD(90), USD(110), true);
+        .withArgs(BigInt(second.encounterCommitment), USD(200), USD(90), USD(110), true);
       await expect(claims.connect(provider).submitClaim(await request(USD(10), { coverageId: 2n })))
         .to.be.revertedWithCustomError(claims, "ClaimAnnualLimitReached")
         .withArgs(2n, 0n, USD(250));
@@ -449,7 +453,16 @@ describe("ClaimsSettlement", function () {
       await claims.connect(provider).submitClaim(req);
       await expect(claims.connect(otherProvider).submitClaim({ ...req, claimCommitment: ethers.id("other") }))
         .to.be.revertedWithCustomError(claims, "ClaimDuplicateEncounter")
-        .withArgs(req.encounterCommitment, 1n);
+        .withArgs(req.encounterCommitment, BigInt(req.encounterCommitment));
+    });
+
+    it("rejects a zero encounter commitment: it would be claim id 0, which means no claim", async function () {
+      const { claims, provider, request } = await loadFixture(world);
+      await expect(
+        claims.connect(provider).submitClaim(await request(USD(100), { encounterCommitment: ethers.ZeroHash })),
+      )
+        .to.be.revertedWithCustomError(claims, "ClaimInvalidEncounter")
+        .withArgs(ethers.ZeroHash);
     });
 
     it("rejects a bad class, a future date, or an out-of-range amount", async function () {
@@ -473,9 +486,10 @@ describe("ClaimsSettlement", function () {
   describe("claims: review, appeal, close", function () {
     async function pending() {
       const w = await loadFixture(world);
-      await w.claims.connect(w.provider).submitClaim(await w.request(USD(1_000)));
+      const req = await w.request(USD(1_000));
+      await w.claims.connect(w.provider).submitClaim(req);
       const submittedAt = await time.latest();
-      return { ...w, claimId: 1n, submittedAt };
+      return { ...w, claimId: BigInt(req.encounterCommitment), submittedAt };
     }
 
     it("the insurer approves in full; nothing to appeal; closes at once", async function () {

@@ -115,6 +115,7 @@ export async function deployClaimsWorld({
       coverageId: bigint;
       serviceClass: number;
       serviceDate: number;
+      encounterCommitment: string;
       evidence: bigint[];
       preAuthId: bigint;
     }> = {},

@@ -265,8 +265,8 @@ describe("Claims lifecycle on the real core (Ignition CareLedger module)", funct
       await claims.connect(accounts.provider).submitClaim(req);
       await expect(claims.connect(accounts.otherProvider).submitClaim(req))
         .to.be.revertedWithCustomError(claims, "ClaimDuplicateEncounter")
-        .withArgs(req.encounterCommitment, 1n);
-      expect(await claims.claimOfEncounter(req.encounterCommitment)).to.equal(1n);
+        .withArgs(req.encounterCommitment, BigInt(req.encounterCommitment));
+      expect(await claims.claimOfEncounter(req.encounterCommitment)).to.equal(BigInt(req.encounterCommitment));
     });
 
     it("rejects a provider whose credential was suspended, and accepts it again once reinstated", async function () {

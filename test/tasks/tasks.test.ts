@@ -15,7 +15,7 @@ import { HDNodeWallet, Mnemonic } from "ethers";
 import { createHardhatRuntimeEnvironment } from "hardhat/hre";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { buildObservation, demoPdf } from "@careledger/sdk";
+import { buildObservation, claimIdHex, demoPdf } from "@careledger/sdk";
 import { startStorageServer, type StorageServer } from "@careledger/sdk/node/index";
 
 import userConfig from "../../hardhat.config.js";
@@ -422,6 +422,8 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
       });
       expect(submitted.status).to.equal("pending");
       claimId = submitted.claimId;
+      // The id is the encounter commitment, printed whole as hex: what an insurer pastes into --claim-id.
+      expect(output).to.include(`claim ${claimIdHex(claimId)}: pending`);
       const approved = await run<{ status: string; payerAmount: bigint }>("careledger:claim", {
         action: "approve",
         coverageId: "",
@@ -430,7 +432,7 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
         serviceClass: 0,
         encounter: "",
         preAuth: "0",
-        claimId: String(claimId),
+        claimId: claimIdHex(claimId),
         allowed: "",
         reason: 0,
         from: INSURER,

@@ -1,3 +1,4 @@
+import { claimLabel } from "@careledger/sdk/protocol/claimIds";
 import { formatUnits, type Hex } from "viem";
 import { roleName } from "@/lib/roles";
 
@@ -21,6 +22,8 @@ const when = (value: unknown) => {
   return `${date.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
 };
 const role = (value: unknown) => roleName(String(value) as Hex);
+/** Claim ids are encounter commitments: people see their short hex form. */
+const claim = (value: unknown) => claimLabel(BigInt(String(value)));
 /** The claims stablecoin (cUSD) has 6 decimals. */
 const money = (value: unknown) => `${formatUnits(BigInt(String(value)), 6)} cUSD`;
 const named = (names: readonly string[]) => (value: unknown) => names[Number(value)] ?? `state ${String(value)}`;
@@ -134,22 +137,23 @@ export const errorMessages: Record<string, Explain> = {
   ClaimEvidenceNotOfPatient: ([recordId]) => `Evidence record #${String(recordId)} is about another patient.`,
   ClaimEvidenceNoConsent: ([recordId, insurer]) =>
     `The patient has not allowed ${who(insurer)} to read evidence record #${String(recordId)} for claims.`,
-  ClaimDuplicateEncounter: ([, existing]) => `This encounter was already claimed as claim #${String(existing)}.`,
+  ClaimInvalidEncounter: () =>
+    "The claim's encounter commitment is zero. Commit to the encounter (its id and a salt) and submit again.",
+  ClaimDuplicateEncounter: ([, existing]) => `This encounter was already claimed as claim ${claim(existing)}.`,
   ClaimAnnualLimitReached: ([coverageId, , limit]) =>
     `Coverage #${String(coverageId)} reached its annual limit of ${money(limit)}.`,
-  ClaimUnknown: ([claimId]) => `Claim #${String(claimId)} does not exist.`,
+  ClaimUnknown: ([claimId]) => `Claim ${claim(claimId)} does not exist.`,
   ClaimInvalidStatus: ([claimId, status]) =>
-    `Claim #${String(claimId)} is ${claimStatus(status)}, so this step is not possible now.`,
-  ClaimUnauthorizedCaller: ([claimId, caller]) => `${who(caller)} may not act on claim #${String(claimId)}.`,
+    `Claim ${claim(claimId)} is ${claimStatus(status)}, so this step is not possible now.`,
+  ClaimUnauthorizedCaller: ([claimId, caller]) => `${who(caller)} may not act on claim ${claim(claimId)}.`,
   ClaimReviewWindowClosed: ([claimId, deadline]) =>
-    `The review window of claim #${String(claimId)} closed on ${when(deadline)}.`,
-  ClaimReviewWindowOpen: ([claimId, deadline]) =>
-    `Claim #${String(claimId)} is still in review until ${when(deadline)}.`,
+    `The review window of claim ${claim(claimId)} closed on ${when(deadline)}.`,
+  ClaimReviewWindowOpen: ([claimId, deadline]) => `Claim ${claim(claimId)} is still in review until ${when(deadline)}.`,
   ClaimAppealWindowClosed: ([claimId, deadline]) =>
-    `The appeal window of claim #${String(claimId)} closed on ${when(deadline)}.`,
+    `The appeal window of claim ${claim(claimId)} closed on ${when(deadline)}.`,
   ClaimAppealWindowOpen: ([claimId, deadline]) =>
-    `Claim #${String(claimId)} can still be appealed until ${when(deadline)}.`,
-  ClaimNotAppealable: ([claimId]) => `Claim #${String(claimId)} cannot be appealed.`,
+    `Claim ${claim(claimId)} can still be appealed until ${when(deadline)}.`,
+  ClaimNotAppealable: ([claimId]) => `Claim ${claim(claimId)} cannot be appealed.`,
   PayoutNothingToWithdraw: () => "There is no payout waiting to be withdrawn.",
   FaucetCooldown: ([, availableAt]) => `The test-token faucet can be used again on ${when(availableAt)}.`,
 

@@ -1,2 +1,3 @@
+export * from "./claimIds.js";
 export * from "./constants.js";
 export * from "./typedData.js";

@@ -1,10 +1,12 @@
 "use client";
 
+import { claimLabel } from "@careledger/sdk/protocol/claimIds";
 import { Purpose } from "@careledger/sdk/protocol/constants";
 import dynamic from "next/dynamic";
 import { useState } from "react";
 import type { Address } from "viem";
 import { useChainId, useReadContracts } from "wagmi";
+import { ClaimId } from "@/components/ClaimId";
 import { TransactionStatus } from "@/components/TransactionStatus";
 import { contractAbis, getContract } from "@/contracts/deployments";
 import { REASON_CODES, reasonText } from "@/errors/reasonCodes";
@@ -96,10 +98,13 @@ function PendingClaim({ claim, self }: { claim: BookClaim; self?: Address }) {
   const write = useCareWrite("ClaimsSettlement");
   const q = quote.data as readonly [bigint, bigint] | undefined;
   const id = claim.claimId.toString();
+  const label = claimLabel(claim.claimId);
 
   return (
     <article className="claim-card" aria-labelledby={`claim-${id}`} data-testid="pending-claim">
-      <h3 id={`claim-${id}`}>Claim #{id}</h3>
+      <h3 id={`claim-${id}`}>
+        Claim <ClaimId claimId={claim.claimId} />
+      </h3>
       <p>
         {serviceClassName(claim.serviceClass)} on {formatDay(claim.serviceDate)} for patient{" "}
         <code>{short(claim.patient)}</code> by provider <code>{short(claim.provider)}</code>. Billed{" "}
@@ -147,7 +152,7 @@ function PendingClaim({ claim, self }: { claim: BookClaim; self?: Address }) {
           }
         >
           {checked.ok && checked.value < claim.billed ? "Approve partially" : "Approve"}
-          <span className="visually-hidden"> claim {id}</span>
+          <span className="visually-hidden"> claim {label}</span>
         </button>
       </div>
       <div className="inline-form">
@@ -178,10 +183,10 @@ function PendingClaim({ claim, self }: { claim: BookClaim; self?: Address }) {
             write.write({ functionName: "denyClaim", args: [claim.claimId, Number(reason)] });
           }}
         >
-          Deny<span className="visually-hidden"> claim {id}</span>
+          Deny<span className="visually-hidden"> claim {label}</span>
         </button>
       </div>
-      <TransactionStatus state={write.state} label={`Decision on claim ${id}`} />
+      <TransactionStatus state={write.state} label={`Decision on claim ${label}`} />
     </article>
   );
 }
@@ -192,9 +197,12 @@ function AppealedClaim({ claim }: { claim: BookClaim }) {
   const checked = checkAmount(allowed, TOKEN_DECIMALS, { max: claim.billed });
   const write = useCareWrite("ClaimsSettlement");
   const id = claim.claimId.toString();
+  const label = claimLabel(claim.claimId);
   return (
     <article className="claim-card" aria-labelledby={`appeal-${id}`} data-testid="appealed-claim">
-      <h3 id={`appeal-${id}`}>Appeal of claim #{id}</h3>
+      <h3 id={`appeal-${id}`}>
+        Appeal of claim <ClaimId claimId={claim.claimId} />
+      </h3>
       <p>
         Billed {formatMoney(claim.billed)}; allowed so far {formatMoney(claim.allowed)} (insurer paid{" "}
         {formatMoney(claim.payerAmount)}).
@@ -218,7 +226,7 @@ function AppealedClaim({ claim }: { claim: BookClaim }) {
             checked.ok && write.write({ functionName: "decideAppeal", args: [claim.claimId, true, checked.value] })
           }
         >
-          Overturn and pay<span className="visually-hidden"> claim {id}</span>
+          Overturn and pay<span className="visually-hidden"> claim {label}</span>
         </button>
         <button
           type="button"
@@ -226,10 +234,10 @@ function AppealedClaim({ claim }: { claim: BookClaim }) {
           disabled={write.busy}
           onClick={() => write.write({ functionName: "decideAppeal", args: [claim.claimId, false, 0n] })}
         >
-          Uphold decision<span className="visually-hidden"> on claim {id}</span>
+          Uphold decision<span className="visually-hidden"> on claim {label}</span>
         </button>
       </div>
-      <TransactionStatus state={write.state} label={`Appeal decision on claim ${id}`} />
+      <TransactionStatus state={write.state} label={`Appeal decision on claim ${label}`} />
     </article>
   );
 }
@@ -373,7 +381,9 @@ export function ClaimsQueue({ book }: { book: InsurerBook }) {
               <tbody>
                 {[...decided].reverse().map((c) => (
                   <tr key={c.claimId.toString()} data-testid="decided-claim">
-                    <th scope="row">#{c.claimId.toString()}</th>
+                    <th scope="row">
+                      <ClaimId claimId={c.claimId} />
+                    </th>
                     <td>
                       <code>{short(c.patient)}</code>
                     </td>

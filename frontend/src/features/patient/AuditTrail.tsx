@@ -7,6 +7,7 @@ import { formatUnits, getAddress, type Address as AddressType } from "viem";
 import { useChainId, useConfig } from "wagmi";
 import { getContractEvents } from "wagmi/actions";
 import { Address } from "@/components/Address";
+import { ClaimId } from "@/components/ClaimId";
 import { getContract, getDeployment, type ContractName } from "@/contracts/deployments";
 import { blockTimes } from "@/features/records/read/pointers";
 import { PURPOSES } from "./ConsentGrantForm";
@@ -159,28 +160,28 @@ export function AuditTrail({ patient }: { patient: AddressType }) {
       ));
       push("Claim", submitted, (a) => (
         <>
-          {who(a.provider)} submitted claim #{String(a.claimId)} for {money(a.billed)}.
+          {who(a.provider)} submitted claim <ClaimId claimId={a.claimId as bigint} /> for {money(a.billed)}.
         </>
       ));
       push("Claim", approved.filter(mine), (a) => (
         <>
-          Claim #{String(a.claimId)} approved{a.automatic ? " automatically" : ""}: insurer pays {money(a.payerAmount)},
-          your share {money(a.patientShare)}.
+          Claim <ClaimId claimId={a.claimId as bigint} /> approved{a.automatic ? " automatically" : ""}: insurer pays{" "}
+          {money(a.payerAmount)}, your share {money(a.patientShare)}.
         </>
       ));
       push("Claim", denied.filter(mine), (a) => (
         <>
-          Claim #{String(a.claimId)} denied (reason code {String(a.reasonCode)}).
+          Claim <ClaimId claimId={a.claimId as bigint} /> denied (reason code {String(a.reasonCode)}).
         </>
       ));
       push("Claim", paid.filter(mine), (a) => (
         <>
-          Claim #{String(a.claimId)} paid: {money(a.amount)} to {who(a.provider)}.
+          Claim <ClaimId claimId={a.claimId as bigint} /> paid: {money(a.amount)} to {who(a.provider)}.
         </>
       ));
       push("Claim", appealed.filter(mine), (a) => (
         <>
-          Claim #{String(a.claimId)} appealed by {who(a.appellant)}.
+          Claim <ClaimId claimId={a.claimId as bigint} /> appealed by {who(a.appellant)}.
         </>
       ));
       const times = await blockTimes(

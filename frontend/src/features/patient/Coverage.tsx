@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { formatUnits, type Address as AddressType } from "viem";
 import { useChainId, useConfig } from "wagmi";
 import { getContractEvents, readContract } from "wagmi/actions";
+import { ClaimId } from "@/components/ClaimId";
 import { TransactionStatus } from "@/components/TransactionStatus";
 import { getContract, getDeployment } from "@/contracts/deployments";
 import { useCareWrite } from "@/hooks/useCareWrite";
@@ -106,7 +107,7 @@ export function Coverage({ patient }: { patient: AddressType }) {
               {data.data.claims.map((c) => (
                 <tr key={String(c.id)}>
                   <th scope="row">
-                    #{String(c.id)} · {day(c.serviceDate)}
+                    <ClaimId claimId={c.id} /> · {day(c.serviceDate)}
                   </th>
                   <td>{CLAIM_STATUS[c.status] ?? c.status}</td>
                   <td>{money(c.billed)}</td>

@@ -1,5 +1,6 @@
 "use client";
 
+import { claimIdOf } from "@careledger/sdk/protocol/claimIds";
 import { Category } from "@careledger/sdk/protocol/constants";
 import { useState, type FormEvent } from "react";
 import { keccak256, toBytes, toHex, type Address } from "viem";
@@ -157,7 +158,8 @@ function PreAuthForm({
 
 /**
  * Submits a claim: the FHIR Claim (claimToFhirClaim) is encrypted to the patient's claims category
- * and stored; its commitment and an encounter commitment go on chain with the amounts.
+ * and stored; its commitment and an encounter commitment go on chain with the amounts. The encounter
+ * commitment is the claim's id on chain, so the FHIR Claim names its on-chain claim before it exists.
  */
 function ClaimForm({
   patient,
@@ -221,7 +223,7 @@ function ClaimForm({
       const [pxCode, ...pxText] = service.trim().split(/\s+/);
       const fhirClaim = claimToFhirClaim(
         {
-          claimId: 0,
+          claimId: claimIdOf(encounterCommitment),
           patient,
           provider: self,
           insurer: cover.plan.insurer,

@@ -3,6 +3,8 @@
 import { useState } from "react";
 import { keccak256, toBytes, type Address } from "viem";
 import { useChainId, useConnection, useReadContracts } from "wagmi";
+import { claimIdHex, claimLabel } from "@careledger/sdk/protocol/claimIds";
+import { ClaimId } from "@/components/ClaimId";
 import { TransactionStatus } from "@/components/TransactionStatus";
 import { contractAbis, getContract } from "@/contracts/deployments";
 import { reasonText } from "@/errors/reasonCodes";
@@ -136,7 +138,9 @@ export function ProviderPayouts() {
                   const appealable = c && (c.status === 3 || (c.status === 2 && c.allowed < c.billed));
                   return (
                     <tr key={id.toString()} data-testid="claim-row">
-                      <th scope="row">#{id.toString()}</th>
+                      <th scope="row">
+                        <ClaimId claimId={id} />
+                      </th>
                       <td>
                         {serviceClassName(Number(log.args.serviceClass))}, {formatDay(Number(log.args.serviceDate))}
                       </td>
@@ -152,7 +156,7 @@ export function ProviderPayouts() {
                       <td>
                         {appealable ? (
                           <button type="button" className="button button--quiet" onClick={() => setAppealing(id)}>
-                            Appeal<span className="visually-hidden"> claim {id.toString()}</span>
+                            Appeal<span className="visually-hidden"> claim {claimLabel(id)}</span>
                           </button>
                         ) : null}
                       </td>
@@ -165,12 +169,12 @@ export function ProviderPayouts() {
         )}
         {appealing !== undefined ? (
           <form
-            aria-label={`Appeal claim ${appealing}`}
+            aria-label={`Appeal claim ${claimLabel(appealing)}`}
             onSubmit={async (e) => {
               e.preventDefault();
               const receipt = await appeal.write({
                 functionName: "appealClaim",
-                args: [appealing, keccak256(toBytes(note.trim() || `appeal of claim ${appealing}`))],
+                args: [appealing, keccak256(toBytes(note.trim() || `appeal of claim ${claimIdHex(appealing)}`))],
               });
               if (receipt) {
                 setAppealing(undefined);
@@ -179,7 +183,7 @@ export function ProviderPayouts() {
             }}
           >
             <div className="field">
-              <label htmlFor="appeal-note">Why the decision should change (claim #{appealing.toString()})</label>
+              <label htmlFor="appeal-note">Why the decision should change (claim {claimLabel(appealing)})</label>
               <textarea id="appeal-note" rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
               <p className="field-hint">
                 Only a commitment to this text goes on chain; share the documents with the insurer.
