@@ -231,7 +231,12 @@ async function main() {
       { encoding: "utf8" },
     );
     if (probe.status !== 0) throw new Error(`memory probe failed: ${probe.stderr}`);
-    const memory = JSON.parse(probe.stdout.trim().split("\n").pop()!) as { peakBytes: number };
+    const memory = JSON.parse(probe.stdout.trim().split("\n").pop()!) as {
+      peakBytes: number;
+      baselineRss: number;
+      peakRss: number;
+      peakAfterStore: number;
+    };
 
     const big = results[1]!;
     const report = {
@@ -245,7 +250,11 @@ async function main() {
       store: "HeliaBlobStore (helia light over append-only block and data logs, offline, unixfs-v1-2025)",
       results,
       keyWrap: { wrapMs: +wrapMs.toFixed(3), unwrapMs: +unwrapMs.toFixed(3) },
-      peakMemory50MiB: { bytes: memory.peakBytes, multipleOfSize: +(memory.peakBytes / (50 * MiB)).toFixed(2) },
+      peakMemory50MiB: {
+        bytes: memory.peakBytes,
+        multipleOfSize: +(memory.peakBytes / (50 * MiB)).toFixed(2),
+        probe: memory,
+      },
       medianRatios: results.map((r) => {
         const m = r.median as Record<string, number>;
         return {

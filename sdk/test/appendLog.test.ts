@@ -560,36 +560,7 @@ describe("AppendLog: recovery from damaged segments", () => {
   });
 });
 
-describe("AppendLog: reservations and batches", () => {
-  it("a reservation is written in any order while its key is unknown and appears at commit", async () => {
-    let log = await AppendLog.open(fresh(), { checksumValues: true });
-    const value = randomBytes(300 * KiB);
-    const room = log.reserve(6, value.length);
-    await Promise.all([room.write(value.subarray(200 * KiB), 200 * KiB), room.write(value.subarray(0, 200 * KiB), 0)]);
-    assert.equal(log.has("block1"), false, "not visible before commit");
-    await room.commit("block1", [value]);
-    assertBytes(await log.get("block1"), value);
-    assert.throws(() => log.reserve(6, 10).write(new Uint8Array(11), 0), RangeError);
-    await assert.rejects(log.reserve(6, 10).commit("too-long-key"), RangeError);
-    log = await reopen(log, { checksumValues: true });
-    assertBytes(await log.get("block1"), value);
-    await log.close();
-  });
-
-  it("a reservation never committed (a crash while hashing) is skipped on reopen; later records stay", async () => {
-    let log = await AppendLog.open(fresh());
-    await log.put("before", text("a"));
-    const room = log.reserve(5, 64 * KiB);
-    await room.write(randomBytes(64 * KiB), 0);
-    await log.put("after", text("b"));
-    log = await reopen(log);
-    assertBytes(await log.get("before"), text("a"));
-    assertBytes(await log.get("after"), text("b"));
-    assert.equal(log.size, 2);
-    assert.ok(log.recovery.skippedBytes >= 64 * KiB);
-    await log.close();
-  });
-
+describe("AppendLog: batches", () => {
   it("putMany lands every record with one write, in call order with single puts", async () => {
     let log = await AppendLog.open(fresh(), { checksumValues: true });
     void log.put("x", text("old"));

@@ -97,16 +97,6 @@ export interface LogRecovery {
   truncatedBytes: number;
 }
 
-export interface Reservation {
-  /** Writes `bytes` at `at` within the reserved value. */
-  write(bytes: Uint8Array, at: number): Promise<void>;
-  /**
-   * Makes the record visible under `key` once every write has landed. `parts` (the value) are
-   * needed only by a log that checksums values.
-   */
-  commit(key: string, parts?: readonly Uint8Array[]): Promise<void>;
-}
-
 export interface LogStats {
   keys: number;
   segments: number;
@@ -355,40 +345,6 @@ export class AppendLog {
     await Promise.all(entries.map(({ key, entry, recordBytes }) => this.publish(key, entry, recordBytes, written)));
   }
 
-  /**
-   * Claims room for one value of known length whose key is not known yet (a block being
-   * hashed): its bytes can be written while they are still being hashed, and the record
-   * becomes visible at `commit`, which writes its header once every value write has landed. A
-   * reservation never committed is skipped as damage on the next open.
-   */
-  reserve(keyLength: number, length: number): Reservation {
-    if (length > MAX_LOG_VALUE_BYTES) throw new RangeError(`value of ${length} bytes exceeds ${MAX_LOG_VALUE_BYTES}`);
-    const recordBytes = HEADER + keyLength + length;
-    const { segment, offset } = this.claim(recordBytes);
-    const valueStart = offset + HEADER + keyLength;
-    const writes: Promise<void>[] = [];
-    return {
-      write: (bytes, at) => {
-        if (at < 0 || at + bytes.length > length)
-          throw new RangeError(`bytes ${at}..${at + bytes.length} are outside the reserved ${length}`);
-        const job = this.writeAll(segment, [bytes], valueStart + at, bytes.length);
-        this.track(job);
-        writes.push(job);
-        return job;
-      },
-      commit: async (key, parts) => {
-        const keyBytes = this.keyBytes(key);
-        if (keyBytes.length !== keyLength)
-          throw new RangeError(`key ${key} is ${keyBytes.length} bytes, ${keyLength} were reserved`);
-        await Promise.all(writes);
-        const { header, valueCrc } = this.header(PUT, keyBytes, parts ?? [], length, segment.id, offset);
-        const written = this.writeAll(segment, [header, keyBytes], offset, HEADER + keyLength);
-        const entry: Entry = { segment: segment.id, offset, keyLength, length, valueCrc };
-        return this.publish(key, entry, recordBytes, written);
-      },
-    };
-  }
-
   /** Everything up to the index update happens synchronously, so operations keep their call order. */
   private append(type: number, key: string, parts: Uint8Array[]): Promise<void> {
     const keyBytes = this.keyBytes(key);
@@ -426,7 +382,7 @@ export class AppendLog {
     return { segment, offset };
   }
 
-  /** A record header; the value checksum needs the value's parts (a reservation passes them at commit). */
+  /** A record header (with the value's checksum when the log keeps them). */
   private header(
     type: number,
     keyBytes: Uint8Array,

@@ -13,7 +13,6 @@ import { FsBlockstore } from "blockstore-fs";
 import { FsDatastore } from "datastore-fs";
 import { createHeliaLight, type Helia } from "helia";
 import { unixfs, type UnixFS } from "@helia/unixfs";
-import type { Reservation } from "./appendLog.js";
 import { blockKey, LogBlockstore, LogDatastore } from "./logStores.js";
 import * as dagPb from "@ipld/dag-pb";
 import { UnixFS as UnixFSData } from "ipfs-unixfs";
@@ -23,7 +22,7 @@ import { base36 } from "multiformats/bases/base36";
 import { CID } from "multiformats/cid";
 import * as raw from "multiformats/codecs/raw";
 import { create as createDigest } from "multiformats/hashes/digest";
-import { toHex, type ByteSource } from "../bytes.js";
+import { concatBytes, toHex, type ByteSource } from "../bytes.js";
 import { BlobNotFoundError, SizeLimitError } from "../errors.js";
 import {
   DEFAULT_MAX_BLOB_BYTES,
@@ -36,8 +35,6 @@ import {
 } from "../storage/blobStore.js";
 
 const SHA2_256 = 0x12;
-/** Length of a sha-256 block's key in the block log (base32 multihash). */
-const BLOCK_KEY_LENGTH = blockKey(CID.createV1(raw.code, createDigest(SHA2_256, new Uint8Array(32)))).length;
 /** unixfs-v1-2025: up to 1,024 links per node; larger files go through the reference importer. */
 const MAX_LINKS = 1024;
 
@@ -162,35 +159,17 @@ class WorkerHasher {
   }
 
   /**
-   * sha-256 of the parts, in order. Contiguous views of one SharedArrayBuffer (what sealAndStore
-   * hands a committing store) reach the worker without a copy; anything else is copied once
-   * into shared memory (a plain view would clone its whole buffer).
+   * sha-256 of the parts, in order: copied once into a fresh buffer that is handed over (moved,
+   * not cloned) to the worker. (A SharedArrayBuffer would save the copy, but V8 fills one
+   * several times slower than a plain buffer.)
    */
   digest(parts: readonly Uint8Array[]): Promise<Uint8Array> {
     this.worker ??= this.start();
     const id = this.next++;
-    const first = parts[0] ?? new Uint8Array();
-    const length = parts.reduce((n, p) => n + p.length, 0);
-    let shared: Uint8Array;
-    let end = first.byteOffset;
-    const contiguous = parts.every((p) => {
-      const ok = p.buffer === first.buffer && p.byteOffset === end;
-      end += p.length;
-      return ok;
-    });
-    if (first.buffer instanceof SharedArrayBuffer && contiguous) {
-      shared = new Uint8Array(first.buffer, first.byteOffset, length);
-    } else {
-      shared = new Uint8Array(new SharedArrayBuffer(length));
-      let at = 0;
-      for (const p of parts) {
-        shared.set(p, at);
-        at += p.length;
-      }
-    }
+    const copy = parts.length === 1 ? parts[0]!.slice() : concatBytes(parts);
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker!.postMessage({ id, bytes: shared });
+      this.worker!.postMessage({ id, bytes: copy }, [copy.buffer as ArrayBuffer]);
     });
   }
 
@@ -337,14 +316,14 @@ export class HeliaBlobStore implements BlobStore {
   }
 
   /**
-   * The fast put: every byte is hashed as it arrives, whatever the chunking of the source.
-   * When the total length is known (a buffer, or `length` from sealAndStore), each leaf's room
-   * in the block log is reserved up front and its bytes are written while they are still being
-   * hashed; the record appears once its CID is known. Otherwise each leaf is appended once
-   * hashed. Leaf CIDs: the first from the commitment's running state; later whole leaves are
-   * hashed on a worker thread (the other core) while this thread runs the commitment. The root
-   * block, the pinned-block records and the pin go down last, in one write, once every leaf has
-   * landed.
+   * The fast put: every byte is hashed as it arrives, whatever the chunking of the source, and
+   * each leaf is appended to the block log with one write once its CID is known. Leaf CIDs: the
+   * first from the commitment's running state; later leaves are hashed on a worker thread (the
+   * other core) while this thread runs the commitment. Leaves hashed here (the first, a short
+   * last one) go down with the root block in one write; then the pinned-block records and the
+   * pin, in one write, once every block has landed. (Writing each cipher segment while it is
+   * still being hashed was measured too: the extra writes cost this thread more than the
+   * overlap saved.)
    */
   private async write(
     data: ByteSource,
@@ -367,6 +346,8 @@ export class HeliaBlobStore implements BlobStore {
       if (failed) throw (failed as PromiseRejectedResult).reason;
     };
     const log = this.blocks.log;
+    // Blocks written together at the end, with the root.
+    const last: { key: string; value: Uint8Array | Uint8Array[] }[] = [];
 
     let parts: Uint8Array[] = [];
     let size = 0;
@@ -374,26 +355,29 @@ export class HeliaBlobStore implements BlobStore {
     let consumed = 0;
     // The running hash of the current leaf, when it is not the commitment's (see above).
     let leafHash: Hash | undefined;
-    let reservation: Reservation | undefined;
     const finishLeaf = () => {
       const leafParts = parts;
-      const room = reservation;
       const entry = { cid: undefined as unknown as CID, size };
       let digest: Promise<Uint8Array> | Uint8Array;
       if (leaves.length === 0 && commitment) digest = commitment.copy().digest();
       else if (leafHash) digest = leafHash.digest();
       else digest = this.hasher.digest(leafParts);
       leaves.push(entry);
-      track(
-        Promise.resolve(digest).then((d) => {
-          entry.cid = rawCid(d);
-          return room ? room.commit(blockKey(entry.cid)) : log.put(blockKey(entry.cid), leafParts);
-        }),
-      );
+      if (digest instanceof Uint8Array) {
+        // Hashed here: written with the root block.
+        entry.cid = rawCid(digest);
+        last.push({ key: blockKey(entry.cid), value: leafParts });
+      } else {
+        track(
+          Promise.resolve(digest).then((d) => {
+            entry.cid = rawCid(d);
+            return log.put(blockKey(entry.cid), leafParts);
+          }),
+        );
+      }
       parts = [];
       size = 0;
       leafHash = undefined;
-      reservation = undefined;
     };
     try {
       for await (const chunk of limitSize(data, this.maxBlobBytes)) {
@@ -413,11 +397,7 @@ export class HeliaBlobStore implements BlobStore {
             const short = length !== undefined && length - consumed < UNIXFS_CHUNK_SIZE / 4;
             const toWorker = commitment !== undefined && !fromCommitment && !short;
             if (!fromCommitment && !toWorker) leafHash = createHash("sha256");
-            if (length !== undefined) {
-              reservation = log.reserve(BLOCK_KEY_LENGTH, Math.min(UNIXFS_CHUNK_SIZE, length - consumed));
-            }
           }
-          if (reservation) track(reservation.write(part, size));
           commitment?.update(part);
           leafHash?.update(part);
           parts.push(part);
@@ -436,7 +416,6 @@ export class HeliaBlobStore implements BlobStore {
     }
     const digestHex = commitment ? toHex(commitment.digest()) : undefined;
     let root: CID;
-    const last: { key: string; value: Uint8Array }[] = [];
     const blockCids: CID[] = leaves.map((l) => l.cid);
     if (leaves.length === 0) {
       // The empty file: one empty raw leaf (bafkreihdwdcefgh4…).
