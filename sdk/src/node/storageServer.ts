@@ -163,7 +163,7 @@ export async function startStorageServer(options: StorageServerOptions): Promise
       sendJson(res, {
         Version: SERVER_VERSION,
         Commit: "",
-        Repo: "helia-fs",
+        Repo: "helia-log",
         System: `${process.arch}/${process.platform}`,
         Golang: "",
       });
