@@ -4,12 +4,11 @@ import { useState } from "react";
 import { toHex } from "viem";
 import { useConfig, useConnection } from "wagmi";
 import { signTypedData } from "wagmi/actions";
+import { KeySigningStatus, type KeySigning } from "@/components/KeySigningStatus";
 import { TransactionStatus } from "@/components/TransactionStatus";
 import { explainError } from "@/errors/explain";
 import { useCareWrite } from "@/hooks/useCareWrite";
 import { useIdentity } from "./IdentityProvider";
-
-type Step = { status: "idle" } | { status: "signing" } | { status: "failed"; message: string };
 
 /**
  * Patient registration: the wallet signs CareLedger's fixed identity message twice (a wallet whose
@@ -21,7 +20,7 @@ export function RegisterPatient() {
   const { address } = useConnection();
   const { setIdentity } = useIdentity();
   const registry = useCareWrite("CareRegistry");
-  const [step, setStep] = useState<Step>({ status: "idle" });
+  const [step, setStep] = useState<KeySigning>({ status: "idle" });
   const busy = step.status === "signing" || registry.busy;
 
   async function register() {
@@ -63,16 +62,7 @@ export function RegisterPatient() {
       <button type="button" className="button" disabled={busy} onClick={register}>
         Create my key and register
       </button>
-      {step.status === "signing" ? (
-        <p role="status" className="tx">
-          <span className="spinner" aria-hidden="true" /> Sign the CareLedger key message in your wallet (twice)…
-        </p>
-      ) : null}
-      {step.status === "failed" ? (
-        <p role="alert" className="tx tx--failed">
-          <strong>Registration stopped.</strong> {step.message}
-        </p>
-      ) : null}
+      <KeySigningStatus state={step} failedTitle="Registration stopped." />
       <TransactionStatus state={registry.state} label="Registration" />
     </section>
   );

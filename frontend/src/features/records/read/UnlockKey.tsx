@@ -4,6 +4,7 @@ import { useState } from "react";
 import { toHex } from "viem";
 import { useConfig, useConnection } from "wagmi";
 import { signTypedData } from "wagmi/actions";
+import { KeySigningStatus, type KeySigning } from "@/components/KeySigningStatus";
 import { TransactionStatus } from "@/components/TransactionStatus";
 import { explainError } from "@/errors/explain";
 import { useCareRead } from "@/hooks/useCareRead";
@@ -26,7 +27,7 @@ export function UnlockKey({ purpose }: { purpose: string }) {
     args: address ? [address] : undefined,
   });
   const registry = useCareWrite("CareRegistry");
-  const [state, setState] = useState<{ status: "idle" | "signing" } | { status: "failed"; message: string }>({
+  const [state, setState] = useState<KeySigning>({
     status: "idle",
   });
   const registeredKey = registered.data?.[0];
@@ -84,16 +85,7 @@ export function UnlockKey({ purpose }: { purpose: string }) {
           <button type="button" className="button" disabled={state.status === "signing"} onClick={unlock}>
             Unlock with my wallet
           </button>
-          {state.status === "signing" ? (
-            <p role="status" className="tx">
-              <span className="spinner" aria-hidden="true" /> Sign the CareLedger key message in your wallet (twice)…
-            </p>
-          ) : null}
-          {state.status === "failed" ? (
-            <p role="alert" className="tx tx--failed">
-              <strong>Not unlocked.</strong> {state.message}
-            </p>
-          ) : null}
+          <KeySigningStatus state={state} failedTitle="Not unlocked." />
         </>
       )}
     </section>
