@@ -138,6 +138,10 @@ describe("record container", () => {
     assert.equal(blob.length, sealed.length);
     // Reusing a seal would reuse its key and nonce: refused.
     assert.throws(() => sealWith(seal, body), /used twice/);
+    // So is a copy of one, however it was made.
+    const fresh = await prepareRecordSeal({ meta: { contentType: "image/png" }, bodyLength: 1, recipients });
+    assert.throws(() => sealWith({ ...fresh } as typeof fresh, fill(1)), /not a record seal/);
+    assert.throws(() => sealWith(Object.create(fresh) as typeof fresh, fill(1)), /not a record seal/);
 
     const contentKey = await unwrapRecordKey(blob, author);
     const opened = await openRecord(blob, contentKey);
@@ -147,6 +151,11 @@ describe("record container", () => {
     const other = await sealRecord({ kind: "attachment", contentType: "image/png", bytes: body }, recipients);
     await assert.rejects(openRecord(other, contentKey), WrongKeyError);
     await assert.rejects(unwrapRecordKey(blob, generateKeyPair()), WrongKeyError);
+    // Nor a blob with this record's prefix but other envelopes.
+    const header = await parseRecordHeader(blob);
+    const spliced = new Uint8Array(blob);
+    spliced[header.length - 1]! ^= 1; // the last envelope's last byte
+    await assert.rejects(openRecord(spliced, contentKey), WrongKeyError);
     assert.ok(Buffer.from((await openRecord(other, category)).bytes).equals(Buffer.from(body)));
   });
 

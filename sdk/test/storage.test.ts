@@ -191,6 +191,54 @@ describe("HeliaBlobStore fast write path (own block writes and pin records)", ()
     assert.ok(Buffer.from(await store.get(cid)).equals(Buffer.from(bytes)));
   });
 
+  it("takes Node Buffers (views of larger ones too) without touching the caller's bytes", async () => {
+    const big = Buffer.from(randomBytes(4 * MiB + 100));
+    for (const data of [big, big.subarray(50, 50 + 3 * MiB + 7)]) {
+      const before = Buffer.from(data);
+      const { cid, commitment } = await store.putCommitted(data);
+      assert.equal(data.length, before.length, "the caller's buffer keeps its length");
+      assert.ok(data.equals(before), "and its bytes");
+      assert.equal(commitment, await commitmentOf(before));
+      const back = await store.getCommitted(cid);
+      assert.ok(Buffer.from(back.bytes).equals(before));
+      assert.equal(back.commitment, commitment);
+    }
+  });
+
+  it("puts sharing a block keep both pins: unpinning one and collecting leaves the other whole", async () => {
+    const shared = randomBytes(MiB);
+    const a = new Uint8Array(MiB + 10);
+    const b = new Uint8Array(MiB + 20);
+    a.set(shared);
+    b.set(shared);
+    const [cidA, cidB] = await Promise.all([store.put(a), store.put(b)]);
+    for await (const _ of store.helia.pins.rm(cidA)) {
+      // drain
+    }
+    await store.gc();
+    assert.ok(await store.isPinned(cidB));
+    assert.ok(Buffer.from(await store.get(cidB)).equals(Buffer.from(b)));
+    assert.equal(await store.has(cidA), false, "a's own root went");
+  });
+
+  it("a collection started while a put is streaming waits for it: the blob comes back whole and pinned", async () => {
+    const bytes = randomBytes(8 * MiB + 3);
+    let collected: Promise<unknown> | undefined;
+    async function* slowly() {
+      for (let i = 0; i < bytes.length; i += 256 * 1024) {
+        // Half-way through, with several leaves already in the log and none pinned yet.
+        if (i === 5 * MiB) collected = store.gc();
+        await new Promise((r) => setTimeout(r, 2));
+        yield bytes.subarray(i, Math.min(bytes.length, i + 256 * 1024));
+      }
+    }
+    const { cid } = await store.putCommitted(slowly());
+    await collected;
+    assert.ok(collected, "the collection ran");
+    assert.ok(await store.isPinned(cid));
+    assert.ok(Buffer.from(await store.get(cid)).equals(Buffer.from(bytes)));
+  });
+
   it("sealAndStore commits to exactly the stored bytes", async () => {
     const reader = generateKeyPair();
     const recipients = recordRecipients({
@@ -301,6 +349,30 @@ describe("HeliaBlobStore persistence across restarts", () => {
       assert.ok(Buffer.from(await second.get(cid)).equals(Buffer.from(bytes)));
     } finally {
       await second.close();
+    }
+  });
+
+  it("a process that never closes its store still exits; the next opener takes over its lock", async () => {
+    const dataDir = join(root, "unclosed");
+    const helia = fileURLToPath(new URL("../src/node/helia.ts", import.meta.url));
+    const script = `
+      import { HeliaBlobStore } from ${JSON.stringify(helia)};
+      const store = await HeliaBlobStore.open({ dataDir: ${JSON.stringify(dataDir)} });
+      const { cid } = await store.putCommitted(new Uint8Array(3 * 1024 * 1024 + 5).map((_, i) => i % 7));
+      console.log(cid.toString());`;
+    const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    assert.equal(child.status, 0, `the child did not exit by itself: ${child.signal ?? child.stderr}`);
+    const cid = child.stdout.trim().split("\n").pop()!;
+    const store = await HeliaBlobStore.open({ dataDir });
+    try {
+      const back = await store.get(cid);
+      assert.ok(back.every((b, i) => b === i % 7) && back.length === 3 * MiB + 5);
+      assert.ok(await store.isPinned(CID.parse(cid)));
+    } finally {
+      await store.close();
     }
   });
 

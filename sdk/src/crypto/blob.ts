@@ -15,8 +15,8 @@ import { MalformedInputError, TamperedCiphertextError, TruncatedBlobError } from
 
 /**
  * 256 KiB: small enough that hashing and storing the first segment starts while the next ones
- * are still being encrypted (a 1 MiB record is four), large enough that the 16-byte tags and
- * per-call overhead stay negligible.
+ * are still being encrypted (a 1 MiB body is five, with the encrypted meta), large enough that
+ * the 16-byte tags and per-call overhead stay negligible.
  */
 export const SEGMENT_SIZE = 1 << 18;
 export const GCM_TAG_LENGTH = 16;
@@ -83,9 +83,12 @@ export function generateContentKey(): Uint8Array {
   return randomBytes(32);
 }
 
-export async function importContentKey(raw: Uint8Array): Promise<CryptoKey> {
+export async function importContentKey(
+  raw: Uint8Array,
+  usages: KeyUsage[] = ["encrypt", "decrypt"],
+): Promise<CryptoKey> {
   if (raw.length !== 32) throw new RangeError(`content keys are 256-bit, got ${raw.length * 8} bits`);
-  return globalThis.crypto.subtle.importKey("raw", bufferSource(raw), "AES-GCM", false, ["encrypt", "decrypt"]);
+  return globalThis.crypto.subtle.importKey("raw", bufferSource(raw), "AES-GCM", false, usages);
 }
 
 /**

@@ -94,17 +94,36 @@ function envelopeContext(prefix: Uint8Array) {
  * bound to the payload parameters (so the body's length is fixed here). Use it for exactly one
  * body: it carries the record's nonce.
  */
-export interface RecordSeal {
-  /** The container's clear header (prefix and envelopes). */
-  readonly header: Uint8Array;
-  /** Total container length in bytes. */
-  readonly length: number;
-  readonly params: PayloadParams;
-  readonly prefix: Uint8Array;
-  readonly metaPrefix: Uint8Array;
-  readonly key: CryptoKey;
+export class RecordSeal {
+  private constructor(
+    /** The container's clear header (prefix and envelopes). */
+    readonly header: Uint8Array,
+    /** Total container length in bytes. */
+    readonly length: number,
+  ) {}
+
+  /** @internal Made only by prepareRecordSeal; its key and nonce live in `sealState`, out of reach. */
+  static create(header: Uint8Array, length: number, state: SealState): RecordSeal {
+    const seal = new RecordSeal(header, length);
+    sealState.set(seal, state);
+    return seal;
+  }
+}
+
+interface SealState {
+  params: PayloadParams;
+  prefix: Uint8Array;
+  metaPrefix: Uint8Array;
+  key: CryptoKey;
   used: boolean;
 }
+
+/**
+ * The key, nonce and use of each seal, keyed by the seal object itself: a copy of a seal (a
+ * spread, structuredClone, a state library's snapshot) carries none of them, so it cannot be
+ * used to encrypt a second body under the same key and nonce.
+ */
+const sealState = new WeakMap<RecordSeal, SealState>();
 
 export async function prepareRecordSeal(args: {
   meta: RecordMeta;
@@ -133,8 +152,14 @@ export async function prepareRecordSeal(args: {
       Uint8Array.of(envelopes.length >> 8, envelopes.length & 0xff),
       ...envelopes.flatMap((e) => [Uint8Array.of(e.length >> 8, e.length & 0xff), e]),
     ]);
-    const key = await importContentKey(rawKey);
-    return { header, length: header.length + ciphertextLength(params), params, prefix, metaPrefix, key, used: false };
+    const key = await importContentKey(rawKey, ["encrypt"]);
+    return RecordSeal.create(header, header.length + ciphertextLength(params), {
+      params,
+      prefix,
+      metaPrefix,
+      key,
+      used: false,
+    });
   } finally {
     rawKey.fill(0);
   }
@@ -145,21 +170,23 @@ export async function prepareRecordSeal(args: {
  * for) under a prepared seal. Memory stays at a few segments. @throws on a reused seal
  */
 export function sealWith(seal: RecordSeal, body: ByteSource): SealedRecordStream {
-  if (seal.used) throw new Error("a record seal was used twice: prepare one per record (it carries the nonce)");
-  seal.used = true;
+  const state = sealState.get(seal);
+  if (!state) throw new Error("not a record seal from prepareRecordSeal (a copy of one carries no key)");
+  if (state.used) throw new Error("a record seal was used twice: prepare one per record (it carries the nonce)");
+  state.used = true;
   async function* plaintext(): AsyncGenerator<Uint8Array> {
-    yield seal.metaPrefix;
+    yield state!.metaPrefix;
     if (body instanceof Uint8Array) yield body;
     else yield* body;
   }
   async function* stream(): AsyncGenerator<Uint8Array> {
     yield seal.header;
-    yield* encryptSegments(seal.key, seal.params, seal.prefix, plaintext());
+    yield* encryptSegments(state!.key, state!.params, state!.prefix, plaintext());
   }
   return { length: seal.length, stream: stream() };
 }
 
-/** Streams a container for a body of known length; memory stays at about two segments. */
+/** Streams a container for a body of known length; memory stays at a few segments. */
 export async function sealRecordStream(args: {
   meta: RecordMeta;
   body: ByteSource;
@@ -254,18 +281,28 @@ function keyList(keys: RecordKeys): X25519KeyPair[] {
  */
 export interface RecordContentKey {
   readonly contentKey: CryptoKey;
-  readonly prefix: Uint8Array;
+  /** The record's whole clear header (prefix and envelopes) the key was unwrapped from. */
+  readonly header: Uint8Array;
 }
 
 /** Unwraps a record's content key with whichever of `keys` it is addressed to. @throws WrongKeyError */
 export async function unwrapRecordKey(source: ByteSource, keys: RecordKeys): Promise<RecordContentKey> {
   const header = await parseRecordHeader(source);
-  return { contentKey: await unwrapContentKey(header, keys), prefix: header.prefix };
+  return { contentKey: await unwrapContentKey(header, keys), header: headerBytes(header) };
+}
+
+/** The clear header's bytes, as stored. */
+function headerBytes(header: RecordHeader): Uint8Array {
+  return concatBytes([
+    header.prefix,
+    Uint8Array.of(header.envelopes.length >> 8, header.envelopes.length & 0xff),
+    ...header.envelopes.flatMap((e) => [Uint8Array.of(e.length >> 8, e.length & 0xff), e]),
+  ]);
 }
 
 async function contentKeyFor(header: RecordHeader, keys: RecordKeys | RecordContentKey): Promise<CryptoKey> {
   if (!("contentKey" in keys)) return unwrapContentKey(header, keys);
-  if (!equalBytes(keys.prefix, header.prefix))
+  if (!equalBytes(keys.header, headerBytes(header)))
     throw new WrongKeyError("this content key belongs to another record (its header differs)");
   return keys.contentKey;
 }
@@ -274,7 +311,7 @@ async function unwrapContentKey(header: RecordHeader, keys: RecordKeys): Promise
   const context = envelopeContext(header.prefix);
   for (const pair of keyList(keys)) {
     const envelope = header.envelopes.find((e) => isAddressedTo(e, pair.publicKey));
-    if (envelope) return importContentKey(await unwrapKey(envelope, pair, { context }));
+    if (envelope) return importContentKey(await unwrapKey(envelope, pair, { context }), ["decrypt"]);
   }
   const wanted = header.envelopeHeaders
     .map((h) => `${h.kind === EnvelopeKind.RecordForCategory ? `category ${h.category} epoch ${h.epoch}` : "author"}`)
@@ -332,7 +369,10 @@ export async function openRecord(blob: ByteSource, keys: RecordKeys | RecordCont
 }
 
 /** Opens a record that holds FHIR JSON and returns the parsed resource (validate it with fhir/validate). */
-export async function openFhirRecord<T extends Resource = Resource>(blob: ByteSource, keys: RecordKeys): Promise<T> {
+export async function openFhirRecord<T extends Resource = Resource>(
+  blob: ByteSource,
+  keys: RecordKeys | RecordContentKey,
+): Promise<T> {
   const opened = await openRecord(blob, keys);
   if (opened.meta.contentType !== FHIR_JSON) {
     throw new MalformedInputError(`record holds ${opened.meta.contentType}, not FHIR JSON`);

@@ -34,7 +34,18 @@
  *
  * One process at a time: `LOCK` holds the owner's pid; a second opener gets LogLockedError.
  */
-import { mkdir, open as openFile, readdir, readFile, realpath, rm, writeFile, type FileHandle } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import {
+  mkdir,
+  open as openFile,
+  readdir,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  writeFile,
+  type FileHandle,
+} from "node:fs/promises";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import { CareLedgerError } from "../errors.js";
@@ -47,7 +58,8 @@ const VALUE_CHECKSUM = 1;
 /** Values larger than this are refused (IPFS blocks are at most a few MiB). */
 export const MAX_LOG_VALUE_BYTES = 64 * 1024 * 1024;
 const MAX_KEY_BYTES = 4096;
-const SCAN_WINDOW = 1 << 20;
+/** Bytes read at a time while scanning: a run of small records, or a header and a peek past it. */
+const SCAN_WINDOW = 64 * 1024;
 
 /** Another process (or another open store in this one) holds the log. */
 export class LogLockedError extends CareLedgerError {
@@ -63,6 +75,12 @@ export class LogLockedError extends CareLedgerError {
   }
 }
 
+/** A value was replaced by one of another length while it was being read. */
+class ValueReplaced extends Error {}
+
+/** A stored value does not match its checksum (the file was damaged). */
+class ChecksumError extends Error {}
+
 interface Entry {
   segment: number;
   /** Offset of the record's header. */
@@ -72,6 +90,9 @@ interface Entry {
   valueCrc?: number;
   /** Set while the write is in flight: readers wait for it. */
   pending?: Promise<void>;
+  /** What the key held before this record (restored if this write fails). */
+  previous?: Entry;
+  failed?: boolean;
 }
 
 interface Segment {
@@ -95,6 +116,14 @@ export interface LogRecovery {
   skippedBytes: number;
   /** Bytes cut off the end of the last segment (a torn final write). */
   truncatedBytes: number;
+}
+
+export interface CompactionReport {
+  /** Bytes the segments held before and after. */
+  before: number;
+  after: number;
+  /** Keys whose values failed their checksum and were left out. */
+  dropped: string[];
 }
 
 export interface LogStats {
@@ -132,8 +161,9 @@ export class AppendLog {
   private active!: Segment;
   /** Writes in flight; compaction and close wait for them. */
   private readonly inFlight = new Set<Promise<void>>();
-  private compacting: Promise<{ before: number; after: number }> | undefined;
+  private compacting: Promise<CompactionReport> | undefined;
   private closed = false;
+  private locked = false;
   recovery: LogRecovery = { skippedBytes: 0, truncatedBytes: 0 };
 
   private constructor(
@@ -146,8 +176,17 @@ export class AppendLog {
     await mkdir(folder, { recursive: true });
     // The real path: another spelling of the folder (a symlink) is still the same log.
     const dir = await realpath(folder);
+    // Claimed before any await, so two opens in this process cannot both get past it.
+    if (openDirs.has(dir)) throw new LogLockedError(dir, process.pid);
+    openDirs.add(dir);
     const log = new AppendLog(dir, options.segmentBytes ?? 256 * 1024 * 1024, options.checksumValues ?? false);
-    await log.lock();
+    try {
+      await log.lock();
+    } catch (error) {
+      openDirs.delete(dir);
+      throw error;
+    }
+    log.locked = true;
     try {
       const ids = (await readdir(dir))
         .filter((n) => /^\d{8}\.log$/.test(n))
@@ -163,21 +202,28 @@ export class AppendLog {
     return log;
   }
 
+  /**
+   * Creates LOCK with this pid. A LOCK left by a process that has ended is moved aside under a
+   * name of its own before retrying, so two processes breaking the same stale lock cannot both
+   * win (the second finds the first one's fresh LOCK, held by a live pid).
+   */
   private async lock(): Promise<void> {
     const path = join(this.dir, "LOCK");
-    if (openDirs.has(this.dir)) throw new LogLockedError(this.dir, process.pid);
     for (let attempt = 0; ; attempt++) {
       try {
         await writeFile(path, String(process.pid), { flag: "wx" });
-        openDirs.add(this.dir);
         return;
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0) throw error;
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 2) throw error;
         const owner = Number((await readFile(path, "utf8").catch(() => "")).trim());
         if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && pidAlive(owner)) {
           throw new LogLockedError(this.dir, owner);
         }
-        await rm(path, { force: true }); // left by a process that has ended
+        const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString("hex")}`;
+        await rename(path, aside).then(
+          () => rm(aside, { force: true }),
+          () => undefined, // someone else moved it first: try again
+        );
       }
     }
   }
@@ -186,10 +232,16 @@ export class AppendLog {
   private startSegment(id: number): Segment {
     // Not "a": with O_APPEND, Linux ignores the position of positioned writes.
     const file = openFile(join(this.dir, segmentName(id)), "wx+");
-    file.catch(() => undefined); // surfaces in the writes that wait for it
+    const previous = this.active;
     const segment: Segment = { id, file, size: 0, live: 0 };
     this.segments.set(id, segment);
     this.active = segment;
+    // The writes already placed in it fail with the error; later ones go back to the segment
+    // before (and try a new one again once that is full).
+    file.catch(() => {
+      this.segments.delete(id);
+      if (this.active === segment && previous) this.active = previous;
+    });
     return segment;
   }
 
@@ -212,7 +264,9 @@ export class AppendLog {
       window = window.subarray(0, bytesRead);
       return window.subarray(0, Math.min(length, bytesRead));
     };
-    const validAt = async (position: number): Promise<(Entry & { type: number; key: string }) | undefined> => {
+    const validAt = async (
+      position: number,
+    ): Promise<(Entry & { type: number; key: string; damaged: boolean }) | undefined> => {
       if (position + HEADER > size) return undefined;
       const header = (await read(position, HEADER)).slice();
       const view = new DataView(header.buffer);
@@ -226,7 +280,10 @@ export class AppendLog {
       const key = (await read(position + HEADER, keyLength)).slice();
       if (headerChecksum(header, key, id, position) !== view.getUint32(16)) return undefined;
       const valueCrc = header[5]! & VALUE_CHECKSUM ? view.getUint32(12) : undefined;
-      return { type, key: decoder.decode(key), segment: id, offset: position, keyLength, length, valueCrc };
+      // A value written only in part (a crash while it was being written) fails its checksum:
+      // the record is skipped and the key keeps its earlier value.
+      const damaged = valueCrc !== undefined && crc32(await read(position + HEADER + keyLength, length)) !== valueCrc;
+      return { type, key: decoder.decode(key), segment: id, offset: position, keyLength, length, valueCrc, damaged };
     };
     /** The next offset after `from` where a valid record starts, or -1. */
     const findNext = async (from: number): Promise<number> => {
@@ -246,7 +303,9 @@ export class AppendLog {
       const record = await validAt(position);
       if (record) {
         const end = position + HEADER + record.keyLength + record.length;
-        this.apply(record.key, record.type === PUT ? record : undefined, end - position);
+        const { type, damaged, key, ...entry } = record;
+        if (damaged) this.recovery.skippedBytes += end - position;
+        else this.apply(key, type === PUT ? entry : undefined, end - position);
         position = lastValidEnd = end;
         continue;
       }
@@ -286,15 +345,18 @@ export class AppendLog {
   }
 
   has(key: string): boolean {
+    this.assertOpen();
     return this.index.has(key);
   }
 
   /** Length of the value under `key`, or undefined. */
   sizeOf(key: string): number | undefined {
+    this.assertOpen();
     return this.index.get(key)?.length;
   }
 
   keys(): IterableIterator<string> {
+    this.assertOpen();
     return this.index.keys();
   }
 
@@ -317,45 +379,46 @@ export class AppendLog {
   }
 
   /**
-   * Appends several records with one write (they land together or, on a failed write, none
-   * of them is indexed).
+   * Appends several records with one write. If the write fails, none of them is indexed; a
+   * crash while it is being written can leave the first of them on disk without the rest.
    */
   async putMany(records: readonly { key: string; value: Uint8Array | readonly Uint8Array[] }[]): Promise<void> {
-    const encoded = records.map(({ key, value }) => {
-      const parts = Array.isArray(value) ? (value as Uint8Array[]) : [value as Uint8Array];
-      return { key, keyBytes: this.keyBytes(key), parts, length: this.valueLength(parts) };
-    });
-    const total = encoded.reduce((n, r) => n + HEADER + r.keyBytes.length + r.length, 0);
-    const { segment, offset } = this.claim(total);
-    const buffers: Uint8Array[] = [];
-    const entries: { key: string; entry: Entry; recordBytes: number }[] = [];
-    let at = offset;
-    for (const r of encoded) {
-      const { header, valueCrc } = this.header(PUT, r.keyBytes, r.parts, r.length, segment.id, at);
-      buffers.push(header, r.keyBytes, ...r.parts);
-      const recordBytes = HEADER + r.keyBytes.length + r.length;
-      entries.push({
-        key: r.key,
-        entry: { segment: segment.id, offset: at, keyLength: r.keyBytes.length, length: r.length, valueCrc },
-        recordBytes,
-      });
-      at += recordBytes;
-    }
-    const written = this.writeAll(segment, buffers, offset, total);
-    await Promise.all(entries.map(({ key, entry, recordBytes }) => this.publish(key, entry, recordBytes, written)));
+    return this.writeRecords(
+      records.map(({ key, value }) => ({
+        type: PUT,
+        key,
+        parts: Array.isArray(value) ? (value as Uint8Array[]) : [value as Uint8Array],
+      })),
+    );
+  }
+
+  private append(type: number, key: string, parts: Uint8Array[]): Promise<void> {
+    return this.writeRecords([{ type, key, parts }]);
   }
 
   /** Everything up to the index update happens synchronously, so operations keep their call order. */
-  private append(type: number, key: string, parts: Uint8Array[]): Promise<void> {
-    const keyBytes = this.keyBytes(key);
-    const length = this.valueLength(parts);
-    const recordBytes = HEADER + keyBytes.length + length;
-    const { segment, offset } = this.claim(recordBytes);
-    const { header, valueCrc } = this.header(type, keyBytes, parts, length, segment.id, offset);
-    const written = this.writeAll(segment, [header, keyBytes, ...parts], offset, recordBytes);
-    const entry: Entry | undefined =
-      type === PUT ? { segment: segment.id, offset, keyLength: keyBytes.length, length, valueCrc } : undefined;
-    return this.publish(key, entry, recordBytes, written);
+  private writeRecords(records: readonly { type: number; key: string; parts: Uint8Array[] }[]): Promise<void> {
+    const encoded = records.map((r) => ({ ...r, keyBytes: this.keyBytes(r.key), length: this.valueLength(r.parts) }));
+    const total = encoded.reduce((n, r) => n + HEADER + r.keyBytes.length + r.length, 0);
+    const { segment, offset } = this.claim(total);
+    const buffers: Uint8Array[] = [];
+    const placed: { key: string; entry: Entry | undefined; recordBytes: number }[] = [];
+    let at = offset;
+    for (const r of encoded) {
+      const { header, valueCrc } = this.header(r.type, r.keyBytes, r.parts, r.length, segment.id, at);
+      buffers.push(header, r.keyBytes, ...r.parts);
+      const recordBytes = HEADER + r.keyBytes.length + r.length;
+      const entry =
+        r.type === PUT
+          ? { segment: segment.id, offset: at, keyLength: r.keyBytes.length, length: r.length, valueCrc }
+          : undefined;
+      placed.push({ key: r.key, entry, recordBytes });
+      at += recordBytes;
+    }
+    const written = this.writeAll(segment, buffers, offset, total);
+    return Promise.all(
+      placed.map(({ key, entry, recordBytes }) => this.publish(key, entry, recordBytes, written)),
+    ).then(() => undefined);
   }
 
   private keyBytes(key: string): Uint8Array {
@@ -427,19 +490,25 @@ export class AppendLog {
   /**
    * Points the index at a record as soon as its write is issued (reads and writes keep their
    * call order; readers of the key wait for the write). If the write fails, the key goes back
-   * to what it held, unless something replaced it since.
+   * to the last value before it whose write did not fail, unless something replaced it since.
    */
   private publish(key: string, entry: Entry | undefined, recordBytes: number, written: Promise<void>): Promise<void> {
     const previous = this.index.get(key);
-    if (entry) entry.pending = written;
+    if (entry) {
+      entry.pending = written;
+      entry.previous = previous;
+    }
     this.apply(key, entry, recordBytes);
     const settled = written.then(
       () => {
         if (entry) delete entry.pending;
       },
       (error: unknown) => {
-        if (this.index.get(key) === entry || (!entry && !this.index.has(key))) {
-          this.apply(key, previous, previous ? HEADER + previous.keyLength + previous.length : 0);
+        if (entry) entry.failed = true;
+        if (entry ? this.index.get(key) === entry : !this.index.has(key)) {
+          let restore = previous;
+          while (restore?.failed) restore = restore.previous;
+          this.apply(key, restore, restore ? HEADER + restore.keyLength + restore.length : 0);
         }
         throw error;
       },
@@ -450,12 +519,19 @@ export class AppendLog {
 
   /** The value under `key`, or undefined when there is none. */
   async get(key: string): Promise<Uint8Array | undefined> {
-    this.assertOpen();
-    const entry = this.index.get(key);
-    if (!entry) return undefined;
-    const out = new Uint8Array(entry.length);
-    await this.readEntry(key, entry, out, 0);
-    return out;
+    for (;;) {
+      this.assertOpen();
+      const entry = this.index.get(key);
+      if (!entry) return undefined;
+      const out = new Uint8Array(entry.length);
+      try {
+        await this.readEntry(key, entry, out, 0);
+        return out;
+      } catch (error) {
+        if (!(error instanceof ValueReplaced)) throw error;
+        // Replaced by a value of another length while its old segment was compacted away.
+      }
+    }
   }
 
   /**
@@ -503,7 +579,7 @@ export class AppendLog {
     }
     const whole = from === 0 && length === entry.length;
     if (whole && entry.valueCrc !== undefined && crc32(out.subarray(at, at + length)) !== entry.valueCrc) {
-      throw new Error(`${this.dir}: value of ${key} fails its checksum (the file was damaged)`);
+      throw new ChecksumError(`${this.dir}: value of ${key} fails its checksum (the file was damaged)`);
     }
   }
 
@@ -520,6 +596,7 @@ export class AppendLog {
     const entry = this.index.get(key);
     if (!entry) throw new Error(`${this.dir}: ${key} was removed while being read`);
     if (entry === stale) throw new Error(`${this.dir}: the segment holding ${key} is gone`);
+    if (entry.length !== stale.length) throw new ValueReplaced();
     return this.readEntry(key, entry, out, at, from, length);
   }
 
@@ -547,22 +624,24 @@ export class AppendLog {
   /**
    * Copies every live record into a fresh segment and removes the old segments, reclaiming the
    * space of deleted and overwritten values. Reads and writes go on meanwhile (writes land in
-   * the fresh segment; a key written during compaction keeps its newer value).
+   * the fresh segment; a key written during compaction keeps its newer value). The copies are
+   * flushed to disk before anything is removed. A value that fails its checksum is dropped and
+   * named in `dropped`; any other failure stops the compaction with nothing removed.
    */
-  async compact(onProgress?: (done: number, total: number) => void): Promise<{ before: number; after: number }> {
+  async compact(onProgress?: (done: number, total: number) => void): Promise<CompactionReport> {
     this.assertOpen();
     this.compacting ??= this.runCompaction(onProgress).finally(() => (this.compacting = undefined));
     return this.compacting;
   }
 
-  private async runCompaction(
-    onProgress?: (done: number, total: number) => void,
-  ): Promise<{ before: number; after: number }> {
+  private async runCompaction(onProgress?: (done: number, total: number) => void): Promise<CompactionReport> {
     const before = this.stats().totalBytes;
     const old = [...this.segments.values()];
     const fresh = this.startSegment(this.active.id + 1);
     await fresh.file;
     const keys = [...this.index.keys()];
+    const dropped: string[] = [];
+    const copies: Promise<void>[] = [];
     let done = 0;
     for (const key of keys) {
       const entry = this.index.get(key);
@@ -570,21 +649,60 @@ export class AppendLog {
         const value = new Uint8Array(entry.length);
         let read = true;
         await this.readEntry(key, entry, value, 0).catch((error: unknown) => {
-          if (this.index.get(key) === entry) throw error;
-          read = false; // replaced or removed meanwhile
+          read = false;
+          if (this.index.get(key) !== entry) return; // replaced or removed meanwhile
+          if (error instanceof ChecksumError) dropped.push(key);
+          else throw error;
         });
         // Only if nothing newer was written meanwhile.
-        if (read && this.index.get(key) === entry) await this.append(PUT, key, [value]);
+        if (read && this.index.get(key) === entry) {
+          const copy = this.append(PUT, key, [value]);
+          copy.catch(() => undefined); // settled below
+          copies.push(copy);
+        }
       }
       onProgress?.(++done, keys.length);
     }
+    const failed = (await Promise.allSettled(copies)).find((r) => r.status === "rejected");
+    if (failed) {
+      throw new Error(`${this.dir}: compaction stopped, nothing was removed: ${String(failed.reason)}`, {
+        cause: failed.reason,
+      });
+    }
     await Promise.allSettled([...this.inFlight]);
+    await this.sync();
+    for (const key of dropped) {
+      const entry = this.index.get(key);
+      if (entry && entry.segment < fresh.id) await this.delete(key); // it would point into a removed segment
+    }
     for (const segment of old) {
       this.segments.delete(segment.id);
       await (await segment.file.catch(() => undefined))?.close();
       await rm(join(this.dir, segmentName(segment.id)), { force: true });
     }
-    return { before, after: this.stats().totalBytes };
+    return { before, after: this.stats().totalBytes, dropped };
+  }
+
+  /**
+   * Flushes every segment's data and the folder's entries to disk: what was written before it
+   * survives a power loss (ordinary writes are left to the operating system, as with
+   * blockstore-fs).
+   */
+  async sync(): Promise<void> {
+    this.assertOpen();
+    await Promise.allSettled([...this.inFlight]);
+    for (const segment of this.segments.values()) {
+      const handle = await segment.file.catch(() => undefined);
+      await handle?.datasync();
+    }
+    const folder = await openFile(this.dir, "r");
+    try {
+      await folder.sync();
+    } catch {
+      // Some platforms cannot sync a folder; the data itself is flushed.
+    } finally {
+      await folder.close();
+    }
   }
 
   async close(): Promise<void> {
@@ -596,6 +714,7 @@ export class AppendLog {
       await (await segment.file.catch(() => undefined))?.close().catch(() => undefined);
     }
     this.segments.clear();
-    if (openDirs.delete(this.dir)) await rm(join(this.dir, "LOCK"), { force: true });
+    if (this.locked) await rm(join(this.dir, "LOCK"), { force: true });
+    openDirs.delete(this.dir);
   }
 }

@@ -15,6 +15,7 @@ import { createHeliaLight, type Helia } from "helia";
 import { unixfs, type UnixFS } from "@helia/unixfs";
 import { blockKey, LogBlockstore, LogDatastore } from "./logStores.js";
 import * as dagPb from "@ipld/dag-pb";
+import * as cborg from "cborg";
 import { UnixFS as UnixFSData } from "ipfs-unixfs";
 import { importer } from "ipfs-unixfs-importer";
 import { Key } from "interface-datastore";
@@ -44,42 +45,11 @@ function rawCid(digest: Uint8Array): CID {
 }
 
 /**
- * Helia's pin records (helia/dist/src/pins.js, cborg encoding): a new pinned-block record
- * `{ pinCount: 1, pinnedBy: [root] }` and a recursive pin `{ depth: Infinity, metadata: {} }`.
- * Keys are sorted as cborg sorts them (length first, then bytewise). Tests check these bytes
- * decode through Helia's own pins API.
+ * Helia's pin records, encoded as Helia encodes them (cborg, helia/dist/src/pins.js): a new
+ * pinned-block record and a recursive pin. Tests check Helia's own pins API reads them.
  */
-const PIN_COUNT_KEY = new TextEncoder().encode("pinCount");
-const PINNED_BY_KEY = new TextEncoder().encode("pinnedBy");
-function cborBytesHeader(length: number): number[] {
-  if (length < 24) return [0x40 | length];
-  if (length < 256) return [0x58, length];
-  return [0x59, length >> 8, length & 0xff];
-}
-function encodeNewPinnedBlock(root: Uint8Array): Uint8Array {
-  return Uint8Array.from([
-    0xa2,
-    0x68,
-    ...PIN_COUNT_KEY,
-    0x01,
-    0x68,
-    ...PINNED_BY_KEY,
-    0x81,
-    ...cborBytesHeader(root.length),
-    ...root,
-  ]);
-}
-const RECURSIVE_PIN = Uint8Array.from([
-  0xa2,
-  0x65,
-  ...new TextEncoder().encode("depth"),
-  0xf9,
-  0x7c,
-  0x00,
-  0x68,
-  ...new TextEncoder().encode("metadata"),
-  0xa0,
-]);
+const newPinnedBlock = (root: CID) => cborg.encode({ pinCount: 1, pinnedBy: [root.bytes] });
+const RECURSIVE_PIN = cborg.encode({ depth: Infinity, metadata: {} });
 const pinnedBlockKey = (cid: CID) => new Key(`/pinned-block/${base36.encode(cid.multihash.bytes)}`);
 const pinKey = (cid: CID) => new Key(`/pin/${cid.toString(base36)}`);
 
@@ -126,11 +96,19 @@ function rawLeafAwareWalker(components: {
   };
 }
 
-/** sha-256 on one worker thread (OpenSSL there too); started on first use, unref'd. */
+/**
+ * sha-256 on one worker thread (OpenSSL there too), started on first use. It keeps the process
+ * alive only while it has work; a worker that fails takes only its own jobs down.
+ */
 class WorkerHasher {
   private worker: Worker | undefined;
   private next = 0;
-  private readonly pending = new Map<number, { resolve(d: Uint8Array): void; reject(e: unknown): void }>();
+  private closed = false;
+  private readonly pending = new Map<
+    number,
+    { worker: Worker; resolve(d: Uint8Array): void; reject(e: unknown): void }
+  >();
+  private readonly waiting: (() => void)[] = [];
 
   private start(): Worker {
     const worker = new Worker(
@@ -144,18 +122,37 @@ class WorkerHasher {
       { eval: true },
     );
     worker.unref();
-    worker.on("message", ({ id, digest }: { id: number; digest: Uint8Array }) => {
-      this.pending.get(id)?.resolve(new Uint8Array(digest.buffer, digest.byteOffset, digest.length));
+    const settle = (id: number) => {
       this.pending.delete(id);
+      this.waiting.shift()?.();
+      if (![...this.pending.values()].some((p) => p.worker === worker)) worker.unref();
+    };
+    worker.on("message", ({ id, digest }: { id: number; digest: Uint8Array }) => {
+      const job = this.pending.get(id);
+      settle(id);
+      job?.resolve(new Uint8Array(digest.buffer, digest.byteOffset, digest.length));
     });
     const fail = (error: unknown) => {
-      for (const p of this.pending.values()) p.reject(error);
-      this.pending.clear();
-      this.worker = undefined;
+      for (const [id, job] of [...this.pending]) {
+        if (job.worker !== worker) continue;
+        settle(id);
+        job.reject(error);
+      }
+      if (this.worker === worker) this.worker = undefined;
     };
     worker.on("error", fail);
     worker.on("exit", (code) => fail(new Error(`hash worker exited (${code})`)));
     return worker;
+  }
+
+  /** Jobs not yet answered. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** Resolves once a job finishes (callers use it to keep the number in flight bounded). */
+  whenOneDone(): Promise<void> {
+    return this.pending.size === 0 ? Promise.resolve() : new Promise((resolve) => this.waiting.push(resolve));
   }
 
   /**
@@ -164,16 +161,20 @@ class WorkerHasher {
    * several times slower than a plain buffer.)
    */
   digest(parts: readonly Uint8Array[]): Promise<Uint8Array> {
-    this.worker ??= this.start();
+    if (this.closed) return Promise.reject(new Error("the store is closed"));
+    const worker = (this.worker ??= this.start());
     const id = this.next++;
-    const copy = parts.length === 1 ? parts[0]!.slice() : concatBytes(parts);
+    // A real copy: Buffer#slice is a view, and moving it would empty the caller's buffer.
+    const copy = parts.length === 1 ? new Uint8Array(parts[0]!) : concatBytes(parts);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker!.postMessage({ id, bytes: copy }, [copy.buffer as ArrayBuffer]);
+      this.pending.set(id, { worker, resolve, reject });
+      worker.ref();
+      worker.postMessage({ id, bytes: copy }, [copy.buffer as ArrayBuffer]);
     });
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const worker = this.worker;
     this.worker = undefined;
     await worker?.terminate();
@@ -208,6 +209,7 @@ async function migrateFileStores(dataDir: string, blocks: LogBlockstore, datasto
       await blocks.log.put(blockKey(cid), parts);
     }
     await legacy.close();
+    await blocks.log.sync(); // on disk before the old folder is set aside
     await rename(oldBlocks, `${oldBlocks}.migrated`);
   }
   if (existsSync(oldData)) {
@@ -215,6 +217,7 @@ async function migrateFileStores(dataDir: string, blocks: LogBlockstore, datasto
     await legacy.open();
     for await (const { key, value } of legacy.query({})) await datastore.put(key, value);
     await legacy.close();
+    await datastore.log.sync();
     await rename(oldData, `${oldData}.migrated`);
   }
 }
@@ -227,6 +230,11 @@ export class HeliaBlobStore implements BlobStore {
   private readonly datastore: LogDatastore;
   private readonly maxBlobBytes: number;
   private readonly hasher = new WorkerHasher();
+  /** Puts in flight, the garbage collection running, and the queue of pin-record changes. */
+  private writes = 0;
+  private readonly writesDone: (() => void)[] = [];
+  private collecting: Promise<unknown> | undefined;
+  private pinQueue: Promise<unknown> = Promise.resolve();
 
   private constructor(helia: Helia, blocks: LogBlockstore, datastore: LogDatastore, options: HeliaBlobStoreOptions) {
     this.helia = helia;
@@ -260,13 +268,17 @@ export class HeliaBlobStore implements BlobStore {
    * most 1,024 of them — the CIDs Kubo and Helia's importer give; larger files go through the
    * importer) and pins. Blocks are always written, even when the store already holds them:
    * re-putting healthy bytes is how a damaged local copy gets repaired (Helia's own put would
-   * skip a block it already "has"); the log keeps the newest copy.
+   * skip a block it already "has"); the log keeps the newest copy. The source's chunks are
+   * written as given once hashed: a source must not refill a chunk's buffer before the put
+   * resolves (Node streams and sealAndStore hand over fresh buffers).
    */
   async put(data: ByteSource, options: StoreOptions = {}): Promise<CID> {
     if (data instanceof Uint8Array && data.length > this.maxBlobBytes)
       throw new SizeLimitError(data.length, this.maxBlobBytes);
-    if (this.maxBlobBytes > MAX_LINKS * UNIXFS_CHUNK_SIZE) return this.importAndPin(data, options);
-    return (await this.write(data, false, options)).cid;
+    return this.writing(async () => {
+      if (this.maxBlobBytes > MAX_LINKS * UNIXFS_CHUNK_SIZE) return this.importAndPin(data, options);
+      return (await this.write(data, false, options)).cid;
+    });
   }
 
   /**
@@ -281,19 +293,42 @@ export class HeliaBlobStore implements BlobStore {
   ): Promise<PutCommittedResult> {
     if (data instanceof Uint8Array && data.length > this.maxBlobBytes)
       throw new SizeLimitError(data.length, this.maxBlobBytes);
-    if (this.maxBlobBytes > MAX_LINKS * UNIXFS_CHUNK_SIZE) {
-      const hash = createHash("sha256");
-      async function* tap() {
-        for await (const chunk of limitSize(data, Infinity)) {
-          hash.update(chunk);
-          yield chunk;
+    return this.writing(async () => {
+      if (this.maxBlobBytes > MAX_LINKS * UNIXFS_CHUNK_SIZE) {
+        const hash = createHash("sha256");
+        async function* tap() {
+          for await (const chunk of limitSize(data, Infinity)) {
+            hash.update(chunk);
+            yield chunk;
+          }
         }
+        const cid = await this.importAndPin(tap(), options);
+        return { cid, commitment: toHex(hash.digest()) };
       }
-      const cid = await this.importAndPin(tap(), options);
-      return { cid, commitment: toHex(hash.digest()) };
+      const { cid, commitment } = await this.write(data, true, options, options.length);
+      return { cid, commitment: commitment! };
+    });
+  }
+
+  /**
+   * Runs a put while no garbage collection runs: a collection waits for puts in flight (their
+   * blocks are not pinned until they end) and puts wait for a collection.
+   */
+  private async writing<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.collecting) await this.collecting.catch(() => undefined);
+    this.writes++;
+    try {
+      return await fn();
+    } finally {
+      if (--this.writes === 0) for (const resume of this.writesDone.splice(0)) resume();
     }
-    const { cid, commitment } = await this.write(data, true, options, options.length);
-    return { cid, commitment: commitment! };
+  }
+
+  /** Pin records change one at a time: a put's new records, Helia's pin code and gc never interleave. */
+  private pinning<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.pinQueue.then(fn, fn);
+    this.pinQueue = run.catch(() => undefined);
+    return run;
   }
 
   private async importAndPin(data: ByteSource, options: StoreOptions): Promise<CID> {
@@ -311,7 +346,7 @@ export class HeliaBlobStore implements BlobStore {
       root = entry.cid;
     }
     if (!root) throw new Error("importer produced no root CID");
-    await this.pin(root, options);
+    await this.pinning(() => this.pinNow(root!, options));
     return root;
   }
 
@@ -405,6 +440,8 @@ export class HeliaBlobStore implements BlobStore {
           consumed += part.length;
           if (size === UNIXFS_CHUNK_SIZE) finishLeaf();
         }
+        // At most a few leaves wait for the worker: memory stays bounded whatever the source.
+        while (this.hasher.inFlight >= 4) await this.hasher.whenOneDone();
       }
       if (length !== undefined && received !== length)
         throw new RangeError(`the data ended after ${received} of the ${length} bytes announced`);
@@ -437,17 +474,16 @@ export class HeliaBlobStore implements BlobStore {
     // root or any block is already pinned (re-put, shared leaf), Helia's pin code counts instead.
     const unique = [...new Map(blockCids.map((c) => [base36.encode(c.multihash.bytes), c])).values()];
     const recordKeys = unique.map(pinnedBlockKey);
-    const fresh = !this.datastore.has(pinKey(root)) && !recordKeys.some((k) => this.datastore.has(k));
     if (last.length > 0) await log.putMany(last);
-    if (fresh) {
-      const record = encodeNewPinnedBlock(root.bytes);
+    await this.pinning(async () => {
+      const fresh = !this.datastore.has(pinKey(root)) && !recordKeys.some((k) => this.datastore.has(k));
+      if (!fresh) return this.pinNow(root, options);
+      const record = newPinnedBlock(root);
       await this.datastore.log.putMany([
         ...recordKeys.map((key) => ({ key: key.toString(), value: record })),
         { key: pinKey(root).toString(), value: RECURSIVE_PIN },
       ]);
-    } else {
-      await this.pin(root, options);
-    }
+    });
     return { cid: root, commitment: digestHex };
   }
 
@@ -504,8 +540,17 @@ export class HeliaBlobStore implements BlobStore {
       if (size > this.maxBlobBytes) throw new SizeLimitError(size, this.maxBlobBytes);
       addBlock(rootKey, size);
     } else {
-      const root = dagPb.decode((await log.get(rootKey))!);
-      const data = root.Data ? UnixFSData.unmarshal(root.Data) : undefined;
+      let root: dagPb.PBNode;
+      let data: UnixFSData | undefined;
+      try {
+        const rootBytes = await log.get(rootKey);
+        if (!rootBytes) throw new Error("the root block went away while being read");
+        root = dagPb.decode(rootBytes);
+        data = root.Data ? UnixFSData.unmarshal(root.Data) : undefined;
+      } catch (error) {
+        // A damaged root is as good as missing here; another replica or a repair brings it back.
+        throw new BlobNotFoundError(parsed.toString(), this.name, [error as Error]);
+      }
       size = Number(data?.fileSize() ?? 0n);
       if (size > this.maxBlobBytes) throw new SizeLimitError(size, this.maxBlobBytes);
       const flat =
@@ -513,10 +558,11 @@ export class HeliaBlobStore implements BlobStore {
         (data.data?.length ?? 0) === 0 &&
         root.Links.length === data.blockSizes.length &&
         root.Links.every((l) => l.Hash.code === raw.code);
-      if (!flat) return { bytes: await this.readThroughExporter(parsed, size, options) };
+      if (!flat || !data) return { bytes: await this.readThroughExporter(parsed, size, options) };
+      const blockSizes = data.blockSizes;
       root.Links.forEach((link, i) => {
         const key = blockKey(link.Hash);
-        const length = Number(data.blockSizes[i]);
+        const length = Number(blockSizes[i]);
         if (log.sizeOf(key) !== length)
           throw new BlobNotFoundError(parsed.toString(), this.name, [
             new Error(`leaf ${link.Hash} is ${log.has(key) ? "the wrong size" : "missing"}`),
@@ -552,6 +598,7 @@ export class HeliaBlobStore implements BlobStore {
       }
     } catch (error) {
       await Promise.allSettled(reads);
+      if (options.signal?.aborted) throw error; // the caller gave up: not a missing blob
       throw new BlobNotFoundError(parsed.toString(), this.name, [error as Error]);
     }
     if (hashed !== size)
@@ -583,6 +630,10 @@ export class HeliaBlobStore implements BlobStore {
 
   async pin(cid: CidLike, options: StoreOptions = {}): Promise<void> {
     const parsed = toCid(cid);
+    await this.writing(() => this.pinning(() => this.pinNow(parsed, options)));
+  }
+
+  private async pinNow(parsed: CID, options: StoreOptions): Promise<void> {
     if (await this.helia.pins.isPinned(parsed, options)) return;
     for await (const _ of this.helia.pins.add(parsed, {
       ...options,
@@ -620,10 +671,20 @@ export class HeliaBlobStore implements BlobStore {
    * so the space comes back. Returns the bytes the block log held before and after.
    */
   async gc(options: StoreOptions = {}): Promise<{ before: number; after: number }> {
-    await this.helia.gc(options);
-    const blocks = await this.blocks.log.compact();
-    await this.datastore.log.compact();
-    return blocks;
+    while (this.collecting) await this.collecting.catch(() => undefined);
+    const run = (async () => {
+      while (this.writes > 0) await new Promise<void>((resume) => this.writesDone.push(resume));
+      await this.pinning(() => this.helia.gc(options));
+      const blocks = await this.blocks.log.compact();
+      await this.datastore.log.compact();
+      return { before: blocks.before, after: blocks.after };
+    })();
+    this.collecting = run;
+    try {
+      return await run;
+    } finally {
+      this.collecting = undefined;
+    }
   }
 
   async close(): Promise<void> {

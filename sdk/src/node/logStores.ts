@@ -54,18 +54,23 @@ export class LogBlockstore extends BaseBlockstore {
     await this.log.delete(blockKey(cid));
   }
 
-  /** Every block, as a raw-codec CIDv1 of its multihash (what blockstore-fs gives too). */
+  /**
+   * Every block, as a raw-codec CIDv1 of its multihash (what blockstore-fs gives too). Bytes are
+   * read only when asked for (garbage collection needs just the CIDs).
+   */
   override async *getAll(): AsyncGenerator<BlockPair> {
-    for (const key of [...this.log.keys()]) {
+    const log = this.log;
+    for (const key of [...log.keys()]) {
+      if (!log.has(key)) continue;
       const cid = CID.createV1(raw.code, Digest.decode(base32.decode(key)));
-      const bytes = await this.log.get(key);
-      if (bytes)
-        yield {
-          cid,
-          bytes: (async function* () {
-            yield bytes;
-          })(),
-        };
+      yield {
+        cid,
+        bytes: (async function* () {
+          const bytes = await log.get(key);
+          if (!bytes) throw new NotFoundError(`block ${cid} was removed`);
+          yield bytes;
+        })(),
+      };
     }
   }
 

@@ -87,9 +87,21 @@ export async function collectLimited(source: AsyncIterable<Uint8Array>, limit: n
   return out;
 }
 
-/** A store that computes the sha-256 of a blob while reading it. */
-interface CommittedReader extends BlobStore {
+/**
+ * A store that computes the sha-256 commitment in the same pass as it writes or reads a blob
+ * (the embedded store), sparing callers a second pass over the bytes.
+ */
+export interface CommittingStore extends BlobStore {
+  putCommitted(
+    data: ByteSource,
+    options?: StoreOptions & { /** Total bytes the stream carries, when known. */ length?: number },
+  ): Promise<{ cid: CID; commitment: `0x${string}` }>;
   getCommitted(cid: CidLike, options?: StoreOptions): Promise<{ bytes: Uint8Array; commitment: `0x${string}` }>;
+}
+
+export function isCommittingStore(store: BlobStore): store is CommittingStore {
+  const s = store as Partial<CommittingStore>;
+  return typeof s.putCommitted === "function" && typeof s.getCommitted === "function";
 }
 
 /**
@@ -103,10 +115,9 @@ export async function fetchVerified(
   options?: StoreOptions,
 ): Promise<Uint8Array> {
   // A store that hashes while it reads (the embedded one) saves a second pass over the bytes.
-  const { bytes, commitment: actual } =
-    typeof (store as Partial<CommittedReader>).getCommitted === "function"
-      ? await (store as CommittedReader).getCommitted(cid, options)
-      : await store.get(cid, options).then(async (b) => ({ bytes: b, commitment: await commitmentOf(b) }));
+  const { bytes, commitment: actual } = isCommittingStore(store)
+    ? await store.getCommitted(cid, options)
+    : await store.get(cid, options).then(async (b) => ({ bytes: b, commitment: await commitmentOf(b) }));
   if (actual.toLowerCase() !== commitment.toLowerCase()) {
     throw new IntegrityError(toCid(cid).toString(), store.name, commitment, actual);
   }

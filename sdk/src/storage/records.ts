@@ -11,6 +11,7 @@ import type { ByteSource } from "../bytes.js";
 import {
   commitmentOf,
   fetchVerified,
+  isCommittingStore,
   UNIXFS_CHUNK_SIZE,
   type BlobStore,
   type CidLike,
@@ -27,7 +28,7 @@ export interface StoredRecord {
 
 /** Stores a sealed record and computes its commitment (in parallel). */
 export async function putRecord(store: BlobStore, blob: Uint8Array, options?: StoreOptions): Promise<StoredRecord> {
-  if (hasPutCommitted(store)) {
+  if (isCommittingStore(store)) {
     const { cid, commitment } = await store.putCommitted(blob, options);
     return { cid, commitment, size: blob.length };
   }
@@ -50,24 +51,13 @@ export async function getRecord(
     : fetchVerified(store, cid, commitment, options);
 }
 
-/** Stores that compute the commitment while they hash the blocks (the embedded Helia store). */
-interface CommittingStore extends BlobStore {
-  putCommitted(
-    data: ByteSource,
-    options?: StoreOptions & { length?: number },
-  ): Promise<{ cid: CID; commitment: `0x${string}` }>;
-}
-function hasPutCommitted(store: BlobStore): store is CommittingStore {
-  return typeof (store as Partial<CommittingStore>).putCommitted === "function";
-}
-
 /**
  * The write path in one pass: seals a body of known length and streams the ciphertext into the
  * store while it is produced (the cipher and the store overlap). A committing store (the
- * embedded one) hashes and writes each cipher segment as it comes and derives the commitment
- * from the same pass, so the sealed blob is never held whole: memory is the body plus a few
- * segments. Other stores get 1 MiB-aligned views of one sealed buffer (UnixFS chunkers slice
- * blocks out of them without copying), and the commitment is computed over it.
+ * embedded one) takes the cipher's segments as they come, hashes them on arrival, writes each
+ * block once its CID is known and derives the commitment from the same pass, so the sealed blob
+ * is never assembled here. Other stores get 1 MiB-aligned views of one sealed buffer (UnixFS
+ * chunkers slice blocks out of them without copying), and the commitment is computed over it.
  */
 export async function sealAndStore(
   store: BlobStore,
@@ -78,7 +68,7 @@ export async function sealAndStore(
 ): Promise<StoredRecord> {
   const sealed = sealWith("seal" in args ? args.seal : await prepareRecordSeal(args), args.body);
   let offset = 0;
-  if (hasPutCommitted(store)) {
+  if (isCommittingStore(store)) {
     async function* counted(): AsyncGenerator<Uint8Array> {
       for await (const chunk of sealed.stream) {
         offset += chunk.length;
