@@ -188,6 +188,7 @@ export interface HeliaBlobStoreOptions {
   maxBlobBytes?: number;
 }
 
+const ROOT_CACHE_SIZE = 1024;
 /** Pieces a leaf is read in, so hashing the first overlaps reading the next. */
 const READ_PIECE = 256 * 1024;
 const READS_IN_FLIGHT = 8;
@@ -235,6 +236,8 @@ export class HeliaBlobStore implements BlobStore {
   private readonly writesDone: (() => void)[] = [];
   private collecting: Promise<unknown> | undefined;
   private pinQueue: Promise<unknown> = Promise.resolve();
+  /** Decoded root blocks of recently read files (dag-pb roots are small). */
+  private readonly roots = new Map<string, { root: dagPb.PBNode; data: UnixFSData | undefined }>();
 
   private constructor(helia: Helia, blocks: LogBlockstore, datastore: LogDatastore, options: HeliaBlobStoreOptions) {
     this.helia = helia;
@@ -542,14 +545,22 @@ export class HeliaBlobStore implements BlobStore {
     } else {
       let root: dagPb.PBNode;
       let data: UnixFSData | undefined;
-      try {
-        const rootBytes = await log.get(rootKey);
-        if (!rootBytes) throw new Error("the root block went away while being read");
-        root = dagPb.decode(rootBytes);
-        data = root.Data ? UnixFSData.unmarshal(root.Data) : undefined;
-      } catch (error) {
-        // A damaged root is as good as missing here; another replica or a repair brings it back.
-        throw new BlobNotFoundError(parsed.toString(), this.name, [error as Error]);
+      const cached = this.roots.get(rootKey);
+      if (cached) {
+        ({ root, data } = cached);
+      } else {
+        try {
+          const rootBytes = await log.get(rootKey);
+          if (!rootBytes) throw new Error("the root block went away while being read");
+          root = dagPb.decode(rootBytes);
+          data = root.Data ? UnixFSData.unmarshal(root.Data) : undefined;
+        } catch (error) {
+          // A damaged root is as good as missing here; another replica or a repair brings it back.
+          throw new BlobNotFoundError(parsed.toString(), this.name, [error as Error]);
+        }
+        // Content-addressed, so a decoded root never goes stale; the cache only saves a read.
+        if (this.roots.size >= ROOT_CACHE_SIZE) this.roots.delete(this.roots.keys().next().value!);
+        this.roots.set(rootKey, { root, data });
       }
       size = Number(data?.fileSize() ?? 0n);
       if (size > this.maxBlobBytes) throw new SizeLimitError(size, this.maxBlobBytes);
