@@ -20,19 +20,26 @@
  *    20     key, then value
  *
  * The index (key → segment, offset, length) lives in memory and is rebuilt by scanning the
- * segments on open: later records win. A process that dies mid-write leaves a record whose
- * header does not check out (or a hole of zeros); the scan skips forward to the next valid
- * header, so records written after it are kept, and cuts a torn tail off the last segment. The
- * header checksum covers the record's own position, so a log stored as a value inside another
- * record is never mistaken for records of this one. There is no fsync, as with blockstore-fs:
- * what the operating system had not written when the machine lost power may be lost, and a
- * block that comes back damaged is caught by the reader's integrity check and repaired from a
- * replica (verify-and-repair).
+ * segments on open: later records win. A process that dies mid-write can leave a record whose
+ * header does not check out, a hole of zeros, or (writes run side by side) a whole header over
+ * a value written only in part. The scan skips forward past the first two to the next valid
+ * header, so records written after them are kept, and cuts a torn tail off the last segment. A
+ * partly written value is caught only where values carry a checksum (the datastore's pin
+ * records): the record is skipped and the key keeps its earlier value. Block values carry none
+ * (a checksum would cost a quarter of the write time): a damaged block is caught by the
+ * reader's integrity check against its on-chain commitment and repaired from a replica
+ * (verify-and-repair), as with any IPFS blockstore. The header checksum covers the record's own
+ * position, so a log stored as a value inside another record is never mistaken for records of
+ * this one. Ordinary writes are not flushed, as with blockstore-fs: what the operating system
+ * had not written when the machine lost power may be lost. `sync()` flushes; compaction calls it
+ * before removing anything.
  *
  * Deletes append a tombstone. `compact()` copies the live records into a fresh segment and
  * removes the old ones; a crash half-way leaves both, and the copies win on the next scan.
  *
  * One process at a time: `LOCK` holds the owner's pid; a second opener gets LogLockedError.
+ * Every segment's file stays open while the log is (a 256 MiB segment each: about 250 GiB of
+ * blocks before a default limit of open files is reached).
  */
 import { randomBytes } from "node:crypto";
 import {
