@@ -212,6 +212,10 @@ export const careLedgerTasks = [
     "Verify every on-chain record pointer against the stores; --repair re-pins from a healthy copy",
   )
     .addFlag({ name: "repair", description: "Write missing or corrupt copies back from a healthy one" })
+    .addFlag({
+      name: "gc",
+      description: "Then collect garbage in each store (intact record copies are pinned first)",
+    })
     .addOption(IPFS_API)
     .addOption({
       name: "embedded",

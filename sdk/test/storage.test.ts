@@ -445,6 +445,20 @@ describe("KuboBlobStore against startStorageServer (Kubo RPC subset over HTTP, H
     assert.ok((await kubo.client.id()).id);
   });
 
+  it("collects garbage through repo/gc: unpinned blocks go, pinned blobs stay whole", async () => {
+    const kept = randomBytes(2 * MiB + 1);
+    const keptCid = await kubo.put(kept);
+    const dropped = await kubo.put(randomBytes(MiB + 2));
+    for await (const _ of server.store.helia.pins.rm(dropped)) {
+      // drain: an upload nobody pinned (or a cut-off one) looks like this
+    }
+    const report = await kubo.collectGarbage();
+    assert.equal(report.removedBlocks, 3, "the unpinned blob's root and its two leaves");
+    assert.equal(await kubo.has(dropped), false);
+    assert.ok(Buffer.from(await kubo.get(keptCid)).equals(Buffer.from(kept)));
+    assert.equal((await kubo.collectGarbage()).removedBlocks, 0, "nothing left to collect");
+  });
+
   it("reports a missing CID (has = false, get = BlobNotFoundError)", async () => {
     const absent = CID.createV1(raw.code, await sha256Hasher.digest(randomBytes(8)));
     assert.equal(await kubo.has(absent), false);

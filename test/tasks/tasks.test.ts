@@ -556,6 +556,31 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
       expect(after.healthyRecords).to.equal(2);
     });
 
+    it("collects garbage with --gc, keeping every record", async function () {
+      const both = `${store.url},${spare.url}`;
+      const garbage = await store.store.put(new Uint8Array(3000).fill(7));
+      for await (const _ of store.store.helia.pins.rm(garbage)) {
+        // drain: an unpinned blob, as a cut-off upload leaves
+      }
+      const collected = await run<{ healthyRecords: number }>("careledger:storage", {
+        repair: false,
+        gc: true,
+        ipfsApi: both,
+        embedded: "",
+      });
+      expect(collected.healthyRecords).to.equal(2);
+      // One blob of garbage on the first store, none on the spare.
+      expect(output).to.match(/: 1 block\(s\) removed/);
+      expect(output).to.match(/: 0 block\(s\) removed/);
+      expect(await store.store.has(garbage)).to.equal(false);
+      const after = await run<{ healthyRecords: number }>("careledger:storage", {
+        repair: false,
+        ipfsApi: both,
+        embedded: "",
+      });
+      expect(after.healthyRecords).to.equal(2);
+    });
+
     it("checks an embedded store folder directly, e.g. a restored backup", async function () {
       await spare.close();
       const checked = await run<{ healthyRecords: number }>("careledger:storage", {

@@ -31,6 +31,7 @@ import {
   toCid,
   type BlobStore,
   type CidLike,
+  type GarbageReport,
   type StoreOptions,
   UNIXFS_CHUNK_SIZE,
 } from "../storage/blobStore.js";
@@ -679,16 +680,26 @@ export class HeliaBlobStore implements BlobStore {
 
   /**
    * Garbage collection: Helia removes every block no pin covers, then both logs are compacted
-   * so the space comes back. Returns the bytes the block log held before and after.
+   * so the space comes back. Puts in flight finish first (their blocks are pinned only at the
+   * end) and new ones wait. `onRemoved` hears of each block removed.
    */
-  async gc(options: StoreOptions = {}): Promise<{ before: number; after: number }> {
+  async gc(
+    options: StoreOptions & { onRemoved?: (cid: CID) => void } = {},
+  ): Promise<{ before: number; after: number; removed: number }> {
     while (this.collecting) await this.collecting.catch(() => undefined);
     const run = (async () => {
       while (this.writes > 0) await new Promise<void>((resume) => this.writesDone.push(resume));
-      await this.pinning(() => this.helia.gc(options));
+      let removed = 0;
+      const onProgress = (event: { type: string; detail: unknown }) => {
+        if (event.type !== "helia:gc:deleted") return;
+        removed++;
+        options.onRemoved?.(event.detail as CID);
+      };
+      await this.pinning(() => this.helia.gc({ signal: options.signal, onProgress } as never));
       const blocks = await this.blocks.log.compact();
       await this.datastore.log.compact();
-      return { before: blocks.before, after: blocks.after };
+      this.roots.clear();
+      return { before: blocks.before, after: blocks.after, removed };
     })();
     this.collecting = run;
     try {
@@ -696,6 +707,11 @@ export class HeliaBlobStore implements BlobStore {
     } finally {
       this.collecting = undefined;
     }
+  }
+
+  async collectGarbage(options: StoreOptions = {}): Promise<GarbageReport> {
+    const { before, after, removed } = await this.gc(options);
+    return { removedBlocks: removed, freedBytes: Math.max(0, before - after) };
   }
 
   async close(): Promise<void> {

@@ -136,6 +136,13 @@ export async function startStorageServer(options: StorageServerOptions): Promise
       await store.pin(cid);
       sendJson(res, { Pins: [cid.toString()] });
     },
+    async "repo/gc"(_url, _req, res) {
+      // Like Kubo: one line per block removed, once the collection is over.
+      const removed: string[] = [];
+      await store.gc({ onRemoved: (cid) => removed.push(cid.toString()) });
+      res.writeHead(200, { "Content-Type": "application/json", "X-Chunked-Output": "1" });
+      res.end(removed.map((cid) => JSON.stringify({ Key: { "/": cid } }) + "\n").join(""));
+    },
     async "pin/ls"(url, _req, res) {
       const wanted = url.searchParams.getAll("arg").map((a) => CID.parse(a.replace(/^\/ipfs\//, "")));
       const lines: string[] = [];

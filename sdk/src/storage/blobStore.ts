@@ -28,6 +28,13 @@ export interface StoreOptions {
   signal?: AbortSignal;
 }
 
+export interface GarbageReport {
+  /** Blocks removed. */
+  removedBlocks: number;
+  /** Bytes given back on disk, when the store can tell. */
+  freedBytes?: number;
+}
+
 export interface BlobStore {
   /** Human-readable name used in errors and reports (e.g. "helia:/data/ipfs", "kubo:http://…"). */
   readonly name: string;
@@ -41,6 +48,11 @@ export interface BlobStore {
   has(cid: CidLike, options?: StoreOptions): Promise<boolean>;
   /** Pins the blob so garbage collection keeps it. */
   pin(cid: CidLike, options?: StoreOptions): Promise<void>;
+  /**
+   * Removes every block no pin covers and gives its space back (Kubo's `repo gc`). Callers pin
+   * what must stay first: a block that is only stored, not pinned, goes.
+   */
+  collectGarbage?(options?: StoreOptions): Promise<GarbageReport>;
   close?(): Promise<void>;
 }
 

@@ -18,6 +18,7 @@ import {
   toCid,
   type BlobStore,
   type CidLike,
+  type GarbageReport,
   type StoreOptions,
 } from "./blobStore.js";
 
@@ -75,5 +76,15 @@ export class KuboBlobStore implements BlobStore {
 
   async pin(cid: CidLike, options: StoreOptions = {}): Promise<void> {
     await this.client.pin.add(toCid(cid), { signal: options.signal });
+  }
+
+  /** Kubo's `repo gc`: every block no pin covers is removed. @throws the node's first error */
+  async collectGarbage(options: StoreOptions = {}): Promise<GarbageReport> {
+    let removedBlocks = 0;
+    for await (const result of this.client.repo.gc({ signal: options.signal })) {
+      if (result.err) throw new Error(`${this.name}: garbage collection failed: ${result.err.message}`);
+      removedBlocks++;
+    }
+    return { removedBlocks };
   }
 }
