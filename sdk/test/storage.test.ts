@@ -292,6 +292,8 @@ describe("HeliaBlobStore persistence across restarts", () => {
     const { FsDatastore } = await import("datastore-fs");
     const { createHeliaLight } = await import("helia");
     const { unixfs } = await import("@helia/unixfs");
+    const { mkdir } = await import("node:fs/promises");
+    await mkdir(join(dataDir, "tmp"), { recursive: true }); // the earlier write path's temporary files
     const blockstore = new FsBlockstore(join(dataDir, "blocks"));
     const datastore = new FsDatastore(join(dataDir, "datastore"));
     await blockstore.open();
@@ -312,6 +314,7 @@ describe("HeliaBlobStore persistence across restarts", () => {
       assert.ok(Buffer.from(await store.get(cid)).equals(Buffer.from(bytes)));
       const { existsSync } = await import("node:fs");
       assert.ok(existsSync(join(dataDir, "blocks.migrated")) && !existsSync(join(dataDir, "blocks")));
+      assert.ok(!existsSync(join(dataDir, "tmp")), "the empty temporary-file folder is gone");
     } finally {
       await store.close();
     }

@@ -6,7 +6,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, rename } from "node:fs/promises";
+import { mkdir, rename, rmdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { FsBlockstore } from "blockstore-fs";
@@ -222,6 +222,8 @@ async function migrateFileStores(dataDir: string, blocks: LogBlockstore, datasto
     await datastore.log.sync();
     await rename(oldData, `${oldData}.migrated`);
   }
+  // The earlier write path's temporary-file folder, when nothing was left in it.
+  await rmdir(join(dataDir, "tmp")).catch(() => undefined);
 }
 
 export class HeliaBlobStore implements BlobStore {
