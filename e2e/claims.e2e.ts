@@ -146,6 +146,12 @@ test("insurer plan, coverage and pool; a claim auto-approves and is withdrawn; p
     await form.getByRole("checkbox").first().check();
     await form.getByRole("button", { name: "Submit claim" }).click();
     await confirmed(session, "Claim");
+    // Once confirmed, the form clears for the next claim (the confirmation shows a moment before).
+    const amount = form.getByLabel("Billed amount (cUSD)");
+    for (const started = Date.now(); (await amount.inputValue()) !== "";) {
+      if (Date.now() - started > 10_000) throw new Error("the claim form did not clear after a confirmed claim");
+      await session.page.waitForTimeout(50);
+    }
   };
   /**
    * The clinician's claims in the order submitted, as the dApp labels them. A claim's id is its encounter
@@ -211,9 +217,10 @@ test("insurer plan, coverage and pool; a claim auto-approves and is withdrawn; p
       });
       await step(session, "two claims above the threshold wait for review", async () => {
         await submitClaim(session, "900");
-        await submitClaim(session, "700");
-        [, partial, denied] = await submittedClaims();
+        [, partial] = await submittedClaims();
         await claimRow(session, partial).getByText("Pending").waitFor();
+        await submitClaim(session, "700");
+        [, , denied] = await submittedClaims();
         await claimRow(session, denied).getByText("Pending").waitFor();
       });
     });
