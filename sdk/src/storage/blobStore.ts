@@ -7,7 +7,7 @@
  * (sha-256 of the stored bytes) with `fetchVerified` before using it.
  */
 import { CID } from "multiformats/cid";
-import { sha256, toHex, type ByteSource } from "../bytes.js";
+import { collectBytes, sha256, toHex, type ByteSource } from "../bytes.js";
 import { BlobNotFoundError, IntegrityError, SizeLimitError } from "../errors.js";
 
 export type CidLike = CID | string;
@@ -80,23 +80,9 @@ export async function* limitSize(source: ByteSource, limit: number, what = "blob
   }
 }
 
-/** Collects a stream into one buffer, enforcing a size limit. */
-export async function collectLimited(source: AsyncIterable<Uint8Array>, limit: number): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of source) {
-    total += chunk.length;
-    if (total > limit) throw new SizeLimitError(total, limit);
-    parts.push(chunk);
-  }
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+/** Collects a stream into one buffer, failing with SizeLimitError once it exceeds `limit`. */
+export function collectLimited(source: AsyncIterable<Uint8Array>, limit: number): Promise<Uint8Array> {
+  return collectBytes(limitSize(source, limit));
 }
 
 /**

@@ -1,27 +1,10 @@
-import type { ByteSource } from "@careledger/sdk/bytes";
+import { collectBytes, type ByteSource } from "@careledger/sdk/bytes";
 import { toCid, type BlobStore, type CidLike, type StoreOptions } from "@careledger/sdk/storage/blobStore";
 
 type CID = ReturnType<typeof toCid>;
 
 /** Bytes sent so far and the total, for an upload progress bar. */
 export type UploadProgress = { loaded: number; total: number };
-
-async function collect(source: ByteSource): Promise<Uint8Array> {
-  if (source instanceof Uint8Array) return source;
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for await (const chunk of source as AsyncIterable<Uint8Array>) {
-    chunks.push(chunk);
-    length += chunk.length;
-  }
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
-}
 
 /**
  * The dApp's blob store: the same-origin /api/blobs route (which accepts sealed ciphertext only and
@@ -32,7 +15,7 @@ export class ApiBlobStore implements BlobStore {
   constructor(private readonly onProgress?: (progress: UploadProgress) => void) {}
 
   async put(data: ByteSource, options: StoreOptions = {}): Promise<CID> {
-    const bytes = await collect(data);
+    const bytes = await collectBytes(data);
     const cid = await new Promise<string>((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open("POST", "/api/blobs");
