@@ -205,11 +205,7 @@ async function migrateFileStores(dataDir: string, blocks: LogBlockstore, datasto
   if (existsSync(oldBlocks)) {
     const legacy = new FsBlockstore(oldBlocks);
     await legacy.open();
-    for await (const { cid, bytes } of legacy.getAll()) {
-      const parts: Uint8Array[] = [];
-      for await (const part of bytes) parts.push(part);
-      await blocks.log.put(blockKey(cid), parts);
-    }
+    for await (const { cid, bytes } of legacy.getAll()) await blocks.put(cid, bytes);
     await legacy.close();
     await blocks.log.sync(); // on disk before the old folder is set aside
     await rename(oldBlocks, `${oldBlocks}.migrated`);
@@ -392,7 +388,6 @@ export class HeliaBlobStore implements BlobStore {
 
     let parts: Uint8Array[] = [];
     let size = 0;
-    let received = 0;
     let consumed = 0;
     // The running hash of the current leaf, when it is not the commitment's (see above).
     let leafHash: Hash | undefined;
@@ -423,8 +418,7 @@ export class HeliaBlobStore implements BlobStore {
     try {
       for await (const chunk of limitSize(data, this.maxBlobBytes)) {
         options.signal?.throwIfAborted();
-        received += chunk.length;
-        if (length !== undefined && received > length)
+        if (length !== undefined && consumed + chunk.length > length)
           throw new RangeError(`the data is longer than the ${length} bytes announced`);
         let rest = chunk;
         while (rest.length > 0) {
@@ -449,8 +443,8 @@ export class HeliaBlobStore implements BlobStore {
         // At most a few leaves wait for the worker: memory stays bounded whatever the source.
         while (this.hasher.inFlight >= 4) await this.hasher.whenOneDone();
       }
-      if (length !== undefined && received !== length)
-        throw new RangeError(`the data ended after ${received} of the ${length} bytes announced`);
+      if (length !== undefined && consumed !== length)
+        throw new RangeError(`the data ended after ${consumed} of the ${length} bytes announced`);
       if (size > 0) finishLeaf();
       await settle();
     } catch (error) {
