@@ -5,15 +5,14 @@ import { Purpose } from "@careledger/sdk/protocol/constants";
 import dynamic from "next/dynamic";
 import { useState } from "react";
 import type { Address } from "viem";
-import { useChainId, useReadContracts } from "wagmi";
 import { ClaimId } from "@/components/ClaimId";
 import { TransactionStatus } from "@/components/TransactionStatus";
-import { contractAbis, getContract } from "@/contracts/deployments";
 import { REASON_CODES, reasonText } from "@/errors/reasonCodes";
 import { useCareEvents } from "@/hooks/useCareEvents";
 import { useCareRead } from "@/hooks/useCareRead";
 import { useCareWrite } from "@/hooks/useCareWrite";
 import { useConsentScope } from "@/hooks/useConsentScope";
+import { useRecordDetails } from "@/hooks/useRecordDetails";
 import { CLAIM_STATUS, formatDay, formatMoney, PREAUTH_STATUS, TOKEN_DECIMALS } from "@/lib/money";
 import { recordLabel } from "@/lib/recordLabel";
 import { serviceClassName } from "@/lib/serviceClasses";
@@ -43,23 +42,8 @@ const short = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`;
 
 /** The evidence records of a claim, with what the patient's Claims consent lets this insurer read. */
 function Evidence({ patient, evidence, self }: { patient: Address; evidence: readonly bigint[]; self?: Address }) {
-  const chainId = useChainId();
-  const registry = getContract("RecordRegistry", chainId);
   const consent = useConsentScope(patient, self, Purpose.Claims);
-  const records = useReadContracts({
-    allowFailure: false,
-    contracts: evidence.map(
-      (id) =>
-        ({
-          chainId,
-          address: registry?.address,
-          abi: contractAbis.RecordRegistry,
-          functionName: "record",
-          args: [id],
-        }) as const,
-    ),
-    query: { enabled: Boolean(registry) && evidence.length > 0 },
-  });
+  const records = useRecordDetails(evidence);
   return (
     <div>
       <h4>Evidence</h4>

@@ -2,9 +2,8 @@
 
 import { CATEGORIES } from "@careledger/sdk/protocol/constants";
 import type { Address } from "viem";
-import { useChainId, useReadContracts } from "wagmi";
-import { contractAbis, getContract } from "@/contracts/deployments";
 import { useCareEvents } from "@/hooks/useCareEvents";
+import { useRecordDetails } from "@/hooks/useRecordDetails";
 
 export type PatientRecord = {
   recordId: bigint;
@@ -18,8 +17,6 @@ export type PatientRecord = {
 
 /** A patient's records as the chain lists them (ids, categories, authors, versions), newest first. */
 export function usePatientRecords(patient: Address | undefined) {
-  const chainId = useChainId();
-  const registry = getContract("RecordRegistry", chainId);
   const added = useCareEvents({
     contractName: "RecordRegistry",
     eventName: "RecordAdded",
@@ -27,20 +24,7 @@ export function usePatientRecords(patient: Address | undefined) {
     enabled: Boolean(patient),
   });
   const ids = (added.data ?? []).map((log) => log.args.recordId as bigint);
-  const details = useReadContracts({
-    allowFailure: false,
-    contracts: ids.map(
-      (id) =>
-        ({
-          chainId,
-          address: registry?.address,
-          abi: contractAbis.RecordRegistry,
-          functionName: "record",
-          args: [id],
-        }) as const,
-    ),
-    query: { enabled: Boolean(registry) && ids.length > 0 },
-  });
+  const details = useRecordDetails(ids);
   const records: PatientRecord[] | undefined =
     ids.length === 0 && added.data
       ? []
