@@ -11,7 +11,7 @@ import { commitmentOf } from "../sdk/src/storage/blobStore.js";
 import { CID } from "multiformats/cid";
 import { freshActor, grantAll, registerPatientWithKeys, type Actor } from "./actors.js";
 import { step, type Session } from "./browser.js";
-import { connectWallet, openWorkspace, withBrowser, careLedgerAbi } from "./helpers.js";
+import { assertNoSidewaysScroll, connectWallet, openWorkspace, withBrowser, careLedgerAbi } from "./helpers.js";
 import { useStack, type E2EStack } from "./stack.js";
 
 let stack: E2EStack;
@@ -305,14 +305,7 @@ test("insurer plan, coverage and pool; a claim auto-approves and is withdrawn; p
       await step(session, "on a 360 px screen the insurer workspace does not scroll sideways", async () => {
         await page.setViewportSize({ width: 360, height: 800 });
         await page.getByRole("heading", { name: "Claims pool" }).waitFor();
-        const { overflow, culprits } = await page.evaluate(() => ({
-          overflow: document.documentElement.scrollWidth - window.innerWidth,
-          culprits: Array.from(document.querySelectorAll("body *"))
-            .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest(".table-scroll"))
-            .slice(0, 6)
-            .map((e) => `${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().right)})`),
-        }));
-        assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen: ${culprits.join(", ")}`);
+        await assertNoSidewaysScroll(page);
       });
     });
   }

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import {
@@ -76,6 +77,21 @@ export async function connectWallet(session: Session, wallet: TestWallet, webUrl
     await page.getByRole("button", { name: `Connect ${wallet.name}` }).click();
     await page.getByText("Connected as").waitFor();
   });
+}
+
+/**
+ * Asserts the page does not scroll sideways at its current viewport (wide tables may scroll inside
+ * their own `.table-scroll`), naming the first elements that stick out. `slack`: pixels tolerated.
+ */
+export async function assertNoSidewaysScroll(page: Session["page"], slack = 0) {
+  const { overflow, culprits } = await page.evaluate(() => ({
+    overflow: document.documentElement.scrollWidth - window.innerWidth,
+    culprits: Array.from(document.querySelectorAll("body *"))
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest(".table-scroll"))
+      .slice(0, 6)
+      .map((e) => `${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().right)})`),
+  }));
+  assert.ok(overflow <= slack, `the page is ${overflow}px wider than the screen: ${culprits.join(", ")}`);
 }
 
 /** Follows a link of the main navigation. */

@@ -3,7 +3,7 @@ import { after, before, test } from "node:test";
 import { buildAllergyIntolerance, buildImmunization, buildMedicationStatement } from "../sdk/src/fhir/builders.js";
 import { Category } from "../sdk/src/protocol/constants.js";
 import { step } from "./browser.js";
-import { connectWallet, openWorkspace, withBrowser, careLedgerAbi } from "./helpers.js";
+import { assertNoSidewaysScroll, connectWallet, openWorkspace, withBrowser, careLedgerAbi } from "./helpers.js";
 import { addRecordAs, newActor, sealForPatient } from "./patient-world.js";
 import { useStack, type E2EStack } from "./stack.js";
 
@@ -71,8 +71,7 @@ test("on a 360 px screen, a patient names a guardian and pre-shares the emergenc
         await page.getByText("Earlier versions (1)").waitFor();
         await page.getByText("version 2 (amended)").waitFor();
         await page.getByText(/Integrity check failed for bafk/).waitFor();
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at 360px`);
+        await assertNoSidewaysScroll(page, 1);
       });
       await step(session, "the patient names a guardian", async () => {
         await page.getByRole("tab", { name: "Guardians" }).click();

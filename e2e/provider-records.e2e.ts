@@ -9,7 +9,7 @@ import { Category, Purpose } from "../sdk/src/protocol/constants.js";
 import { commitmentOf } from "../sdk/src/storage/blobStore.js";
 import { freshActor, grantAll, registerPatientWithKeys } from "./actors.js";
 import { step } from "./browser.js";
-import { connectWallet, openWorkspace, withBrowser, careLedgerAbi } from "./helpers.js";
+import { assertNoSidewaysScroll, connectWallet, openWorkspace, withBrowser, careLedgerAbi } from "./helpers.js";
 import { useStack, type E2EStack } from "./stack.js";
 
 let stack: E2EStack;
@@ -93,14 +93,7 @@ test("a provider adds a FHIR record through the form and a PDF by upload, encryp
     await step(session, "on a 360 px screen the workspace does not scroll sideways", async () => {
       await page.setViewportSize({ width: 360, height: 800 });
       await page.getByRole("heading", { name: "Add a record" }).waitFor();
-      const { overflow, culprits } = await page.evaluate(() => ({
-        overflow: document.documentElement.scrollWidth - window.innerWidth,
-        culprits: Array.from(document.querySelectorAll("body *"))
-          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest(".table-scroll"))
-          .slice(0, 6)
-          .map((e) => `${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().right)})`),
-      }));
-      assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen: ${culprits.join(", ")}`);
+      await assertNoSidewaysScroll(page);
     });
   });
 
