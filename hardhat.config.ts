@@ -1,3 +1,6 @@
+// First: on a machine that cannot run Hardhat 3, say so and what to do, before any plugin loads.
+import "./scripts/lib/preflight.js";
+
 import { createRequire } from "node:module";
 
 import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mocha-ethers";

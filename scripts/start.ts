@@ -3,6 +3,8 @@
  * demo world, starts the embedded IPFS store and the dApp, prints what a person needs, and stops
  * everything it started on Ctrl-C.
  */
+import "./lib/preflight.js";
+
 import { DEMO_ACCOUNTS, demoWallet } from "./seed/accounts.js";
 import { startStack } from "./lib/stack.js";
 

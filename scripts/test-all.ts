@@ -2,6 +2,8 @@
  * `npm test`: every test the project has, in order, each stage run even when an earlier one
  * failed. Ends with one summary line `N passed, N failed` and a non-zero exit on any failure.
  */
+import "./lib/preflight.js";
+
 import { spawn } from "node:child_process";
 import path from "node:path";
 

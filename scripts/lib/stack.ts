@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 
 import hre from "hardhat";
+import { FileBuildResultType } from "hardhat/types/solidity";
 
 import { startStorageServer, type StorageServer } from "@careledger/sdk/node/index";
 
@@ -62,7 +63,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const logs = path.join(dataDir, "logs");
   const rpcUrl = `http://127.0.0.1:${chainPort}`;
   const seed = options.seed ?? true;
-  const progress = new Progress(3 + (web ? 2 : 0) + (seed ? 1 : 0), options.out);
+  const progress = new Progress(4 + (web ? 2 : 0) + (seed ? 1 : 0), options.out);
   const started: ManagedProcess[] = [];
   let storage: StorageServer | undefined;
   const stop = async () => {
@@ -74,6 +75,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await assertPortFree(chainPort, "local chain", "CARELEDGER_CHAIN_PORT");
     await assertPortFree(storagePort, "embedded IPFS store", "CARELEDGER_IPFS_PORT");
     if (web) await assertPortFree(webPort, "dApp", "CARELEDGER_WEB_PORT");
+
+    await progress.step("Compiling the contracts (skipped when nothing changed)", async (note) => {
+      note(await compileContractsIfChanged());
+    });
 
     const chainId = await progress.step(`Starting the local chain on ${rpcUrl}`, async () => {
       const args = ["node", "--hostname", "127.0.0.1", "--port", String(chainPort)];
@@ -158,6 +163,27 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await stop();
     throw error;
   }
+}
+
+/**
+ * Hardhat's incremental build: solc runs only for sources (or compiler settings) that changed since
+ * the artifacts were written, so a warm checkout pays a cache check and a fresh clone compiles.
+ */
+async function compileContractsIfChanged(): Promise<string> {
+  const roots = await hre.solidity.getRootFilePaths();
+  const results = await hre.solidity.build(roots, { quiet: true, cleanupArtifacts: true });
+  if (!hre.solidity.isSuccessfulBuildResult(results)) {
+    throw new Error(`Cannot compile ${results.rootFilePath}: ${results.formattedReason}`);
+  }
+  const outcomes = [...results.values()];
+  const failed = outcomes.flatMap((r) =>
+    r.type === FileBuildResultType.BUILD_FAILURE ? r.errors.filter((e) => e.severity === "error") : [],
+  );
+  if (failed.length > 0) {
+    throw new Error(`Solidity compilation failed:\n${failed.map((e) => e.formattedMessage ?? e.message).join("\n")}`);
+  }
+  const compiled = outcomes.filter((r) => r.type === FileBuildResultType.BUILD_SUCCESS).length;
+  return compiled === 0 ? `up to date (${outcomes.length} files)` : `compiled ${compiled} of ${outcomes.length} files`;
 }
 
 const BUILD_STAMP = path.join(FRONTEND, ".next", "careledger-build-hash");
