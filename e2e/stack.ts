@@ -27,6 +27,7 @@ export async function startE2EStack(): Promise<E2EStack> {
   const stack = await startStack({
     chainPort: port("CARELEDGER_E2E_CHAIN_PORT", 8545),
     webPort: port("CARELEDGER_E2E_WEB_PORT", 3000),
+    storagePort: port("CARELEDGER_E2E_IPFS_PORT", 5001),
     dataDir: path.join(ROOT, ".careledger", "e2e"),
     out: process.stderr,
   });
