@@ -66,12 +66,13 @@ export function missingHardhatBindingMessage(
     load();
     return undefined;
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    // The first sentence only: EDR's own message goes on to advise deleting package-lock.json, which is wrong here.
+    const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0].replace(/(\.) .*$/, "$1");
     const platform = `${process.platform}-${process.arch}`;
     return [
       `Hardhat's native binding (@nomicfoundation/edr for ${platform}) cannot be loaded: ${reason}`,
       npmNode && isOlder(npmNode, "22")
-        ? `npm install ran under Node.js ${npmNode}, and npm skips that binding on a Node older than 22.`
+        ? `npm runs under Node.js ${npmNode} here, and an npm install run by a Node older than 22 skips that binding.`
         : "npm install may have been interrupted, or run with --no-optional or --omit=optional.",
       "Run `npm install` again: under an older Node it completes itself with the project's Node 22.",
     ].join("\n");

@@ -50,12 +50,13 @@ describe("toolchain check", () => {
 
   it("explains a missing Hardhat binding by the old Node that ran npm install, and says to run it again", () => {
     const missing = () => {
-      throw new Error("Cannot find module '@nomicfoundation/edr-linux-x64-gnu'\nRequire stack: …");
+      throw new Error("Cannot find native binding. npm has a bug (…): remove package-lock.json.\nRequire stack: …");
     };
     const message = missingHardhatBindingMessage("20.20.2", missing)!;
-    expect(message).to.include("Cannot find module '@nomicfoundation/edr-linux-x64-gnu'");
+    expect(message).to.include("cannot be loaded: Cannot find native binding.");
+    expect(message).not.to.include("package-lock.json"); // EDR's advice to delete the lockfile is wrong here
     expect(message).not.to.include("Require stack");
-    expect(message).to.include("npm install ran under Node.js 20.20.2");
+    expect(message).to.include("npm runs under Node.js 20.20.2");
     expect(message).to.include("Run `npm install` again");
     expect(missingHardhatBindingMessage("22.23.3", missing)).to.include("--omit=optional");
   });
