@@ -130,3 +130,77 @@ test("a provider adds a FHIR record through the form and a PDF by upload, encryp
   assert.equal(doc.contentType, "application/pdf");
   assert.deepEqual(Buffer.from(doc.body), Buffer.from(pdf));
 });
+
+test("a provider switching patients never writes into the wrong chart, and a reload keeps the patient and the draft", async () => {
+  const clinician = await freshActor(stack);
+  await clinician.credential("provider");
+  const alice = await freshActor(stack);
+  const ben = await freshActor(stack);
+  for (const patient of [alice, ben]) {
+    await registerPatientWithKeys(patient);
+    await grantAll(patient, clinician.address, Purpose.Treatment, 3);
+  }
+  const wallet = clinician.browserWallet();
+
+  await withBrowser("provider switches patients", wallet, async (session) => {
+    const { page } = session;
+    const form = page.getByRole("form", { name: "Add a record" });
+    const find = async (address: string) => {
+      await page.getByLabel("Patient address").fill(address);
+      await page.getByRole("button", { name: "Find", exact: true }).click();
+      await form
+        .getByTestId("form-patient")
+        .and(page.locator(`[data-patient="${address}"]`))
+        .waitFor();
+    };
+    await connectWallet(session, wallet, stack.webUrl);
+    await openWorkspace(session, "Provider");
+    await step(session, "find Alice, then Ben, and start an allergy for Ben", async () => {
+      await find(alice.address);
+      await find(ben.address);
+      await form.getByLabel("Record type").selectOption({ label: "Allergy" });
+      await form.getByLabel("Substance").fill("Latex");
+      await form.getByRole("button", { name: "Encrypt and add record" }).click();
+      await form.getByText("Criticality is required.").waitFor();
+    });
+    await step(session, "back to Alice: her form is empty, names her, and carries no error from Ben's", async () => {
+      await find(alice.address);
+      assert.equal(await form.getByLabel("Substance").inputValue(), "");
+      assert.equal(await form.getByText("Criticality is required.").count(), 0);
+    });
+    await step(session, "a reload keeps the patient in the URL", async () => {
+      assert.match(page.url(), new RegExp(`patient=${alice.address}`));
+      await page.reload();
+      await form
+        .getByTestId("form-patient")
+        .and(page.locator(`[data-patient="${alice.address}"]`))
+        .waitFor();
+      assert.equal(await page.getByLabel("Patient address").inputValue(), alice.address);
+    });
+    await step(session, "back to Ben: his half-typed allergy is still there, and it goes into his chart", async () => {
+      await find(ben.address);
+      await form.getByLabel("Substance").waitFor();
+      assert.equal(await form.getByLabel("Substance").inputValue(), "Latex");
+      await form.getByLabel("Criticality").selectOption({ label: "High" });
+      await form.getByRole("button", { name: "Encrypt and add record" }).click();
+      await page.getByText(/Record confirmed in block/).waitFor({ timeout: 60_000 });
+      // The saved draft is cleared once the receipt is in, a moment after the confirmation shows.
+      await page.waitForFunction(
+        () =>
+          (document.querySelector('form[aria-label="Add a record"] input[name="substance"]') as HTMLInputElement)
+            ?.value === "",
+        undefined,
+        { timeout: 5_000 },
+      );
+    });
+  });
+
+  const added = async (patient: string) =>
+    parseEventLogs({
+      abi: careLedgerAbi,
+      eventName: "RecordAdded",
+      logs: await clinician.client.getLogs({ address: clinician.contract("RecordRegistry"), fromBlock: 0n }),
+    }).filter((l) => l.args.patient === patient).length;
+  assert.equal(await added(ben.address), 1, "Ben's allergy is in Ben's chart");
+  assert.equal(await added(alice.address), 0, "nothing was written into Alice's chart");
+});

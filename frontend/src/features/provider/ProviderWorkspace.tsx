@@ -2,7 +2,7 @@
 
 import { Purpose } from "@careledger/sdk/protocol/constants";
 import dynamic from "next/dynamic";
-import { useState, type FormEvent } from "react";
+import { Fragment, useEffect, useState, type FormEvent } from "react";
 import type { Address } from "viem";
 import { useConnection } from "wagmi";
 import { Field } from "@/components/Field";
@@ -35,9 +35,27 @@ const purposes = [
   { value: Purpose.Emergency, label: "Emergency" },
 ] as const;
 
+/** The URL's `?patient=0x…&purpose=treatment`, so that a reload (or a shared link) keeps the patient. */
+function readLocation(): { patient?: Address; purpose?: Purpose } {
+  const params = new URLSearchParams(window.location.search);
+  const checked = checkAddress(params.get("patient") ?? "");
+  const purpose = purposes.find((p) => p.label.toLowerCase() === params.get("purpose"))?.value;
+  return { patient: checked.ok ? checked.value : undefined, purpose };
+}
+
+function writeLocation(patient: Address | undefined, purpose: Purpose) {
+  const params = new URLSearchParams(window.location.search);
+  if (patient) params.set("patient", patient);
+  else params.delete("patient");
+  params.set("purpose", purposes.find((p) => p.value === purpose)!.label.toLowerCase());
+  window.history.replaceState(null, "", `${window.location.pathname}?${params}`);
+}
+
 /**
  * The provider workspace: find a patient by address and see, category by category, what the
- * patient's consent allows this provider to read and write for a purpose.
+ * patient's consent allows this provider to read and write for a purpose. Everything below the
+ * search is bound to the patient found: it is rebuilt (forms emptied) when the patient changes,
+ * so nothing typed for one patient can be saved into another's chart.
  */
 export function ProviderWorkspace() {
   const { address: self } = useConnection();
@@ -53,11 +71,21 @@ export function ProviderWorkspace() {
   });
   const consent = useConsentScope(registered.data ? patient : undefined, self, purpose);
 
+  useEffect(() => {
+    const fromUrl = readLocation();
+    if (fromUrl.purpose !== undefined) setPurpose(fromUrl.purpose);
+    if (fromUrl.patient) {
+      setInput(fromUrl.patient);
+      setPatient(fromUrl.patient);
+    }
+  }, []);
+
   function find(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const checked = checkAddress(input, { notSelf: self });
     setError(checked.ok ? undefined : checked.error);
     setPatient(checked.ok ? checked.value : undefined);
+    writeLocation(checked.ok ? checked.value : undefined, purpose);
   }
 
   return (
@@ -76,7 +104,14 @@ export function ProviderWorkspace() {
             />
           </Field>
           <Field label="Purpose">
-            <select name="purpose" value={purpose} onChange={(e) => setPurpose(Number(e.target.value) as Purpose)}>
+            <select
+              name="purpose"
+              value={purpose}
+              onChange={(e) => {
+                setPurpose(Number(e.target.value) as Purpose);
+                writeLocation(patient, Number(e.target.value) as Purpose);
+              }}
+            >
               {purposes.map((p) => (
                 <option key={p.value} value={p.value}>
                   {p.label}
@@ -143,7 +178,7 @@ export function ProviderWorkspace() {
       )}
 
       {patient && registered.data === true && consent.scope ? (
-        <>
+        <Fragment key={patient}>
           <ConsentedRecords
             patient={patient}
             title="Read what consent allows"
@@ -151,7 +186,7 @@ export function ProviderWorkspace() {
           />
           <ProviderRecords patient={patient} />
           <PatientClaims patient={patient} />
-        </>
+        </Fragment>
       ) : null}
 
       <ProviderPayouts />

@@ -8,7 +8,9 @@ import { Field } from "@/components/Field";
 import { TransactionStatus } from "@/components/TransactionStatus";
 import { explainError } from "@/errors/explain";
 import { useCareWrite } from "@/hooks/useCareWrite";
+import { useFormDraft } from "@/hooks/useFormDraft";
 import { buildResource, checkFormValues, fieldOfIssue, RECORD_KINDS, type RecordKind } from "./resources";
+import { ChartOf } from "./ChartOf";
 import { UploadBar } from "./UploadBar";
 import { useRecordWriter } from "./useRecordWriter";
 import type { UploadProgress } from "./apiBlobStore";
@@ -35,7 +37,9 @@ export function RecordForm({
   const chainId = useChainId();
   const { address: self } = useConnection();
   const [kind, setKind] = useState<RecordKind>(amends?.kind ?? initialKind);
-  const [values, setValues] = useState<Record<string, string>>({});
+  // The draft is keyed by the patient (and what it amends or adds): it never follows the form to another chart.
+  const draft = useFormDraft(`${patient}:${amends ? `amends:${amends.recordId}` : kind}`);
+  const { values, setValues } = draft;
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [phase, setPhase] = useState<Phase>({ status: "idle" });
   const registry = useCareWrite("RecordRegistry");
@@ -80,7 +84,7 @@ export function RecordForm({
             args: [patient, sealed.category, sealed.cid, sealed.commitment, sealed.keyEpoch],
           });
       if (receipt) {
-        setValues({});
+        draft.clear();
         onDone?.();
       }
     } catch (error) {
@@ -90,6 +94,7 @@ export function RecordForm({
 
   return (
     <form onSubmit={submit} noValidate aria-label={amends ? "Amend record" : "Add a record"}>
+      <ChartOf patient={patient} />
       {amends ? null : (
         <Field label="Record type">
           <select

@@ -8,6 +8,7 @@ import { TransactionStatus } from "@/components/TransactionStatus";
 import { explainError } from "@/errors/explain";
 import { useCareWrite } from "@/hooks/useCareWrite";
 import type { UploadProgress } from "./apiBlobStore";
+import { ChartOf } from "./ChartOf";
 import { UploadBar } from "./UploadBar";
 import { useRecordWriter, type SealedRecord } from "./useRecordWriter";
 
@@ -68,6 +69,7 @@ export function UploadDocuments({ patient, onDone }: { patient: Address; onDone?
 
   return (
     <form onSubmit={submit} noValidate aria-label="Upload documents">
+      <ChartOf patient={patient} />
       <Field
         label="Documents"
         hint="PDF or images (PNG, JPEG, WebP), up to 50 MiB each. Several files are added in one transaction."
