@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { freshActor } from "./actors.js";
 import { step } from "./browser.js";
 import { connectWallet, localChain, openWorkspace, walletFor, withBrowser } from "./helpers.js";
 import { useStack, type E2EStack } from "./stack.js";
@@ -83,7 +84,8 @@ test("the authority credentials, suspends and reinstates a provider, seeing ever
     await connectWallet(session, clinic, stack.webUrl);
     await step(session, "the suspended provider cannot open the provider workspace", async () => {
       await openWorkspace(session, "Provider");
-      await session.page.getByRole("heading", { name: "This account is not a credentialed provider" }).waitFor();
+      await session.page.getByRole("heading", { name: "Your provider credential is suspended" }).waitFor();
+      await session.page.getByText("Suspension is temporary: ask the authority why").waitFor();
     });
   });
 
@@ -111,6 +113,11 @@ test("the authority credentials, suspends and reinstates a provider, seeing ever
         changes.map(([, credential, change]) => `${credential} ${change}`),
         ["provider Reinstated", "provider Suspended", "provider Granted"],
       );
+      // When, as a date and time a person reads, not a block number.
+      await rows.first().locator("time").waitFor();
+      for (const [, , , when] of (await rows.allInnerTexts()).map((t) => t.split("\t").map((c) => c.trim()))) {
+        assert.match(when, /^\d{1,2} \w{3} \d{4}, \d{2}:\d{2} UTC$/);
+      }
     });
   });
 
@@ -124,5 +131,55 @@ test("the authority credentials, suspends and reinstates a provider, seeing ever
         .click();
       await session.page.getByTestId("provider-workspace").waitFor();
     });
+  });
+});
+
+test("revoking a credential for good asks first, and a declined or kept revocation changes nothing", async () => {
+  const authority = walletFor(AUTHORITY, [localChain(stack)]);
+  const lab = await freshActor(stack);
+  await lab.credential("provider");
+
+  await withBrowser("authority revokes a provider for good", authority, async (session) => {
+    const { page } = session;
+    const credential = page.getByTestId("credential-status");
+    const confirm = page.getByRole("alertdialog");
+    await connectWallet(session, authority, stack.webUrl);
+    await openWorkspace(session, "Authority");
+    await step(session, "Revoke for good asks first, naming the account and what it means", async () => {
+      await page.getByLabel("Account address").fill(lab.address);
+      await page.getByRole("button", { name: "Look up" }).click();
+      await credential.getByText("Active").waitFor();
+      const sent = authority.requests.length;
+      await page.getByRole("button", { name: "Revoke for good" }).click();
+      await confirm.getByText("can never be credentialed again").waitFor();
+      assert.equal(authority.requests.length, sent, "nothing went to the wallet before the confirmation");
+    });
+    await step(session, "keeping the credential sends nothing", async () => {
+      const sent = authority.requests.length;
+      await confirm.getByRole("button", { name: "Keep the credential" }).click();
+      await confirm.waitFor({ state: "detached" });
+      assert.equal(authority.requests.length, sent);
+      await credential.getByText("Active").waitFor();
+    });
+    await step(session, "declined in the wallet: still active, the question stays beside the failure", async () => {
+      await page.getByRole("button", { name: "Revoke for good" }).click();
+      authority.rejectNext("eth_sendTransaction");
+      await confirm.getByRole("button", { name: "Yes, revoke for good" }).click();
+      await page.getByTestId("tx-status").getByText("You declined the request in your wallet.").waitFor();
+      await confirm.getByRole("button", { name: "Yes, revoke for good" }).waitFor();
+      await credential.getByText("Active").waitFor();
+    });
+    await step(session, "confirmed: revoked for good", async () => {
+      await confirm.getByRole("button", { name: "Yes, revoke for good" }).click();
+      await credential.getByText("Revoked for good").waitFor();
+      await confirm.waitFor({ state: "detached" });
+    });
+  });
+
+  const labWallet = lab.browserWallet();
+  await withBrowser("revoked provider is told so", labWallet, async (session) => {
+    await connectWallet(session, labWallet, stack.webUrl);
+    await openWorkspace(session, "Provider");
+    await session.page.getByRole("heading", { name: "Your provider credential was revoked" }).waitFor();
   });
 });

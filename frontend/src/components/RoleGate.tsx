@@ -3,9 +3,10 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { useConnection } from "wagmi";
+import { useCareRead } from "@/hooks/useCareRead";
 import { useRoles } from "@/hooks/useRoles";
 import { chainName, isSupportedChain } from "@/lib/networks";
-import { roleInfo, type Role } from "@/lib/roles";
+import { roleIds, roleInfo, type Role } from "@/lib/roles";
 import { EmptyState } from "./EmptyState";
 
 type GatedRole = Exclude<Role, "guardian">;
@@ -16,7 +17,8 @@ const missingRole: Record<GatedRole, { title: string; body: ReactNode }> = {
     body: (
       <p>
         Registering creates your personal encryption key from a wallet signature and records its public half on
-        CareLedger, so providers can write records only you (and those you allow) can read. It costs one transaction.
+        CareLedger, so providers can write records only you (and those you allow) can read. It takes two transactions:
+        one registers your key, the next publishes the keys of your record categories.
       </p>
     ),
   },
@@ -49,6 +51,46 @@ const missingRole: Record<GatedRole, { title: string; body: ReactNode }> = {
   },
 };
 
+/** CredentialStatus of ICareRegistry: None, Active, Suspended, Revoked. */
+const SUSPENDED = 2;
+const REVOKED = 3;
+
+/**
+ * What a provider or insurer whose credential exists but is not active is told: suspended (for now,
+ * by the authority) or revoked (for good), never "not credentialed" as if they had never been.
+ */
+function credentialEnded(role: "provider" | "insurer", status: number | undefined) {
+  const work =
+    role === "provider"
+      ? "read or add records, open emergency access, request pre-authorisations or submit claims"
+      : "offer coverage, fund the pool, or decide claims and appeals";
+  if (status === SUSPENDED) {
+    return {
+      title: `Your ${role} credential is suspended`,
+      body: (
+        <p>
+          The credentialing authority has suspended this account&apos;s {role} credential. While it is suspended you
+          cannot {work}. Suspension is temporary: ask the authority why, and to reinstate it; the {role} workspace opens
+          again as soon as it does.
+        </p>
+      ),
+    };
+  }
+  if (status === REVOKED) {
+    return {
+      title: `Your ${role} credential was revoked`,
+      body: (
+        <p>
+          The credentialing authority has revoked this account&apos;s {role} credential for good: it cannot be
+          reinstated, and this account can no longer {work}. If this is a mistake, speak to the authority; a new
+          credential needs a new account.
+        </p>
+      ),
+    };
+  }
+  return undefined;
+}
+
 /** Opens a role's workspace only for an account that holds the role, and says plainly why not otherwise. */
 export function RoleGate({
   role,
@@ -63,6 +105,15 @@ export function RoleGate({
   const { chainId } = useConnection();
   const roles = useRoles();
   const info = roleInfo[role];
+  const credentialed = role === "provider" || role === "insurer";
+  const status = useCareRead({
+    contractName: "CareRegistry",
+    functionName: "credentialStatus",
+    args:
+      credentialed && roles.status === "ready" && !roles.has(role)
+        ? [role === "provider" ? roleIds.PROVIDER_ROLE : roleIds.INSURER_ROLE, roles.account]
+        : undefined,
+  });
 
   if (roles.status === "disconnected") {
     return (
@@ -117,10 +168,13 @@ export function RoleGate({
   const allowed = roles.has(role) || (role === "patient" && roles.has("guardian"));
   if (!allowed) {
     const others = roles.roles.filter((r) => r !== role);
+    const missing =
+      (credentialed && credentialEnded(role, status.data === undefined ? undefined : Number(status.data))) ||
+      missingRole[role];
     return (
       <>
         <EmptyState
-          title={missingRole[role].title}
+          title={missing.title}
           action={
             others.length > 0 ? (
               <p>
@@ -136,7 +190,7 @@ export function RoleGate({
             ) : null
           }
         >
-          {missingRole[role].body}
+          {missing.body}
         </EmptyState>
         {whenMissing}
       </>

@@ -20,6 +20,16 @@ export function formatDay(seconds: bigint | number): string {
   return new Date(Number(seconds) * 1000).toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 }
 
+/** Unix seconds → "2 Dec 2026, 01:40 UTC". */
+export function formatMoment(seconds: bigint | number): string {
+  const text = new Date(Number(seconds) * 1000).toLocaleString("en-GB", {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone: "UTC",
+  });
+  return `${text} UTC`;
+}
+
 /** yyyy-mm-dd → unix seconds at noon UTC. */
 export function dayToSeconds(day: string): number {
   return Math.floor(Date.parse(`${day}T12:00:00Z`) / 1000);

@@ -1,14 +1,17 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import type { Address } from "viem";
-import { useConnection } from "wagmi";
+import { useChainId, useConfig, useConnection } from "wagmi";
 import { Field } from "@/components/Field";
 import { TransactionStatus } from "@/components/TransactionStatus";
 import { Address as AddressText } from "@/components/Address";
 import { useCareEvents } from "@/hooks/useCareEvents";
 import { useCareRead } from "@/hooks/useCareRead";
 import { useCareWrite } from "@/hooks/useCareWrite";
+import { blockTimes } from "@/features/records/read/pointers";
+import { formatMoment } from "@/lib/money";
 import { roleIds, roleName } from "@/lib/roles";
 import { checkAddress } from "@/lib/validation";
 
@@ -44,8 +47,16 @@ const credentialChanges: Record<string, string> = {
 
 /** Every credential change on the registry, newest first. */
 function CredentialHistory() {
+  const config = useConfig();
+  const chainId = useChainId();
   const events = useCareEvents({ contractName: "CareRegistry" });
   const changes = (events.data ?? []).filter((e) => e.eventName in credentialChanges).reverse();
+  const blocks = changes.map((e) => e.blockNumber!);
+  const times = useQuery({
+    queryKey: ["careledger", "block-times", chainId, blocks.map(String)],
+    enabled: blocks.length > 0,
+    queryFn: () => blockTimes(config, chainId, blocks),
+  });
   return (
     <section className="card" aria-labelledby="history-title">
       <h2 id="history-title">Credential history</h2>
@@ -63,7 +74,7 @@ function CredentialHistory() {
                 <th scope="col">Account</th>
                 <th scope="col">Credential</th>
                 <th scope="col">Change</th>
-                <th scope="col">Block</th>
+                <th scope="col">When</th>
               </tr>
             </thead>
             <tbody>
@@ -74,7 +85,15 @@ function CredentialHistory() {
                   </td>
                   <td>{roleName(e.args.role as `0x${string}`)}</td>
                   <td>{credentialChanges[e.eventName]}</td>
-                  <td>{e.blockNumber?.toString()}</td>
+                  <td>
+                    {times.data?.get(String(e.blockNumber)) ? (
+                      <time dateTime={new Date(times.data.get(String(e.blockNumber))! * 1000).toISOString()}>
+                        {formatMoment(times.data.get(String(e.blockNumber))!)}
+                      </time>
+                    ) : (
+                      "…"
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -95,6 +114,7 @@ export function AuthorityWorkspace() {
   const [roleIndex, setRoleIndex] = useState(0);
   const [account, setAccount] = useState<Address>();
   const [error, setError] = useState<string>();
+  const [confirmingRevoke, setConfirmingRevoke] = useState(false);
   const role = credentialRoles[roleIndex];
   const registry = useCareWrite("CareRegistry");
 
@@ -107,6 +127,7 @@ export function AuthorityWorkspace() {
   function lookUp(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     registry.reset();
+    setConfirmingRevoke(false);
     const checked = checkAddress(input);
     if (!checked.ok) {
       setError(checked.error);
@@ -182,12 +203,45 @@ export function AuthorityWorkspace() {
                       type="button"
                       className={quiet ? "button button--quiet" : "button"}
                       disabled={registry.busy}
-                      onClick={() => registry.write({ functionName: action, args: [role.id, account] })}
+                      onClick={() => {
+                        if (action === "revokeCredential") return setConfirmingRevoke(true);
+                        setConfirmingRevoke(false);
+                        void registry.write({ functionName: action, args: [role.id, account] });
+                      }}
                     >
                       {label}
                     </button>
                   ))}
                 </div>
+                {confirmingRevoke && current !== 3 ? (
+                  <div className="notice" role="alertdialog" aria-labelledby="revoke-confirm-title">
+                    <p id="revoke-confirm-title">
+                      <strong>Revoke for good?</strong> <AddressText address={account} /> loses its{" "}
+                      {role.label.split(" (")[0].toLowerCase()} credential at once and can never be credentialed again
+                      for this role. Suspend instead if this may be temporary.
+                    </p>
+                    <div className="button-row">
+                      <button
+                        type="button"
+                        className="button button--danger"
+                        disabled={registry.busy}
+                        onClick={async () => {
+                          // A declined or failed request keeps the question open beside the failure.
+                          const receipt = await registry.write({
+                            functionName: "revokeCredential",
+                            args: [role.id, account],
+                          });
+                          if (receipt) setConfirmingRevoke(false);
+                        }}
+                      >
+                        Yes, revoke for good
+                      </button>
+                      <button type="button" className="button button--quiet" onClick={() => setConfirmingRevoke(false)}>
+                        Keep the credential
+                      </button>
+                    </div>
+                  </div>
+                ) : null}
               </>
             )}
           </div>
