@@ -45,6 +45,13 @@ test("a patient registers, reads records decrypted, shares and revokes access, s
     await step(session, "the patient publishes the record keys", async () => {
       await page.getByRole("button", { name: "Publish my record keys" }).click({ timeout: 30_000 });
       await page.getByText("Key publication confirmed").waitFor({ timeout: 60_000 });
+      // The confirmation stays (it used to vanish with its card) until the patient dismisses it.
+      const done = page.getByRole("heading", { name: "Your record keys are published" });
+      await done.waitFor();
+      await page.waitForTimeout(1_500);
+      assert.ok(await done.isVisible(), "the confirmation is still shown");
+      await page.getByRole("button", { name: "Dismiss" }).click();
+      await done.waitFor({ state: "detached" });
     });
 
     // A provider the patient allowed to write adds an allergy, a lab result and a PDF (from Node: the provider UI is not under test).

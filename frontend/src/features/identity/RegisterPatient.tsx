@@ -57,7 +57,8 @@ export function RegisterPatient() {
         again recreates it. Only its public half goes on chain, so providers can encrypt records for you.
       </p>
       <p className="field-hint">
-        Sign this message only on CareLedger. Signing costs nothing; registering is one transaction.
+        Sign this message only on CareLedger. Signing costs nothing; registering takes two transactions (this one, then
+        publishing your record keys).
       </p>
       <button type="button" className="button" disabled={busy} onClick={register}>
         Create my key and register
