@@ -103,7 +103,8 @@ test("a wallet on the wrong network is told so and switched (adding the chain) w
     const banner = page.getByRole("alert").filter({ has: page.getByRole("heading", { name: "Wrong network" }) });
     await step(session, "the wrong network banner shows", async () => {
       await banner.waitFor();
-      await banner.getByText("chain 1").waitFor();
+      await banner.getByText("Ethereum Mainnet").waitFor();
+      assert.equal(await banner.getByText("chain 1").count(), 0, "the network is named, not numbered");
     });
     await step(session, "one click switches to the CareLedger chain", async () => {
       await banner.getByRole("button", { name: "Switch to CareLedger local chain" }).click();

@@ -92,6 +92,8 @@ test("a patient registers, reads records decrypted, shares and revokes access, s
         await page.locator('iframe[title="PDF preview: Discharge summary.pdf"]').waitFor();
         const src = await page.locator('iframe[title="PDF preview: Discharge summary.pdf"]').getAttribute("src");
         assert.match(src ?? "", /^blob:/);
+        const download = page.getByRole("link", { name: "Download PDF" });
+        assert.equal(await download.getAttribute("download"), "Discharge summary.pdf", "named once, not .pdf.pdf");
       },
     );
 
@@ -222,6 +224,11 @@ test("a patient registers, reads records decrypted, shares and revokes access, s
       await trail.getByText("(reason code 7)").waitFor();
       await trail.getByText("Consent revoked").waitFor();
       assert.ok((await trail.getByText("Record added").count()) >= 4);
+      await trail
+        .getByText(/added a record to observations \(labs, vitals\)\./)
+        .first()
+        .waitFor();
+      assert.equal(await trail.getByText(/added a observations/).count(), 0, "reads as English");
     });
   });
 });

@@ -1,5 +1,5 @@
 import { defineChain, type Chain } from "viem";
-import { hardhat, sepolia } from "viem/chains";
+import { arbitrum, base, hardhat, holesky, mainnet, optimism, polygon, sepolia } from "viem/chains";
 import { deployments, type Deployment } from "@/contracts/deployments";
 
 /** Networks the dApp knows how to describe; any other deployed chain is built from its deployment file. */
@@ -34,7 +34,20 @@ export function isSupportedChain(chainId: number | undefined): boolean {
   return supportedChains.some((c) => c.id === chainId);
 }
 
+/** Networks a wallet is often on by mistake, named as people know them (CareLedger is not deployed there). */
+const commonChains: Record<number, string> = Object.fromEntries(
+  [mainnet, arbitrum, base, optimism, polygon, holesky].map((c) => [
+    c.id,
+    c.id === mainnet.id ? "Ethereum Mainnet" : c.name,
+  ]),
+);
+
 export function chainName(chainId: number | undefined): string {
   if (chainId === undefined) return "no network";
-  return supportedChains.find((c) => c.id === chainId)?.name ?? knownChains[chainId]?.name ?? `chain ${chainId}`;
+  return (
+    supportedChains.find((c) => c.id === chainId)?.name ??
+    knownChains[chainId]?.name ??
+    commonChains[chainId] ??
+    `the network with chain id ${chainId}`
+  );
 }

@@ -136,7 +136,7 @@ export function AuditTrail({ patient }: { patient: AddressType }) {
       ));
       push("Record added", added, (a) => (
         <>
-          {who(a.author)} added a {category(recordCategory(a.recordId as bigint))} record.
+          {who(a.author)} added a record to {category(recordCategory(a.recordId as bigint))}.
         </>
       ));
       push(

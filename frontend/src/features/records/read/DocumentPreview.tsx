@@ -26,7 +26,7 @@ export function DocumentPreview({
     return (
       <div className="document-preview">
         <iframe src={url} title={`PDF preview: ${title}`} className="document-preview__frame" />
-        <a href={url} download={`${title}.pdf`} className="button button--quiet">
+        <a href={url} download={/\.pdf$/i.test(title) ? title : `${title}.pdf`} className="button button--quiet">
           Download PDF
         </a>
       </div>
