@@ -82,6 +82,11 @@ test("a provider adds a FHIR record through the form and a PDF by upload, encryp
       await rows("Allergies").getByRole("button", { name: /Amend/ }).click();
       await page.getByRole("heading", { name: /Amend record/ }).waitFor();
       const amend = page.getByRole("form", { name: "Amend record" });
+      // It starts from the current version, opened with the author's own key.
+      await amend.getByLabel("Substance").waitFor({ timeout: 30_000 });
+      assert.equal(await amend.getByLabel("Substance").inputValue(), "Penicillin");
+      assert.equal(await amend.getByLabel("Reaction (optional)").inputValue(), "Hives");
+      assert.equal(await amend.getByLabel("Criticality").inputValue(), "low");
       await amend.getByLabel("Substance").fill("Amoxicillin");
       await amend.getByLabel("Criticality").selectOption({ label: "High" });
       await amend.getByRole("button", { name: "Save new version" }).click();

@@ -10,16 +10,20 @@ const PREFIX = "careledger:draft:";
  * the form of the same patient (and record type), never into another patient's. sessionStorage
  * stays in this tab and ends with it; `clear()` drops the draft once the record is saved.
  */
-export function useFormDraft(key: string): {
+export function useFormDraft(
+  key: string,
+  /** What the form starts from when no draft is kept (an amendment: the current version's values). */
+  initial?: Record<string, string>,
+): {
   values: Record<string, string>;
   setValues: (values: Record<string, string>) => void;
   clear: () => void;
 } {
-  const [values, setState] = useState<Record<string, string>>({});
+  const [values, setState] = useState<Record<string, string>>(initial ?? {});
 
   // Read after mount (sessionStorage does not exist on the server), and again whenever the key changes.
   useEffect(() => {
-    let restored: Record<string, string> = {};
+    let restored: Record<string, string> = initial ?? {};
     try {
       const raw = window.sessionStorage.getItem(PREFIX + key);
       if (raw) restored = JSON.parse(raw) as Record<string, string>;
@@ -27,6 +31,7 @@ export function useFormDraft(key: string): {
       /* storage unavailable or a damaged draft: start empty */
     }
     setState(restored);
+    // `initial` is read once per key: a parent re-rendering with a new object must not wipe what was typed.
   }, [key]);
 
   const setValues = useCallback(

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import type { Address } from "viem";
 import { useConnection } from "wagmi";
+import { AmendRecord } from "@/features/records/write/AmendRecord";
 import { RecordForm } from "@/features/records/write/RecordForm";
 import { UploadDocuments } from "@/features/records/write/UploadDocuments";
 import type { RecordKind } from "@/features/records/write/resources";
@@ -89,11 +90,15 @@ export function ProviderRecords({ patient }: { patient: Address }) {
       {amending ? (
         <section className="card" aria-labelledby="amend-title">
           <h2 id="amend-title">Amend record {recordLabel(amending.recordId)}</h2>
-          <p className="field-hint">The new version supersedes the old one; both stay on the patient&apos;s history.</p>
-          <RecordForm
+          <p className="field-hint">
+            The form starts from the current version. The new version supersedes it; both stay on the patient&apos;s
+            history.
+          </p>
+          <AmendRecord
             key={amending.recordId.toString()}
             patient={patient}
-            amends={amending}
+            recordId={amending.recordId}
+            kind={amending.kind}
             onDone={() => setAmending(undefined)}
           />
           <button type="button" className="button button--quiet" onClick={() => setAmending(undefined)}>

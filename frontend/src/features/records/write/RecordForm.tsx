@@ -27,18 +27,21 @@ export function RecordForm({
   patient,
   amends,
   initialKind = "allergy",
+  initialValues,
   onDone,
 }: {
   patient: Address;
   amends?: { recordId: bigint; kind?: RecordKind };
   initialKind?: RecordKind;
+  /** What the form starts from (an amendment: the values of the version it supersedes). */
+  initialValues?: Record<string, string>;
   onDone?: () => void;
 }) {
   const chainId = useChainId();
   const { address: self } = useConnection();
   const [kind, setKind] = useState<RecordKind>(amends?.kind ?? initialKind);
   // The draft is keyed by the patient (and what it amends or adds): it never follows the form to another chart.
-  const draft = useFormDraft(`${patient}:${amends ? `amends:${amends.recordId}` : kind}`);
+  const draft = useFormDraft(`${patient}:${amends ? `amends:${amends.recordId}` : kind}`, initialValues);
   const { values, setValues } = draft;
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [phase, setPhase] = useState<Phase>({ status: "idle" });

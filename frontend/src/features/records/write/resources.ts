@@ -187,6 +187,49 @@ export function buildResource(
   }
 }
 
+/**
+ * The form values a resource was built from: the inverse of {@link buildResource}, so that an
+ * amendment starts from the current version. Fields the resource lacks stay empty.
+ */
+export function formValuesOf(kind: RecordKind, resource: Record<string, unknown>): Record<string, string> {
+  type Concept = { text?: string; coding?: { code?: string; display?: string }[] };
+  const conceptText = (c: unknown) => {
+    const concept = c as Concept | undefined;
+    return concept?.text ?? concept?.coding?.[0]?.display ?? concept?.coding?.[0]?.code ?? "";
+  };
+  const day = (value: unknown) => (typeof value === "string" ? value.slice(0, 10) : "");
+  const r = resource as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const values: Record<string, string | undefined> = (() => {
+    switch (kind) {
+      case "allergy":
+        return {
+          substance: conceptText(r.code),
+          reaction: conceptText(r.reaction?.[0]?.manifestation?.[0]),
+          criticality: r.criticality,
+        };
+      case "medication":
+        return { medication: conceptText(r.medicationCodeableConcept), dosage: r.dosage?.[0]?.text };
+      case "condition":
+        return { condition: conceptText(r.code), onset: day(r.onsetDateTime) };
+      case "lab": {
+        const loinc = (r.code?.coding as Concept["coding"])?.find((c) => c.code)?.code;
+        return {
+          test: r.code?.text ?? "",
+          loinc,
+          value: r.valueQuantity?.value === undefined ? "" : String(r.valueQuantity.value),
+          unit: r.valueQuantity?.code ?? r.valueQuantity?.unit,
+          date: day(r.effectiveDateTime),
+        };
+      }
+      case "immunization":
+        return { vaccine: conceptText(r.vaccineCode), date: day(r.occurrenceDateTime), lot: r.lotNumber };
+      case "encounter":
+        return { reason: conceptText(r.reasonCode?.[0]), date: day(r.period?.start), note: conceptText(r.type?.[0]) };
+    }
+  })();
+  return Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => Boolean(e[1])));
+}
+
 /** Checks the form's own fields (required, numbers, dates) before the resource is built. */
 export function checkFormValues(kind: RecordKind, values: Record<string, string>): Record<string, string> {
   const errors: Record<string, string> = {};
