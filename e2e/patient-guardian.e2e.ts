@@ -116,6 +116,22 @@ test("on a 360 px screen, a patient names a guardian and pre-shares the emergenc
         await page.getByRole("tab", { name: "Consents" }).click();
         await page.getByTestId("grant").filter({ hasText: "Emergency" }).waitFor();
         assert.equal(await page.getByRole("tab", { name: "Guardians" }).count(), 0);
+        // Spoken about the patient, not to the guardian as if the records were theirs.
+        await page.getByRole("heading", { name: "Who may see this patient's records" }).waitFor();
+        assert.equal(await page.getByText("your records").count(), 0);
+      });
+      await step(session, "the chosen consent filter reads as chosen", async () => {
+        const current = page.getByRole("button", { name: "Active and expiring" });
+        const ended = page.getByRole("button", { name: "Revoked and expired" });
+        const background = (l: typeof current) => l.evaluate((el) => getComputedStyle(el).backgroundColor);
+        assert.notEqual(await background(current), await background(ended), "the pressed filter looks pressed");
+        await ended.click();
+        assert.equal(await ended.getAttribute("aria-pressed"), "true");
+        assert.notEqual(await background(ended), await background(current));
+      });
+      await step(session, "the audit trail speaks about the patient", async () => {
+        await page.getByRole("tab", { name: "Audit trail" }).click();
+        await page.getByText("Everything that touched access to this patient's records").waitFor({ timeout: 30_000 });
       });
     },
     { viewport: NARROW },

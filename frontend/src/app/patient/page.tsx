@@ -9,7 +9,9 @@ export default function Page() {
   return (
     <>
       <h1>Patient</h1>
-      <p className="lede">Your records, who may read them and until when, and your claims.</p>
+      <p className="lede">
+        Records, who may read them and until when, and claims: your own, or those of a patient you are a guardian for.
+      </p>
       <RoleGate role="patient" whenMissing={<RegisterPatient />}>
         <PatientWorkspace />
       </RoleGate>

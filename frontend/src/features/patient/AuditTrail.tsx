@@ -11,6 +11,7 @@ import { ClaimId } from "@/components/ClaimId";
 import { getContract, getDeployment, type ContractName } from "@/contracts/deployments";
 import { blockTimes } from "@/features/records/read/pointers";
 import { PURPOSES } from "./ConsentGrantForm";
+import { useSubjectWords } from "./subject";
 
 type Entry = { key: string; block: bigint; logIndex: number; kind: string; what: ReactNode; time?: number };
 
@@ -28,6 +29,7 @@ const recordPatient = (id: bigint) => getAddress(`0x${(id >> 96n).toString(16).p
 
 /** Every access-relevant event for a patient, newest first, in plain language: who, what, when. */
 export function AuditTrail({ patient }: { patient: AddressType }) {
+  const words = useSubjectWords();
   const config = useConfig();
   const chainId = useChainId();
   const fromBlock = BigInt(getDeployment(chainId)?.deploymentBlock ?? 0);
@@ -197,7 +199,7 @@ export function AuditTrail({ patient }: { patient: AddressType }) {
   return (
     <section className="card" aria-labelledby="audit-title">
       <h2 id="audit-title">Audit trail</h2>
-      <p>Everything that touched access to your records, as recorded on chain.</p>
+      <p>Everything that touched access to {words.your} records, as recorded on chain.</p>
       {trail.isPending ? <p className="loading">Loading the audit trail…</p> : null}
       {trail.isError ? <p role="alert">The audit trail could not be loaded: {trail.error.message}</p> : null}
       {trail.data ? (

@@ -12,6 +12,7 @@ import { useIdentity } from "@/features/identity/IdentityProvider";
 import { useCategoryEpochs } from "@/features/records/read/keys";
 import { PURPOSES } from "./ConsentGrantForm";
 import { useGrants, type GrantRow, type GrantStatus } from "./useGrants";
+import { useSubjectWords } from "./subject";
 
 const STATUS_TEXT: Record<GrantStatus, string> = {
   active: "Active",
@@ -35,6 +36,7 @@ export function ConsentList({
   actingAsGuardian?: boolean;
 }) {
   const grants = useGrants(patient);
+  const words = useSubjectWords();
   const [filter, setFilter] = useState<"current" | "ended">("current");
   // A grant revoked here stays in view until its categories have new keys.
   const [busy, setBusy] = useState<string[]>([]);
@@ -47,7 +49,7 @@ export function ConsentList({
   );
   return (
     <section className="card" aria-labelledby="consents-title">
-      <h3 id="consents-title">Who may see your records</h3>
+      <h3 id="consents-title">Who may see {words.your} records</h3>
       <div className="button-row" role="group" aria-label="Show consents">
         <button
           type="button"

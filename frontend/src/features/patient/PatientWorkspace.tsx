@@ -11,6 +11,7 @@ import { useGuardianships } from "@/hooks/useGuardianships";
 import { useRoles } from "@/hooks/useRoles";
 import { UnlockKey } from "@/features/records/read/UnlockKey";
 import { useIdentity } from "@/features/identity/IdentityProvider";
+import { SubjectProvider } from "./subject";
 
 const loading = () => (
   <p className="loading" role="status">
@@ -136,14 +137,16 @@ export function PatientWorkspace() {
               </button>
             ))}
           </div>
-          <div id="patient-panel" role="tabpanel" aria-labelledby={`tab-${tab}`} className="tab-panel">
-            {tab === "records" ? <RecordTimeline patient={subject} /> : null}
-            {tab === "consents" ? <Consents patient={subject} actingAsGuardian={asGuardian} /> : null}
-            {tab === "guardians" && !asGuardian ? <Guardians patient={subject} /> : null}
-            {tab === "emergency" ? <Emergency patient={subject} actingAsGuardian={asGuardian} /> : null}
-            {tab === "audit" ? <AuditTrail patient={subject} /> : null}
-            {tab === "coverage" ? <Coverage patient={subject} /> : null}
-          </div>
+          <SubjectProvider value={{ asGuardian }}>
+            <div id="patient-panel" role="tabpanel" aria-labelledby={`tab-${tab}`} className="tab-panel">
+              {tab === "records" ? <RecordTimeline patient={subject} /> : null}
+              {tab === "consents" ? <Consents patient={subject} actingAsGuardian={asGuardian} /> : null}
+              {tab === "guardians" && !asGuardian ? <Guardians patient={subject} /> : null}
+              {tab === "emergency" ? <Emergency patient={subject} actingAsGuardian={asGuardian} /> : null}
+              {tab === "audit" ? <AuditTrail patient={subject} /> : null}
+              {tab === "coverage" ? <Coverage patient={subject} /> : null}
+            </div>
+          </SubjectProvider>
         </>
       ) : null}
     </div>
