@@ -6,8 +6,17 @@
  */
 import { deriveCategoryKey } from "../sdk/src/crypto/categoryKeys.js";
 import { identityKeyFromSecret, type IdentityKey } from "../sdk/src/crypto/identity.js";
-import { CATEGORY_COUNT, INSURER_ROLE, PROVIDER_ROLE } from "../sdk/src/protocol/constants.js";
-import { createPublicClient, createWalletClient, defineChain, http, toHex, type Address, type Hex } from "viem";
+import { CATEGORY_COUNT, INSURER_ROLE, PartyKind, PROVIDER_ROLE } from "../sdk/src/protocol/constants.js";
+import {
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  encodeFunctionData,
+  http,
+  toHex,
+  type Address,
+  type Hex,
+} from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { actOnChain, careLedgerAbi, localChain } from "./helpers.js";
 import type { E2EStack } from "./stack.js";
@@ -44,12 +53,34 @@ export async function freshActor(stack: E2EStack) {
       return receipt;
     },
     /** Credentials this account as a provider or an insurer (the authority signs). */
-    async credential(role: "provider" | "insurer") {
-      await authority.send({
-        address: authority.address("CareRegistry"),
+    async credential(role: "provider" | "insurer", listedAs?: string) {
+      const grant = encodeFunctionData({
         abi: careLedgerAbi,
         functionName: "grantCredential",
         args: [role === "provider" ? PROVIDER_ROLE : INSURER_ROLE, account.address],
+      });
+      // Listed in the directory under `listedAs` in the same transaction, as the authority's workspace does.
+      const list = listedAs
+        ? [
+            encodeFunctionData({
+              abi: careLedgerAbi,
+              functionName: "setProfile",
+              args: [
+                account.address,
+                {
+                  displayName: listedAs,
+                  kind: role === "provider" ? PartyKind.Clinician : PartyKind.Insurer,
+                  registryId: "",
+                },
+              ],
+            }),
+          ]
+        : [];
+      await authority.send({
+        address: authority.address("CareRegistry"),
+        abi: careLedgerAbi,
+        functionName: "multicall",
+        args: [[grant, ...list]],
       });
     },
   };

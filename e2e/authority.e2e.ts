@@ -50,7 +50,8 @@ test("the authority credentials, suspends and reinstates a provider, seeing ever
     await step(session, "the contract's custom error is explained in plain language", async () => {
       await lookUp("0x0000000000000000000000000000000000000000");
       await credential.getByText("Not credentialed").waitFor();
-      await page.getByRole("button", { name: "Grant credential" }).click();
+      await page.getByLabel("Display name").fill("Nobody");
+      await page.getByRole("button", { name: "Grant credential and list" }).click();
       await txStatus.and(page.locator('[data-status="failed"]')).waitFor();
       const text = await txStatus.innerText();
       assert.match(text, /Credential change failed\. 0x0000…0000 cannot be used here\. Enter another address\./);
@@ -59,18 +60,32 @@ test("the authority credentials, suspends and reinstates a provider, seeing ever
     await step(session, "declining in the wallet is reported and nothing changes", async () => {
       await lookUp(clinicAddress);
       await credential.getByText("Not credentialed").waitFor();
+      const sent = authority.requests.length;
+      await page.getByRole("button", { name: "Grant credential and list" }).click();
+      await page.getByText("Enter the name patients know this party by.").waitFor();
+      assert.equal(authority.requests.length, sent, "an unnamed party is not credentialed");
+      await page.getByLabel("Display name").fill("Harbour Street Clinic");
+      await page.getByLabel("Kind of party").selectOption({ label: "Practice" });
+      await page.getByLabel("Registry identifier (optional)").fill("NPI 1992756541");
       authority.rejectNext("eth_sendTransaction");
-      await page.getByRole("button", { name: "Grant credential" }).click();
+      await page.getByRole("button", { name: "Grant credential and list" }).click();
       await txStatus.getByText("You declined the request in your wallet. Nothing was sent.").waitFor();
       await credential.getByText("Not credentialed").waitFor();
     });
 
-    await step(session, "granting shows the pending hash, then the confirmation", async () => {
-      await page.getByRole("button", { name: "Grant credential" }).click();
-      await txStatus.and(page.locator('[data-status="confirmed"]')).waitFor();
-      assert.match(await txStatus.innerText(), /Credential change confirmed in block \d+\. 0x[0-9a-f]{64}/);
-      await credential.getByText("Active").waitFor();
-    });
+    await step(
+      session,
+      "granting and listing is one transaction: the pending hash, then the confirmation",
+      async () => {
+        const sent = authority.requests.filter((r) => r.method === "eth_sendTransaction").length;
+        await page.getByRole("button", { name: "Grant credential and list" }).click();
+        await txStatus.and(page.locator('[data-status="confirmed"]')).waitFor();
+        assert.match(await txStatus.innerText(), /Credential change confirmed in block \d+\. 0x[0-9a-f]{64}/);
+        await credential.getByText("Active").waitFor();
+        assert.equal(authority.requests.filter((r) => r.method === "eth_sendTransaction").length, sent + 1);
+        await page.getByTestId("listing").getByText("Harbour Street Clinic").waitFor();
+      },
+    );
 
     await step(session, "suspending takes effect", async () => {
       await page.getByRole("button", { name: "Suspend" }).click();
@@ -108,6 +123,8 @@ test("the authority credentials, suspends and reinstates a provider, seeing ever
           has: page.locator(`code[title="${clinicAddress}"]`),
         });
       await rows.getByText("Reinstated").waitFor();
+      // People appear by name: the listing's name beside the short address.
+      assert.match(await rows.first().innerText(), /Harbour Street Clinic \(Practice, 0x/);
       const changes = (await rows.allInnerTexts()).map((text) => text.split("\t").map((cell) => cell.trim()));
       assert.deepEqual(
         changes.map(([, credential, change]) => `${credential} ${change}`),

@@ -34,7 +34,7 @@ export async function newActor(stack: E2EStack) {
     identity,
     contract: address,
     send,
-    credentialAsProvider: () => base.credential("provider"),
+    credentialAsProvider: (listedAs?: string) => base.credential("provider", listedAs),
     /** Publishes this account's identity public key (what the dApp's "Publish my encryption key" does). */
     async publishEncryptionKey() {
       await send({

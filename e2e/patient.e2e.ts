@@ -26,7 +26,7 @@ test("a patient registers, reads records decrypted, shares and revokes access, s
     newActor(stack),
   ]);
   await author.credentialAsProvider();
-  await reader.credentialAsProvider();
+  await reader.credentialAsProvider("Lakeside Imaging");
   await Promise.all([author.publishEncryptionKey(), reader.publishEncryptionKey()]);
   // A new TestWallet per browser: a wallet remembers the sites it authorised.
   let patientWallet = patient.browserWallet();
@@ -105,8 +105,10 @@ test("a patient registers, reads records decrypted, shares and revokes access, s
       await page.getByRole("button", { name: "Grant access" }).first().click();
       await page.getByText("Consent grant confirmed").waitFor({ timeout: 60_000 });
       // The reader's grant, not the writing provider's (which also covers allergies).
+      // People appear by name: the grantee's directory listing, beside its short address.
       await page
         .getByTestId("grant")
+        .filter({ hasText: "Lakeside Imaging" })
         .filter({ hasText: reader.address.slice(0, 6) })
         .filter({ hasText: "Read: Allergies." })
         .filter({ hasText: "Active" })

@@ -33,11 +33,27 @@ export const careLedgerTasks = [
 
   task(
     "careledger:credential",
-    "Authority: grant, suspend, reinstate or revoke a provider / insurer / researcher credential",
+    "Authority: grant (with its directory listing), suspend, reinstate or revoke a credential, or update a listing",
   )
-    .addPositionalArgument({ name: "action", description: "grant | suspend | reinstate | revoke" })
+    .addPositionalArgument({ name: "action", description: "grant | suspend | reinstate | revoke | profile" })
     .addOption({ name: "role", description: "provider | insurer | researcher", defaultValue: "provider" })
     .addOption({ name: "account", description: "The account to credential (address)", defaultValue: "" })
+    .addOption({
+      name: "name",
+      description: "grant: the name patients will see in the directory (required), or to rename a party with `profile`",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "kind",
+      description:
+        "grant / profile: clinician | practice | hospital | laboratory | pharmacy | insurer | research | other",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "registryId",
+      description: 'grant / profile: a professional registry identifier patients can check, e.g. "NPI 1234567893"',
+      defaultValue: "",
+    })
     .addOption(FROM)
     .setAction(() => import("./actions/credential.js"))
     .build(),

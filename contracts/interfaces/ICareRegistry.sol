@@ -27,6 +27,30 @@ interface ICareRegistry is ICareRegistryView {
         uint32 version;
     }
 
+    /// @notice What kind of party a directory profile describes.
+    enum PartyKind {
+        Other,
+        Clinician,
+        Practice,
+        Hospital,
+        Laboratory,
+        Pharmacy,
+        Insurer,
+        ResearchInstitution
+    }
+
+    /// @notice A credentialed party's public listing in the directory, recorded by the authority: how
+    /// patients find and recognise it. Public by design: nothing about any patient belongs here.
+    /// @param displayName The name people know, e.g. "Northside Labs" (1..MAX_PROFILE_TEXT bytes, UTF-8).
+    /// @param kind What kind of party it is.
+    /// @param registryId A professional registry identifier a patient can check, e.g. "NPI 1234567893"
+    /// (0..MAX_PROFILE_TEXT bytes).
+    struct Profile {
+        string displayName;
+        PartyKind kind;
+        string registryId;
+    }
+
     /// @notice A guardian named by a patient: what it may do (GUARDIAN_* bits) and when.
     struct Guardian {
         uint8 rights;
@@ -65,6 +89,10 @@ interface ICareRegistry is ICareRegistryView {
     /// @notice Thrown when `patient` has no guardian `guardian` to revoke.
     error RegistryGuardianNotFound(address patient, address guardian);
 
+    /// @notice Thrown when a profile's display name is empty or longer than `max` bytes, or its registry
+    /// identifier is longer than `max` bytes.
+    error RegistryInvalidProfile(uint256 displayNameLength, uint256 registryIdLength, uint256 max);
+
     /// @notice Emitted when `patient` registers with its X25519 identity public key (version 1 or later).
     event PatientRegistered(address indexed patient, bytes32 encryptionKey, uint32 keyVersion);
 
@@ -94,6 +122,15 @@ interface ICareRegistry is ICareRegistryView {
 
     /// @notice Emitted when `patient` revokes `guardian`.
     event GuardianRevoked(address indexed patient, address indexed guardian);
+
+    /// @notice Emitted when `authority` records or changes `account`'s directory profile.
+    event ProfileUpdated(
+        address indexed account,
+        string displayName,
+        PartyKind kind,
+        string registryId,
+        address indexed authority
+    );
 
     /// @notice Registers the caller as a patient with its X25519 identity public key.
     /// @dev Anyone may call once. Emits {PatientRegistered}.
@@ -134,6 +171,15 @@ interface ICareRegistry is ICareRegistryView {
 
     /// @notice The lifecycle status of `account`'s credential for `role`.
     function credentialStatus(bytes32 role, address account) external view returns (CredentialStatus);
+
+    /// @notice Records `account`'s public directory profile (or replaces it: a party renamed).
+    /// @dev Only CREDENTIAL_ADMIN_ROLE; usually batched with {grantCredential} through `multicall`, so
+    /// credentialing and listing are one transaction. Emits {ProfileUpdated}. Reverts with
+    /// {AccessControlUnauthorizedAccount}, {RegistryInvalidAccount} or {RegistryInvalidProfile}.
+    function setProfile(address account, Profile calldata profile) external;
+
+    /// @notice `account`'s directory profile (an empty display name when it has none).
+    function profileOf(address account) external view returns (Profile memory);
 
     /// @notice Names `guardian` to act for the caller with `rights` from `validFrom` until `validUntil`
     /// (exclusive); naming an existing guardian again replaces its rights and period.

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 
 import {ICareRegistry} from "../interfaces/ICareRegistry.sol";
@@ -20,18 +21,22 @@ import {
 
 /// @title CareRegistry
 /// @notice Who is who in CareLedger: patients and their identity keys, credentialed providers,
-/// insurers and researchers, and the guardians patients name.
+/// insurers and researchers with their public directory profiles, and the guardians patients name.
 ///
 /// The credentialing authority is the default admin (`AccessControlDefaultAdminRules`): handing it
 /// over to a multisig or timelock is a two-step, delayed transfer (`beginDefaultAdminTransfer`,
 /// then `acceptDefaultAdminTransfer` by the new admin after `defaultAdminDelay()`), so a typo can
 /// be cancelled and a stolen key cannot take over instantly. The new admin then grants itself
 /// `CREDENTIAL_ADMIN_ROLE` and revokes it from the old one.
-contract CareRegistry is ICareRegistry, AccessControlDefaultAdminRules {
+/// `multicall` lets the authority credential a party and list its profile in one transaction.
+contract CareRegistry is ICareRegistry, AccessControlDefaultAdminRules, Multicall {
     using EnumerableSet for EnumerableSet.AddressSet;
 
     /// @notice How long a default-admin handover waits before the new admin may accept it.
     uint48 public constant ADMIN_TRANSFER_DELAY = 1 days;
+
+    /// @notice The longest display name or registry identifier a profile may hold, in bytes.
+    uint256 public constant MAX_PROFILE_TEXT = 64;
 
     /// @dev Two slots: the key, then version + patient flag + registration time.
     struct Account {
@@ -45,6 +50,7 @@ contract CareRegistry is ICareRegistry, AccessControlDefaultAdminRules {
     mapping(bytes32 role => mapping(address account => CredentialStatus)) private _credentials;
     mapping(address patient => mapping(address guardian => Guardian)) private _guardians;
     mapping(address patient => EnumerableSet.AddressSet) private _guardianSets;
+    mapping(address account => Profile) private _profiles;
 
     modifier onlyCredentialRole(bytes32 role) {
         if (role != PROVIDER_ROLE && role != INSURER_ROLE && role != RESEARCHER_ROLE) {
@@ -149,6 +155,27 @@ contract CareRegistry is ICareRegistry, AccessControlDefaultAdminRules {
     /// @inheritdoc ICareRegistryView
     function isCredentialed(bytes32 role, address account) external view returns (bool) {
         return _credentials[role][account] == CredentialStatus.Active;
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Directory
+    // ----------------------------------------------------------------------------------------
+
+    /// @inheritdoc ICareRegistry
+    function setProfile(address account, Profile calldata profile) external onlyRole(CREDENTIAL_ADMIN_ROLE) {
+        if (account == address(0)) revert RegistryInvalidAccount(account);
+        uint256 nameLength = bytes(profile.displayName).length;
+        uint256 idLength = bytes(profile.registryId).length;
+        if (nameLength == 0 || nameLength > MAX_PROFILE_TEXT || idLength > MAX_PROFILE_TEXT) {
+            revert RegistryInvalidProfile(nameLength, idLength, MAX_PROFILE_TEXT);
+        }
+        _profiles[account] = profile;
+        emit ProfileUpdated(account, profile.displayName, profile.kind, profile.registryId, msg.sender);
+    }
+
+    /// @inheritdoc ICareRegistry
+    function profileOf(address account) external view returns (Profile memory) {
+        return _profiles[account];
     }
 
     // ----------------------------------------------------------------------------------------

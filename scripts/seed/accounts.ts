@@ -1,5 +1,7 @@
 import { HDNodeWallet, Mnemonic } from "ethers";
 
+import { PartyKind } from "@careledger/sdk/protocol/constants";
+
 /**
  * The demo world's people. They are Hardhat's default development accounts (the well-known
  * "test … junk" mnemonic): public knowledge, funded only on the local chain. Never send real
@@ -14,13 +16,33 @@ export interface DemoAccount {
   name: string;
   role: DemoRole;
   about: string;
+  /** The public directory listing the authority records for a credentialed party (a made-up identifier). */
+  listing?: { kind: PartyKind; registryId: string };
 }
 
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { index: 0, name: "CareLedger Authority", role: "authority", about: "credentials providers and insurers" },
-  { index: 1, name: "Dr. Amara Okafor", role: "provider", about: "GP, Riverside Family Practice" },
-  { index: 2, name: "Northside Labs", role: "provider", about: "clinical laboratory and imaging" },
-  { index: 3, name: "Meridian Health", role: "insurer", about: "insurer with a funded claims pool" },
+  {
+    index: 1,
+    name: "Dr. Amara Okafor",
+    role: "provider",
+    about: "GP, Riverside Family Practice",
+    listing: { kind: PartyKind.Clinician, registryId: "NPI 1234567893" },
+  },
+  {
+    index: 2,
+    name: "Northside Labs",
+    role: "provider",
+    about: "clinical laboratory and imaging",
+    listing: { kind: PartyKind.Laboratory, registryId: "CLIA 05D0987654" },
+  },
+  {
+    index: 3,
+    name: "Meridian Health",
+    role: "insurer",
+    about: "insurer with a funded claims pool",
+    listing: { kind: PartyKind.Insurer, registryId: "NAIC 99999" },
+  },
   { index: 4, name: "Alice Moreau", role: "patient", about: "records, consents and claims" },
   { index: 5, name: "Ben Carter", role: "patient", about: "records and a denied claim" },
   { index: 6, name: "Chloe Nguyen", role: "patient", about: "minor with a guardian" },

@@ -14,6 +14,7 @@ import {
   toHex,
   type IdentityKey,
 } from "@careledger/sdk";
+import { encodeFunctionData } from "viem";
 
 import { DEMO_PEOPLE } from "./accounts.js";
 import type { Person, SeedChain } from "./chain.js";
@@ -56,11 +57,29 @@ export async function seedPeople(chain: SeedChain, note: (detail: string) => voi
   await Promise.all(chain.people.map(async (person) => people.keys.set(person.address, await identityOf(person))));
   const key = (person: Person) => toHex(people.keys.get(person.address)!.publicKey);
 
-  const credentials = [
-    chain.send(authority, "CareRegistry", "grantCredential", [PROVIDER_ROLE, okafor.address]),
-    chain.send(authority, "CareRegistry", "grantCredential", [PROVIDER_ROLE, northside.address]),
-    chain.send(authority, "CareRegistry", "grantCredential", [INSURER_ROLE, meridian.address]),
-  ];
+  // Credentialing and the public directory listing go together, in one transaction per party.
+  const registryAbi = chain.deployment.contracts.CareRegistry.abi;
+  const credentials = (
+    [
+      [PROVIDER_ROLE, okafor],
+      [PROVIDER_ROLE, northside],
+      [INSURER_ROLE, meridian],
+    ] as const
+  ).map(([role, party]) =>
+    chain.send(authority, "CareRegistry", "multicall", [
+      [
+        encodeFunctionData({ abi: registryAbi, functionName: "grantCredential", args: [role, party.address] }),
+        encodeFunctionData({
+          abi: registryAbi,
+          functionName: "setProfile",
+          args: [
+            party.address,
+            { displayName: party.name, kind: party.listing!.kind, registryId: party.listing!.registryId },
+          ],
+        }),
+      ],
+    ]),
+  );
   const nonPatients = chain.people.filter((p) => p.role !== "patient");
   const encryptionKeys = nonPatients.map((p) => chain.send(p, "CareRegistry", "setEncryptionKey", [key(p)]));
   const patients = [alice, ben, chloe].map(async (patient) => {

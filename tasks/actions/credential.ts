@@ -1,6 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { INSURER_ROLE, PROVIDER_ROLE, RESEARCHER_ROLE } from "@careledger/sdk";
+import { INSURER_ROLE, MAX_PROFILE_TEXT, PartyKind, PROVIDER_ROLE, RESEARCHER_ROLE } from "@careledger/sdk";
 
 import { TaskError, parseAddress, send, withContext } from "../lib/context.js";
 
@@ -12,19 +12,79 @@ const ACTIONS = {
   revoke: "revokeCredential",
 } as const;
 const STATUS = ["none", "active", "suspended", "revoked"];
+const KINDS: Record<string, number> = {
+  other: PartyKind.Other,
+  clinician: PartyKind.Clinician,
+  practice: PartyKind.Practice,
+  hospital: PartyKind.Hospital,
+  laboratory: PartyKind.Laboratory,
+  pharmacy: PartyKind.Pharmacy,
+  insurer: PartyKind.Insurer,
+  research: PartyKind.ResearchInstitution,
+};
 
-/** The credentialing authority grants, suspends, reinstates or revokes a credential. */
+/** The directory listing from --name, --kind and --registry-id, checked before anything is sent. */
+function listingOf(args: { name: string; kind: string; registryId: string; role: string }) {
+  const displayName = args.name.trim();
+  const utf8 = (text: string) => new TextEncoder().encode(text).length;
+  if (!displayName) {
+    throw new TaskError(
+      '--name is required: the name patients will see in the directory, e.g. --name "Northside Labs".',
+    );
+  }
+  if (utf8(displayName) > MAX_PROFILE_TEXT)
+    throw new TaskError(`--name is over ${MAX_PROFILE_TEXT} bytes: shorten it.`);
+  if (utf8(args.registryId) > MAX_PROFILE_TEXT) {
+    throw new TaskError(`--registry-id is over ${MAX_PROFILE_TEXT} bytes: shorten it.`);
+  }
+  const kindName = (args.kind || (args.role.toLowerCase() === "insurer" ? "insurer" : "other")).toLowerCase();
+  const kind = KINDS[kindName];
+  if (kind === undefined) throw new TaskError(`--kind "${args.kind}" is not one of: ${Object.keys(KINDS).join(", ")}.`);
+  return { displayName, kind, registryId: args.registryId.trim() };
+}
+
+/**
+ * The credentialing authority grants (together with the party's public directory listing, in one
+ * transaction), suspends, reinstates or revokes a credential, or updates a listing (`profile`).
+ */
 export default async function credential(
-  args: { action: string; role: string; account?: string; from: string },
+  args: {
+    action: string;
+    role: string;
+    account?: string;
+    name: string;
+    kind: string;
+    registryId: string;
+    from: string;
+  },
   hre: HardhatRuntimeEnvironment,
 ) {
-  const method = ACTIONS[args.action as keyof typeof ACTIONS];
-  if (!method) throw new TaskError(`Unknown action "${args.action}": use grant, suspend, reinstate or revoke.`);
+  const method = args.action === "profile" ? "setProfile" : ACTIONS[args.action as keyof typeof ACTIONS];
+  if (!method)
+    throw new TaskError(`Unknown action "${args.action}": use grant, suspend, reinstate, revoke or profile.`);
   const role = ROLES[args.role.toLowerCase()];
   if (!role) throw new TaskError(`--role "${args.role}" is not one of: ${Object.keys(ROLES).join(", ")}.`);
   const account = parseAddress(args.account, "--account");
+  const listing = method === "grantCredential" || method === "setProfile" ? listingOf(args) : undefined;
   return withContext(hre, args.from, async (ctx) => {
-    await send(ctx, `${method}(${args.role}, ${account})`, () => ctx.registry[method](role, account));
+    if (method === "setProfile") {
+      await send(ctx, `setProfile(${account}, "${listing!.displayName}")`, () =>
+        ctx.registry.setProfile(account, listing!),
+      );
+      ctx.log(`directory listing of ${account}: ${listing!.displayName}`);
+      return { account, role: args.role, listing };
+    }
+    if (method === "grantCredential") {
+      const calls = [
+        ctx.registry.interface.encodeFunctionData("grantCredential", [role, account]),
+        ctx.registry.interface.encodeFunctionData("setProfile", [account, listing!]),
+      ];
+      await send(ctx, `grantCredential(${args.role}, ${account}) + setProfile("${listing!.displayName}")`, () =>
+        ctx.registry.multicall(calls),
+      );
+    } else {
+      await send(ctx, `${method}(${args.role}, ${account})`, () => ctx.registry[method](role, account));
+    }
     const status = STATUS[Number(await ctx.registry.credentialStatus(role, account))];
     ctx.log(`${args.role} credential of ${account}: ${status}`);
     return { account, role: args.role, status };

@@ -231,6 +231,84 @@ describe("CareRegistry", function () {
     });
   });
 
+  describe("directory", function () {
+    const PartyKind = { Other: 0, Clinician: 1, Laboratory: 4, Insurer: 6 } as const;
+    const okafor = { displayName: "Dr. Amara Okafor", kind: PartyKind.Clinician, registryId: "NPI 1234567893" };
+
+    it("lists a party under the name people know, set by the authority with its credential in one transaction", async function () {
+      const { careRegistry, accounts, roles } = await networkHelpers.loadFixture(coreFixture);
+      const { admin, provider } = accounts;
+      const calls = [
+        careRegistry.interface.encodeFunctionData("grantCredential", [roles.PROVIDER_ROLE, provider.address]),
+        careRegistry.interface.encodeFunctionData("setProfile", [provider.address, okafor]),
+      ];
+      await expect(careRegistry.connect(admin).multicall(calls))
+        .to.emit(careRegistry, "CredentialGranted")
+        .withArgs(roles.PROVIDER_ROLE, provider.address, admin.address)
+        .and.to.emit(careRegistry, "ProfileUpdated")
+        .withArgs(provider.address, okafor.displayName, okafor.kind, okafor.registryId, admin.address);
+      const profile = await careRegistry.profileOf(provider.address);
+      expect([profile.displayName, profile.kind, profile.registryId]).to.deep.equal([
+        okafor.displayName,
+        BigInt(okafor.kind),
+        okafor.registryId,
+      ]);
+      expect(await careRegistry.isCredentialed(roles.PROVIDER_ROLE, provider.address)).to.equal(true);
+    });
+
+    it("replaces a profile (a party renamed) and leaves others alone", async function () {
+      const { careRegistry, accounts } = await networkHelpers.loadFixture(coreFixture);
+      await careRegistry.setProfile(accounts.provider.address, okafor);
+      await careRegistry.setProfile(accounts.provider2.address, {
+        displayName: "Northside Labs",
+        kind: PartyKind.Laboratory,
+        registryId: "",
+      });
+      await careRegistry.setProfile(accounts.provider.address, { ...okafor, displayName: "Dr. Amara Okafor-Reid" });
+      expect((await careRegistry.profileOf(accounts.provider.address)).displayName).to.equal("Dr. Amara Okafor-Reid");
+      expect((await careRegistry.profileOf(accounts.provider2.address)).displayName).to.equal("Northside Labs");
+      expect((await careRegistry.profileOf(accounts.stranger.address)).displayName).to.equal("");
+    });
+
+    it("an attacker cannot list itself under a trusted name, even inside a multicall", async function () {
+      const { careRegistry, accounts, roles } = await networkHelpers.loadFixture(coreFixture);
+      const { stranger } = accounts;
+      const impersonation = { ...okafor, registryId: "NPI 1234567893" };
+      await expect(careRegistry.connect(stranger).setProfile(stranger.address, impersonation))
+        .to.be.revertedWithCustomError(careRegistry, "AccessControlUnauthorizedAccount")
+        .withArgs(stranger.address, roles.CREDENTIAL_ADMIN_ROLE);
+      const call = careRegistry.interface.encodeFunctionData("setProfile", [stranger.address, impersonation]);
+      await expect(careRegistry.connect(stranger).multicall([call]))
+        .to.be.revertedWithCustomError(careRegistry, "AccessControlUnauthorizedAccount")
+        .withArgs(stranger.address, roles.CREDENTIAL_ADMIN_ROLE);
+      expect((await careRegistry.profileOf(stranger.address)).displayName).to.equal("");
+    });
+
+    it("refuses an empty or over-long name, an over-long identifier and the zero address, saying the lengths", async function () {
+      const { careRegistry, accounts } = await networkHelpers.loadFixture(coreFixture);
+      const who = accounts.provider.address;
+      const max = await careRegistry.MAX_PROFILE_TEXT();
+      expect(max).to.equal(64n);
+      await expect(careRegistry.setProfile(who, { ...okafor, displayName: "" }))
+        .to.be.revertedWithCustomError(careRegistry, "RegistryInvalidProfile")
+        .withArgs(0, okafor.registryId.length, max);
+      await expect(careRegistry.setProfile(who, { ...okafor, displayName: "x".repeat(65) }))
+        .to.be.revertedWithCustomError(careRegistry, "RegistryInvalidProfile")
+        .withArgs(65, okafor.registryId.length, max);
+      await expect(careRegistry.setProfile(who, { ...okafor, registryId: "9".repeat(65) }))
+        .to.be.revertedWithCustomError(careRegistry, "RegistryInvalidProfile")
+        .withArgs(okafor.displayName.length, 65, max);
+      // 64 bytes of UTF-8 is the limit, however many characters they make.
+      await expect(careRegistry.setProfile(who, { ...okafor, displayName: "é".repeat(32) })).to.emit(
+        careRegistry,
+        "ProfileUpdated",
+      );
+      await expect(careRegistry.setProfile(ethers.ZeroAddress, okafor))
+        .to.be.revertedWithCustomError(careRegistry, "RegistryInvalidAccount")
+        .withArgs(ethers.ZeroAddress);
+    });
+  });
+
   describe("guardians", function () {
     async function patientFixture() {
       const core = await deployCore(connection);

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { expect } from "chai";
-import { HDNodeWallet, Mnemonic } from "ethers";
+import { Contract, HDNodeWallet, JsonRpcProvider, Mnemonic, type InterfaceAbi } from "ethers";
 import { createHardhatRuntimeEnvironment } from "hardhat/hre";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
@@ -89,6 +89,12 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
     }
     expect(failure, `${name} should fail`).to.be.instanceOf(Error);
     expect((failure as Error).message).to.match(message);
+  }
+
+  /** A read-only handle on a deployed contract of the second node, to check what a task did on chain. */
+  function contractAt(name: keyof DeploymentFile["contracts"]) {
+    const { address, abi } = deployment.contracts[name];
+    return new Contract(address, abi as InterfaceAbi, new JsonRpcProvider(rpcUrl));
   }
 
   before(async function () {
@@ -198,16 +204,57 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
         action: "grant",
         role: "provider",
         account: PROVIDER,
+        name: "Riverside Family Practice",
+        kind: "practice",
+        registryId: "NPI 1234567893",
         from: AUTHORITY,
       });
       expect(result.status).to.equal("active");
-      await run("careledger:credential", { action: "grant", role: "insurer", account: INSURER, from: AUTHORITY });
+      await run("careledger:credential", {
+        action: "grant",
+        role: "insurer",
+        account: INSURER,
+        name: "Meridian Health",
+        from: AUTHORITY,
+      });
+      const registry = contractAt("CareRegistry");
+      const listed = await registry.profileOf(PROVIDER);
+      expect([listed.displayName, listed.kind, listed.registryId]).to.deep.equal([
+        "Riverside Family Practice",
+        2n,
+        "NPI 1234567893",
+      ]);
+      expect((await registry.profileOf(INSURER)).kind).to.equal(6n); // --kind defaults to insurer for an insurer
+    });
+
+    it("renames a listed party, and refuses a grant without a name or with an unknown kind", async function () {
+      await run("careledger:credential", {
+        action: "profile",
+        role: "provider",
+        account: PROVIDER,
+        name: "Riverside Family Practice (Dr. Okafor)",
+        kind: "practice",
+        from: AUTHORITY,
+      });
+      expect((await contractAt("CareRegistry").profileOf(PROVIDER)).displayName).to.equal(
+        "Riverside Family Practice (Dr. Okafor)",
+      );
+      await rejects(
+        "careledger:credential",
+        { action: "grant", role: "provider", account: STRANGER, from: AUTHORITY },
+        /--name is required/,
+      );
+      await rejects(
+        "careledger:credential",
+        { action: "grant", role: "provider", account: STRANGER, name: "X", kind: "spaceship", from: AUTHORITY },
+        /--kind "spaceship" is not one of/,
+      );
     });
 
     it("explains a bad address and a missing authority", async function () {
       await rejects(
         "careledger:credential",
-        { action: "grant", role: "provider", account: "0x1234", from: AUTHORITY },
+        { action: "grant", role: "provider", account: "0x1234", name: "Clinic", from: AUTHORITY },
         /not an address/,
       );
       await rejects(
@@ -621,10 +668,16 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
       // The old key is powerless, the new admin credentials.
       await rejects(
         "careledger:credential",
-        { action: "grant", role: "provider", account: STRANGER, from: AUTHORITY },
+        { action: "grant", role: "provider", account: STRANGER, name: "Clinic", from: AUTHORITY },
         /lacks the authority role/,
       );
-      await run("careledger:credential", { action: "grant", role: "provider", account: STRANGER, from: NEW_ADMIN });
+      await run("careledger:credential", {
+        action: "grant",
+        role: "provider",
+        account: STRANGER,
+        name: "Clinic",
+        from: NEW_ADMIN,
+      });
     });
 
     it("rejects a missing new admin address", async function () {

@@ -106,3 +106,31 @@ export function categoriesInScope(scope: number): Category[] {
 export function categoryForResourceType(resourceType: string): Category | undefined {
   return CATEGORIES.find((c) => (c.resourceTypes as readonly string[]).includes(resourceType))?.id;
 }
+
+/** ICareRegistry.PartyKind: what kind of party a directory profile describes (same order as the contract). */
+export const PartyKind = {
+  Other: 0,
+  Clinician: 1,
+  Practice: 2,
+  Hospital: 3,
+  Laboratory: 4,
+  Pharmacy: 5,
+  Insurer: 6,
+  ResearchInstitution: 7,
+} as const;
+export type PartyKind = (typeof PartyKind)[keyof typeof PartyKind];
+
+/** How each kind reads to a person. */
+export const PARTY_KIND_LABEL: Record<PartyKind, string> = {
+  0: "Organisation",
+  1: "Clinician",
+  2: "Practice",
+  3: "Hospital",
+  4: "Laboratory",
+  5: "Pharmacy",
+  6: "Insurer",
+  7: "Research institution",
+};
+
+/** The longest display name or registry identifier a profile holds, in UTF-8 bytes (CareRegistry.MAX_PROFILE_TEXT). */
+export const MAX_PROFILE_TEXT = 64;

@@ -2,11 +2,10 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import type { Address } from "viem";
+import { encodeFunctionData, type Address } from "viem";
 import { useChainId, useConfig, useConnection } from "wagmi";
 import { Field } from "@/components/Field";
 import { TransactionStatus } from "@/components/TransactionStatus";
-import { Address as AddressText } from "@/components/Address";
 import { useCareEvents } from "@/hooks/useCareEvents";
 import { useCareRead } from "@/hooks/useCareRead";
 import { useCareWrite } from "@/hooks/useCareWrite";
@@ -14,6 +13,10 @@ import { blockTimes } from "@/features/records/read/pointers";
 import { formatMoment } from "@/lib/money";
 import { roleIds, roleName } from "@/lib/roles";
 import { checkAddress } from "@/lib/validation";
+import { contractAbis } from "@/contracts/deployments";
+import { useDirectory } from "@/hooks/useDirectory";
+import { MAX_PROFILE_TEXT, PARTY_KIND_LABEL, PartyKind } from "@careledger/sdk/protocol/constants";
+import { Party } from "@/components/Party";
 
 const credentialRoles = [
   { id: roleIds.PROVIDER_ROLE, label: "Provider (clinician, hospital, lab)" },
@@ -26,7 +29,7 @@ const statusText = ["Not credentialed", "Active", "Suspended", "Revoked for good
 
 type Action = "grantCredential" | "suspendCredential" | "reinstateCredential" | "revokeCredential";
 const actionsByStatus: Record<number, { action: Action; label: string; quiet?: boolean }[]> = {
-  0: [{ action: "grantCredential", label: "Grant credential" }],
+  0: [{ action: "grantCredential", label: "Grant credential and list" }],
   1: [
     { action: "suspendCredential", label: "Suspend" },
     { action: "revokeCredential", label: "Revoke for good", quiet: true },
@@ -44,6 +47,19 @@ const credentialChanges: Record<string, string> = {
   CredentialReinstated: "Reinstated",
   CredentialRevoked: "Revoked",
 };
+
+const utf8Length = (text: string) => new TextEncoder().encode(text).length;
+
+/** The public listing patients will see: checked here, so the transaction cannot fail on it. */
+function checkListing(listing: { displayName: string; registryId: string }): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (!listing.displayName.trim()) errors.displayName = "Enter the name patients know this party by.";
+  else if (utf8Length(listing.displayName.trim()) > MAX_PROFILE_TEXT)
+    errors.displayName = `Keep the name within ${MAX_PROFILE_TEXT} bytes.`;
+  if (utf8Length(listing.registryId.trim()) > MAX_PROFILE_TEXT)
+    errors.registryId = `Keep the identifier within ${MAX_PROFILE_TEXT} bytes.`;
+  return errors;
+}
 
 /** Every credential change on the registry, newest first. */
 function CredentialHistory() {
@@ -81,7 +97,7 @@ function CredentialHistory() {
               {changes.map((e) => (
                 <tr key={`${e.transactionHash}-${e.logIndex}`}>
                   <td>
-                    <AddressText address={e.args.account as Address} />
+                    <Party address={e.args.account as Address} />
                   </td>
                   <td>{roleName(e.args.role as `0x${string}`)}</td>
                   <td>{credentialChanges[e.eventName]}</td>
@@ -117,6 +133,44 @@ export function AuthorityWorkspace() {
   const [confirmingRevoke, setConfirmingRevoke] = useState(false);
   const role = credentialRoles[roleIndex];
   const registry = useCareWrite("CareRegistry");
+  const directory = useDirectory();
+  const listed = directory.listingOf(account);
+  const [listing, setListing] = useState({ displayName: "", kind: PartyKind.Clinician as number, registryId: "" });
+  const [listingErrors, setListingErrors] = useState<Record<string, string>>({});
+  const [editingListing, setEditingListing] = useState(false);
+
+  /** Credentialing and listing in one transaction (CareRegistry.multicall), or the listing alone. */
+  async function writeListing(withCredential: boolean) {
+    const errors = checkListing(listing);
+    setListingErrors(errors);
+    if (Object.keys(errors).length > 0 || !account) return;
+    const profile = {
+      displayName: listing.displayName.trim(),
+      kind: listing.kind,
+      registryId: listing.registryId.trim(),
+    };
+    const setProfile = encodeFunctionData({
+      abi: contractAbis.CareRegistry,
+      functionName: "setProfile",
+      args: [account, profile],
+    });
+    const receipt = withCredential
+      ? await registry.write({
+          functionName: "multicall",
+          args: [
+            [
+              encodeFunctionData({
+                abi: contractAbis.CareRegistry,
+                functionName: "grantCredential",
+                args: [role.id, account],
+              }),
+              setProfile,
+            ],
+          ],
+        })
+      : await registry.write({ functionName: "setProfile", args: [account, profile] });
+    if (receipt) setEditingListing(false);
+  }
 
   const status = useCareRead({
     contractName: "CareRegistry",
@@ -136,6 +190,18 @@ export function AuthorityWorkspace() {
     }
     setError(undefined);
     setAccount(checked.value);
+    setEditingListing(false);
+    setListingErrors({});
+    const known = directory.listingOf(checked.value);
+    setListing(
+      known
+        ? { displayName: known.displayName, kind: known.kind, registryId: known.registryId }
+        : {
+            displayName: "",
+            kind: role.id === roleIds.INSURER_ROLE ? PartyKind.Insurer : PartyKind.Clinician,
+            registryId: "",
+          },
+    );
   }
 
   const current = status.data === undefined ? undefined : Number(status.data);
@@ -196,6 +262,67 @@ export function AuthorityWorkspace() {
                   {role.label.split(" (")[0]} credential:{" "}
                   <strong data-testid="credential-status">{statusText[current]}</strong>
                 </p>
+                {listed && !editingListing ? (
+                  <p>
+                    Listed as <strong data-testid="listing">{listed.displayName}</strong> ({listed.kindLabel}
+                    {listed.registryId ? `, ${listed.registryId}` : ""}).{" "}
+                    <button type="button" className="button button--quiet" onClick={() => setEditingListing(true)}>
+                      Edit listing
+                    </button>
+                  </p>
+                ) : null}
+                {current === 0 || editingListing || (!listed && current !== 3) ? (
+                  <fieldset className="listing" aria-label="Directory listing">
+                    <legend>Directory listing (public: patients find and recognise this party by it)</legend>
+                    <Field
+                      label="Display name"
+                      hint="e.g. Northside Labs, Dr. Amara Okafor"
+                      error={listingErrors.displayName}
+                    >
+                      <input
+                        name="displayName"
+                        autoComplete="off"
+                        value={listing.displayName}
+                        onChange={(e) => setListing({ ...listing, displayName: e.target.value })}
+                      />
+                    </Field>
+                    <Field label="Kind of party">
+                      <select
+                        name="kind"
+                        value={listing.kind}
+                        onChange={(e) => setListing({ ...listing, kind: Number(e.target.value) })}
+                      >
+                        {Object.values(PartyKind).map((k) => (
+                          <option key={k} value={k}>
+                            {PARTY_KIND_LABEL[k]}
+                          </option>
+                        ))}
+                      </select>
+                    </Field>
+                    <Field
+                      label="Registry identifier (optional)"
+                      hint="A professional registry number patients can check, e.g. NPI 1234567893."
+                      error={listingErrors.registryId}
+                    >
+                      <input
+                        name="registryId"
+                        autoComplete="off"
+                        value={listing.registryId}
+                        onChange={(e) => setListing({ ...listing, registryId: e.target.value })}
+                      />
+                    </Field>
+                    {current !== 0 ? (
+                      <button
+                        type="button"
+                        className="button"
+                        disabled={registry.busy}
+                        onClick={() => void writeListing(false)}
+                      >
+                        Save listing
+                      </button>
+                    ) : null}
+                  </fieldset>
+                ) : null}
                 <div className="button-row">
                   {actionsByStatus[current].map(({ action, label, quiet }) => (
                     <button
@@ -206,6 +333,7 @@ export function AuthorityWorkspace() {
                       onClick={() => {
                         if (action === "revokeCredential") return setConfirmingRevoke(true);
                         setConfirmingRevoke(false);
+                        if (action === "grantCredential") return void writeListing(true);
                         void registry.write({ functionName: action, args: [role.id, account] });
                       }}
                     >
@@ -216,7 +344,7 @@ export function AuthorityWorkspace() {
                 {confirmingRevoke && current !== 3 ? (
                   <div className="notice" role="alertdialog" aria-labelledby="revoke-confirm-title">
                     <p id="revoke-confirm-title">
-                      <strong>Revoke for good?</strong> <AddressText address={account} /> loses its{" "}
+                      <strong>Revoke for good?</strong> <Party address={account} /> loses its{" "}
                       {role.label.split(" (")[0].toLowerCase()} credential at once and can never be credentialed again
                       for this role. Suspend instead if this may be temporary.
                     </p>

@@ -6,12 +6,12 @@ import type { ReactNode } from "react";
 import { formatUnits, getAddress, type Address as AddressType } from "viem";
 import { useChainId, useConfig } from "wagmi";
 import { getContractEvents } from "wagmi/actions";
-import { Address } from "@/components/Address";
 import { ClaimId } from "@/components/ClaimId";
 import { getContract, getDeployment, type ContractName } from "@/contracts/deployments";
 import { blockTimes } from "@/features/records/read/pointers";
 import { PURPOSES } from "./ConsentGrantForm";
 import { useSubjectWords } from "./subject";
+import { Party } from "@/components/Party";
 
 type Entry = { key: string; block: bigint; logIndex: number; kind: string; what: ReactNode; time?: number };
 
@@ -102,7 +102,7 @@ export function AuditTrail({ patient }: { patient: AddressType }) {
             what: what(l.args),
           }),
         );
-      const who = (a: unknown) => <Address address={a as AddressType} />;
+      const who = (a: unknown) => <Party address={a as AddressType} />;
       push("Registration", registered, () => <>You registered as a patient.</>);
       push("Guardian", gSet, (a) => (
         <>

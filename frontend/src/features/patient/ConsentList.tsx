@@ -4,7 +4,6 @@ import { CATEGORIES, categoriesInScope } from "@careledger/sdk/protocol/constant
 import { useState } from "react";
 import { toHex, type Address as AddressType } from "viem";
 import { useChainId } from "wagmi";
-import { Address } from "@/components/Address";
 import { TransactionStatus } from "@/components/TransactionStatus";
 import { getContract } from "@/contracts/deployments";
 import { useCareWrite } from "@/hooks/useCareWrite";
@@ -13,6 +12,7 @@ import { useCategoryEpochs } from "@/features/records/read/keys";
 import { PURPOSES } from "./ConsentGrantForm";
 import { useGrants, type GrantRow, type GrantStatus } from "./useGrants";
 import { useSubjectWords } from "./subject";
+import { Party } from "@/components/Party";
 
 const STATUS_TEXT: Record<GrantStatus, string> = {
   active: "Active",
@@ -156,7 +156,7 @@ function GrantItem({
     <li className={`grant grant--${grant.status}`} data-testid="grant">
       <p>
         <strong>
-          <Address address={grant.grantee} />
+          <Party address={grant.grantee} />
         </strong>{" "}
         · {purposeText(grant.purpose)} ·{" "}
         <span className={`badge badge--${grant.status}`}>{STATUS_TEXT[grant.status]}</span>

@@ -10,6 +10,7 @@ import type { RecordKind } from "@/features/records/write/resources";
 import { formatDay } from "@/lib/money";
 import { recordLabel } from "@/lib/recordLabel";
 import { usePatientRecords } from "./usePatientRecords";
+import { Party } from "@/components/Party";
 
 const KIND_OF_CATEGORY: Record<number, RecordKind> = {
   0: "allergy",
@@ -66,7 +67,7 @@ export function ProviderRecords({ patient }: { patient: Address }) {
                       </th>
                       <td>{r.categoryLabel}</td>
                       <td>{formatDay(r.createdAt)}</td>
-                      <td>{own ? "You" : `${r.author.slice(0, 6)}…${r.author.slice(-4)}`}</td>
+                      <td>{own ? "You" : <Party address={r.author} />}</td>
                       <td>
                         {own && kind && r.supersededBy === 0n ? (
                           <button

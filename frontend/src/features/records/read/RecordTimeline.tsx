@@ -6,7 +6,6 @@ import { memo, useMemo, useState } from "react";
 import { isAddressEqual, type Address as AddressType } from "viem";
 import { useConnection } from "wagmi";
 import "./records.css";
-import { Address } from "@/components/Address";
 import { EmptyState } from "@/components/EmptyState";
 import { useIdentity } from "@/features/identity/IdentityProvider";
 import { fetchVerifiedBlobs, openPointer, type OpenedRecordView } from "./decrypt";
@@ -14,6 +13,7 @@ import { FhirView, resourceTitle } from "./FhirView";
 import { DocumentPreview } from "./DocumentPreview";
 import { useReaderKeys } from "./keys";
 import { useRecordPointers, type RecordPointer } from "./pointers";
+import { Party } from "@/components/Party";
 
 const categoryLabel = (c: number) => CATEGORIES[c]?.label ?? `Category ${c}`;
 const when = (seconds: number) =>
@@ -180,7 +180,7 @@ const RecordCard = memo(function RecordCard({
     <article className={`record record--${view?.status ?? "loading"}`} data-testid="record" aria-label={title}>
       <h3>{title}</h3>
       <p className="record__meta">
-        {categoryLabel(pointer.category)} · {when(pointer.createdAt)} · by <Address address={pointer.author} />
+        {categoryLabel(pointer.category)} · {when(pointer.createdAt)} · by <Party address={pointer.author} />
         {version > 1 || pointer.supersededBy !== 0n ? (
           <span className="record__version">
             {" "}

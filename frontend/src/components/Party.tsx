@@ -1,0 +1,24 @@
+"use client";
+
+import type { Address as AddressType } from "viem";
+import { useDirectory } from "@/hooks/useDirectory";
+import { Address } from "./Address";
+
+/**
+ * A party as people know it: the name the authority listed it under (with its kind and short
+ * address beside it), or the short address alone when the directory has no listing for it.
+ */
+export function Party({ address, you }: { address: AddressType; you?: AddressType }) {
+  const { listingOf } = useDirectory();
+  if (you && address.toLowerCase() === you.toLowerCase()) return <strong className="party">you</strong>;
+  const listing = listingOf(address);
+  if (!listing) return <Address address={address} />;
+  return (
+    <span className="party" data-testid="party" data-address={address}>
+      <strong>{listing.displayName}</strong>{" "}
+      <span className="party__detail">
+        ({listing.kindLabel}, <Address address={address} />)
+      </span>
+    </span>
+  );
+}
