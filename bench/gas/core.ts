@@ -96,7 +96,15 @@ export const coreGasSuite: GasSuite = {
       "grant consent by signature",
       consentManager
         .connect(relayer)
-        .grantConsentBySig(patient2.address, signedTerms, oneEnvelope, 0n, deadline, grantSig.r, grantSig.yParityAndS),
+        .grantConsentBySig(
+          patient2.address,
+          signedTerms,
+          oneEnvelope,
+          grantSig.issuedAt,
+          0n,
+          deadline,
+          grantSig.serialized,
+        ),
       85_000n,
       "patient's first signature (nonce slot 0 -> 1), 1 key envelope",
     );
@@ -106,15 +114,49 @@ export const coreGasSuite: GasSuite = {
       "grant consent by signature (later)",
       consentManager
         .connect(relayer)
-        .grantConsentBySig(patient2.address, nextTerms, oneEnvelope, 1n, deadline, nextSig.r, nextSig.yParityAndS),
+        .grantConsentBySig(
+          patient2.address,
+          nextTerms,
+          oneEnvelope,
+          nextSig.issuedAt,
+          1n,
+          deadline,
+          nextSig.serialized,
+        ),
       undefined,
       "nonce slot already non-zero",
+    );
+    // A contract-wallet patient (ERC-1271): its first signed grant, like the EOA row above.
+    const wallet = await connection.ethers.deployContract("MockERC1271Wallet", [patient.address]);
+    const walletAddress = await wallet.getAddress();
+    const walletSig = await signConsentGrant(patient, domain, signedTerms, oneEnvelope, 0n, deadline, {
+      patient: walletAddress,
+    });
+    await measure(
+      "grant consent by ERC-1271 signature",
+      consentManager
+        .connect(relayer)
+        .grantConsentBySig(
+          walletAddress,
+          signedTerms,
+          oneEnvelope,
+          walletSig.issuedAt,
+          0n,
+          deadline,
+          walletSig.serialized,
+        ),
+      100_000n,
+      "contract-wallet patient's first signature (MockERC1271Wallet: owner's ECDSA), 1 key envelope",
     );
     await measure(
       "grant consent by guardian",
       consentManager
         .connect(guardian)
-        .grantConsentFor(patient.address, { ...terms, grantee: provider2.address }, oneEnvelope),
+        .grantConsentFor(
+          patient.address,
+          { ...terms, grantee: provider2.address, expiresAt: now + 365n * 86_400n },
+          oneEnvelope,
+        ),
     );
     await measure(
       "revoke consent",
@@ -126,15 +168,7 @@ export const coreGasSuite: GasSuite = {
       "revoke consent by signature",
       consentManager
         .connect(relayer)
-        .revokeConsentBySig(
-          patient2.address,
-          provider2.address,
-          Purpose.Treatment,
-          2n,
-          deadline,
-          revokeSig.r,
-          revokeSig.yParityAndS,
-        ),
+        .revokeConsentBySig(patient2.address, provider2.address, Purpose.Treatment, 2n, deadline, revokeSig.serialized),
     );
 
     // Records

@@ -194,7 +194,11 @@ interface ICareRegistry is ICareRegistryView {
     /// @notice The rights and period of `guardian` for `patient` (all zero when none).
     function guardianOf(address patient, address guardian) external view returns (Guardian memory);
 
-    /// @notice Every guardian `patient` currently names, live or not yet / no longer valid.
-    /// @dev Bounded by what the patient itself added; meant for views, not for contracts.
-    function guardians(address patient) external view returns (address[] memory);
+    /// @notice How many guardians `patient` currently names, live or not yet / no longer valid.
+    function guardianCount(address patient) external view returns (uint256);
+
+    /// @notice Up to `limit` (at most MAX_GUARDIAN_PAGE) of the guardians `patient` currently names,
+    /// from position `offset` of an unordered list (revoking one moves the last into its place);
+    /// empty past the end. Page through with {guardianCount}.
+    function guardians(address patient, uint256 offset, uint256 limit) external view returns (address[] memory);
 }

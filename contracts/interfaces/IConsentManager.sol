@@ -32,7 +32,11 @@ interface IConsentManager is IConsentView {
         uint64 expiresAt;
     }
 
-    /// @notice A stored grant (one slot). `grantedAt == 0` means there never was one.
+    /// @notice A stored grant. `grantedAt == 0` means there never was one. `revokedAt` is the last
+    /// revocation or cancellation for (patient, grantee, purpose), kept across later grants: a signed
+    /// grant issued at or before it never applies. `guardian` is the guardian that made the grant
+    /// (zero for the patient's own or signed grants): such a grant is in force only while that
+    /// guardian still holds GUARDIAN_MANAGE_CONSENT.
     struct Grant {
         uint16 scope;
         uint8 access;
@@ -40,13 +44,17 @@ interface IConsentManager is IConsentView {
         uint64 notBefore;
         uint64 expiresAt;
         uint64 grantedAt;
+        uint64 revokedAt;
+        address guardian;
     }
 
-    /// @notice A break-glass opened by a provider for a patient (one slot).
+    /// @notice A break-glass opened by a provider for a patient (one slot). `reopensAt` is set when the
+    /// patient or a guardian closes it: the provider may not open another one before then.
     struct BreakGlass {
         uint64 openedAt;
         uint64 expiresAt;
         uint16 reasonCode;
+        uint64 reopensAt;
     }
 
     /// @notice Thrown when a break-glass names a `patient` not registered in the CareRegistry.
@@ -70,15 +78,27 @@ interface IConsentManager is IConsentView {
     /// @notice Thrown when a signed grant or revocation is submitted after its `deadline`.
     error ConsentExpiredSignature(uint256 deadline);
 
-    /// @notice Thrown when a signature was made by `signer` instead of `patient` (wrong key,
-    /// wrong chain or contract, or altered terms).
-    error ConsentInvalidSigner(address signer, address patient);
+    /// @notice Thrown when `signature` is not `patient`'s (an EOA's ECDSA signature or an ERC-1271
+    /// wallet's approval) over the typed data: wrong key, wrong chain or contract, or altered terms.
+    error ConsentInvalidSignature(address patient, bytes signature);
 
-    /// @notice Thrown when there is no grant for (`patient`, `grantee`, `purpose`) to revoke.
-    error ConsentGrantNotFound(address patient, address grantee, Purpose purpose);
+    /// @notice Thrown when a signed grant claims to be issued at `issuedAt`, later than `currentTime`.
+    error ConsentSignatureFromFuture(uint64 issuedAt, uint64 currentTime);
 
-    /// @notice Thrown when the grant for (`patient`, `grantee`, `purpose`) was already revoked.
-    error ConsentAlreadyRevoked(address patient, address grantee, Purpose purpose);
+    /// @notice Thrown when a signed grant issued at `issuedAt` predates (or shares the second of) the
+    /// revocation or cancellation at `revokedAt` of (`patient`, `grantee`, `purpose`).
+    error ConsentSignatureRevoked(address patient, address grantee, Purpose purpose, uint64 issuedAt, uint64 revokedAt);
+
+    /// @notice Thrown when `patient`'s nonce cannot move from `currentNonce` to `newNonce` (not higher,
+    /// or more than MAX_NONCE_INVALIDATION ahead).
+    error ConsentInvalidNonceInvalidation(address patient, uint256 currentNonce, uint256 newNonce);
+
+    /// @notice Thrown when guardian `guardian` names itself as the grantee of `patient`'s consent.
+    error ConsentGuardianSelfGrant(address patient, address guardian);
+
+    /// @notice Thrown when a guardian's grant would end at `expiresAt`, after its guardianship ends at
+    /// `guardianUntil`.
+    error ConsentGuardianGrantOutlivesGuardianship(uint64 expiresAt, uint64 guardianUntil);
 
     /// @notice Thrown when `provider` opening a break-glass holds no active PROVIDER credential.
     error ConsentProviderNotCredentialed(address provider);
@@ -101,6 +121,10 @@ interface IConsentManager is IConsentView {
     /// @notice Thrown when `account` may not close `provider`'s break-glass for `patient`.
     error ConsentUnauthorizedBreakGlassCloser(address patient, address provider, address account);
 
+    /// @notice Thrown when `provider` reopens a break-glass for `patient` that the patient or a guardian
+    /// closed, before the cooling period ends at `reopensAt`.
+    error ConsentBreakGlassCoolingDown(address patient, address provider, uint64 reopensAt);
+
     /// @notice Emitted when `grantedBy` (the patient, a guardian, or a relayer carrying the patient's
     /// signature) grants `grantee` consent. `keyEnvelopes` are the category keys wrapped to the
     /// grantee's identity key by the SDK; they are published here only, never stored.
@@ -117,15 +141,26 @@ interface IConsentManager is IConsentView {
     );
 
     /// @notice Emitted when `revokedBy` (the patient, a guardian, or a relayer carrying the patient's
-    /// signature) revokes the grant for (`patient`, `grantee`, `purpose`).
+    /// signature) revokes the grant for (`patient`, `grantee`, `purpose`), or cancels it in advance
+    /// when there is none yet: every signed grant for the triple issued until now is void.
     event ConsentRevoked(address indexed patient, address indexed grantee, Purpose purpose, address revokedBy);
+
+    /// @notice Emitted when `invalidatedBy` (the patient or a guardian) moves `patient`'s signature nonce
+    /// from `fromNonce` to `toNonce`: every signature with a nonce in [fromNonce, toNonce) is void.
+    event NoncesInvalidated(address indexed patient, uint256 fromNonce, uint256 toNonce, address invalidatedBy);
 
     /// @notice Emitted when `provider` opens emergency read access to `patient`'s EMERGENCY_SCOPE
     /// for `reasonCode` until `expiresAt`.
     event BreakGlassOpened(address indexed patient, address indexed provider, uint16 reasonCode, uint64 expiresAt);
 
-    /// @notice Emitted when `closedBy` closes `provider`'s break-glass for `patient` before it expired.
-    event BreakGlassClosed(address indexed patient, address indexed provider, address indexed closedBy);
+    /// @notice Emitted when `closedBy` closes `provider`'s break-glass for `patient` before it expired;
+    /// `provider` may open another one from `reopensAt` (now when the provider closed it itself).
+    event BreakGlassClosed(
+        address indexed patient,
+        address indexed provider,
+        address indexed closedBy,
+        uint64 reopensAt
+    );
 
     /// @notice Emitted when `patient` (or `updatedBy`, a guardian) opts out of or back into break-glass.
     event BreakGlassOptOutUpdated(address indexed patient, bool optedOut, address indexed updatedBy);
@@ -136,52 +171,70 @@ interface IConsentManager is IConsentView {
     /// {ConsentInvalidAccess} or {ConsentInvalidPeriod}.
     function grantConsent(ConsentTerms calldata terms, bytes calldata keyEnvelopes) external;
 
-    /// @notice Grants `terms` for `patient` as its guardian.
-    /// @dev The caller must hold GUARDIAN_MANAGE_CONSENT for `patient` right now. Emits {ConsentGranted}.
-    /// Reverts with {ConsentUnauthorizedGuardian} and the validation errors of {grantConsent}.
+    /// @notice Grants `terms` for `patient` as its guardian. The grant is in force only while the caller
+    /// stays `patient`'s guardian with GUARDIAN_MANAGE_CONSENT, and never beyond the guardianship's end.
+    /// @dev The caller must hold GUARDIAN_MANAGE_CONSENT for `patient` right now, may not name itself,
+    /// and `terms.expiresAt` must not exceed its `validUntil`. Emits {ConsentGranted}.
+    /// Reverts with {ConsentUnauthorizedGuardian}, {ConsentGuardianSelfGrant},
+    /// {ConsentGuardianGrantOutlivesGuardianship} and the validation errors of {grantConsent}.
     function grantConsentFor(address patient, ConsentTerms calldata terms, bytes calldata keyEnvelopes) external;
 
     /// @notice Grants `terms` with `patient`'s EIP-712 `ConsentGrant` signature; anyone may submit it.
     /// @dev Typed data: `ConsentGrant(address patient,address grantee,uint16 scope,uint8 purpose,
-    /// uint8 access,uint64 notBefore,uint64 expiresAt,bytes keyEnvelopes,uint256 nonce,uint256 deadline)`
-    /// under the domain {name: "CareLedger ConsentManager", version: "1", chainId, verifyingContract}.
-    /// Uses `nonce` (must equal `nonces(patient)`). The signature is in ERC-2098 compact form (`r`, `vs` =
-    /// yParity << 255 | s; ethers: `Signature.from(sig).yParityAndS`), one calldata word less. Emits {ConsentGranted}. Reverts with
-    /// {ConsentExpiredSignature}, {InvalidAccountNonce}, {ConsentInvalidSigner}, {ECDSAInvalidSignature...}
-    /// and the validation errors of {grantConsent}.
+    /// uint8 access,uint64 notBefore,uint64 expiresAt,bytes keyEnvelopes,uint64 issuedAt,uint256 nonce,
+    /// uint256 deadline)` under the domain {name: "CareLedger ConsentManager", version: "1", chainId,
+    /// verifyingContract}. Uses `nonce` (must equal `nonces(patient)`). `signature` is checked with
+    /// OpenZeppelin's SignatureChecker: a 65-byte ECDSA signature of an EOA patient, or whatever an
+    /// ERC-1271 wallet patient accepts. `issuedAt` (when the patient signed) must not be in the future
+    /// and must be later than the last revocation of (patient, grantee, purpose): a revocation voids
+    /// every signed grant issued before it. Emits {ConsentGranted}. Reverts with
+    /// {ConsentExpiredSignature}, {ConsentSignatureFromFuture}, {ConsentSignatureRevoked},
+    /// {InvalidAccountNonce}, {ConsentInvalidSignature} and the validation errors of {grantConsent}.
     function grantConsentBySig(
         address patient,
         ConsentTerms calldata terms,
         bytes calldata keyEnvelopes,
+        uint64 issuedAt,
         uint256 nonce,
         uint256 deadline,
-        bytes32 r,
-        bytes32 vs
+        bytes calldata signature
     ) external;
 
-    /// @notice Revokes the caller's grant to `grantee` for `purpose` at once.
-    /// @dev Emits {ConsentRevoked}. Reverts with {ConsentGrantNotFound} or {ConsentAlreadyRevoked}.
+    /// @notice Revokes the caller's grant to `grantee` for `purpose` at once, and voids every signed
+    /// grant for that triple issued until now. With no grant (yet, or any more) it is a cancellation:
+    /// a signed grant a relayer holds back can no longer be submitted.
+    /// @dev Emits {ConsentRevoked}.
     function revokeConsent(address grantee, Purpose purpose) external;
 
-    /// @notice Revokes `patient`'s grant to `grantee` for `purpose` as its guardian.
+    /// @notice Revokes (or cancels in advance) `patient`'s grant to `grantee` for `purpose` as its guardian.
     /// @dev The caller must hold GUARDIAN_MANAGE_CONSENT for `patient` right now. Emits {ConsentRevoked}.
-    /// Reverts with {ConsentUnauthorizedGuardian}, {ConsentGrantNotFound} or {ConsentAlreadyRevoked}.
+    /// Reverts with {ConsentUnauthorizedGuardian}.
     function revokeConsentFor(address patient, address grantee, Purpose purpose) external;
 
-    /// @notice Revokes with `patient`'s EIP-712 signature; anyone may submit it.
+    /// @notice Revokes (or cancels in advance) with `patient`'s EIP-712 signature; anyone may submit it.
     /// @dev Typed data: `ConsentRevocation(address patient,address grantee,uint8 purpose,uint256 nonce,
-    /// uint256 deadline)`, same domain, nonces and signature form as {grantConsentBySig}. Emits {ConsentRevoked}.
-    /// Reverts with {ConsentExpiredSignature}, {InvalidAccountNonce}, {ConsentInvalidSigner},
-    /// {ConsentGrantNotFound} or {ConsentAlreadyRevoked}.
+    /// uint256 deadline)`, same domain, nonces and signature checks as {grantConsentBySig}. Emits
+    /// {ConsentRevoked}. Reverts with {ConsentExpiredSignature}, {InvalidAccountNonce} or
+    /// {ConsentInvalidSignature}.
     function revokeConsentBySig(
         address patient,
         address grantee,
         Purpose purpose,
         uint256 nonce,
         uint256 deadline,
-        bytes32 r,
-        bytes32 vs
+        bytes calldata signature
     ) external;
+
+    /// @notice Voids every outstanding signature of the caller (a patient) with a nonce below `newNonce`
+    /// by moving its nonce there; a relayer holding them back can submit none.
+    /// @dev `newNonce` must be above `nonces(caller)` by at most MAX_NONCE_INVALIDATION. Emits
+    /// {NoncesInvalidated}. Reverts with {ConsentInvalidNonceInvalidation}.
+    function invalidateNonces(uint256 newNonce) external;
+
+    /// @notice {invalidateNonces} for `patient`, as its guardian.
+    /// @dev The caller must hold GUARDIAN_MANAGE_CONSENT for `patient` right now. Emits
+    /// {NoncesInvalidated}. Reverts with {ConsentUnauthorizedGuardian} or {ConsentInvalidNonceInvalidation}.
+    function invalidateNoncesFor(address patient, uint256 newNonce) external;
 
     /// @notice The grant in force (or last in force) for (`patient`, `grantee`, `purpose`).
     function consentOf(address patient, address grantee, Purpose purpose) external view returns (Grant memory);
@@ -189,14 +242,17 @@ interface IConsentManager is IConsentView {
     /// @notice Opens emergency read access to `patient`'s EMERGENCY_SCOPE for `duration` seconds
     /// (at most MAX_BREAK_GLASS_DURATION), stating `reasonCode` (non-zero, defined by the SDK).
     /// @dev Only a credentialed provider, for a registered patient who did not opt out, with no
-    /// break-glass of its own still open. Emits {BreakGlassOpened}. Reverts with
-    /// {ConsentProviderNotCredentialed}, {ConsentPatientNotRegistered}, {ConsentBreakGlassOptedOut},
-    /// {ConsentBreakGlassReasonRequired}, {ConsentBreakGlassInvalidDuration} or {ConsentBreakGlassAlreadyOpen}.
+    /// break-glass of its own still open nor cooling down after the patient or a guardian closed it.
+    /// Emits {BreakGlassOpened}. Reverts with {ConsentProviderNotCredentialed},
+    /// {ConsentPatientNotRegistered}, {ConsentBreakGlassOptedOut}, {ConsentBreakGlassReasonRequired},
+    /// {ConsentBreakGlassInvalidDuration}, {ConsentBreakGlassAlreadyOpen} or {ConsentBreakGlassCoolingDown}.
     function openBreakGlass(address patient, uint16 reasonCode, uint64 duration) external;
 
     /// @notice Closes `provider`'s open break-glass for `patient` before it expires.
-    /// @dev The provider itself, the patient, or a guardian holding GUARDIAN_EMERGENCY. Emits
-    /// {BreakGlassClosed}. Reverts with {ConsentBreakGlassNotOpen} or {ConsentUnauthorizedBreakGlassCloser}.
+    /// @dev The provider itself, the patient, or a guardian holding GUARDIAN_EMERGENCY. When the patient
+    /// or a guardian closes it, the provider may not reopen one for BREAK_GLASS_COOLING_PERIOD
+    /// ({breakGlassReopensAt}). Emits {BreakGlassClosed}. Reverts with {ConsentBreakGlassNotOpen} or
+    /// {ConsentUnauthorizedBreakGlassCloser}.
     function closeBreakGlass(address patient, address provider) external;
 
     /// @notice Opts the caller (a patient) out of, or back into, break-glass access.
@@ -217,6 +273,10 @@ interface IConsentManager is IConsentView {
 
     /// @notice Whether `patient` opted out of break-glass access.
     function breakGlassOptedOut(address patient) external view returns (bool);
+
+    /// @notice When `provider` may open a break-glass for `patient` again after the patient or a guardian
+    /// closed one (0 or a past time: it may now, subject to {openBreakGlass}'s other checks).
+    function breakGlassReopensAt(address patient, address provider) external view returns (uint64);
 
     /// @notice The EIP-712 domain separator of this contract on this chain.
     // solhint-disable-next-line func-name-mixedcase

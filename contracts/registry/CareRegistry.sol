@@ -38,6 +38,9 @@ contract CareRegistry is ICareRegistry, AccessControlDefaultAdminRules, Multical
     /// @notice The longest display name or registry identifier a profile may hold, in bytes.
     uint256 public constant MAX_PROFILE_TEXT = 64;
 
+    /// @notice The most guardians one {guardians} page returns, whatever `limit` asks.
+    uint256 public constant MAX_GUARDIAN_PAGE = 100;
+
     /// @dev Two slots: the key, then version + patient flag + registration time.
     struct Account {
         bytes32 encryptionKey;
@@ -210,8 +213,16 @@ contract CareRegistry is ICareRegistry, AccessControlDefaultAdminRules, Multical
     }
 
     /// @inheritdoc ICareRegistry
-    function guardians(address patient) external view returns (address[] memory) {
-        return _guardianSets[patient].values();
+    function guardianCount(address patient) external view returns (uint256) {
+        return _guardianSets[patient].length();
+    }
+
+    /// @inheritdoc ICareRegistry
+    function guardians(address patient, uint256 offset, uint256 limit) external view returns (address[] memory) {
+        EnumerableSet.AddressSet storage set = _guardianSets[patient];
+        if (offset >= set.length()) return new address[](0);
+        // `offset` is below the length, so this cannot overflow; `values` clamps the end to the length.
+        return set.values(offset, offset + (limit < MAX_GUARDIAN_PAGE ? limit : MAX_GUARDIAN_PAGE));
     }
 
     /// @inheritdoc ICareRegistryView

@@ -4,7 +4,7 @@
  * as the dApp's grant form does; one grant is submitted by the Relayer with the patient's EIP-712
  * signature (gasless); one is revoked, after which the patient rotates the affected category keys.
  */
-import { parseSignature, signatureToCompactSignature, type Address, type Hex } from "viem";
+import type { Address, Hex } from "viem";
 
 import {
   ACCESS_READ,
@@ -105,18 +105,17 @@ export class ConsentBook {
         consentGrantTypedData({
           chainId: this.chain.chainId,
           verifyingContract: this.chain.address("ConsentManager"),
-          message: { patient: patient.address, ...onChainTerms, keyEnvelopes, nonce, deadline },
+          message: { patient: patient.address, ...onChainTerms, keyEnvelopes, issuedAt: now, nonce, deadline },
         }),
       );
-      const { r, yParityAndS } = signatureToCompactSignature(parseSignature(signature));
       await this.chain.send(this.people.relayer, "ConsentManager", "grantConsentBySig", [
         patient.address,
         onChainTerms,
         keyEnvelopes,
+        now,
         nonce,
         deadline,
-        r,
-        yParityAndS,
+        signature,
       ]);
     } else {
       await this.chain.send(patient, "ConsentManager", "grantConsent", [onChainTerms, keyEnvelopes]);

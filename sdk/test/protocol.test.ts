@@ -99,7 +99,7 @@ describe("EIP-712 typed data", () => {
   it("ConsentGrant: the exact type string, its typehash, and the field list agree", () => {
     assert.equal(
       CONSENT_GRANT_TYPE,
-      "ConsentGrant(address patient,address grantee,uint16 scope,uint8 purpose,uint8 access,uint64 notBefore,uint64 expiresAt,bytes keyEnvelopes,uint256 nonce,uint256 deadline)",
+      "ConsentGrant(address patient,address grantee,uint16 scope,uint8 purpose,uint8 access,uint64 notBefore,uint64 expiresAt,bytes keyEnvelopes,uint64 issuedAt,uint256 nonce,uint256 deadline)",
     );
     assert.equal(CONSENT_GRANT_TYPEHASH, keccak256(toBytes(CONSENT_GRANT_TYPE)));
     const fromFields = `ConsentGrant(${consentGrantTypes.ConsentGrant.map((f) => `${f.type} ${f.name}`).join(",")})`;
@@ -120,6 +120,7 @@ describe("EIP-712 typed data", () => {
         notBefore: 0n,
         expiresAt: 2_000_000_000n,
         keyEnvelopes: "0x",
+        issuedAt: 1_900_000_000n,
         nonce: 0n,
         deadline: 2_000_000_000n,
       },

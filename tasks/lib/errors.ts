@@ -31,9 +31,11 @@ const EXPLANATIONS: Record<string, Explain> = {
   ConsentInvalidGrantee: (a) => `${a[1]} cannot be a grantee of ${a[0]} (yourself or the zero address).`,
   ConsentInvalidScope: () => "The grant names no valid category.",
   ConsentInvalidPeriod: () => "The grant's period is empty or already over; choose --days of at least 1.",
-  ConsentGrantNotFound: (a) =>
-    `${a[0]} never granted ${a[1]} consent for ${PURPOSES[Number(a[2])]}; check --grantee and --purpose.`,
-  ConsentAlreadyRevoked: (a) => `The ${PURPOSES[Number(a[2])]} grant from ${a[0]} to ${a[1]} is already revoked.`,
+  ConsentSignatureRevoked: (a) =>
+    `The ${PURPOSES[Number(a[2])]} grant from ${a[0]} to ${a[1]} was revoked or cancelled after this signature was made; sign again.`,
+  ConsentGuardianSelfGrant: (a) => `${a[1]} is a guardian of ${a[0]} and cannot grant consent to itself.`,
+  ConsentGuardianGrantOutlivesGuardianship: (a) =>
+    `The grant would outlast the guardianship (ends ${new Date(Number(a[1]) * 1000).toISOString()}); choose fewer --days.`,
   RecordNotPatient: (a) => `${a[0]} is not a registered patient. Run \`careledger:register\` first.`,
   RecordWriterNotCredentialed: (a) =>
     `${a[0]} is not a credentialed provider. The authority grants it: \`careledger:credential grant --role provider --account ${a[0]}\`.`,

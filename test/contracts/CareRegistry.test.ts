@@ -325,7 +325,7 @@ describe("CareRegistry", function () {
       await expect(careRegistry.connect(patient).setGuardian(guardian.address, GUARDIAN_MANAGE_CONSENT, from, until))
         .to.emit(careRegistry, "GuardianSet")
         .withArgs(patient.address, guardian.address, GUARDIAN_MANAGE_CONSENT, from, until);
-      expect(await careRegistry.guardians(patient.address)).to.deep.equal([guardian.address]);
+      expect(await careRegistry.guardians(patient.address, 0, 100)).to.deep.equal([guardian.address]);
       expect(await careRegistry.guardianOf(patient.address, guardian.address)).to.deep.equal([
         BigInt(GUARDIAN_MANAGE_CONSENT),
         from,
@@ -346,13 +346,32 @@ describe("CareRegistry", function () {
       expect(await careRegistry.isGuardian(patient.address, guardian.address, GUARDIAN_MANAGE_CONSENT)).to.equal(false);
     });
 
+    it("lists guardians a page at a time (an attacker cannot make the view unbounded)", async function () {
+      const { careRegistry, accounts } = await networkHelpers.loadFixture(patientFixture);
+      const { patient } = accounts;
+      const until = BigInt(await time.latest()) + 1_000n;
+      const named = (await ethers.getSigners()).slice(10, 15).map((s) => s.address);
+      for (const address of named) {
+        await careRegistry.connect(patient).setGuardian(address, GUARDIAN_EMERGENCY, 0, until);
+      }
+      expect(await careRegistry.guardianCount(patient.address)).to.equal(5n);
+      expect(await careRegistry.guardians(patient.address, 0, 2)).to.deep.equal(named.slice(0, 2));
+      expect(await careRegistry.guardians(patient.address, 2, 2)).to.deep.equal(named.slice(2, 4));
+      expect(await careRegistry.guardians(patient.address, 4, 2)).to.deep.equal(named.slice(4));
+      expect(await careRegistry.guardians(patient.address, 5, 2)).to.deep.equal([]);
+      expect(await careRegistry.guardians(patient.address, ethers.MaxUint256, ethers.MaxUint256)).to.deep.equal([]);
+      // A huge limit is capped at MAX_GUARDIAN_PAGE.
+      expect(await careRegistry.MAX_GUARDIAN_PAGE()).to.equal(100n);
+      expect(await careRegistry.guardians(patient.address, 1, ethers.MaxUint256)).to.deep.equal(named.slice(1));
+    });
+
     it("replaces a guardian's rights when named again, without listing it twice", async function () {
       const { careRegistry, accounts } = await networkHelpers.loadFixture(patientFixture);
       const { patient, guardian } = accounts;
       const until = BigInt(await time.latest()) + 1_000n;
       await careRegistry.connect(patient).setGuardian(guardian.address, GUARDIAN_MANAGE_CONSENT, 0, until);
       await careRegistry.connect(patient).setGuardian(guardian.address, GUARDIAN_EMERGENCY, 0, until);
-      expect(await careRegistry.guardians(patient.address)).to.deep.equal([guardian.address]);
+      expect(await careRegistry.guardians(patient.address, 0, 100)).to.deep.equal([guardian.address]);
       expect(await careRegistry.isGuardian(patient.address, guardian.address, GUARDIAN_EMERGENCY)).to.equal(true);
       expect(await careRegistry.isGuardian(patient.address, guardian.address, GUARDIAN_MANAGE_CONSENT)).to.equal(false);
     });
@@ -366,7 +385,7 @@ describe("CareRegistry", function () {
         .to.emit(careRegistry, "GuardianRevoked")
         .withArgs(patient.address, guardian.address);
       expect(await careRegistry.isGuardian(patient.address, guardian.address, GUARDIAN_EMERGENCY)).to.equal(false);
-      expect(await careRegistry.guardians(patient.address)).to.deep.equal([]);
+      expect(await careRegistry.guardians(patient.address, 0, 100)).to.deep.equal([]);
       expect(await careRegistry.guardianOf(patient.address, guardian.address)).to.deep.equal([0n, 0n, 0n]);
       await expect(careRegistry.connect(patient).revokeGuardian(guardian.address))
         .to.be.revertedWithCustomError(careRegistry, "RegistryGuardianNotFound")

@@ -22,7 +22,7 @@ contract ConsentManagerTest is CoreFixture {
         vm.assertEq(
             consents.CONSENT_GRANT_TYPEHASH(),
             keccak256(
-                "ConsentGrant(address patient,address grantee,uint16 scope,uint8 purpose,uint8 access,uint64 notBefore,uint64 expiresAt,bytes keyEnvelopes,uint256 nonce,uint256 deadline)"
+                "ConsentGrant(address patient,address grantee,uint16 scope,uint8 purpose,uint8 access,uint64 notBefore,uint64 expiresAt,bytes keyEnvelopes,uint64 issuedAt,uint256 nonce,uint256 deadline)"
             ),
             "grant typehash"
         );
@@ -42,73 +42,73 @@ contract ConsentManagerTest is CoreFixture {
     function test_grantConsentBySig_grantsAndUsesNonce() public {
         IConsentManager.ConsentTerms memory t = _terms(provider, 0x1ff, Purpose.Treatment, 3, 0, type(uint64).max);
         uint256 deadline = block.timestamp + 1 hours;
-        (bytes32 r, bytes32 vs) = _sign(
+        bytes memory sig = _sign(
             PATIENT_KEY,
-            _grantDigest(consents.DOMAIN_SEPARATOR(), patient, t, ENVELOPES, 0, deadline)
+            _grantDigest(consents.DOMAIN_SEPARATOR(), patient, t, ENVELOPES, ISSUED_AT, 0, deadline)
         );
         vm.prank(stranger);
-        consents.grantConsentBySig(patient, t, ENVELOPES, 0, deadline, r, vs);
+        consents.grantConsentBySig(patient, t, ENVELOPES, ISSUED_AT, 0, deadline, sig);
         vm.assertTrue(consents.hasConsent(patient, provider, 8, Purpose.Treatment, ACCESS_WRITE), "granted");
         vm.assertEq(consents.nonces(patient), 1, "nonce used");
 
         vm.expectRevert(abi.encodeWithSelector(Nonces.InvalidAccountNonce.selector, patient, 1));
-        consents.grantConsentBySig(patient, t, ENVELOPES, 0, deadline, r, vs);
+        consents.grantConsentBySig(patient, t, ENVELOPES, ISSUED_AT, 0, deadline, sig);
     }
 
     function test_grantConsentBySig_rejectsOtherChain() public {
         IConsentManager.ConsentTerms memory t = _terms(provider, 1, Purpose.Treatment, 1, 0, type(uint64).max);
         uint256 deadline = block.timestamp + 1 hours;
         // Signed for chain 1, submitted here.
-        (bytes32 r, bytes32 vs) = _sign(
+        bytes memory sig = _sign(
             PATIENT_KEY,
-            _grantDigest(_domainSeparator(1, address(consents)), patient, t, "", 0, deadline)
+            _grantDigest(_domainSeparator(1, address(consents)), patient, t, "", ISSUED_AT, 0, deadline)
         );
-        vm.expectRevert(); // ConsentInvalidSigner(recovered, patient)
-        consents.grantConsentBySig(patient, t, "", 0, deadline, r, vs);
+        vm.expectRevert(); // ConsentInvalidSignature(patient, sig)
+        consents.grantConsentBySig(patient, t, "", ISSUED_AT, 0, deadline, sig);
 
         // Signed for this chain, submitted after a fork to another chain id.
-        (r, vs) = _sign(PATIENT_KEY, _grantDigest(consents.DOMAIN_SEPARATOR(), patient, t, "", 0, deadline));
+        sig = _sign(PATIENT_KEY, _grantDigest(consents.DOMAIN_SEPARATOR(), patient, t, "", ISSUED_AT, 0, deadline));
         uint256 originalChain = block.chainid;
         vm.chainId(originalChain + 1);
         vm.expectRevert();
-        consents.grantConsentBySig(patient, t, "", 0, deadline, r, vs);
+        consents.grantConsentBySig(patient, t, "", ISSUED_AT, 0, deadline, sig);
         vm.chainId(originalChain);
-        consents.grantConsentBySig(patient, t, "", 0, deadline, r, vs);
+        consents.grantConsentBySig(patient, t, "", ISSUED_AT, 0, deadline, sig);
         vm.assertTrue(consents.hasConsent(patient, provider, 0, Purpose.Treatment, ACCESS_READ), "granted");
     }
 
     function test_grantConsentBySig_rejectsWrongSigner() public {
         IConsentManager.ConsentTerms memory t = _terms(provider, 1, Purpose.Treatment, 1, 0, type(uint64).max);
         uint256 deadline = block.timestamp + 1 hours;
-        (bytes32 r, bytes32 vs) = _sign(
+        bytes memory sig = _sign(
             PATIENT2_KEY,
-            _grantDigest(consents.DOMAIN_SEPARATOR(), patient, t, "", 0, deadline)
+            _grantDigest(consents.DOMAIN_SEPARATOR(), patient, t, "", ISSUED_AT, 0, deadline)
         );
-        vm.expectRevert(abi.encodeWithSelector(IConsentManager.ConsentInvalidSigner.selector, patient2, patient));
-        consents.grantConsentBySig(patient, t, "", 0, deadline, r, vs);
+        vm.expectRevert(abi.encodeWithSelector(IConsentManager.ConsentInvalidSignature.selector, patient, sig));
+        consents.grantConsentBySig(patient, t, "", ISSUED_AT, 0, deadline, sig);
     }
 
     function test_grantConsentBySig_rejectsExpiredDeadline() public {
         IConsentManager.ConsentTerms memory t = _terms(provider, 1, Purpose.Treatment, 1, 0, type(uint64).max);
         uint256 deadline = block.timestamp;
-        (bytes32 r, bytes32 vs) = _sign(
+        bytes memory sig = _sign(
             PATIENT_KEY,
-            _grantDigest(consents.DOMAIN_SEPARATOR(), patient, t, "", 0, deadline)
+            _grantDigest(consents.DOMAIN_SEPARATOR(), patient, t, "", ISSUED_AT, 0, deadline)
         );
         vm.warp(deadline + 1);
         vm.expectRevert(abi.encodeWithSelector(IConsentManager.ConsentExpiredSignature.selector, deadline));
-        consents.grantConsentBySig(patient, t, "", 0, deadline, r, vs);
+        consents.grantConsentBySig(patient, t, "", ISSUED_AT, 0, deadline, sig);
     }
 
     function test_revokeConsentBySig_revokes() public {
         vm.prank(patient);
         consents.grantConsent(_terms(provider, 1, Purpose.Claims, 1, 0, type(uint64).max), "");
         uint256 deadline = block.timestamp + 1 hours;
-        (bytes32 r, bytes32 vs) = _sign(
+        bytes memory sig = _sign(
             PATIENT_KEY,
             _revocationDigest(consents.DOMAIN_SEPARATOR(), patient, provider, Purpose.Claims, 0, deadline)
         );
-        consents.revokeConsentBySig(patient, provider, Purpose.Claims, 0, deadline, r, vs);
+        consents.revokeConsentBySig(patient, provider, Purpose.Claims, 0, deadline, sig);
         vm.assertFalse(consents.hasConsent(patient, provider, 0, Purpose.Claims, ACCESS_READ), "revoked");
         vm.assertTrue(consents.consentOf(patient, provider, Purpose.Claims).revoked, "flag");
     }
@@ -121,7 +121,14 @@ contract ConsentManagerTest is CoreFixture {
             uint64(block.timestamp + 10),
             uint64(block.timestamp + 20)
         );
-        IConsentManager.ConsentTerms memory t = _terms(provider, 1, Purpose.Treatment, 1, 0, type(uint64).max);
+        IConsentManager.ConsentTerms memory t = _terms(
+            provider,
+            1,
+            Purpose.Treatment,
+            1,
+            0,
+            uint64(block.timestamp + 20)
+        );
         vm.prank(guardian);
         vm.expectRevert(
             abi.encodeWithSelector(

@@ -12,6 +12,7 @@ import {
   signConsentRevocation,
   type ConsentTerms,
 } from "../helpers/consentTypedData.js";
+import type { MockERC1271Wallet } from "../../types/ethers-contracts/index.js";
 import {
   ACCESS_READ,
   ACCESS_WRITE,
@@ -29,6 +30,8 @@ const { ethers, networkHelpers } = connection;
 const { time } = networkHelpers;
 
 const YEAR = 365n * 86_400n;
+const DAY = 86_400n;
+const COOLING = DAY; // BREAK_GLASS_COOLING_PERIOD
 const ENVELOPES = envelopesOf("test", 2);
 
 async function consentFixture() {
@@ -196,21 +199,31 @@ describe("ConsentManager", function () {
       );
     });
 
-    it("rejects a missing or already revoked grant", async function () {
+    it("cancels in advance when there is no grant, and again when already revoked", async function () {
       const { consentManager, accounts, terms } = await networkHelpers.loadFixture(consentFixture);
       const { patient, provider } = accounts;
       await expect(consentManager.connect(patient).revokeConsent(provider.address, Purpose.Treatment))
-        .to.be.revertedWithCustomError(consentManager, "ConsentGrantNotFound")
-        .withArgs(patient.address, provider.address, Purpose.Treatment);
+        .to.emit(consentManager, "ConsentRevoked")
+        .withArgs(patient.address, provider.address, Purpose.Treatment, patient.address);
+      const cancelled = await consentManager.consentOf(patient.address, provider.address, Purpose.Treatment);
+      expect(cancelled.revoked).to.equal(true);
+      expect(cancelled.grantedAt).to.equal(0n);
+      expect(cancelled.revokedAt).to.equal(BigInt(await time.latest()));
+      // Another patient's revocation touches only its own (missing) grant.
       await consentManager.connect(patient).grantConsent(terms, "0x");
-      // Another patient cannot revoke it: it revokes its own (missing) grant.
-      await expect(consentManager.connect(accounts.stranger).revokeConsent(provider.address, Purpose.Treatment))
-        .to.be.revertedWithCustomError(consentManager, "ConsentGrantNotFound")
-        .withArgs(accounts.stranger.address, provider.address, Purpose.Treatment);
+      await consentManager.connect(accounts.stranger).revokeConsent(provider.address, Purpose.Treatment);
+      expect(
+        await consentManager.hasConsent(patient.address, provider.address, 0, Purpose.Treatment, ACCESS_READ),
+      ).to.equal(true);
       await consentManager.connect(patient).revokeConsent(provider.address, Purpose.Treatment);
-      await expect(consentManager.connect(patient).revokeConsent(provider.address, Purpose.Treatment))
-        .to.be.revertedWithCustomError(consentManager, "ConsentAlreadyRevoked")
-        .withArgs(patient.address, provider.address, Purpose.Treatment);
+      const first = (await consentManager.consentOf(patient.address, provider.address, Purpose.Treatment)).revokedAt;
+      await expect(consentManager.connect(patient).revokeConsent(provider.address, Purpose.Treatment)).to.emit(
+        consentManager,
+        "ConsentRevoked",
+      );
+      const again = await consentManager.consentOf(patient.address, provider.address, Purpose.Treatment);
+      expect(again.revokedAt).to.be.greaterThan(first);
+      expect(again.scope).to.equal(terms.scope); // the revoked grant stays readable
     });
   });
 
@@ -285,7 +298,7 @@ describe("ConsentManager", function () {
       await expect(
         consentManager
           .connect(relayer)
-          .grantConsentBySig(patient.address, terms, ENVELOPES, 0n, deadline, sig.r, sig.yParityAndS),
+          .grantConsentBySig(patient.address, terms, ENVELOPES, sig.issuedAt, 0n, deadline, sig.serialized),
       )
         .to.emit(consentManager, "ConsentGranted")
         .withArgs(
@@ -307,7 +320,7 @@ describe("ConsentManager", function () {
       await expect(
         consentManager
           .connect(relayer)
-          .grantConsentBySig(patient.address, terms, ENVELOPES, 0n, deadline, sig.r, sig.yParityAndS),
+          .grantConsentBySig(patient.address, terms, ENVELOPES, sig.issuedAt, 0n, deadline, sig.serialized),
       )
         .to.be.revertedWithCustomError(consentManager, "InvalidAccountNonce")
         .withArgs(patient.address, 1n);
@@ -319,7 +332,15 @@ describe("ConsentManager", function () {
       const sig = await signConsentGrant(accounts.patient, domain, terms, "0x", 0n, deadline);
       await time.increaseTo(deadline + 1n);
       await expect(
-        consentManager.grantConsentBySig(accounts.patient.address, terms, "0x", 0n, deadline, sig.r, sig.yParityAndS),
+        consentManager.grantConsentBySig(
+          accounts.patient.address,
+          terms,
+          "0x",
+          sig.issuedAt,
+          0n,
+          deadline,
+          sig.serialized,
+        ),
       )
         .to.be.revertedWithCustomError(consentManager, "ConsentExpiredSignature")
         .withArgs(deadline);
@@ -329,52 +350,46 @@ describe("ConsentManager", function () {
       const { consentManager, accounts, terms, domain, chainId } = await networkHelpers.loadFixture(consentFixture);
       const { patient, stranger } = accounts;
       const deadline = BigInt(await time.latest()) + 3_600n;
-      const submit = (sig: { r: string; yParityAndS: string }, t = terms, envelopes = "0x") =>
-        consentManager.grantConsentBySig(patient.address, t, envelopes, 0n, deadline, sig.r, sig.yParityAndS);
-      const recovered = (d: typeof domain, t: ConsentTerms, envelopes: string, sig: { serialized: string }) =>
-        ethers.verifyTypedData(
-          d,
-          consentGrantTypes,
-          {
-            patient: patient.address,
-            ...t,
-            keyEnvelopes: envelopes,
-            nonce: 0n,
-            deadline,
-          },
-          sig.serialized,
-        );
+      const issuedAt = BigInt(await time.latest());
+      const submit = (sig: { serialized: string }, t = terms, envelopes = "0x") =>
+        consentManager.grantConsentBySig(patient.address, t, envelopes, issuedAt, 0n, deadline, sig.serialized);
 
       const otherChain = consentManagerDomain(chainId + 1n, await consentManager.getAddress());
-      const wrongChain = await signConsentGrant(patient, otherChain, terms, "0x", 0n, deadline);
+      const wrongChain = await signConsentGrant(patient, otherChain, terms, "0x", 0n, deadline, { issuedAt });
       await expect(submit(wrongChain))
-        .to.be.revertedWithCustomError(consentManager, "ConsentInvalidSigner")
-        .withArgs(recovered(domain, terms, "0x", wrongChain), patient.address);
+        .to.be.revertedWithCustomError(consentManager, "ConsentInvalidSignature")
+        .withArgs(patient.address, wrongChain.serialized);
 
       const otherContract = consentManagerDomain(chainId, accounts.stranger.address);
-      const wrongContract = await signConsentGrant(patient, otherContract, terms, "0x", 0n, deadline);
-      await expect(submit(wrongContract)).to.be.revertedWithCustomError(consentManager, "ConsentInvalidSigner");
+      const wrongContract = await signConsentGrant(patient, otherContract, terms, "0x", 0n, deadline, { issuedAt });
+      await expect(submit(wrongContract)).to.be.revertedWithCustomError(consentManager, "ConsentInvalidSignature");
 
       // A stranger signs "as" the patient.
       const forged = await stranger.signTypedData(domain, consentGrantTypes, {
         patient: patient.address,
         ...terms,
         keyEnvelopes: "0x",
+        issuedAt,
         nonce: 0n,
         deadline,
       });
-      const forgedSig = ethers.Signature.from(forged);
-      await expect(submit({ r: forgedSig.r, yParityAndS: forgedSig.yParityAndS }))
-        .to.be.revertedWithCustomError(consentManager, "ConsentInvalidSigner")
-        .withArgs(stranger.address, patient.address);
+      await expect(submit({ serialized: forged }))
+        .to.be.revertedWithCustomError(consentManager, "ConsentInvalidSignature")
+        .withArgs(patient.address, forged);
 
-      // The relayer widens the scope or swaps the envelopes.
-      const good = await signConsentGrant(patient, domain, terms, "0x", 0n, deadline);
+      // The relayer widens the scope, swaps the envelopes or back-dates the signature.
+      const good = await signConsentGrant(patient, domain, terms, "0x", 0n, deadline, { issuedAt });
+      await expect(
+        consentManager.grantConsentBySig(patient.address, terms, "0x", issuedAt - 1n, 0n, deadline, good.serialized),
+      ).to.be.revertedWithCustomError(consentManager, "ConsentInvalidSignature");
       await expect(submit(good, { ...terms, scope: 0x1ff })).to.be.revertedWithCustomError(
         consentManager,
-        "ConsentInvalidSigner",
+        "ConsentInvalidSignature",
       );
-      await expect(submit(good, terms, "0x1234")).to.be.revertedWithCustomError(consentManager, "ConsentInvalidSigner");
+      await expect(submit(good, terms, "0x1234")).to.be.revertedWithCustomError(
+        consentManager,
+        "ConsentInvalidSignature",
+      );
       // The untouched signature still works.
       await expect(submit(good)).to.emit(consentManager, "ConsentGranted");
     });
@@ -384,21 +399,41 @@ describe("ConsentManager", function () {
       const deadline = BigInt(await time.latest()) + 3_600n;
       const sig = await signConsentGrant(accounts.patient, domain, terms, "0x", 5n, deadline);
       await expect(
-        consentManager.grantConsentBySig(accounts.patient.address, terms, "0x", 5n, deadline, sig.r, sig.yParityAndS),
+        consentManager.grantConsentBySig(
+          accounts.patient.address,
+          terms,
+          "0x",
+          sig.issuedAt,
+          5n,
+          deadline,
+          sig.serialized,
+        ),
       )
         .to.be.revertedWithCustomError(consentManager, "InvalidAccountNonce")
         .withArgs(accounts.patient.address, 0n);
+      await expect(
+        consentManager.grantConsentBySig(accounts.patient.address, terms, "0x", sig.issuedAt, 0n, deadline, "0x1234"),
+      )
+        .to.be.revertedWithCustomError(consentManager, "ConsentInvalidSignature")
+        .withArgs(accounts.patient.address, "0x1234");
+      // Signed "in the future": the relayer cannot post-date what the patient signed either.
+      const now = BigInt(await time.latest());
+      const future = await signConsentGrant(accounts.patient, domain, terms, "0x", 0n, deadline, {
+        issuedAt: now + 1_000n,
+      });
       await expect(
         consentManager.grantConsentBySig(
           accounts.patient.address,
           terms,
           "0x",
+          now + 1_000n,
           0n,
           deadline,
-          ethers.ZeroHash,
-          ethers.ZeroHash,
+          future.serialized,
         ),
-      ).to.be.revertedWithCustomError(consentManager, "ECDSAInvalidSignature");
+      )
+        .to.be.revertedWithCustomError(consentManager, "ConsentSignatureFromFuture")
+        .withArgs(now + 1_000n, now + 1n);
     });
 
     it("validates signed terms like direct ones", async function () {
@@ -407,7 +442,15 @@ describe("ConsentManager", function () {
       const bad = { ...terms, access: 0 };
       const sig = await signConsentGrant(accounts.patient, domain, bad, "0x", 0n, deadline);
       await expect(
-        consentManager.grantConsentBySig(accounts.patient.address, bad, "0x", 0n, deadline, sig.r, sig.yParityAndS),
+        consentManager.grantConsentBySig(
+          accounts.patient.address,
+          bad,
+          "0x",
+          sig.issuedAt,
+          0n,
+          deadline,
+          sig.serialized,
+        ),
       )
         .to.be.revertedWithCustomError(consentManager, "ConsentInvalidAccess")
         .withArgs(0);
@@ -418,13 +461,13 @@ describe("ConsentManager", function () {
       const { patient, provider, relayer, stranger } = accounts;
       await consentManager.connect(patient).grantConsent(terms, "0x");
       const deadline = BigInt(await time.latest()) + 3_600n;
-      const revoke = (sig: { r: string; yParityAndS: string }, nonce = 0n, d = deadline) =>
+      const revoke = (sig: { serialized: string }, nonce = 0n, d = deadline) =>
         consentManager
           .connect(relayer)
-          .revokeConsentBySig(patient.address, provider.address, Purpose.Treatment, nonce, d, sig.r, sig.yParityAndS);
+          .revokeConsentBySig(patient.address, provider.address, Purpose.Treatment, nonce, d, sig.serialized);
 
       const forged = await signConsentRevocation(stranger, domain, provider.address, Purpose.Treatment, 0n, deadline);
-      await expect(revoke(forged)).to.be.revertedWithCustomError(consentManager, "ConsentInvalidSigner");
+      await expect(revoke(forged)).to.be.revertedWithCustomError(consentManager, "ConsentInvalidSignature");
       // Signed by `stranger` for its own address, submitted for the patient.
       const own = await stranger.signTypedData(domain, consentRevocationTypes, {
         patient: patient.address,
@@ -433,10 +476,9 @@ describe("ConsentManager", function () {
         nonce: 0n,
         deadline,
       });
-      const ownSig = ethers.Signature.from(own);
-      await expect(revoke({ r: ownSig.r, yParityAndS: ownSig.yParityAndS }))
-        .to.be.revertedWithCustomError(consentManager, "ConsentInvalidSigner")
-        .withArgs(stranger.address, patient.address);
+      await expect(revoke({ serialized: own }))
+        .to.be.revertedWithCustomError(consentManager, "ConsentInvalidSignature")
+        .withArgs(patient.address, own);
 
       const sig = await signConsentRevocation(patient, domain, provider.address, Purpose.Treatment, 0n, deadline);
       await expect(revoke(sig))
@@ -596,7 +638,7 @@ describe("ConsentManager", function () {
       }
       await expect(consentManager.connect(provider).closeBreakGlass(patient.address, provider.address))
         .to.emit(consentManager, "BreakGlassClosed")
-        .withArgs(patient.address, provider.address, provider.address);
+        .withArgs(patient.address, provider.address, provider.address, BigInt(await time.latest()) + 1n);
       expect(
         await consentManager.hasConsent(patient.address, provider.address, 0, Purpose.Emergency, ACCESS_READ),
       ).to.equal(false);
@@ -607,13 +649,14 @@ describe("ConsentManager", function () {
       await consentManager.connect(provider).openBreakGlass(patient.address, REASON_UNCONSCIOUS, FOUR_HOURS);
       await expect(consentManager.connect(patient).closeBreakGlass(patient.address, provider.address))
         .to.emit(consentManager, "BreakGlassClosed")
-        .withArgs(patient.address, provider.address, patient.address);
+        .withArgs(patient.address, provider.address, patient.address, BigInt(await time.latest()) + 1n + COOLING);
 
       await careRegistry.connect(patient).setGuardian(guardian.address, GUARDIAN_EMERGENCY, 0, now + YEAR);
+      await time.increase(COOLING);
       await consentManager.connect(provider).openBreakGlass(patient.address, REASON_UNCONSCIOUS, FOUR_HOURS);
       await expect(consentManager.connect(guardian).closeBreakGlass(patient.address, provider.address))
         .to.emit(consentManager, "BreakGlassClosed")
-        .withArgs(patient.address, provider.address, guardian.address);
+        .withArgs(patient.address, provider.address, guardian.address, BigInt(await time.latest()) + 1n + COOLING);
     });
 
     it("lets an emergency guardian set the opt-out, and no one else", async function () {
@@ -653,6 +696,329 @@ describe("ConsentManager", function () {
         await consentManager.hasConsent(patient.address, guardian.address, 4, Purpose.Emergency, ACCESS_READ),
       ).to.equal(false);
       expect(MAX_UINT64).to.be.greaterThan(0n);
+    });
+  });
+
+  describe("under attack (issue 13)", function () {
+    it("a relayer holding a signed grant cannot submit it after the patient invalidated its nonces", async function () {
+      const { consentManager, accounts, terms, domain } = await networkHelpers.loadFixture(consentFixture);
+      const { patient, provider, relayer } = accounts;
+      const deadline = BigInt(await time.latest()) + DAY;
+      // The patient signs two grants; the relayer holds both back.
+      const first = await signConsentGrant(patient, domain, terms, ENVELOPES, 0n, deadline);
+      const second = await signConsentGrant(
+        patient,
+        domain,
+        { ...terms, purpose: Purpose.Claims },
+        ENVELOPES,
+        1n,
+        deadline,
+      );
+      await expect(consentManager.connect(patient).invalidateNonces(2n))
+        .to.emit(consentManager, "NoncesInvalidated")
+        .withArgs(patient.address, 0n, 2n, patient.address);
+      expect(await consentManager.nonces(patient.address)).to.equal(2n);
+      for (const [sig, t, nonce] of [
+        [first, terms, 0n],
+        [second, { ...terms, purpose: Purpose.Claims }, 1n],
+      ] as const) {
+        await expect(
+          consentManager
+            .connect(relayer)
+            .grantConsentBySig(patient.address, t, ENVELOPES, sig.issuedAt, nonce, deadline, sig.serialized),
+        )
+          .to.be.revertedWithCustomError(consentManager, "InvalidAccountNonce")
+          .withArgs(patient.address, 2n);
+      }
+      expect(await consentManager.consentScope(patient.address, provider.address, Purpose.Treatment, 1)).to.equal(0);
+    });
+
+    it("a nonce invalidation only moves forward, within MAX_NONCE_INVALIDATION, and a guardian may do it", async function () {
+      const { consentManager, accounts } = await networkHelpers.loadFixture(consentFixture);
+      const { patient, guardian, stranger } = accounts;
+      const max = await consentManager.MAX_NONCE_INVALIDATION();
+      await expect(consentManager.connect(patient).invalidateNonces(0n))
+        .to.be.revertedWithCustomError(consentManager, "ConsentInvalidNonceInvalidation")
+        .withArgs(patient.address, 0n, 0n);
+      await expect(consentManager.connect(patient).invalidateNonces(max + 1n))
+        .to.be.revertedWithCustomError(consentManager, "ConsentInvalidNonceInvalidation")
+        .withArgs(patient.address, 0n, max + 1n);
+      await consentManager.connect(patient).invalidateNonces(max);
+      await expect(consentManager.connect(stranger).invalidateNoncesFor(patient.address, max + 1n))
+        .to.be.revertedWithCustomError(consentManager, "ConsentUnauthorizedGuardian")
+        .withArgs(patient.address, stranger.address, GUARDIAN_MANAGE_CONSENT);
+      await expect(consentManager.connect(guardian).invalidateNoncesFor(patient.address, max + 5n))
+        .to.emit(consentManager, "NoncesInvalidated")
+        .withArgs(patient.address, max, max + 5n, guardian.address);
+      await expect(consentManager.connect(guardian).invalidateNoncesFor(patient.address, max + 5n))
+        .to.be.revertedWithCustomError(consentManager, "ConsentInvalidNonceInvalidation")
+        .withArgs(patient.address, max + 5n, max + 5n);
+    });
+
+    it("a relayer holding a signed grant cannot submit it after the patient cancelled it in advance", async function () {
+      const { consentManager, accounts, terms, domain } = await networkHelpers.loadFixture(consentFixture);
+      const { patient, provider, relayer } = accounts;
+      const deadline = BigInt(await time.latest()) + DAY;
+      const sig = await signConsentGrant(patient, domain, terms, ENVELOPES, 0n, deadline);
+      // No grant exists yet: the revocation is a cancellation, recorded and evented.
+      await expect(consentManager.connect(patient).revokeConsent(provider.address, Purpose.Treatment))
+        .to.emit(consentManager, "ConsentRevoked")
+        .withArgs(patient.address, provider.address, Purpose.Treatment, patient.address);
+      const revokedAt = BigInt(await time.latest());
+      await expect(
+        consentManager
+          .connect(relayer)
+          .grantConsentBySig(patient.address, terms, ENVELOPES, sig.issuedAt, 0n, deadline, sig.serialized),
+      )
+        .to.be.revertedWithCustomError(consentManager, "ConsentSignatureRevoked")
+        .withArgs(patient.address, provider.address, Purpose.Treatment, sig.issuedAt, revokedAt);
+      expect(
+        await consentManager.hasConsent(patient.address, provider.address, 0, Purpose.Treatment, ACCESS_READ),
+      ).to.equal(false);
+    });
+
+    it("a stale signature does not re-open access after a direct revocation, nor after a later grant", async function () {
+      const { consentManager, accounts, terms, domain } = await networkHelpers.loadFixture(consentFixture);
+      const { patient, provider, relayer } = accounts;
+      const deadline = BigInt(await time.latest()) + DAY;
+      // Two signatures for the same triple; the relayer submits the first and keeps the second.
+      const used = await signConsentGrant(patient, domain, terms, ENVELOPES, 0n, deadline);
+      const kept = await signConsentGrant(
+        patient,
+        domain,
+        { ...terms, access: ACCESS_READ | ACCESS_WRITE },
+        ENVELOPES,
+        1n,
+        deadline,
+      );
+      await consentManager
+        .connect(relayer)
+        .grantConsentBySig(patient.address, terms, ENVELOPES, used.issuedAt, 0n, deadline, used.serialized);
+      await consentManager.connect(patient).revokeConsent(provider.address, Purpose.Treatment);
+      const revokedAt = BigInt(await time.latest());
+      const submitKept = () =>
+        consentManager
+          .connect(relayer)
+          .grantConsentBySig(
+            patient.address,
+            { ...terms, access: ACCESS_READ | ACCESS_WRITE },
+            ENVELOPES,
+            kept.issuedAt,
+            1n,
+            deadline,
+            kept.serialized,
+          );
+      await expect(submitKept())
+        .to.be.revertedWithCustomError(consentManager, "ConsentSignatureRevoked")
+        .withArgs(patient.address, provider.address, Purpose.Treatment, kept.issuedAt, revokedAt);
+      // A new direct grant does not revive signatures older than the revocation.
+      await consentManager.connect(patient).grantConsent(terms, "0x");
+      await expect(submitKept()).to.be.revertedWithCustomError(consentManager, "ConsentSignatureRevoked");
+      expect(
+        await consentManager.hasConsent(patient.address, provider.address, 0, Purpose.Treatment, ACCESS_WRITE),
+      ).to.equal(false);
+      // A signature issued after the revocation is the patient's new will, and applies.
+      const fresh = await signConsentGrant(patient, domain, terms, ENVELOPES, 1n, deadline);
+      expect(fresh.issuedAt).to.be.greaterThan(revokedAt);
+      await expect(
+        consentManager
+          .connect(relayer)
+          .grantConsentBySig(patient.address, terms, ENVELOPES, fresh.issuedAt, 1n, deadline, fresh.serialized),
+      ).to.emit(consentManager, "ConsentGranted");
+    });
+
+    it("a guardian cannot grant itself", async function () {
+      const { consentManager, accounts, terms } = await networkHelpers.loadFixture(consentFixture);
+      const { patient, guardian } = accounts;
+      await expect(
+        consentManager
+          .connect(guardian)
+          .grantConsentFor(patient.address, { ...terms, grantee: guardian.address }, "0x"),
+      )
+        .to.be.revertedWithCustomError(consentManager, "ConsentGuardianSelfGrant")
+        .withArgs(patient.address, guardian.address);
+    });
+
+    it("a guardian cannot grant beyond its guardianship", async function () {
+      const { consentManager, careRegistry, accounts, terms } = await networkHelpers.loadFixture(consentFixture);
+      const { patient, guardian } = accounts;
+      const until = (await careRegistry.guardianOf(patient.address, guardian.address)).validUntil;
+      await expect(
+        consentManager.connect(guardian).grantConsentFor(patient.address, { ...terms, expiresAt: MAX_UINT64 }, "0x"),
+      )
+        .to.be.revertedWithCustomError(consentManager, "ConsentGuardianGrantOutlivesGuardianship")
+        .withArgs(MAX_UINT64, until);
+      await expect(
+        consentManager.connect(guardian).grantConsentFor(patient.address, { ...terms, expiresAt: until }, "0x"),
+      ).to.emit(consentManager, "ConsentGranted");
+    });
+
+    it("a guardian's grant ends with the guardianship: revoked, or rights withdrawn", async function () {
+      const { consentManager, careRegistry, accounts, terms } = await networkHelpers.loadFixture(consentFixture);
+      const { patient, provider, guardian } = accounts;
+      const until = (await careRegistry.guardianOf(patient.address, guardian.address)).validUntil;
+      const write = { ...terms, access: ACCESS_READ | ACCESS_WRITE, expiresAt: until };
+      await consentManager.connect(guardian).grantConsentFor(patient.address, write, "0x");
+      const grant = await consentManager.consentOf(patient.address, provider.address, Purpose.Treatment);
+      expect(grant.guardian).to.equal(guardian.address);
+      const reads = () =>
+        consentManager.hasConsent(patient.address, provider.address, 0, Purpose.Treatment, ACCESS_READ);
+      const scope = () =>
+        consentManager.consentScope(patient.address, provider.address, Purpose.Treatment, ACCESS_WRITE);
+      expect(await reads()).to.equal(true);
+      expect(await scope()).to.equal(terms.scope);
+
+      await careRegistry.connect(patient).revokeGuardian(guardian.address);
+      expect(await reads()).to.equal(false);
+      expect(await scope()).to.equal(0);
+
+      // Re-named with emergency rights only: still no consent rights, so the grant stays dead.
+      await careRegistry.connect(patient).setGuardian(guardian.address, GUARDIAN_EMERGENCY, 0, until);
+      expect(await reads()).to.equal(false);
+      // The patient's own grant for the same triple no longer depends on any guardian.
+      await consentManager.connect(patient).grantConsent(terms, "0x");
+      expect(await reads()).to.equal(true);
+      expect((await consentManager.consentOf(patient.address, provider.address, Purpose.Treatment)).guardian).to.equal(
+        ethers.ZeroAddress,
+      );
+    });
+
+    it("a guardian's grant ends when the guardianship period ends", async function () {
+      const { consentManager, careRegistry, accounts, terms } = await networkHelpers.loadFixture(consentFixture);
+      const { patient, provider, guardian } = accounts;
+      const now = BigInt(await time.latest());
+      await careRegistry.connect(patient).setGuardian(guardian.address, GUARDIAN_MANAGE_CONSENT, 0, now + 100n);
+      await consentManager
+        .connect(guardian)
+        .grantConsentFor(patient.address, { ...terms, expiresAt: now + 100n }, "0x");
+      // The patient shortens the guardianship: the grant ends with it.
+      await careRegistry.connect(patient).setGuardian(guardian.address, GUARDIAN_MANAGE_CONSENT, 0, now + 50n);
+      await time.increaseTo(now + 50n);
+      expect(
+        await consentManager.hasConsent(patient.address, provider.address, 0, Purpose.Treatment, ACCESS_READ),
+      ).to.equal(false);
+    });
+
+    it("a provider cannot reopen break-glass right after the patient closed it", async function () {
+      const { consentManager, accounts } = await networkHelpers.loadFixture(consentFixture);
+      const { patient, provider } = accounts;
+      expect(await consentManager.BREAK_GLASS_COOLING_PERIOD()).to.equal(COOLING);
+      await consentManager.connect(provider).openBreakGlass(patient.address, 1, 3_600n);
+      await consentManager.connect(patient).closeBreakGlass(patient.address, provider.address);
+      const reopensAt = BigInt(await time.latest()) + COOLING;
+      // The patient sees until when.
+      expect(await consentManager.breakGlassReopensAt(patient.address, provider.address)).to.equal(reopensAt);
+      expect((await consentManager.breakGlassOf(patient.address, provider.address)).reopensAt).to.equal(reopensAt);
+      await expect(consentManager.connect(provider).openBreakGlass(patient.address, 1, 3_600n))
+        .to.be.revertedWithCustomError(consentManager, "ConsentBreakGlassCoolingDown")
+        .withArgs(patient.address, provider.address, reopensAt);
+      await time.setNextBlockTimestamp(reopensAt - 1n);
+      await expect(consentManager.connect(provider).openBreakGlass(patient.address, 1, 3_600n))
+        .to.be.revertedWithCustomError(consentManager, "ConsentBreakGlassCoolingDown")
+        .withArgs(patient.address, provider.address, reopensAt);
+      await time.setNextBlockTimestamp(reopensAt);
+      await expect(consentManager.connect(provider).openBreakGlass(patient.address, 1, 3_600n)).to.emit(
+        consentManager,
+        "BreakGlassOpened",
+      );
+      // Another provider was never closed on, and is not held back.
+      await expect(consentManager.connect(accounts.provider2).openBreakGlass(patient.address, 1, 3_600n)).to.emit(
+        consentManager,
+        "BreakGlassOpened",
+      );
+    });
+
+    it("an ERC-1271 wallet patient signs a grant and a revocation; a wrong signer is refused", async function () {
+      const { consentManager, careRegistry, accounts, terms, domain } =
+        await networkHelpers.loadFixture(consentFixture);
+      const { provider, relayer, stranger, insurer: owner } = accounts;
+      const wallet = (await ethers.deployContract("MockERC1271Wallet", [
+        owner.address,
+      ])) as unknown as MockERC1271Wallet;
+      const walletAddress = await wallet.getAddress();
+      await wallet
+        .connect(owner)
+        .execute(
+          await careRegistry.getAddress(),
+          careRegistry.interface.encodeFunctionData("registerPatient", [bytes32Of("wallet")]),
+        );
+      expect(await careRegistry.isPatient(walletAddress)).to.equal(true);
+      const deadline = BigInt(await time.latest()) + DAY;
+      const grantBy = (signer: typeof owner) =>
+        signConsentGrant(signer, domain, terms, ENVELOPES, 0n, deadline, { patient: walletAddress });
+
+      const wrong = await grantBy(stranger);
+      await expect(
+        consentManager
+          .connect(relayer)
+          .grantConsentBySig(walletAddress, terms, ENVELOPES, wrong.issuedAt, 0n, deadline, wrong.serialized),
+      )
+        .to.be.revertedWithCustomError(consentManager, "ConsentInvalidSignature")
+        .withArgs(walletAddress, wrong.serialized);
+
+      const good = await grantBy(owner);
+      await expect(
+        consentManager
+          .connect(relayer)
+          .grantConsentBySig(walletAddress, terms, ENVELOPES, good.issuedAt, 0n, deadline, good.serialized),
+      )
+        .to.emit(consentManager, "ConsentGranted")
+        .withArgs(
+          walletAddress,
+          provider.address,
+          terms.purpose,
+          terms.scope,
+          terms.access,
+          terms.notBefore,
+          terms.expiresAt,
+          relayer.address,
+          ENVELOPES,
+        );
+      expect(
+        await consentManager.hasConsent(walletAddress, provider.address, 0, Purpose.Treatment, ACCESS_READ),
+      ).to.equal(true);
+
+      const revokeBy = (signer: typeof owner) =>
+        signConsentRevocation(signer, domain, provider.address, Purpose.Treatment, 1n, deadline, {
+          patient: walletAddress,
+        });
+      const wrongRevocation = await revokeBy(stranger);
+      await expect(
+        consentManager
+          .connect(relayer)
+          .revokeConsentBySig(
+            walletAddress,
+            provider.address,
+            Purpose.Treatment,
+            1n,
+            deadline,
+            wrongRevocation.serialized,
+          ),
+      ).to.be.revertedWithCustomError(consentManager, "ConsentInvalidSignature");
+      const revocation = await revokeBy(owner);
+      await expect(
+        consentManager
+          .connect(relayer)
+          .revokeConsentBySig(walletAddress, provider.address, Purpose.Treatment, 1n, deadline, revocation.serialized),
+      )
+        .to.emit(consentManager, "ConsentRevoked")
+        .withArgs(walletAddress, provider.address, Purpose.Treatment, relayer.address);
+      expect(
+        await consentManager.hasConsent(walletAddress, provider.address, 0, Purpose.Treatment, ACCESS_READ),
+      ).to.equal(false);
+      // Only the owner drives the wallet.
+      await expect(wallet.connect(stranger).execute(walletAddress, "0x"))
+        .to.be.revertedWithCustomError(wallet, "MockWalletUnauthorized")
+        .withArgs(stranger.address);
+      // A failing call through the wallet bubbles its error up.
+      await expect(
+        wallet
+          .connect(owner)
+          .execute(
+            await careRegistry.getAddress(),
+            careRegistry.interface.encodeFunctionData("registerPatient", [bytes32Of("again")]),
+          ),
+      ).to.be.revertedWithCustomError(careRegistry, "RegistryPatientAlreadyRegistered");
     });
   });
 });

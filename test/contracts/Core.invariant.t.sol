@@ -30,7 +30,8 @@ contract CoreInvariantTest is CoreFixture {
             [patient, patient2],
             [PATIENT_KEY, PATIENT2_KEY],
             [provider, provider2],
-            stranger
+            stranger,
+            guardian
         );
         registry.grantRole(CREDENTIAL_ADMIN_ROLE, address(handler));
         targetContract(address(handler));
@@ -91,6 +92,34 @@ contract CoreInvariantTest is CoreFixture {
                             "dead grant writes"
                         );
                     }
+                }
+            }
+        }
+    }
+
+    /// No grant outlives its granter's authority: a guardian's grant passes nothing once the
+    /// guardianship is over or revoked, for any category, access or purpose.
+    /**
+     * hardhat-config: invariant.runs = 48
+     * hardhat-config: invariant.depth = 50
+     */
+    function invariant_noGrantOutlivesItsGranter() public view {
+        for (uint256 p = 0; p < 2; ++p) {
+            address patient_ = handler.patients(p);
+            for (uint256 g = 0; g < 3; ++g) {
+                address grantee = handler.grantees(g);
+                for (uint8 purpose = 0; purpose < 3; ++purpose) {
+                    if (!handler.guardianGrantOrphaned(patient_, grantee, Purpose(purpose))) continue;
+                    vm.assertEq(
+                        consents.consentScope(patient_, grantee, Purpose(purpose), 1),
+                        0,
+                        "an orphaned guardian grant reads"
+                    );
+                    vm.assertEq(
+                        consents.consentScope(patient_, grantee, Purpose(purpose), 2),
+                        0,
+                        "an orphaned guardian grant writes"
+                    );
                 }
             }
         }

@@ -45,6 +45,7 @@ export interface ConsentTerms {
 
 export interface SignerLike {
   getAddress(): Promise<string>;
+  readonly provider?: { getBlock(tag: "latest"): Promise<{ timestamp: number } | null> } | null;
   signTypedData(
     domain: TypedDataDomain,
     types: Record<string, { name: string; type: string }[]>,
@@ -52,16 +53,39 @@ export interface SignerLike {
   ): Promise<string>;
 }
 
-/** A signature split for the contract (`r`, `yParityAndS` = ERC-2098 `vs`) and for inspection. */
+/** A signature for the contract (`serialized`: 65 bytes r ‖ s ‖ v) and its parts for inspection. */
 export interface SplitSignature {
   v: number;
   r: string;
   s: string;
-  yParityAndS: string;
   serialized: string;
 }
 
-/** Signs a ConsentGrant as `patient` and returns v, r, s for `grantConsentBySig`. */
+/** A signed grant: the signature and the `issuedAt` it covers (both go to `grantConsentBySig`). */
+export interface SignedGrant extends SplitSignature {
+  issuedAt: bigint;
+}
+
+export interface SignOptions {
+  /** When the patient signed; defaults to the latest block's timestamp of the signer's provider. */
+  issuedAt?: bigint;
+  /** The patient signed for; defaults to the signer's own address (an ERC-1271 wallet's owner signs for the wallet). */
+  patient?: string;
+}
+
+async function split(signature: string): Promise<SplitSignature> {
+  const { Signature } = await import("ethers");
+  const { v, r, s } = Signature.from(signature);
+  return { v, r, s, serialized: signature };
+}
+
+async function latestTimestamp(signer: SignerLike): Promise<bigint> {
+  const block = await signer.provider?.getBlock("latest");
+  if (!block) throw new Error("signConsentGrant: pass issuedAt, the signer has no provider to read the time from");
+  return BigInt(block.timestamp);
+}
+
+/** Signs a ConsentGrant as `patient` (or for `options.patient`) for `grantConsentBySig`. */
 export async function signConsentGrant(
   patient: SignerLike,
   domain: TypedDataDomain,
@@ -69,20 +93,21 @@ export async function signConsentGrant(
   keyEnvelopes: string,
   nonce: bigint,
   deadline: bigint,
-): Promise<SplitSignature> {
-  const { Signature } = await import("ethers");
+  options: SignOptions = {},
+): Promise<SignedGrant> {
+  const issuedAt = options.issuedAt ?? (await latestTimestamp(patient));
   const signature = await patient.signTypedData(domain, consentGrantTypes, {
-    patient: await patient.getAddress(),
+    patient: options.patient ?? (await patient.getAddress()),
     ...terms,
     keyEnvelopes,
+    issuedAt,
     nonce,
     deadline,
   });
-  const { v, r, s, yParityAndS } = Signature.from(signature);
-  return { v, r, s, yParityAndS, serialized: signature };
+  return { ...(await split(signature)), issuedAt };
 }
 
-/** Signs a ConsentRevocation as `patient` and returns v, r, s for `revokeConsentBySig`. */
+/** Signs a ConsentRevocation as `patient` (or for `options.patient`) for `revokeConsentBySig`. */
 export async function signConsentRevocation(
   patient: SignerLike,
   domain: TypedDataDomain,
@@ -90,15 +115,14 @@ export async function signConsentRevocation(
   purpose: number,
   nonce: bigint,
   deadline: bigint,
+  options: Pick<SignOptions, "patient"> = {},
 ): Promise<SplitSignature> {
-  const { Signature } = await import("ethers");
   const signature = await patient.signTypedData(domain, consentRevocationTypes, {
-    patient: await patient.getAddress(),
+    patient: options.patient ?? (await patient.getAddress()),
     grantee,
     purpose,
     nonce,
     deadline,
   });
-  const { v, r, s, yParityAndS } = Signature.from(signature);
-  return { v, r, s, yParityAndS, serialized: signature };
+  return split(signature);
 }

@@ -68,10 +68,19 @@ export const errorMessages: Record<string, Explain> = {
     `The consent period ${when(notBefore)} to ${when(expiresAt)} is not valid: it must end after it starts, in the future.`,
   ConsentExpiredSignature: ([deadline]) =>
     `The signed consent expired on ${when(deadline)}. Ask the patient to sign it again.`,
-  ConsentInvalidSigner: ([signer, patient]) =>
-    `The consent was signed by ${who(signer)}, not by the patient ${who(patient)}.`,
-  ConsentGrantNotFound: ([patient, grantee, p]) => `${who(patient)} has no ${purpose(p)} consent for ${who(grantee)}.`,
-  ConsentAlreadyRevoked: ([, grantee, p]) => `The ${purpose(p)} consent for ${who(grantee)} is already revoked.`,
+  ConsentInvalidSignature: ([patient]) =>
+    `The signature is not ${who(patient)}'s for these terms (another wallet, chain or contract, or altered terms). Ask the patient to sign again.`,
+  ConsentSignatureFromFuture: ([issuedAt]) =>
+    `The signed consent claims to be signed on ${when(issuedAt)}, later than now. Check the device clock and sign again.`,
+  ConsentSignatureRevoked: ([, grantee, p, , revokedAt]) =>
+    `The patient revoked or cancelled the ${purpose(p)} consent for ${who(grantee)} on ${when(revokedAt)}, after signing this one: it no longer applies. Ask the patient to sign again.`,
+  ConsentInvalidNonceInvalidation: ([, current, next]) =>
+    `The signature counter can only move forward, by a bounded step (now ${String(current)}, asked ${String(next)}).`,
+  ConsentGuardianSelfGrant: () => "A guardian cannot grant consent to itself. Choose another grantee.",
+  ConsentGuardianGrantOutlivesGuardianship: ([expiresAt, until]) =>
+    `The consent would end on ${when(expiresAt)}, after your guardianship ends on ${when(until)}. Choose an earlier end.`,
+  ConsentBreakGlassCoolingDown: ([patient, , reopensAt]) =>
+    `${who(patient)} (or a guardian) closed your emergency access; you may open it again from ${when(reopensAt)}.`,
   ConsentProviderNotCredentialed: ([provider]) => `${who(provider)} is not a credentialed provider.`,
   ConsentBreakGlassOptedOut: ([patient]) => `${who(patient)} has opted out of emergency (break-glass) access.`,
   ConsentBreakGlassReasonRequired: () => "Emergency access needs a stated reason.",

@@ -6,13 +6,15 @@ import { hashTypedData, keccak256, toBytes, type Address, type Hex } from "viem"
 
 // ---------------------------------------------------------------------------------------------
 // ConsentGrant: a patient's off-chain signed grant, submitted by a relayer or the grantee.
+// The signature goes on chain as bytes: 65-byte r ‖ s ‖ v from an EOA, or whatever the patient's
+// ERC-1271 wallet accepts (ConsentManager checks it with OpenZeppelin's SignatureChecker).
 // ---------------------------------------------------------------------------------------------
 
 export const CONSENT_MANAGER_DOMAIN_NAME = "CareLedger ConsentManager";
 export const CONSENT_MANAGER_DOMAIN_VERSION = "1";
 
 export const CONSENT_GRANT_TYPE =
-  "ConsentGrant(address patient,address grantee,uint16 scope,uint8 purpose,uint8 access,uint64 notBefore,uint64 expiresAt,bytes keyEnvelopes,uint256 nonce,uint256 deadline)";
+  "ConsentGrant(address patient,address grantee,uint16 scope,uint8 purpose,uint8 access,uint64 notBefore,uint64 expiresAt,bytes keyEnvelopes,uint64 issuedAt,uint256 nonce,uint256 deadline)";
 /** keccak256(CONSENT_GRANT_TYPE) */
 export const CONSENT_GRANT_TYPEHASH: Hex = keccak256(toBytes(CONSENT_GRANT_TYPE));
 
@@ -26,6 +28,7 @@ export const consentGrantTypes = {
     { name: "notBefore", type: "uint64" },
     { name: "expiresAt", type: "uint64" },
     { name: "keyEnvelopes", type: "bytes" },
+    { name: "issuedAt", type: "uint64" },
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint256" },
   ],
@@ -44,6 +47,11 @@ export interface ConsentGrantMessage {
   expiresAt: bigint;
   /** encodeKeyEnvelopes(...) of the category keys wrapped to the grantee. */
   keyEnvelopes: Hex;
+  /**
+   * When the patient signed (unix seconds, at most the chain's time at submission). A revocation of
+   * the same (patient, grantee, purpose) at or after it voids the signature.
+   */
+  issuedAt: bigint;
   nonce: bigint;
   deadline: bigint;
 }

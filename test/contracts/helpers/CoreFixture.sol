@@ -21,6 +21,8 @@ abstract contract CoreFixture is Test {
     ConsentManager internal consents;
     RecordRegistry internal records;
 
+    /// @dev When the fixture's signed grants say they were issued: the time `setUp` warps to.
+    uint64 internal constant ISSUED_AT = 1_700_000_000;
     uint256 internal constant PATIENT_KEY = 0xA11CE;
     uint256 internal constant PATIENT2_KEY = 0xB0B;
     address internal patient;
@@ -33,7 +35,7 @@ abstract contract CoreFixture is Test {
     function setUp() public virtual {
         vm.warp(1_700_000_000);
         registry = new CareRegistry(address(this));
-        consents = new ConsentManager(ICareRegistryView(address(registry)));
+        consents = new ConsentManager(registry);
         records = new RecordRegistry(ICareRegistryView(address(registry)), IConsentView(address(consents)));
         patient = vm.addr(PATIENT_KEY);
         patient2 = vm.addr(PATIENT2_KEY);
@@ -82,6 +84,7 @@ abstract contract CoreFixture is Test {
         address patient_,
         IConsentManager.ConsentTerms memory t,
         bytes memory envelopes,
+        uint64 issuedAt,
         uint256 nonce,
         uint256 deadline
     ) internal view returns (bytes32) {
@@ -96,6 +99,7 @@ abstract contract CoreFixture is Test {
                 t.notBefore,
                 t.expiresAt,
                 keccak256(envelopes),
+                issuedAt,
                 nonce,
                 deadline
             )
@@ -117,9 +121,9 @@ abstract contract CoreFixture is Test {
         return keccak256(abi.encodePacked("\x19\x01", domainSeparator, structHash));
     }
 
-    /// @dev Signs `digest` and returns the ERC-2098 compact form (r, vs).
-    function _sign(uint256 privateKey, bytes32 digest) internal pure returns (bytes32 r, bytes32 vs) {
-        (uint8 v, bytes32 r_, bytes32 s) = vm.sign(privateKey, digest);
-        return (r_, bytes32((uint256(v - 27) << 255) | uint256(s)));
+    /// @dev Signs `digest` and returns the 65-byte r ‖ s ‖ v signature the contract checks.
+    function _sign(uint256 privateKey, bytes32 digest) internal pure returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(privateKey, digest);
+        return abi.encodePacked(r, s, v);
     }
 }

@@ -10,6 +10,7 @@ import {
     ACCESS_READ,
     ACCESS_WRITE,
     CATEGORY_COUNT,
+    GUARDIAN_MANAGE_CONSENT,
     PROVIDER_ROLE,
     Purpose
 } from "../../../contracts/libraries/CareTypes.sol";
@@ -26,6 +27,7 @@ contract CoreHandler is Test {
         uint8 access;
         uint64 notBefore;
         uint64 expiresAt;
+        bool byGuardian;
     }
 
     CareRegistry internal immutable _registry;
@@ -36,9 +38,13 @@ contract CoreHandler is Test {
     uint256[2] internal _patientKeys;
     address[3] public grantees; // provider, provider2, stranger
     address[2] public providers;
+    address public immutable guardian;
+    /// @dev When the model's guardianship of `guardian` for a patient ends (0: none).
+    mapping(address patient => uint64 until) public guardianUntil;
 
     mapping(bytes32 key => ModelGrant) internal _model;
     mapping(address patient => mapping(address provider => uint64 expiresAt)) internal _breakGlass;
+    mapping(address patient => mapping(address provider => uint64 reopensAt)) internal _breakGlassReopensAt;
     mapping(address provider => bool) public credentialActive;
     mapping(address patient => uint256) public signedOperations;
 
@@ -55,8 +61,10 @@ contract CoreHandler is Test {
         address[2] memory patients_,
         uint256[2] memory patientKeys,
         address[2] memory providers_,
-        address stranger
+        address stranger,
+        address guardian_
     ) {
+        guardian = guardian_;
         _registry = registry;
         _consents = consents;
         _records = records;
@@ -99,13 +107,24 @@ contract CoreHandler is Test {
             expiresAt: expiresAt
         });
         if (bySignature) {
+            // A signature must be issued after the triple's last revocation: sign a second later.
+            vm.warp(block.timestamp + 1);
+            uint64 issuedAt = uint64(block.timestamp);
             uint256 nonce = _consents.nonces(patient);
             uint256 deadline = block.timestamp + 1 hours;
             bytes32 structHash = keccak256(
-                abi.encode(_consents.CONSENT_GRANT_TYPEHASH(), patient, terms, keccak256(hex"abcd"), nonce, deadline)
+                abi.encode(
+                    _consents.CONSENT_GRANT_TYPEHASH(),
+                    patient,
+                    terms,
+                    keccak256(hex"abcd"),
+                    issuedAt,
+                    nonce,
+                    deadline
+                )
             );
-            (bytes32 r, bytes32 vs) = _sign(_patientKeys[p], structHash);
-            _consents.grantConsentBySig(patient, terms, hex"abcd", nonce, deadline, r, vs);
+            bytes memory sig = _sign(_patientKeys[p], structHash);
+            _consents.grantConsentBySig(patient, terms, hex"abcd", issuedAt, nonce, deadline, sig);
             _afterSignedOperation(patient, nonce);
         } else {
             vm.prank(patient);
@@ -117,8 +136,65 @@ contract CoreHandler is Test {
             scope: scope,
             access: access,
             notBefore: notBefore,
+            expiresAt: expiresAt,
+            byGuardian: false
+        });
+    }
+
+    /// @dev The guardian grants for the patient; the contract must refuse it beyond the guardianship
+    /// (not a guardian now, or past its end), and the model then keeps the grant tied to it.
+    function guardianGrant(
+        uint256 patientSeed,
+        uint256 granteeSeed,
+        uint256 purposeSeed,
+        uint16 scope,
+        uint32 duration
+    ) external {
+        address patient = patients[patientSeed % 2];
+        address grantee = grantees[granteeSeed % 3];
+        Purpose purpose = Purpose(purposeSeed % 4);
+        scope = uint16(bound(scope, 1, (1 << CATEGORY_COUNT) - 1));
+        uint64 expiresAt = uint64(block.timestamp + 1 + (duration % 5 days));
+        IConsentManager.ConsentTerms memory terms = IConsentManager.ConsentTerms({
+            grantee: grantee,
+            scope: scope,
+            purpose: purpose,
+            access: ACCESS_READ | ACCESS_WRITE,
+            notBefore: 0,
             expiresAt: expiresAt
         });
+        bool allowed = block.timestamp < guardianUntil[patient] && expiresAt <= guardianUntil[patient];
+        vm.prank(guardian);
+        try _consents.grantConsentFor(patient, terms, hex"abcd") {
+            if (!allowed) unexpectedSuccesses++;
+            _model[_key(patient, grantee, purpose)] = ModelGrant({
+                exists: true,
+                revoked: false,
+                scope: scope,
+                access: ACCESS_READ | ACCESS_WRITE,
+                notBefore: 0,
+                expiresAt: expiresAt,
+                byGuardian: true
+            });
+        } catch {
+            if (allowed) unexpectedSuccesses++;
+        }
+    }
+
+    function appointGuardian(uint256 patientSeed, uint32 duration) external {
+        address patient = patients[patientSeed % 2];
+        uint64 until = uint64(block.timestamp + 1 + (duration % 4 days));
+        vm.prank(patient);
+        _registry.setGuardian(guardian, GUARDIAN_MANAGE_CONSENT, 0, until);
+        guardianUntil[patient] = until;
+    }
+
+    function revokeGuardian(uint256 patientSeed) external {
+        address patient = patients[patientSeed % 2];
+        vm.prank(patient);
+        try _registry.revokeGuardian(guardian) {
+            guardianUntil[patient] = 0;
+        } catch {}
     }
 
     function revoke(uint256 patientSeed, uint256 granteeSeed, uint256 purposeSeed, bool bySignature) external {
@@ -127,7 +203,8 @@ contract CoreHandler is Test {
         address grantee = grantees[granteeSeed % 3];
         Purpose purpose = Purpose(purposeSeed % 4);
         ModelGrant storage modelled = _model[_key(patient, grantee, purpose)];
-        bool revocable = modelled.exists && !modelled.revoked;
+        // A revocation always succeeds: with no live grant it is a cancellation in advance.
+        bool revocable = true;
         bool succeeded;
         if (bySignature) {
             uint256 nonce = _consents.nonces(patient);
@@ -135,8 +212,8 @@ contract CoreHandler is Test {
             bytes32 structHash = keccak256(
                 abi.encode(_consents.CONSENT_REVOCATION_TYPEHASH(), patient, grantee, purpose, nonce, deadline)
             );
-            (bytes32 r, bytes32 vs) = _sign(_patientKeys[p], structHash);
-            try _consents.revokeConsentBySig(patient, grantee, purpose, nonce, deadline, r, vs) {
+            bytes memory sig = _sign(_patientKeys[p], structHash);
+            try _consents.revokeConsentBySig(patient, grantee, purpose, nonce, deadline, sig) {
                 succeeded = true;
                 _afterSignedOperation(patient, nonce);
             } catch {}
@@ -154,7 +231,10 @@ contract CoreHandler is Test {
         address patient = patients[patientSeed % 2];
         address provider = providers[providerSeed % 2];
         uint64 d = uint64(bound(duration, 1, _consents.MAX_BREAK_GLASS_DURATION()));
-        bool allowed = credentialActive[provider] && _breakGlass[patient][provider] <= block.timestamp;
+        bool allowed =
+            credentialActive[provider] &&
+                _breakGlass[patient][provider] <= block.timestamp &&
+                _breakGlassReopensAt[patient][provider] <= block.timestamp;
         vm.prank(provider);
         try _consents.openBreakGlass(patient, 1, d) {
             if (!allowed) unexpectedSuccesses++;
@@ -170,6 +250,7 @@ contract CoreHandler is Test {
         vm.prank(patient);
         try _consents.closeBreakGlass(patient, provider) {
             _breakGlass[patient][provider] = uint64(block.timestamp);
+            _breakGlassReopensAt[patient][provider] = uint64(block.timestamp) + _consents.BREAK_GLASS_COOLING_PERIOD();
         } catch {}
     }
 
@@ -230,7 +311,20 @@ contract CoreHandler is Test {
         ModelGrant storage modelled = _model[_key(patient, grantee, purpose)];
         return
             modelled.exists &&
-            (modelled.revoked || block.timestamp < modelled.notBefore || block.timestamp >= modelled.expiresAt);
+            (modelled.revoked ||
+                block.timestamp < modelled.notBefore ||
+                block.timestamp >= modelled.expiresAt ||
+                (modelled.byGuardian && !_guardianLive(patient)));
+    }
+
+    /// @notice Whether the model holds a grant made by the guardian whose guardianship is over or revoked.
+    function guardianGrantOrphaned(address patient, address grantee, Purpose purpose) external view returns (bool) {
+        ModelGrant storage modelled = _model[_key(patient, grantee, purpose)];
+        return modelled.exists && modelled.byGuardian && !_guardianLive(patient);
+    }
+
+    function _guardianLive(address patient) internal view returns (bool) {
+        return block.timestamp < guardianUntil[patient];
     }
 
     function _grantLive(
@@ -249,7 +343,8 @@ contract CoreHandler is Test {
             modelled.notBefore <= block.timestamp &&
             block.timestamp < modelled.expiresAt &&
             (modelled.scope >> category) & 1 == 1 &&
-            modelled.access & access == access;
+            modelled.access & access == access &&
+            (!modelled.byGuardian || _guardianLive(patient));
     }
 
     function _afterSignedOperation(address patient, uint256 nonceBefore) internal {
@@ -258,10 +353,10 @@ contract CoreHandler is Test {
         signedOperations[patient]++;
     }
 
-    function _sign(uint256 privateKey, bytes32 structHash) internal view returns (bytes32 r, bytes32 vs) {
+    function _sign(uint256 privateKey, bytes32 structHash) internal view returns (bytes memory) {
         bytes32 digest = keccak256(abi.encodePacked("\x19\x01", _consents.DOMAIN_SEPARATOR(), structHash));
-        (uint8 v, bytes32 r_, bytes32 s) = vm.sign(privateKey, digest);
-        return (r_, bytes32((uint256(v - 27) << 255) | uint256(s)));
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(privateKey, digest);
+        return abi.encodePacked(r, s, v);
     }
 
     function _key(address patient, address grantee, Purpose purpose) internal pure returns (bytes32) {

@@ -2,9 +2,9 @@
 
 import { ACCESS_READ, ACCESS_WRITE, CATEGORIES, Purpose, categoriesInScope } from "@careledger/sdk/protocol/constants";
 import { useState } from "react";
-import { parseSignature, signatureToCompactSignature, toHex, type Address, type Hex } from "viem";
+import { toHex, type Address, type Hex } from "viem";
 import { useChainId, useConfig, useConnection } from "wagmi";
-import { readContract, signTypedData } from "wagmi/actions";
+import { getBlock, readContract, signTypedData } from "wagmi/actions";
 import { Field } from "@/components/Field";
 import { TransactionStatus } from "@/components/TransactionStatus";
 import { getContract } from "@/contracts/deployments";
@@ -70,6 +70,26 @@ export function ConsentGrantForm({
     if (!g.ok || !c.ok || !e.ok) return undefined;
     const registry = getContract("CareRegistry", chainId);
     if (!registry) return undefined;
+    if (actingAsGuardian && address) {
+      // The contract refuses both; saying so here names the field to fix.
+      if (g.value.toLowerCase() === address.toLowerCase()) {
+        setErrors({ grantee: "A guardian cannot grant consent to itself. Enter another grantee." });
+        return undefined;
+      }
+      const { validUntil } = await readContract(config, {
+        chainId,
+        address: registry.address,
+        abi: registry.abi,
+        functionName: "guardianOf",
+        args: [patient, address],
+      });
+      if (e.value > validUntil) {
+        setErrors({
+          expiry: `Your guardianship ends on ${new Date(Number(validUntil) * 1000).toLocaleDateString()}: the consent must end by then.`,
+        });
+        return undefined;
+      }
+    }
     let keyEnvelopes: Hex = "0x";
     if (ownKeys) {
       if (!identity) {
@@ -150,15 +170,17 @@ export function ConsentGrantForm({
         args: [patient],
       });
       const deadline = BigInt(Math.floor(Date.now() / 1000) + 7 * 24 * 3600);
+      // When the patient signs, by the chain's clock (never ahead of it): a later revocation of the
+      // same grantee and purpose voids this signature.
+      const { timestamp: issuedAt } = await getBlock(config, { chainId });
       const { consentGrantTypedData } = await import("@careledger/sdk/protocol/typedData");
       setWorking("Sign the consent in your wallet (no transaction, no fee)…");
       const typed = consentGrantTypedData({
         chainId,
         verifyingContract: manager.address,
-        message: { patient, ...prepared.terms, keyEnvelopes: prepared.keyEnvelopes, nonce, deadline },
+        message: { patient, ...prepared.terms, keyEnvelopes: prepared.keyEnvelopes, issuedAt, nonce, deadline },
       });
       const signature = await signTypedData(config, { account: address, ...typed });
-      const compact = signatureToCompactSignature(parseSignature(signature));
       setSigned({
         kind: "careledger-signed-grant",
         chainId,
@@ -169,10 +191,10 @@ export function ConsentGrantForm({
           expiresAt: prepared.terms.expiresAt.toString(),
         },
         keyEnvelopes: prepared.keyEnvelopes,
+        issuedAt: issuedAt.toString(),
         nonce: nonce.toString(),
         deadline: deadline.toString(),
-        r: compact.r,
-        vs: compact.yParityAndS,
+        signature,
       });
       setWorking(undefined);
     } catch (error) {

@@ -20,6 +20,8 @@ const rightsText = (r: number) =>
     .filter(Boolean)
     .join(" and ");
 
+const GUARDIAN_PAGE = 100n;
+
 /** Name a guardian (rights, period), list and revoke guardians. */
 export function Guardians({ patient }: { patient: AddressType }) {
   const config = useConfig();
@@ -34,13 +36,19 @@ export function Guardians({ patient }: { patient: AddressType }) {
     queryKey: ["careledger", "guardians-of", chainId, patient],
     queryFn: async () => {
       const c = getContract("CareRegistry", chainId)!;
-      const addresses = await readContract(config, {
-        chainId,
-        address: c.address,
-        abi: c.abi,
-        functionName: "guardians",
-        args: [patient],
-      });
+      const read = { chainId, address: c.address, abi: c.abi } as const;
+      // The registry pages its list (at most MAX_GUARDIAN_PAGE per call); a patient names few.
+      const count = await readContract(config, { ...read, functionName: "guardianCount", args: [patient] });
+      const addresses: AddressType[] = [];
+      while (BigInt(addresses.length) < count) {
+        const page = await readContract(config, {
+          ...read,
+          functionName: "guardians",
+          args: [patient, BigInt(addresses.length), GUARDIAN_PAGE],
+        });
+        if (page.length === 0) break; // the list shrank meanwhile
+        addresses.push(...page);
+      }
       return Promise.all(
         addresses.map(async (g) => ({
           guardian: g,

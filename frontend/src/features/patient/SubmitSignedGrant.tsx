@@ -13,10 +13,12 @@ export type SignedGrant = {
   patient: Address;
   terms: { grantee: Address; scope: number; purpose: number; access: number; notBefore: string; expiresAt: string };
   keyEnvelopes: Hex;
+  /** When the patient signed (chain time, seconds). */
+  issuedAt: string;
   nonce: string;
   deadline: string;
-  r: Hex;
-  vs: Hex;
+  /** The patient's signature: 65 bytes from a wallet key, or what a contract wallet (ERC-1271) accepts. */
+  signature: Hex;
 };
 
 /** Submits a signed consent (grantConsentBySig) from any account: the signer pays nothing. */
@@ -41,10 +43,10 @@ export function SubmitSignedGrant() {
         g.patient,
         { ...g.terms, notBefore: BigInt(g.terms.notBefore), expiresAt: BigInt(g.terms.expiresAt) },
         g.keyEnvelopes,
+        BigInt(g.issuedAt),
         BigInt(g.nonce),
         BigInt(g.deadline),
-        g.r,
-        g.vs,
+        g.signature,
       ],
     });
   }
