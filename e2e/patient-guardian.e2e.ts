@@ -84,7 +84,7 @@ test("on a 360 px screen, a patient names a guardian and pre-shares the emergenc
       await step(session, "the patient pre-shares the emergency summary with the guardian", async () => {
         await page.getByRole("tab", { name: "Emergency" }).click();
         await page.getByText("Emergency access is").waitFor();
-        await page.getByLabel("Grantee address").fill(guardian.address);
+        await page.getByLabel("Grantee", { exact: true }).fill(guardian.address);
         await page.getByLabel("Access until").fill(inDays(90));
         await page.getByRole("button", { name: "Grant access" }).click();
         await page.getByText("Consent grant confirmed").waitFor({ timeout: 60_000 });

@@ -99,8 +99,14 @@ test("a patient registers, reads records decrypted, shares and revokes access, s
 
     await step(session, "the patient grants the second provider read access to allergies until a date", async () => {
       await tab("Consents");
-      await page.getByLabel("Grantee address").first().fill(reader.address);
+      // Chosen by name from the directory: a name that is not listed is refused, naming what to do.
+      await page.getByLabel("Grantee", { exact: true }).first().fill("Lakeside Imagin");
       await page.getByRole("checkbox", { name: "Allergies" }).check();
+      await page.getByLabel("Access until").first().fill(inDays(60));
+      await page.getByRole("button", { name: "Grant access" }).first().click();
+      await page.getByText("No credentialed party is listed as “Lakeside Imagin”").waitFor();
+      await page.getByLabel("Grantee", { exact: true }).first().fill("lakeside imaging");
+      await page.getByTestId("grantee-chosen").first().getByText("Lakeside Imaging").waitFor();
       await page.getByLabel("Access until").first().fill(inDays(60));
       await page.getByRole("button", { name: "Grant access" }).first().click();
       await page.getByText("Consent grant confirmed").waitFor({ timeout: 60_000 });
@@ -181,7 +187,7 @@ test("a patient registers, reads records decrypted, shares and revokes access, s
       await page.getByRole("button", { name: "Unlock with my wallet" }).click();
       await page.getByRole("tab", { name: "Consents" }).click();
       const sentBefore = patientWallet.requests.filter((r) => r.method === "eth_sendTransaction").length;
-      await page.getByLabel("Grantee address").first().fill(reader.address);
+      await page.getByLabel("Grantee", { exact: true }).first().fill(reader.address);
       await page.getByRole("checkbox", { name: "Conditions" }).check();
       await page.getByLabel("Purpose").selectOption({ label: "Research" });
       await page.getByLabel("Access until").first().fill(inDays(30));

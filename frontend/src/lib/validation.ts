@@ -29,6 +29,29 @@ export function checkAddress(input: string, options: { notSelf?: Address } = {})
   return ok(address);
 }
 
+/**
+ * A party chosen by its directory name or by address. A name must match exactly one listing
+ * (case and spacing aside); an address is checked as by {@link checkAddress}.
+ */
+export function checkParty(
+  input: string,
+  listings: readonly { address: Address; displayName: string }[],
+  options: { notSelf?: Address } = {},
+): Checked<Address> {
+  const value = input.trim();
+  if (!value) return fail("Type the name of a provider or insurer from the directory, or paste an address.");
+  if (/^0x/i.test(value)) return checkAddress(value, options);
+  const normal = (text: string) => text.trim().replace(/\s+/g, " ").toLowerCase();
+  const found = listings.filter((l) => normal(l.displayName) === normal(value));
+  if (found.length === 0) {
+    return fail(
+      `No credentialed party is listed as “${value}”. Pick a name from the list, check the spelling, or paste the address.`,
+    );
+  }
+  if (found.length > 1) return fail(`Several parties are listed as “${value}”: paste the address of the one you mean.`);
+  return checkAddress(found[0].address, options);
+}
+
 /** A positive token amount with at most `decimals` decimals, as base units. */
 export function checkAmount(input: string, decimals: number, options: { max?: bigint } = {}): Checked<bigint> {
   const value = input.trim().replace(/,/g, "");

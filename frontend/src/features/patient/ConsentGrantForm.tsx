@@ -14,7 +14,9 @@ import { useIdentity } from "@/features/identity/IdentityProvider";
 import type { SignedGrant } from "./SubmitSignedGrant";
 
 export { SubmitSignedGrant } from "./SubmitSignedGrant";
-import { checkAddress, checkCategories, checkFutureDate } from "@/lib/validation";
+import { checkCategories, checkFutureDate, checkParty } from "@/lib/validation";
+import { Party } from "@/components/Party";
+import { useDirectory } from "@/hooks/useDirectory";
 import { useCategoryEpochs } from "@/features/records/read/keys";
 
 export const PURPOSES = [
@@ -47,6 +49,8 @@ export function ConsentGrantForm({
   const epochs = useCategoryEpochs(patient);
   const consent = useCareWrite("ConsentManager");
   const [grantee, setGrantee] = useState("");
+  const directory = useDirectory();
+  const chosen = checkParty(grantee, directory.listings, { notSelf: patient });
   const [categories, setCategories] = useState<number[]>(preset?.categories ?? []);
   const [purpose, setPurpose] = useState<number>(preset?.purpose ?? Purpose.Treatment);
   const [write, setWrite] = useState(false);
@@ -58,7 +62,7 @@ export function ConsentGrantForm({
   const ownKeys = !actingAsGuardian;
 
   async function prepare() {
-    const g = checkAddress(grantee, { notSelf: patient });
+    const g = chosen;
     const c = checkCategories(categories);
     const e = checkFutureDate(expiry);
     const next: Errors = {
@@ -224,9 +228,31 @@ export function ConsentGrantForm({
         }}
         noValidate
       >
-        <Field label="Grantee address" hint="The provider, insurer or person you allow." error={errors.grantee}>
-          <input value={grantee} onChange={(e) => setGrantee(e.target.value)} autoComplete="off" spellCheck={false} />
+        <Field
+          label="Grantee"
+          hint="Type the name of a provider or insurer from the directory, or paste the address of anyone you allow."
+          error={errors.grantee}
+        >
+          <input
+            value={grantee}
+            onChange={(e) => setGrantee(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            list={`grantee-directory-${preset?.purpose ?? "any"}`}
+          />
         </Field>
+        <datalist id={`grantee-directory-${preset?.purpose ?? "any"}`}>
+          {directory.listings.map((l) => (
+            <option key={l.address} value={l.displayName}>
+              {l.kindLabel} · {l.address.slice(0, 6)}…{l.address.slice(-4)}
+            </option>
+          ))}
+        </datalist>
+        {chosen.ok ? (
+          <p className="field-hint" data-testid="grantee-chosen">
+            Granting to <Party address={chosen.value} />
+          </p>
+        ) : null}
         {preset ? null : (
           <>
             <fieldset className={`field${errors.categories ? " field--invalid" : ""}`}>
