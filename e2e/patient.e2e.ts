@@ -99,6 +99,8 @@ test("a patient registers, reads records decrypted, shares and revokes access, s
 
     await step(session, "the patient grants the second provider read access to allergies until a date", async () => {
       await tab("Consents");
+      // The relayer's tool is not in the patient's way: it lives on the Shared records page.
+      assert.equal(await page.getByRole("button", { name: "Submit signed consent" }).count(), 0);
       // Chosen by name from the directory: a name that is not listed is refused, naming what to do.
       await page.getByLabel("Grantee", { exact: true }).first().fill("Lakeside Imagin");
       await page.getByRole("checkbox", { name: "Allergies" }).check();

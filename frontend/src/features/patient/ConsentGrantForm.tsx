@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { ACCESS_READ, ACCESS_WRITE, CATEGORIES, Purpose, categoriesInScope } from "@careledger/sdk/protocol/constants";
 import { useState } from "react";
 import { toHex, type Address, type Hex } from "viem";
@@ -13,7 +14,6 @@ import { useCareWrite } from "@/hooks/useCareWrite";
 import { useIdentity } from "@/features/identity/IdentityProvider";
 import type { SignedGrant } from "./SubmitSignedGrant";
 
-export { SubmitSignedGrant } from "./SubmitSignedGrant";
 import { checkCategories, checkFutureDate, checkParty } from "@/lib/validation";
 import { Party } from "@/components/Party";
 import { useDirectory } from "@/hooks/useDirectory";
@@ -325,7 +325,9 @@ export function ConsentGrantForm({
         <div className="signed-grant">
           <p role="status">
             <strong>Signed consent ready.</strong> Give this payload to the provider or a relayer: anyone can submit it
-            (they pay the fee) until {new Date(Number(signed.deadline) * 1000).toUTCString()}.
+            on the <Link href="/records">Shared records</Link> page (they pay the fee) until{" "}
+            {new Date(Number(signed.deadline) * 1000).toUTCString()}. Changed your mind? Revoking this grantee for this
+            purpose voids the signature.
           </p>
           <Field label="Signed consent payload">
             <textarea readOnly value={payload} rows={8} data-testid="signed-grant" />
