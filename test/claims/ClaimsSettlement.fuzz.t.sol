@@ -29,15 +29,16 @@ contract ClaimsSettlementFuzzTest is ClaimsBase {
         vm.assertEq(claims.creditOf(provider, insurer) - creditBefore, claim.payerAmount, "credited once, exactly");
     }
 
-    /// @notice Any non-zero encounter commitment is its claim's id, and can be claimed once only.
-    function testFuzz_submitClaim_idIsEncounterCommitment(bytes32 encounter, uint256 billed) public {
+    /// @notice Any non-zero encounter commitment gives the provider's claim id, and the provider can claim it
+    /// once only.
+    function testFuzz_submitClaim_idIsProvidersEncounter(bytes32 encounter, uint256 billed) public {
         vm.assume(encounter != bytes32(0));
         billed = bound(billed, 1, 5_000 * USD);
         IClaimsSettlement.ClaimRequest memory request = _request(billed);
         request.encounterCommitment = encounter;
         uint256 claimId = _submit(request);
-        vm.assertEq(claimId, uint256(encounter), "id");
-        vm.assertEq(claims.claimOfEncounter(encounter), claimId, "claimOfEncounter");
+        vm.assertEq(claimId, uint256(keccak256(abi.encode(provider, encounter))), "id");
+        vm.assertEq(claims.claimOfEncounter(provider, encounter), claimId, "claimOfEncounter");
         vm.assertEq(claims.getClaim(claimId).billed, billed, "stored under the id");
 
         vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.ClaimDuplicateEncounter.selector, encounter, claimId));
