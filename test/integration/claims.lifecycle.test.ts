@@ -4,7 +4,11 @@
  * read it granted and revoked with `ConsentManager`, credentials managed in `CareRegistry`.
  */
 import { expect } from "chai";
+import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { network } from "hardhat";
+import type { Hex } from "viem";
+
+import { claimIdOf, evidenceOrder } from "../../sdk/src/protocol/claimIds.js";
 
 import {
   CLASS_OUTPATIENT,
@@ -38,9 +42,9 @@ async function claimsSystem() {
       billed,
       encounterCommitment: ethers.id(`Encounter/${encounter} + salt`),
       claimCommitment: ethers.id(`encrypted FHIR Claim ${encounter}`),
-      evidence: [system.records.encounter, system.records.imaging],
       preAuthId: 0n,
       ...overrides,
+      evidence: evidenceOrder(overrides.evidence ?? [system.records.encounter, system.records.imaging]),
     };
   };
   /** Submits `billed` as the provider and returns the claim id. */
@@ -211,7 +215,7 @@ describe("Claims lifecycle on the real core (Ignition CareLedger module)", funct
       expect([claim.allowed, claim.payerAmount]).to.deep.equal([USD(300), USD(160)]);
       expect(await claims.creditOf(provider.address, insurer.address)).to.equal(USD(160));
       expect(await claims.getPool(insurer.address)).to.deep.equal([USD(10_000), USD(160)]);
-      expect(await claims.getUsage(coverageId, 0)).to.deep.equal([USD(100), USD(160)]);
+      expect(await claims.getUsage(coverageId, 0)).to.deep.equal([USD(100), USD(160), USD(300)]);
 
       await expect(claims.connect(provider).withdraw(insurer.address)).to.changeTokenBalances(
         ethers,
@@ -259,14 +263,37 @@ describe("Claims lifecycle on the real core (Ignition CareLedger module)", funct
       expect(await claims.creditOf(provider.address, insurer.address)).to.equal(USD(400));
     });
 
-    it("rejects a duplicate encounter, even from another provider", async function () {
+    it("rejects a provider's second claim for the same encounter", async function () {
       const { claims, accounts, request } = await loadFixture(claimsSystem);
       const req = await request(USD(200));
       await claims.connect(accounts.provider).submitClaim(req);
-      await expect(claims.connect(accounts.otherProvider).submitClaim(req))
+      const claimId = claimIdOf(accounts.provider.address as Hex, req.encounterCommitment as Hex);
+      await expect(claims.connect(accounts.provider).submitClaim(req))
         .to.be.revertedWithCustomError(claims, "ClaimDuplicateEncounter")
-        .withArgs(req.encounterCommitment, BigInt(req.encounterCommitment));
-      expect(await claims.claimOfEncounter(req.encounterCommitment)).to.equal(BigInt(req.encounterCommitment));
+        .withArgs(req.encounterCommitment, claimId);
+      expect(await claims.claimOfEncounter(accounts.provider.address, req.encounterCommitment)).to.equal(claimId);
+    });
+
+    it("a provider the patient never saw cannot be paid for a claim against her coverage (real ConsentManager)", async function () {
+      const { claims, accounts, request, records } = await loadFixture(claimsSystem);
+      const copied = await request(USD(200));
+      await expect(claims.connect(accounts.otherProvider).submitClaim(copied))
+        .to.be.revertedWithCustomError(claims, "ClaimEvidenceNoTreatmentConsent")
+        .withArgs(copied.evidence[0], accounts.otherProvider.address, anyValue);
+      // The honest provider, who holds the patient's Treatment consent, is not blocked by the attempt.
+      await claims.connect(accounts.provider).submitClaim(copied);
+      expect(await claims.creditOf(accounts.otherProvider.address, accounts.insurer.address)).to.equal(0n);
+      expect(records.encounter).to.not.equal(0n);
+    });
+
+    it("a provider whose Treatment consent the patient revoked cannot claim any more", async function () {
+      const { claims, consentManager, accounts, request } = await loadFixture(claimsSystem);
+      const revoke = consentManager.connect(accounts.patient).revokeConsent(accounts.provider.address, Purpose.Treatment);
+      await (await revoke).wait();
+      await expect(claims.connect(accounts.provider).submitClaim(await request(USD(200)))).to.be.revertedWithCustomError(
+        claims,
+        "ClaimEvidenceNoTreatmentConsent",
+      );
     });
 
     it("rejects a provider whose credential was suspended, and accepts it again once reinstated", async function () {
