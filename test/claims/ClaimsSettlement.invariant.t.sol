@@ -266,6 +266,10 @@ contract ClaimsSettlementInvariantTest is ClaimsBase {
     }
 
     /// @notice Paid out plus reserved never exceeds what was deposited minus what the insurer withdrew.
+    /**
+     * hardhat-config: invariant.runs = 64
+     * hardhat-config: invariant.depth = 60
+     */
     function invariant_paidPlusReservedWithinNetDeposits() public view {
         for (uint256 i = 0; i < 2; ++i) {
             address pooled = insurerPair[i];
@@ -284,6 +288,10 @@ contract ClaimsSettlementInvariantTest is ClaimsBase {
     }
 
     /// @notice The contract holds at least every pool's reserve and every unwithdrawn provider credit.
+    /**
+     * hardhat-config: invariant.runs = 64
+     * hardhat-config: invariant.depth = 60
+     */
     function invariant_tokensCoverReservedAndCredits() public view {
         uint256 reserved;
         uint256 credited;
@@ -306,6 +314,10 @@ contract ClaimsSettlementInvariantTest is ClaimsBase {
     /// unwithdrawn credits plus every open claim's worst case less what it was paid (computed here from the
     /// plan terms, independently of the contract), its balance covers that, and an appeal the insurer
     /// leaves undecided is always paid when closed.
+    /**
+     * hardhat-config: invariant.runs = 64
+     * hardhat-config: invariant.depth = 60
+     */
     function invariant_reservesCoverEveryOpenClaimsWorstCase() public view {
         vm.assertEq(handler.overdueAppealsNotPaid(), 0, "closing an overdue appeal always pays");
         uint256[2] memory holds;
@@ -337,12 +349,20 @@ contract ClaimsSettlementInvariantTest is ClaimsBase {
 
     /// @notice No payout without the patient's consent: no claim is ever taken from a provider the patient
     /// gave no Treatment consent at the time, so none is credited.
+    /**
+     * hardhat-config: invariant.runs = 64
+     * hardhat-config: invariant.depth = 60
+     */
     function invariant_noClaimWithoutPatientsConsent() public view {
         vm.assertEq(handler.unconsentedAccepted(), 0, "no claim without the patient's Treatment consent");
     }
 
     /// @notice No claim is paid twice: an encounter is claimed once, and each claim's credits add up to
     /// exactly its payer amount, which never exceeds what was allowed, which never exceeds what was billed.
+    /**
+     * hardhat-config: invariant.runs = 64
+     * hardhat-config: invariant.depth = 60
+     */
     function invariant_noClaimPaidTwice() public view {
         vm.assertEq(handler.duplicatesAccepted(), 0, "an encounter is claimed once");
         uint256 count = handler.claimCount();

@@ -26,8 +26,16 @@ const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 const { time, loadFixture } = networkHelpers;
 
+/** The evidence record the insurer's consent check meets first (ids ascending), its insurer and category. */
+function firstEvidence(records: { encounter: bigint; imaging: bigint }) {
+  const [first] = evidenceOrder([records.encounter, records.imaging]);
+  return [first, deployedInsurer, first === records.encounter ? 7 : 5] as const;
+}
+let deployedInsurer = "";
+
 async function claimsSystem() {
   const system = await deployClaimsSystem(connection);
+  deployedInsurer = system.accounts.insurer.address;
   let encounter = 0;
   /** A claim request under the patient's coverage; every call commits to a fresh encounter. */
   const request = async (
@@ -87,7 +95,7 @@ describe("Claims lifecycle on the real core (Ignition CareLedger module)", funct
     it("is requested with real evidence, approved and used once; a denied one cannot be claimed", async function () {
       const { claims, accounts, coverageId, records, request } = await loadFixture(claimsSystem);
       const { insurer, provider } = accounts;
-      const evidence = [records.encounter, records.imaging];
+      const evidence = evidenceOrder([records.encounter, records.imaging]);
 
       const surgery = await request(USD(1_200), { serviceClass: CLASS_SURGERY });
       await expect(claims.connect(provider).submitClaim(surgery))
@@ -104,6 +112,7 @@ describe("Claims lifecycle on the real core (Ignition CareLedger module)", funct
 
       await claims.connect(provider).requestPreAuth(coverageId, CLASS_SURGERY, USD(9_000), evidence);
       await expect(claims.connect(insurer).denyPreAuth(2n, 197)).to.emit(claims, "PreAuthDenied").withArgs(2n, 197);
+      await time.increase(2 * 3_600); // the services below come after the requests
       await expect(
         claims.connect(provider).submitClaim(await request(USD(800), { serviceClass: CLASS_SURGERY, preAuthId: 2n })),
       )
@@ -157,9 +166,10 @@ describe("Claims lifecycle on the real core (Ignition CareLedger module)", funct
       );
 
       await consentManager.connect(patient).revokeConsent(insurer.address, Purpose.Claims);
+      const [first] = evidenceOrder(evidence);
       await expect(claims.connect(provider).submitClaim(await request(USD(200), { evidence })))
         .to.be.revertedWithCustomError(claims, "ClaimEvidenceNoConsent")
-        .withArgs(records.encounter, insurer.address, 7);
+        .withArgs(first, insurer.address, first === records.encounter ? 7 : CATEGORY_CONDITIONS);
     });
 
     it("rejects a grant that is not yet in force or already expired, and Treatment-only consent", async function () {
@@ -171,7 +181,7 @@ describe("Claims lifecycle on the real core (Ignition CareLedger module)", funct
         .grantConsent({ ...claimsGrant, notBefore: now + 10n * BigInt(DAY), expiresAt: MAX_UINT64 }, "0x");
       await expect(claims.connect(provider).submitClaim(await request(USD(200))))
         .to.be.revertedWithCustomError(claims, "ClaimEvidenceNoConsent")
-        .withArgs(records.encounter, insurer.address, 7);
+        .withArgs(...firstEvidence(records));
 
       await consentManager
         .connect(patient)
@@ -181,7 +191,7 @@ describe("Claims lifecycle on the real core (Ignition CareLedger module)", funct
       await time.increase(3 * DAY);
       await expect(claims.connect(provider).submitClaim(await request(USD(200))))
         .to.be.revertedWithCustomError(claims, "ClaimEvidenceNoConsent")
-        .withArgs(records.encounter, insurer.address, 7);
+        .withArgs(...firstEvidence(records));
     });
 
     it("rejects evidence of another patient, and a record that does not exist", async function () {
@@ -307,25 +317,23 @@ describe("Claims lifecycle on the real core (Ignition CareLedger module)", funct
       await expect(claims.connect(provider).submitClaim(await request(USD(200)))).to.emit(claims, "ClaimApproved");
     });
 
-    it("an empty pool leaves auto-approvable claims pending and blocks approval until funded", async function () {
-      const { claims, stablecoin, accounts, submit } = await loadFixture(claimsSystem);
+    it("an empty pool refuses claims it could not hold, and takes them once funded", async function () {
+      const { claims, stablecoin, accounts, request, submit } = await loadFixture(claimsSystem);
       const { insurer } = accounts;
       await claims.connect(insurer).withdrawPool(USD(10_000), insurer.address);
       await expect(claims.connect(insurer).withdrawPool(1n, insurer.address))
         .to.be.revertedWithCustomError(claims, "PoolInsufficientFunds")
         .withArgs(insurer.address, 0n, 1n);
 
-      const claimId = await submit(USD(300));
-      expect((await claims.getClaim(claimId)).status).to.equal(ClaimStatus.Pending);
-      await expect(claims.connect(insurer).approveClaim(claimId, USD(300)))
+      await expect(claims.connect(accounts.provider).submitClaim(await request(USD(300))))
         .to.be.revertedWithCustomError(claims, "PoolInsufficientFunds")
-        .withArgs(insurer.address, 0n, USD(160));
+        .withArgs(insurer.address, 0n, USD(240));
 
       await stablecoin.connect(insurer).approve(await claims.getAddress(), USD(500));
       await claims.connect(insurer).fundPool(USD(500));
-      await expect(claims.connect(insurer).approveClaim(claimId, USD(300)))
-        .to.emit(claims, "ClaimPaid")
-        .withArgs(claimId, accounts.provider.address, insurer.address, USD(160));
+      const claimId = await submit(USD(300));
+      expect((await claims.getClaim(claimId)).status).to.equal(ClaimStatus.Approved);
+      expect(await claims.creditOf(accounts.provider.address, insurer.address)).to.equal(USD(160));
       // Reserved money is the provider's: the insurer cannot take it back.
       await expect(claims.connect(insurer).withdrawPool(USD(341), insurer.address))
         .to.be.revertedWithCustomError(claims, "PoolInsufficientFunds")
