@@ -77,9 +77,7 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
     /// @inheritdoc IClaimsSettlement
     function createPlan(PlanTerms calldata terms) external returns (uint256 planId) {
         _requireCredential(INSURER_ROLE, msg.sender);
-        if (
-            terms.coverageBps > _BPS || terms.reviewWindow == 0 || terms.appealWindow == 0 || terms.filingWindow == 0
-        ) {
+        if (terms.coverageBps > _BPS || terms.reviewWindow == 0 || terms.appealWindow == 0 || terms.filingWindow == 0) {
             revert PlanInvalidTerms(terms.coverageBps, terms.reviewWindow, terms.appealWindow, terms.filingWindow);
         }
         planId = ++_counters.plans;
@@ -256,8 +254,8 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
 
         // Automatic adjudication: within the threshold and the member's yearly cap on automatic approvals
         // (so a large bill split into small claims, or one billed twice, reaches the insurer's review).
-        bool automatic = billed <= plan.autoApproveThreshold &&
-            uint256(usage.autoApproved) + billed <= plan.autoApproveAnnualCap;
+        bool automatic =
+            billed <= plan.autoApproveThreshold && uint256(usage.autoApproved) + billed <= plan.autoApproveAnnualCap;
         uint80 payer;
         uint80 deductiblePart;
         if (automatic) (payer, deductiblePart) = _split(plan, usage, billed);

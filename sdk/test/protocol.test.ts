@@ -149,9 +149,7 @@ describe("claim ids", () => {
   const copier = "0x00000000000000000000000000000000000000b2" as const;
 
   it("a claim's id is keccak256(abi.encode(provider, encounter)), printed back as the same 32 bytes", () => {
-    const expected = keccak256(
-      encodeAbiParameters([{ type: "address" }, { type: "bytes32" }], [provider, encounter]),
-    );
+    const expected = keccak256(encodeAbiParameters([{ type: "address" }, { type: "bytes32" }], [provider, encounter]));
     assert.equal(claimIdOf(provider, encounter), BigInt(expected));
     assert.equal(claimIdHex(claimIdOf(provider, encounter)), expected);
     assert.notEqual(claimIdOf(copier, encounter), claimIdOf(provider, encounter));

@@ -49,8 +49,20 @@ describe("ClaimsSettlement under attack (issue 13)", function () {
 
     it("a provider the patient lets write the category (e.g. a lab filing results) may claim for it", async function () {
       const { claims, consents, patient, otherProvider, request } = await loadFixture(world);
-      await consents.setConsent(patient.address, otherProvider.address, CATEGORY_ENCOUNTERS, PURPOSE_TREATMENT, ACCESS_READ);
-      await consents.setConsent(patient.address, otherProvider.address, CATEGORY_DIAGNOSTICS, PURPOSE_TREATMENT, ACCESS_WRITE);
+      await consents.setConsent(
+        patient.address,
+        otherProvider.address,
+        CATEGORY_ENCOUNTERS,
+        PURPOSE_TREATMENT,
+        ACCESS_READ,
+      );
+      await consents.setConsent(
+        patient.address,
+        otherProvider.address,
+        CATEGORY_DIAGNOSTICS,
+        PURPOSE_TREATMENT,
+        ACCESS_WRITE,
+      );
       const req = await request(USD(100));
       await claims.connect(otherProvider).submitClaim(req);
       const claim = await claims.getClaim(claimIdOf(hex(otherProvider.address), hex(req.encounterCommitment)));
@@ -59,7 +71,9 @@ describe("ClaimsSettlement under attack (issue 13)", function () {
 
     it("a provider the patient never saw cannot ask for a pre-authorisation on her coverage", async function () {
       const { claims, otherProvider, coverageId } = await loadFixture(world);
-      await expect(claims.connect(otherProvider).requestPreAuth(coverageId, CLASS_SURGERY, USD(400), [RECORD_ENCOUNTER]))
+      await expect(
+        claims.connect(otherProvider).requestPreAuth(coverageId, CLASS_SURGERY, USD(400), [RECORD_ENCOUNTER]),
+      )
         .to.be.revertedWithCustomError(claims, "ClaimEvidenceNoTreatmentConsent")
         .withArgs(RECORD_ENCOUNTER, otherProvider.address, CATEGORY_ENCOUNTERS);
     });
@@ -76,19 +90,21 @@ describe("ClaimsSettlement under attack (issue 13)", function () {
       const honestId = claimIdOf(hex(provider.address), hex(req.encounterCommitment));
       const copyId = claimIdOf(hex(otherProvider.address), hex(req.encounterCommitment));
       await claims.connect(otherProvider).submitClaim(req);
-      await expect(claims.connect(provider).submitClaim(req)).to.emit(claims, "ClaimSubmitted").withArgs(
-        honestId,
-        patient.address,
-        provider.address,
-        req.coverageId,
-        req.serviceClass,
-        req.serviceDate,
-        req.billed,
-        req.encounterCommitment,
-        req.claimCommitment,
-        req.evidence,
-        req.preAuthId,
-      );
+      await expect(claims.connect(provider).submitClaim(req))
+        .to.emit(claims, "ClaimSubmitted")
+        .withArgs(
+          honestId,
+          patient.address,
+          provider.address,
+          req.coverageId,
+          req.serviceClass,
+          req.serviceDate,
+          req.billed,
+          req.encounterCommitment,
+          req.claimCommitment,
+          req.evidence,
+          req.preAuthId,
+        );
       expect(copyId).to.not.equal(honestId);
       expect(await claims.claimOfEncounter(provider.address, req.encounterCommitment)).to.equal(honestId);
       // The honest claim is the member's second of the year: the copy already met the deductible.
@@ -144,7 +160,9 @@ describe("ClaimsSettlement under attack (issue 13)", function () {
     it("evidence listing the same record twice is refused", async function () {
       const { claims, provider, request } = await loadFixture(world);
       await expect(
-        claims.connect(provider).submitClaim(await request(USD(100), { evidence: [RECORD_ENCOUNTER, RECORD_ENCOUNTER] })),
+        claims
+          .connect(provider)
+          .submitClaim(await request(USD(100), { evidence: [RECORD_ENCOUNTER, RECORD_ENCOUNTER] })),
       )
         .to.be.revertedWithCustomError(claims, "ClaimEvidenceNotAscending")
         .withArgs(RECORD_ENCOUNTER, RECORD_ENCOUNTER);

@@ -177,8 +177,9 @@ contract ClaimsHandler is Test {
         (uint256 claimId, IClaimsSettlement.Claim memory claim, address insurer) = _pick(pick);
         if (claimId == 0) return;
         uint256 creditBefore = claims.creditOf(claim.provider, insurer);
-        bool overdueAppeal = claim.status == IClaimsSettlement.ClaimStatus.Appealed &&
-            block.timestamp > uint256(claim.updatedAt) + claims.getPlan(1).reviewWindow;
+        bool overdueAppeal =
+            claim.status == IClaimsSettlement.ClaimStatus.Appealed &&
+                block.timestamp > uint256(claim.updatedAt) + claims.getPlan(1).reviewWindow;
         try claims.closeClaim(claimId) {
             creditedFor[claimId] += claims.creditOf(claim.provider, insurer) - creditBefore;
         } catch {
@@ -327,8 +328,9 @@ contract ClaimsSettlementInvariantTest is ClaimsBase {
             IClaimsSettlement.Claim memory claim = claims.getClaim(claimId);
             IClaimsSettlement.ClaimStatus status = claim.status;
             uint256 hold;
-            bool canBePaidMore = status != IClaimsSettlement.ClaimStatus.Closed &&
-                !(status == IClaimsSettlement.ClaimStatus.Approved && claim.allowed == claim.billed);
+            bool canBePaidMore =
+                status != IClaimsSettlement.ClaimStatus.Closed &&
+                    !(status == IClaimsSettlement.ClaimStatus.Approved && claim.allowed == claim.billed);
             if (canBePaidMore) {
                 // Both plans have ClaimsBase's terms: 80 % coverage, 2,000 annual limit.
                 uint256 worstCase = (uint256(claim.billed) * 8_000) / 10_000;

@@ -52,7 +52,13 @@ contract ClaimsSettlementTest is ClaimsBase {
         IClaimsSettlement.PlanTerms memory terms = _terms();
         terms.coverageBps = 10_001;
         vm.expectRevert(
-            abi.encodeWithSelector(IClaimsSettlement.PlanInvalidTerms.selector, 10_001, 14 * DAY, 30 * DAY, FILING_WINDOW)
+            abi.encodeWithSelector(
+                IClaimsSettlement.PlanInvalidTerms.selector,
+                10_001,
+                14 * DAY,
+                30 * DAY,
+                FILING_WINDOW
+            )
         );
         vm.prank(insurer);
         claims.createPlan(terms);
@@ -1078,12 +1084,7 @@ contract ClaimsSettlementTest is ClaimsBase {
         // Even suspended, the insurer can take only what no open claim may still need.
         registry.setCredentialed(INSURER_ROLE, insurer, false);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                IClaimsSettlement.PoolInsufficientFunds.selector,
-                insurer,
-                9_200 * USD,
-                10_000 * USD
-            )
+            abi.encodeWithSelector(IClaimsSettlement.PoolInsufficientFunds.selector, insurer, 9_200 * USD, 10_000 * USD)
         );
         vm.prank(insurer);
         claims.withdrawPool(10_000 * USD, insurer);

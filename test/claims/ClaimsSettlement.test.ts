@@ -229,7 +229,13 @@ describe("ClaimsSettlement", function () {
       const req = await request(USD(350), { serviceClass: CLASS_SURGERY, preAuthId: 1n });
       await expect(claims.connect(provider).submitClaim(req))
         .to.emit(claims, "ClaimApproved")
-        .withArgs(claimIdOf(provider.address as `0x${string}`, req.encounterCommitment as `0x${string}`), USD(350), USD(200), USD(150), true);
+        .withArgs(
+          claimIdOf(provider.address as `0x${string}`, req.encounterCommitment as `0x${string}`),
+          USD(350),
+          USD(200),
+          USD(150),
+          true,
+        );
       expect((await claims.getPreAuth(1n)).status).to.equal(BigInt(PreAuthStatus.Used));
       await expect(
         claims.connect(provider).submitClaim(await request(USD(10), { serviceClass: CLASS_SURGERY, preAuthId: 1n })),
@@ -382,7 +388,13 @@ describe("ClaimsSettlement", function () {
       const second = await request(USD(200), { coverageId: 2n });
       await expect(claims.connect(provider).submitClaim(second))
         .to.emit(claims, "ClaimApproved")
-        .withArgs(claimIdOf(provider.address as `0x${string}`, second.encounterCommitment as `0x${string}`), USD(200), USD(90), USD(110), true);
+        .withArgs(
+          claimIdOf(provider.address as `0x${string}`, second.encounterCommitment as `0x${string}`),
+          USD(200),
+          USD(90),
+          USD(110),
+          true,
+        );
       await expect(claims.connect(provider).submitClaim(await request(USD(10), { coverageId: 2n })))
         .to.be.revertedWithCustomError(claims, "ClaimAnnualLimitReached")
         .withArgs(2n, 0n, USD(250));
@@ -465,7 +477,10 @@ describe("ClaimsSettlement", function () {
       await claims.connect(provider).submitClaim(req);
       await expect(claims.connect(provider).submitClaim({ ...req, claimCommitment: ethers.id("other") }))
         .to.be.revertedWithCustomError(claims, "ClaimDuplicateEncounter")
-        .withArgs(req.encounterCommitment, claimIdOf(provider.address as `0x${string}`, req.encounterCommitment as `0x${string}`));
+        .withArgs(
+          req.encounterCommitment,
+          claimIdOf(provider.address as `0x${string}`, req.encounterCommitment as `0x${string}`),
+        );
     });
 
     it("rejects a zero encounter commitment: it would be claim id 0, which means no claim", async function () {
@@ -501,7 +516,11 @@ describe("ClaimsSettlement", function () {
       const req = await w.request(USD(1_000));
       await w.claims.connect(w.provider).submitClaim(req);
       const submittedAt = await time.latest();
-      return { ...w, claimId: claimIdOf(w.provider.address as `0x${string}`, req.encounterCommitment as `0x${string}`), submittedAt };
+      return {
+        ...w,
+        claimId: claimIdOf(w.provider.address as `0x${string}`, req.encounterCommitment as `0x${string}`),
+        submittedAt,
+      };
     }
 
     it("the insurer approves in full; nothing to appeal; closes at once", async function () {

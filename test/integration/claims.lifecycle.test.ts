@@ -174,7 +174,7 @@ describe("Claims lifecycle on the real core (Ignition CareLedger module)", funct
 
     it("rejects a grant that is not yet in force or already expired, and Treatment-only consent", async function () {
       const { claims, consentManager, accounts, records, request, claimsGrant } = await loadFixture(claimsSystem);
-      const { insurer, provider, patient } = accounts;
+      const { provider, patient } = accounts;
       const now = BigInt(await time.latest());
       await consentManager
         .connect(patient)
@@ -298,12 +298,13 @@ describe("Claims lifecycle on the real core (Ignition CareLedger module)", funct
 
     it("a provider whose Treatment consent the patient revoked cannot claim any more", async function () {
       const { claims, consentManager, accounts, request } = await loadFixture(claimsSystem);
-      const revoke = consentManager.connect(accounts.patient).revokeConsent(accounts.provider.address, Purpose.Treatment);
+      const revoke = consentManager
+        .connect(accounts.patient)
+        .revokeConsent(accounts.provider.address, Purpose.Treatment);
       await (await revoke).wait();
-      await expect(claims.connect(accounts.provider).submitClaim(await request(USD(200)))).to.be.revertedWithCustomError(
-        claims,
-        "ClaimEvidenceNoTreatmentConsent",
-      );
+      await expect(
+        claims.connect(accounts.provider).submitClaim(await request(USD(200))),
+      ).to.be.revertedWithCustomError(claims, "ClaimEvidenceNoTreatmentConsent");
     });
 
     it("rejects a provider whose credential was suspended, and accepts it again once reinstated", async function () {
