@@ -9,13 +9,16 @@
  * is no fresh slot) with 1 and with 3 evidence records in 3 categories. The worst case is a provider
  * whose credit with the insurer is empty (its first claim there, or its first since it withdrew
  * everything): fresh claim (2 slots) and credit slots. A provider that has not yet withdrawn its latest
- * credit pays the claim slots only. Claims are keyed by their encounter commitment, so there is no
- * encounter slot or counter to pay.
+ * credit pays the claim slots only. Claims are keyed by provider and encounter commitment, so there is
+ * no encounter slot or counter to pay. Every submission includes the patient's say (the provider's
+ * Treatment consent, one `consentScope` call), the strictly-ascending evidence check, the filing window,
+ * the auto-approval cap and the worst-case hold in the pool.
  */
 import { id } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 
 import type { ClaimsSettlement, MockStablecoin } from "../../types/ethers-contracts/index.js";
+import { evidenceOrder } from "../../sdk/src/protocol/claimIds.js";
 import { DAY, planTerms, USD } from "../../test/claims/fixture.js";
 import { deployClaimsSystem } from "../../test/integration/fixture.js";
 import { gasOf, type GasMeasurement, type GasSuite } from "./types.js";
@@ -76,7 +79,7 @@ export async function measureClaimsGas(env: ClaimsBenchEnv): Promise<GasMeasurem
       billed,
       encounterCommitment: id(`bench encounter ${encounter}`),
       claimCommitment: id(`bench encrypted FHIR Claim ${encounter}`),
-      evidence,
+      evidence: evidenceOrder(evidence),
       preAuthId: 0n,
     };
   };

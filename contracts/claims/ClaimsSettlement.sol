@@ -10,7 +10,14 @@ import {IClaimsSettlement} from "../interfaces/IClaimsSettlement.sol";
 import {ICareRegistryView} from "../interfaces/ICareRegistryView.sol";
 import {IConsentView} from "../interfaces/IConsentView.sol";
 import {IRecordView} from "../interfaces/IRecordView.sol";
-import {ACCESS_READ, GUARDIAN_MANAGE_CONSENT, INSURER_ROLE, PROVIDER_ROLE, Purpose} from "../libraries/CareTypes.sol";
+import {
+    ACCESS_READ,
+    ACCESS_WRITE,
+    GUARDIAN_MANAGE_CONSENT,
+    INSURER_ROLE,
+    PROVIDER_ROLE,
+    Purpose
+} from "../libraries/CareTypes.sol";
 
 // Windows and limits are inclusive by definition (a decision at the deadline second is in time), and
 // private immutables follow the `_private` convention of STYLE.md / OpenZeppelin.
@@ -23,8 +30,9 @@ import {ACCESS_READ, GUARDIAN_MANAGE_CONSENT, INSURER_ROLE, PROVIDER_ROLE, Purpo
 /// a member's plan-year usage one. Amounts per plan and claim are `uint80` (over 10^18 units of a
 /// 6-decimal stablecoin); pool totals are `uint128`. The claim commitment is emitted, not stored: the
 /// receipt holding {ClaimSubmitted} is as binding on chain and costs 20k gas less per claim. A claim's id
-/// is its encounter commitment, so the claim's own slot is the duplicate-encounter check: no counter
-/// and no encounter index to write (about 27k gas less per claim).
+/// is derived from its provider and encounter commitment, so the claim's own slot is the
+/// duplicate-encounter check: no counter and no encounter index to write (about 27k gas less per claim).
+/// A claim's hold (its worst case still unpaid) is recomputed from the claim and its plan, never stored.
 contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -69,20 +77,22 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
     /// @inheritdoc IClaimsSettlement
     function createPlan(PlanTerms calldata terms) external returns (uint256 planId) {
         _requireCredential(INSURER_ROLE, msg.sender);
-        if (terms.coverageBps > _BPS || terms.reviewWindow == 0 || terms.appealWindow == 0) {
-            revert PlanInvalidTerms(terms.coverageBps, terms.reviewWindow, terms.appealWindow);
+        if (terms.coverageBps > _BPS || terms.reviewWindow == 0 || terms.appealWindow == 0 || terms.filingWindow == 0) {
+            revert PlanInvalidTerms(terms.coverageBps, terms.reviewWindow, terms.appealWindow, terms.filingWindow);
         }
         planId = ++_counters.plans;
         _plans[planId] = Plan({
             insurer: msg.sender,
             coverageBps: terms.coverageBps,
             preAuthClasses: terms.preAuthClasses,
-            active: true,
+            deactivatedAt: 0,
             deductible: terms.deductible,
             annualLimit: terms.annualLimit,
             autoApproveThreshold: terms.autoApproveThreshold,
             reviewWindow: terms.reviewWindow,
-            appealWindow: terms.appealWindow
+            appealWindow: terms.appealWindow,
+            filingWindow: terms.filingWindow,
+            autoApproveAnnualCap: terms.autoApproveAnnualCap
         });
         emit PlanCreated(planId, msg.sender, terms);
     }
@@ -90,10 +100,10 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
     /// @inheritdoc IClaimsSettlement
     function deactivatePlan(uint256 planId) external {
         Plan storage plan = _plan(planId);
-        if (plan.insurer != msg.sender) revert PlanUnauthorizedInsurer(planId, msg.sender);
-        if (!plan.active) revert PlanInactive(planId);
-        plan.active = false;
-        emit PlanDeactivated(planId);
+        _requireInsurerOf(plan, planId);
+        if (plan.deactivatedAt != 0) revert PlanInactive(planId);
+        plan.deactivatedAt = uint40(block.timestamp);
+        emit PlanDeactivated(planId, uint40(block.timestamp));
     }
 
     // --- Coverage ----------------------------------------------------------------------------
@@ -107,7 +117,7 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
     ) external returns (uint256 coverageId) {
         Plan storage plan = _plan(planId);
         _requireInsurerOf(plan, planId);
-        if (!plan.active) revert PlanInactive(planId);
+        if (plan.deactivatedAt != 0) revert PlanInactive(planId);
         if (!_registry.isPatient(patient)) revert CoverageNotPatient(patient);
         if (start >= end || end <= block.timestamp) revert CoverageInvalidPeriod(start, end);
 
@@ -119,7 +129,8 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
             status: CoverageStatus.Offered,
             planId: uint32(planId),
             firstYearDeductibleMet: 0,
-            firstYearPaid: 0
+            firstYearPaid: 0,
+            firstYearAutoApproved: 0
         });
         // A renewal offer does not hide the coverage the patient already accepted; acceptance moves the pointer.
         if (_coverages[_coverageOf[patient][planId]].status != CoverageStatus.Accepted) {
@@ -192,12 +203,12 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
     ) external returns (uint256 preAuthId) {
         _requireCredential(PROVIDER_ROLE, msg.sender);
         Coverage storage coverage = _coverage(coverageId);
-        uint256 planId = coverage.planId;
-        Plan storage plan = _plans[planId];
-        if (!plan.active) revert PlanInactive(planId);
+        // Only accepted coverage, eligible now: a pre-authorisation is a promise about a service to come.
+        Eligibility reason = _eligibility(coverage, uint40(block.timestamp));
+        if (reason != Eligibility.Eligible) revert CoverageNotEligible(coverageId, uint40(block.timestamp), reason);
         if (serviceClass >= _SERVICE_CLASSES) revert ClaimInvalidServiceClass(serviceClass);
         uint80 estimate80 = _amount(estimate);
-        _checkEvidence(coverage.patient, plan.insurer, evidence);
+        _checkEvidence(coverage.patient, _plans[coverage.planId].insurer, evidence);
 
         preAuthId = ++_counters.preAuths;
         _preAuths[preAuthId] = PreAuth({
@@ -207,7 +218,8 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
             status: PreAuthStatus.Requested,
             expiresAt: 0,
             estimate: estimate80,
-            approvedAmount: 0
+            approvedAmount: 0,
+            requestedAt: uint40(block.timestamp)
         });
         emit PreAuthRequested(preAuthId, coverageId, msg.sender, serviceClass, estimate, evidence);
     }
@@ -234,23 +246,20 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
     /// @inheritdoc IClaimsSettlement
     function submitClaim(ClaimRequest calldata request) external returns (uint256 claimId) {
         _requireCredential(PROVIDER_ROLE, msg.sender);
-        claimId = uint256(request.encounterCommitment);
+        claimId = _claimIdOf(msg.sender, request.encounterCommitment);
         (Plan storage plan, address patient, uint16 planYear, Usage memory usage, uint80 billed) = _checkClaim(
             claimId,
             request
         );
-        address insurer = plan.insurer;
 
-        // Automatic adjudication: within the threshold and payable from the pool now. A claim the pool
-        // cannot pay yet stays pending rather than being lost; the insurer tops up and approves it.
-        bool automatic;
+        // Automatic adjudication: within the threshold and the member's yearly cap on automatic approvals
+        // (so a large bill split into small claims, or one billed twice, reaches the insurer's review).
+        bool automatic =
+            billed <= plan.autoApproveThreshold && uint256(usage.autoApproved) + billed <= plan.autoApproveAnnualCap;
         uint80 payer;
         uint80 deductiblePart;
-        if (billed <= plan.autoApproveThreshold) {
-            (payer, deductiblePart) = _split(plan, usage, billed);
-            Pool memory pool = _pools[insurer];
-            automatic = pool.balance - pool.reserved >= payer;
-        }
+        if (automatic) (payer, deductiblePart) = _split(plan, usage, billed);
+        _reserve(plan, billed, automatic, payer);
 
         _claims[claimId] = Claim({
             provider: msg.sender,
@@ -269,10 +278,14 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
             _storeUsage(
                 request.coverageId,
                 planYear,
-                Usage({deductibleMet: usage.deductibleMet + deductiblePart, paid: usage.paid + payer})
+                Usage({
+                    deductibleMet: usage.deductibleMet + deductiblePart,
+                    paid: usage.paid + payer,
+                    autoApproved: usage.autoApproved + uint64(billed)
+                })
             );
             emit ClaimApproved(claimId, billed, payer, billed - payer, true);
-            _pay(claimId, msg.sender, insurer, payer);
+            _credit(claimId, msg.sender, plan.insurer, payer);
         }
     }
 
@@ -289,7 +302,10 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
         claim.payerAmount = payer;
         claim.updatedAt = uint40(block.timestamp);
         emit ClaimApproved(claimId, allowed, payer, allowed - payer, false);
-        _pay(claimId, claim.provider, plan.insurer, payer);
+        address insurer = plan.insurer;
+        // A full approval cannot be appealed: what its hold does not pay is released now.
+        if (allowed == billed) _release(insurer, _worstCase(plan, billed) - payer);
+        _credit(claimId, claim.provider, insurer, payer);
     }
 
     /// @inheritdoc IClaimsSettlement
@@ -305,8 +321,10 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
     function appealClaim(uint256 claimId, bytes32 evidenceCommitment) external {
         Claim storage claim = _claim(claimId);
         Coverage storage coverage = _coverages[claim.coverageId];
-        if (msg.sender != claim.provider && msg.sender != coverage.patient) {
-            revert ClaimUnauthorizedCaller(claimId, msg.sender);
+        // The patient may always appeal; a provider only while credentialed (a revoked one has no say).
+        if (msg.sender != coverage.patient) {
+            if (msg.sender != claim.provider) revert ClaimUnauthorizedCaller(claimId, msg.sender);
+            _requireCredential(PROVIDER_ROLE, msg.sender);
         }
         Plan storage plan = _plans[coverage.planId];
         ClaimStatus status = claim.status;
@@ -365,8 +383,10 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
         } else {
             revert ClaimInvalidStatus(claimId, status);
         }
+        uint256 hold = _holdOf(claim, plan);
         claim.status = ClaimStatus.Closed;
         claim.updatedAt = uint40(block.timestamp);
+        _release(plan.insurer, hold);
         emit ClaimClosed(claimId, finalDecision);
     }
 
@@ -378,7 +398,7 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
         if (amount == 0) revert PayoutNothingToWithdraw(msg.sender, insurer);
         _credits[msg.sender][insurer] = 0;
         Pool storage pool = _pools[insurer];
-        // `amount` was reserved when credited, and reserved <= balance, so neither can underflow.
+        // `amount` is part of `reserved` (credits + holds) and reserved <= balance, so neither can underflow.
         pool.balance -= uint128(amount);
         pool.reserved -= uint128(amount);
         emit PayoutWithdrawn(msg.sender, insurer, amount);
@@ -418,9 +438,15 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IClaimsSettlement
-    function claimOfEncounter(bytes32 encounterCommitment) external view returns (uint256) {
-        uint256 claimId = uint256(encounterCommitment);
+    function claimOfEncounter(address provider, bytes32 encounterCommitment) external view returns (uint256) {
+        uint256 claimId = _claimIdOf(provider, encounterCommitment);
         return _claims[claimId].status == ClaimStatus.None ? 0 : claimId;
+    }
+
+    /// @inheritdoc IClaimsSettlement
+    function holdOf(uint256 claimId) external view returns (uint256) {
+        Claim storage claim = _claims[claimId];
+        return _holdOf(claim, _plans[_coverages[claim.coverageId].planId]);
     }
 
     /// @inheritdoc IClaimsSettlement
@@ -512,34 +538,52 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
         if (serviceDate < coverage.start) return Eligibility.CoverageNotStarted;
         if (serviceDate >= coverage.end) return Eligibility.CoverageExpired;
         Plan storage plan = _plans[coverage.planId];
-        if (!plan.active) return Eligibility.PlanInactive;
+        // Deactivation is not retroactive: services before it stay covered.
+        uint40 deactivatedAt = plan.deactivatedAt;
+        if (deactivatedAt != 0 && serviceDate >= deactivatedAt) return Eligibility.PlanInactive;
         if (!_registry.isCredentialed(INSURER_ROLE, plan.insurer)) return Eligibility.InsurerNotCredentialed;
         return Eligibility.Eligible;
     }
 
-    /// @dev Every evidence record must be `patient`'s, and `patient` must let `insurer` read its category
-    /// for claims. The consent is read once for all categories ({IConsentView-consentScope}), so a claim
-    /// pays one consent look-up whatever its evidence. The list is bounded by MAX_EVIDENCE.
+    /// @dev Every evidence record must be `patient`'s and listed once (strictly ascending ids), the patient
+    /// must let the caller (the provider) access its category for treatment, and let `insurer` read it for
+    /// claims. The provider's consent is the patient's say that this provider treats her: read or write
+    /// access both count, since a provider that files results (write) treats as much as one that reads
+    /// them. Each consent is read once for all categories ({IConsentView-consentScope}); the provider's
+    /// write scope only when its read scope does not cover a record. The list is bounded by MAX_EVIDENCE.
     function _checkEvidence(address patient, address insurer, uint256[] calldata evidence) private view {
         uint256 count = evidence.length;
         if (count == 0 || count > MAX_EVIDENCE) revert ClaimInvalidEvidenceCount(count, MAX_EVIDENCE);
         uint256 readable = _consents.consentScope(patient, insurer, Purpose.Claims, ACCESS_READ);
+        uint256 treatable = _consents.consentScope(patient, msg.sender, Purpose.Treatment, ACCESS_READ);
+        bool writeScopeRead;
+        uint256 previousId;
         for (uint256 i = 0; i < count; ++i) {
             uint256 recordId = evidence[i];
+            if (i != 0 && recordId <= previousId) revert ClaimEvidenceNotAscending(previousId, recordId);
+            previousId = recordId;
             (address subject, uint8 category) = _records.recordSubject(recordId);
             if (subject != patient) revert ClaimEvidenceNotOfPatient(recordId, patient, subject);
+            if ((treatable >> category) & 1 == 0) {
+                if (!writeScopeRead) {
+                    treatable |= _consents.consentScope(patient, msg.sender, Purpose.Treatment, ACCESS_WRITE);
+                    writeScopeRead = true;
+                }
+                if ((treatable >> category) & 1 == 0) {
+                    revert ClaimEvidenceNoTreatmentConsent(recordId, msg.sender, category);
+                }
+            }
             if ((readable >> category) & 1 == 0) revert ClaimEvidenceNoConsent(recordId, insurer, category);
         }
     }
 
     /// @dev Every check a claim submission must pass; uses up its pre-authorisation. `claimId` is the
-    /// request's encounter commitment: a claim already stored under it means the encounter was claimed.
+    /// caller's id for the encounter: a claim already stored under it means the caller claimed it.
     function _checkClaim(
         uint256 claimId,
         ClaimRequest calldata request
     ) private returns (Plan storage plan, address patient, uint16 planYear, Usage memory usage, uint80 billed) {
-        // Id 0 would be no claim at all: {getClaim} and the duplicate check could not tell it from none.
-        if (claimId == 0) revert ClaimInvalidEncounter(request.encounterCommitment);
+        if (request.encounterCommitment == bytes32(0)) revert ClaimInvalidEncounter(request.encounterCommitment);
         if (request.serviceClass >= _SERVICE_CLASSES) revert ClaimInvalidServiceClass(request.serviceClass);
         if (request.serviceDate > block.timestamp) revert ClaimServiceDateInFuture(request.serviceDate);
         billed = _amount(request.billed);
@@ -549,6 +593,8 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
         if (reason != Eligibility.Eligible) revert CoverageNotEligible(request.coverageId, request.serviceDate, reason);
         patient = coverage.patient;
         plan = _plans[coverage.planId];
+        uint256 filingDeadline = uint256(request.serviceDate) + plan.filingWindow;
+        if (block.timestamp > filingDeadline) revert ClaimFilingWindowClosed(request.serviceDate, filingDeadline);
         _checkEvidence(patient, plan.insurer, request.evidence);
 
         if (_claims[claimId].status != ClaimStatus.None) {
@@ -597,6 +643,9 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
             preAuth.serviceClass != request.serviceClass ||
             preAuth.provider != msg.sender
         ) revert PreAuthMismatch(preAuthId);
+        if (request.serviceDate < preAuth.requestedAt) {
+            revert PreAuthServiceBeforeRequest(preAuthId, preAuth.requestedAt, request.serviceDate);
+        }
         if (request.serviceDate > preAuth.expiresAt) revert PreAuthExpired(preAuthId, preAuth.expiresAt);
         if (billed > preAuth.approvedAmount) revert PreAuthExceeded(preAuthId, preAuth.approvedAmount, billed);
         preAuth.status = PreAuthStatus.Used;
@@ -619,23 +668,53 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
         payer = uint80(share < remainingLimit ? share : remainingLimit);
     }
 
-    /// @dev Computes the payer amount for `allowed` more of the claim, records the member's usage, and
-    /// checks the insurer's pool can reserve it. Returns the payer amount; {_pay} reserves and credits it.
+    /// @dev Computes the payer amount for `allowed` more of the claim and records the member's usage.
+    /// Returns the payer amount; it comes out of the claim's hold, which covers it: the claim's payer
+    /// amounts add up to at most `allowed × coverageBps / 10,000` (each rounds down) and, through the
+    /// member's usage, to at most the annual limit, so to at most {_worstCase}.
     function _adjudicate(Claim storage claim, Plan storage plan, uint80 allowed) private returns (uint80 payer) {
         uint256 coverageId = claim.coverageId;
         uint256 planYear = claim.planYear;
         Usage memory usage = _loadUsage(coverageId, planYear);
         uint80 deductiblePart;
         (payer, deductiblePart) = _split(plan, usage, allowed);
+        usage.deductibleMet += deductiblePart;
+        usage.paid += payer;
+        _storeUsage(coverageId, planYear, usage);
+    }
+
+    /// @dev The most the plan can ever pay on a claim billed `billed`: its coverage share, capped by the
+    /// annual limit. Plan terms never change, so this is the same at submission and at close.
+    function _worstCase(Plan storage plan, uint80 billed) private view returns (uint256) {
+        uint256 share = (uint256(billed) * plan.coverageBps) / _BPS;
+        uint256 annualLimit = plan.annualLimit;
+        return share < annualLimit ? share : annualLimit;
+    }
+
+    /// @dev Holds a new claim's worst case in its insurer's pool, or reverts when the pool's free balance
+    /// cannot. A full automatic approval can be paid no more, so only its payer amount stays reserved (as
+    /// the provider's credit).
+    function _reserve(Plan storage plan, uint80 billed, bool automatic, uint80 payer) private {
         address insurer = plan.insurer;
-        Pool memory pool = _pools[insurer];
-        uint256 available = pool.balance - pool.reserved;
-        if (payer > available) revert PoolInsufficientFunds(insurer, available, payer);
-        _storeUsage(
-            coverageId,
-            planYear,
-            Usage({deductibleMet: usage.deductibleMet + deductiblePart, paid: usage.paid + payer})
-        );
+        uint256 worstCase = _worstCase(plan, billed);
+        Pool storage pool = _pools[insurer];
+        uint256 reserved = pool.reserved;
+        uint256 available = pool.balance - reserved;
+        if (worstCase > available) revert PoolInsufficientFunds(insurer, available, worstCase);
+        pool.reserved = uint128(reserved + (automatic ? payer : worstCase));
+    }
+
+    /// @dev What an open claim still holds: its worst case less what it was paid; nothing once it is
+    /// closed or fully approved (neither can be paid more).
+    function _holdOf(Claim storage claim, Plan storage plan) private view returns (uint256) {
+        ClaimStatus status = claim.status;
+        uint80 billed = claim.billed;
+        if (
+            status == ClaimStatus.None ||
+            status == ClaimStatus.Closed ||
+            (status == ClaimStatus.Approved && claim.allowed == billed)
+        ) return 0;
+        return _worstCase(plan, billed) - claim.payerAmount;
     }
 
     /// @dev Usage of plan year 0 lives in the coverage's second slot (beside `planId`, already read by
@@ -644,7 +723,12 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
     function _loadUsage(uint256 coverageId, uint256 planYear) private view returns (Usage memory) {
         if (planYear == 0) {
             Coverage storage coverage = _coverages[coverageId];
-            return Usage({deductibleMet: coverage.firstYearDeductibleMet, paid: coverage.firstYearPaid});
+            return
+                Usage({
+                    deductibleMet: coverage.firstYearDeductibleMet,
+                    paid: coverage.firstYearPaid,
+                    autoApproved: coverage.firstYearAutoApproved
+                });
         }
         return _usage[coverageId][planYear];
     }
@@ -654,6 +738,7 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
             Coverage storage coverage = _coverages[coverageId];
             coverage.firstYearDeductibleMet = usage.deductibleMet;
             coverage.firstYearPaid = usage.paid;
+            coverage.firstYearAutoApproved = usage.autoApproved;
         } else {
             _usage[coverageId][planYear] = usage;
         }
@@ -668,6 +753,7 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
         bool overturn,
         uint256 newAllowed
     ) private {
+        uint256 hold = _holdOf(claim, plan);
         uint80 allowed = claim.allowed;
         uint80 payer = claim.payerAmount;
         uint80 extraPayer;
@@ -682,16 +768,26 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
         claim.status = ClaimStatus.Closed;
         claim.updatedAt = uint40(block.timestamp);
         emit AppealDecided(claimId, overturn, allowed, payer, allowed - payer);
-        _pay(claimId, claim.provider, plan.insurer, extraPayer);
+        address insurer = plan.insurer;
+        _release(insurer, hold - extraPayer);
+        _credit(claimId, claim.provider, insurer, extraPayer);
         emit ClaimClosed(claimId, allowed == 0 ? ClaimStatus.Denied : ClaimStatus.Approved);
     }
 
-    /// @dev Reserves `amount` in `insurer`'s pool and credits it to `provider`. Callers have checked the
-    /// pool's unreserved balance covers it.
-    function _pay(uint256 claimId, address provider, address insurer, uint80 amount) private {
+    /// @dev Credits `amount`, already reserved in `insurer`'s pool by the claim's hold, to `provider`.
+    function _credit(uint256 claimId, address provider, address insurer, uint80 amount) private {
         if (amount == 0) return;
-        _pools[insurer].reserved += amount;
         _credits[provider][insurer] += amount;
         emit ClaimPaid(claimId, provider, insurer, amount);
+    }
+
+    /// @dev Returns `amount` a claim held but will never pay to `insurer`'s free balance.
+    function _release(address insurer, uint256 amount) private {
+        if (amount == 0) return;
+        _pools[insurer].reserved -= uint128(amount);
+    }
+
+    function _claimIdOf(address provider, bytes32 encounterCommitment) private pure returns (uint256) {
+        return uint256(keccak256(abi.encode(provider, encounterCommitment)));
     }
 }

@@ -26,13 +26,21 @@ pragma solidity ^0.8.28;
 ///   by the plan's deductible, coinsurance and annual limit like any approval) and closes the claim. The
 ///   insurer may ignore a first review at no cost, never an appeal.
 ///
-/// Money: every approval reserves the payer amount in the insurer's pool and credits it to the
-/// provider; the provider pulls it with {withdraw}. The insurer can only withdraw the unreserved
-/// part of its pool, so an approved claim is always backed by tokens the contract holds.
+/// The patient's say: a provider may claim (or ask for a pre-authorisation) only with the patient's live
+/// Treatment consent (read or write) covering the category of every evidence record it cites, so a
+/// provider the patient never saw, or has revoked, cannot bill her coverage.
 ///
-/// Claim ids: a claim's id is its encounter commitment read as a number (`uint256(encounterCommitment)`),
-/// so the provider knows it before submitting and an encounter can be claimed only once. Ids are not
-/// sequential; enumerate claims from {ClaimSubmitted} logs.
+/// Money: a claim holds its worst case in the insurer's pool from submission until it can no longer be
+/// paid more: `min(billed × coverageBps / 10,000, annualLimit)`, recomputed from the claim and its plan.
+/// Approval turns the hold into the provider's credit (the provider pulls it with {withdraw}); a denial
+/// or partial approval keeps the rest held while it can be appealed; closing releases what was not paid.
+/// The pool's `reserved` is credits plus holds, and the insurer can only withdraw `balance - reserved`,
+/// so every credit and every overturn an open claim may still win is backed by tokens the contract holds.
+///
+/// Claim ids: `uint256(keccak256(abi.encode(provider, encounterCommitment)))`, so the provider knows its
+/// id before submitting, a provider claims an encounter only once, and a copy of a pending submission by
+/// another provider gets another id (it cannot take the honest provider's). Ids are not sequential;
+/// enumerate claims from {ClaimSubmitted} logs.
 ///
 /// Privacy: diagnosis and procedure codes stay in the encrypted FHIR `Claim` off chain. The chain holds
 /// the encounter and claim commitments, amounts, service class numbers, dates and states.
@@ -46,9 +54,14 @@ interface IClaimsSettlement {
     /// @param preAuthClasses Bit mask of the service classes that need an approved pre-authorisation.
     /// @param deductible What the member pays per plan year before the plan pays anything.
     /// @param annualLimit The most the plan pays per member per plan year.
-    /// @param autoApproveThreshold Claims billed at or below this are approved automatically.
+    /// @param autoApproveThreshold Claims billed at or below this are approved automatically, while the
+    /// member's automatic approvals of the plan year stay within `autoApproveAnnualCap`.
     /// @param reviewWindow Seconds the insurer has to decide a pending claim.
     /// @param appealWindow Seconds the provider or patient has to appeal a denial or partial approval.
+    /// @param filingWindow Seconds after the service date within which a claim must be submitted.
+    /// @param autoApproveAnnualCap The most billed per member and plan year that is approved
+    /// automatically; past it claims wait for the insurer's review (split or repeated bills cannot
+    /// bypass review).
     struct PlanTerms {
         uint16 coverageBps;
         uint16 preAuthClasses;
@@ -57,19 +70,24 @@ interface IClaimsSettlement {
         uint80 autoApproveThreshold;
         uint32 reviewWindow;
         uint32 appealWindow;
+        uint32 filingWindow;
+        uint64 autoApproveAnnualCap;
     }
 
-    /// @notice A plan as stored.
+    /// @notice A plan as stored. `deactivatedAt` is 0 while the plan is active, else when the insurer
+    /// deactivated it: services on or after it are not covered, earlier ones still are.
     struct Plan {
         address insurer;
         uint16 coverageBps;
         uint16 preAuthClasses;
-        bool active;
+        uint40 deactivatedAt;
         uint80 deductible;
         uint80 annualLimit;
         uint80 autoApproveThreshold;
         uint32 reviewWindow;
         uint32 appealWindow;
+        uint32 filingWindow;
+        uint64 autoApproveAnnualCap;
     }
 
     enum CoverageStatus {
@@ -79,9 +97,9 @@ interface IClaimsSettlement {
     }
 
     /// @notice Patient × plan × period. Active on service dates in [start, end) once accepted.
-    /// `firstYearDeductibleMet` / `firstYearPaid` are the member's usage in plan year 0, packed beside
-    /// `planId` so a member's first claim does not pay for a fresh storage slot; read usage of any year
-    /// through {getUsage}.
+    /// `firstYearDeductibleMet` / `firstYearPaid` / `firstYearAutoApproved` are the member's usage in plan
+    /// year 0, packed beside `planId` (exactly one slot) so a member's first claim does not pay for a fresh
+    /// storage slot; read usage of any year through {getUsage}.
     struct Coverage {
         address patient;
         uint40 start;
@@ -90,6 +108,7 @@ interface IClaimsSettlement {
         uint32 planId;
         uint80 firstYearDeductibleMet;
         uint80 firstYearPaid;
+        uint64 firstYearAutoApproved;
     }
 
     /// @notice Why a patient is not eligible on a date (`Eligible` when they are).
@@ -111,6 +130,8 @@ interface IClaimsSettlement {
         Used
     }
 
+    /// @notice A pre-authorisation. `requestedAt` is when the provider asked: a claim under it must be for
+    /// a service on or after it.
     struct PreAuth {
         address provider;
         uint32 coverageId;
@@ -119,6 +140,7 @@ interface IClaimsSettlement {
         uint40 expiresAt;
         uint80 estimate;
         uint80 approvedAmount;
+        uint40 requestedAt;
     }
 
     enum ClaimStatus {
@@ -145,17 +167,20 @@ interface IClaimsSettlement {
         uint16 planYear;
     }
 
-    /// @notice An insurer's claims pool. `reserved` is owed to providers for approved claims and not yet
-    /// withdrawn by them; the insurer may withdraw only `balance - reserved`.
+    /// @notice An insurer's claims pool. `reserved` is what providers were credited and have not yet
+    /// withdrawn, plus what open claims hold for their worst case; the insurer may withdraw only
+    /// `balance - reserved`.
     struct Pool {
         uint128 balance;
         uint128 reserved;
     }
 
-    /// @notice What a member has used in one plan year of one coverage.
+    /// @notice What a member has used in one plan year of one coverage; `autoApproved` is the billed total
+    /// approved automatically (bounded by the plan's `autoApproveAnnualCap`).
     struct Usage {
         uint80 deductibleMet;
         uint80 paid;
+        uint64 autoApproved;
     }
 
     /// @notice What a claim submission carries. Only commitments and amounts: the FHIR `Claim` itself is
@@ -165,10 +190,11 @@ interface IClaimsSettlement {
     /// @param serviceDate When the service was given (unix seconds, not in the future).
     /// @param billed The amount billed, in stablecoin units.
     /// @param encounterCommitment A commitment to the encounter (e.g. keccak256 of its FHIR id and a salt
-    /// known to provider and insurer); not zero. It becomes the claim id, and the same encounter cannot be
-    /// claimed twice.
+    /// known to provider and insurer); not zero. With the provider it makes the claim id, and a provider
+    /// cannot claim the same encounter twice.
     /// @param claimCommitment keccak256 (or sha-256) of the encrypted FHIR `Claim`; emitted, not stored.
-    /// @param evidence Record ids in `RecordRegistry` the insurer needs to read (1..MAX_EVIDENCE).
+    /// @param evidence Record ids in `RecordRegistry` the insurer needs to read (1..MAX_EVIDENCE), in
+    /// strictly ascending order (so none is listed twice).
     /// @param preAuthId The approved pre-authorisation, or 0 when the service class needs none.
     struct ClaimRequest {
         uint256 coverageId;
@@ -185,8 +211,9 @@ interface IClaimsSettlement {
 
     /// @notice Emitted when `insurer` creates plan `planId`.
     event PlanCreated(uint256 indexed planId, address indexed insurer, PlanTerms terms);
-    /// @notice Emitted when the insurer deactivates plan `planId`.
-    event PlanDeactivated(uint256 indexed planId);
+    /// @notice Emitted when the insurer deactivates plan `planId`: services from `deactivatedAt` on are
+    /// not covered.
+    event PlanDeactivated(uint256 indexed planId, uint40 deactivatedAt);
     /// @notice Emitted when the insurer offers `patient` coverage under `planId` for [start, end).
     event CoverageOffered(
         uint256 indexed coverageId,
@@ -214,7 +241,8 @@ interface IClaimsSettlement {
     event PreAuthApproved(uint256 indexed preAuthId, uint256 amount, uint40 expiresAt);
     /// @notice Emitted when the insurer denies a pre-authorisation.
     event PreAuthDenied(uint256 indexed preAuthId, uint16 reasonCode);
-    /// @notice Emitted when `provider` submits claim `claimId` (`uint256(encounterCommitment)`) for `patient`.
+    /// @notice Emitted when `provider` submits claim `claimId` (`uint256(keccak256(abi.encode(provider,
+    /// encounterCommitment)))`) for `patient`.
     event ClaimSubmitted(
         uint256 indexed claimId,
         address indexed patient,
@@ -238,7 +266,7 @@ interface IClaimsSettlement {
     );
     /// @notice Emitted when the insurer denies a claim.
     event ClaimDenied(uint256 indexed claimId, uint16 reasonCode);
-    /// @notice Emitted when `amount` for claim `claimId` is reserved in `insurer`'s pool and credited to
+    /// @notice Emitted when `amount` for claim `claimId`, held in `insurer`'s pool, is credited to
     /// `provider`, who can then {withdraw} it.
     event ClaimPaid(uint256 indexed claimId, address indexed provider, address indexed insurer, uint256 amount);
     /// @notice Emitted when `provider` withdraws its credit from `insurer`'s pool.
@@ -264,7 +292,7 @@ interface IClaimsSettlement {
     /// @notice Thrown when `account` lacks an active `role` credential in `CareRegistry`.
     error ClaimsMissingCredential(bytes32 role, address account);
     /// @notice Thrown when plan terms are out of range (coverage share above 100%, a zero window).
-    error PlanInvalidTerms(uint16 coverageBps, uint32 reviewWindow, uint32 appealWindow);
+    error PlanInvalidTerms(uint16 coverageBps, uint32 reviewWindow, uint32 appealWindow, uint32 filingWindow);
     /// @notice Thrown when no plan has id `planId`.
     error PlanUnknown(uint256 planId);
     /// @notice Thrown when plan `planId` was deactivated.
@@ -299,6 +327,9 @@ interface IClaimsSettlement {
     error PreAuthRequired(uint256 coverageId, uint8 serviceClass);
     /// @notice Thrown when the pre-authorisation was for another coverage, service class or provider.
     error PreAuthMismatch(uint256 preAuthId);
+    /// @notice Thrown when the claimed service on `serviceDate` precedes the pre-authorisation's request
+    /// at `requestedAt`: a pre-authorisation cannot cover what was done before it was asked for.
+    error PreAuthServiceBeforeRequest(uint256 preAuthId, uint40 requestedAt, uint40 serviceDate);
     /// @notice Thrown when the claim bills more than the pre-authorised `approvedAmount`.
     error PreAuthExceeded(uint256 preAuthId, uint256 approvedAmount, uint256 billed);
     /// @notice Thrown when a service class is not in 0..15.
@@ -313,10 +344,20 @@ interface IClaimsSettlement {
     error ClaimEvidenceNotOfPatient(uint256 recordId, address patient, address subject);
     /// @notice Thrown when the patient has not let `insurer` read `category` records for claims.
     error ClaimEvidenceNoConsent(uint256 recordId, address insurer, uint8 category);
-    /// @notice Thrown when the encounter commitment is zero: it would be claim id 0, which means "no claim".
+    /// @notice Thrown when the patient holds no live Treatment consent (read or write) letting `provider`
+    /// access `category`, the category of evidence record `recordId`: the patient has not said this
+    /// provider treats her for it.
+    error ClaimEvidenceNoTreatmentConsent(uint256 recordId, address provider, uint8 category);
+    /// @notice Thrown when evidence record `recordId` does not come strictly after `previousId` (the list must
+    /// be strictly ascending, so no record is cited twice).
+    error ClaimEvidenceNotAscending(uint256 previousId, uint256 recordId);
+    /// @notice Thrown when the encounter commitment is zero.
     error ClaimInvalidEncounter(bytes32 encounterCommitment);
-    /// @notice Thrown when `encounterCommitment` was already claimed in `existingClaimId` (the same value).
+    /// @notice Thrown when the caller already claimed `encounterCommitment`, in `existingClaimId`.
     error ClaimDuplicateEncounter(bytes32 encounterCommitment, uint256 existingClaimId);
+    /// @notice Thrown when the claim comes after the plan's filing window for a service on `serviceDate`
+    /// ended at `deadline`.
+    error ClaimFilingWindowClosed(uint40 serviceDate, uint256 deadline);
     /// @notice Thrown when the member already used the plan's whole annual limit for that plan year.
     error ClaimAnnualLimitReached(uint256 coverageId, uint256 planYear, uint256 annualLimit);
     /// @notice Thrown when no claim has id `claimId`.
@@ -343,12 +384,14 @@ interface IClaimsSettlement {
 
     /// @notice Creates a plan owned by the caller.
     /// @dev Caller: a credentialed insurer. Emits {PlanCreated}. Reverts with {ClaimsMissingCredential},
-    /// {PlanInvalidTerms} (coverage share above 10,000 bps or a zero window).
+    /// {PlanInvalidTerms} (coverage share above 10,000 bps or a zero review, appeal or filing window).
     function createPlan(PlanTerms calldata terms) external returns (uint256 planId);
 
-    /// @notice Stops plan `planId`: no new coverage, pre-authorisations or claims under it.
-    /// @dev Caller: the plan's insurer. Emits {PlanDeactivated}. Reverts with {PlanUnknown},
-    /// {PlanUnauthorizedInsurer}, {PlanInactive}.
+    /// @notice Stops plan `planId` from now on: no new coverage or pre-authorisations under it and no
+    /// cover for services from now on. Services given before stay covered: their claims and appeals
+    /// proceed (no retroactive voiding).
+    /// @dev Caller: the plan's credentialed insurer. Emits {PlanDeactivated}. Reverts with {PlanUnknown},
+    /// {PlanUnauthorizedInsurer}, {ClaimsMissingCredential}, {PlanInactive}.
     function deactivatePlan(uint256 planId) external;
 
     // --- Coverage ----------------------------------------------------------------------------
@@ -395,9 +438,11 @@ interface IClaimsSettlement {
     // --- Pre-authorisation -------------------------------------------------------------------
 
     /// @notice Asks the insurer of coverage `coverageId` to pre-authorise a service.
-    /// @dev Caller: a credentialed provider. Evidence is checked as for claims. Emits {PreAuthRequested}.
-    /// Reverts with {ClaimsMissingCredential}, {CoverageUnknown}, {PlanInactive},
-    /// {ClaimInvalidServiceClass}, {ClaimInvalidAmount}, the evidence errors.
+    /// @dev Caller: a credentialed provider holding the patient's Treatment consent for the evidence.
+    /// The coverage must be accepted and eligible now. Evidence is checked as for claims. Emits
+    /// {PreAuthRequested}. Reverts with {ClaimsMissingCredential}, {CoverageUnknown}, {CoverageNotEligible}
+    /// (e.g. `CoverageNotAccepted`, `PlanInactive`), {ClaimInvalidServiceClass}, {ClaimInvalidAmount}, the
+    /// evidence errors.
     function requestPreAuth(
         uint256 coverageId,
         uint8 serviceClass,
@@ -418,15 +463,19 @@ interface IClaimsSettlement {
 
     // --- Claims ------------------------------------------------------------------------------
 
-    /// @notice Submits a claim under the id `uint256(request.encounterCommitment)`. Approves, reserves and
-    /// credits it at once when the billed amount is within the plan's auto-approval threshold and the pool
-    /// can pay; leaves it pending review otherwise.
-    /// @dev Caller: a credentialed provider. Checks: a non-zero encounter commitment, the insurer's
-    /// credential, coverage active on the service date, every evidence record is the patient's and the
-    /// patient lets the insurer read its category for claims, the encounter was never claimed, an approved,
-    /// unexpired, matching and sufficient pre-authorisation where the plan needs one (it is used up), the
-    /// annual limit not yet reached. Emits {ClaimSubmitted}, then {ClaimApproved} and {ClaimPaid} when
-    /// automatic. Reverts with {ClaimInvalidEncounter}, {ClaimDuplicateEncounter} and the errors of the
+    /// @notice Submits a claim under the id `uint256(keccak256(abi.encode(msg.sender,
+    /// request.encounterCommitment)))` and holds its worst case in the insurer's pool. Approves and credits
+    /// it at once when the billed amount is within the plan's auto-approval threshold and the member's
+    /// automatic approvals stay within the plan's annual cap for them; leaves it pending review otherwise.
+    /// @dev Caller: a credentialed provider. Checks: a non-zero encounter commitment, filed within the
+    /// plan's filing window, the insurer's credential, coverage accepted on the service date (and the plan
+    /// not deactivated before it), strictly ascending evidence records that are all the patient's, whose
+    /// categories the patient lets the provider access for treatment and the insurer read for claims, the
+    /// provider never claimed the encounter, an approved, unexpired, matching and sufficient
+    /// pre-authorisation requested before the service where the plan needs one (it is used up), the annual
+    /// limit not yet reached, and the pool can hold the worst case. Emits {ClaimSubmitted}, then
+    /// {ClaimApproved} and {ClaimPaid} when automatic. Reverts with {ClaimInvalidEncounter},
+    /// {ClaimDuplicateEncounter}, {ClaimFilingWindowClosed}, {PoolInsufficientFunds} and the errors of the
     /// checks above.
     function submitClaim(ClaimRequest calldata request) external returns (uint256 claimId);
 
@@ -435,7 +484,7 @@ interface IClaimsSettlement {
     /// @dev Caller: the plan's credentialed insurer, within the review window. Emits {ClaimApproved},
     /// {ClaimPaid} (when the payer amount is not zero). Reverts with {ClaimUnknown},
     /// {PlanUnauthorizedInsurer}, {ClaimsMissingCredential}, {ClaimInvalidStatus},
-    /// {ClaimReviewWindowClosed}, {ClaimInvalidAmount}, {PoolInsufficientFunds}.
+    /// {ClaimReviewWindowClosed}, {ClaimInvalidAmount}. The payer amount comes out of the claim's hold.
     function approveClaim(uint256 claimId, uint256 allowed) external;
 
     /// @notice Denies a pending claim with an insurer-defined `reasonCode`.
@@ -444,10 +493,11 @@ interface IClaimsSettlement {
 
     /// @notice Appeals a denial, a partial approval, or a claim left pending past its review window,
     /// committing to new evidence shared off chain.
-    /// @dev Caller: the claim's provider or the patient, within the appeal window (for an overdue
-    /// pending claim: the appeal window that starts when its review window ends). The insurer then has
-    /// the plan's review window to {decideAppeal}. Emits {ClaimAppealed}. Reverts with
-    /// {ClaimUnknown}, {ClaimUnauthorizedCaller}, {ClaimInvalidStatus}, {ClaimNotAppealable},
+    /// @dev Caller: the claim's provider while it holds a live PROVIDER_ROLE credential, or the patient
+    /// (always), within the appeal window (for an overdue pending claim: the appeal window that starts when
+    /// its review window ends). The insurer then has the plan's review window to {decideAppeal}. Emits
+    /// {ClaimAppealed}. Reverts with {ClaimUnknown}, {ClaimUnauthorizedCaller}, {ClaimsMissingCredential},
+    /// {ClaimInvalidStatus}, {ClaimNotAppealable},
     /// {ClaimAppealWindowClosed}, {ClaimReviewWindowOpen}.
     function appealClaim(uint256 claimId, bytes32 evidenceCommitment) external;
 
@@ -456,8 +506,7 @@ interface IClaimsSettlement {
     /// @dev Caller: the plan's credentialed insurer, within the plan's review window from the appeal (past
     /// it, {closeClaim} overturns the decision). Emits {AppealDecided}, {ClaimPaid} for the extra payer
     /// amount, {ClaimClosed}. Reverts with {ClaimUnknown}, {PlanUnauthorizedInsurer},
-    /// {ClaimsMissingCredential}, {ClaimInvalidStatus}, {ClaimReviewWindowClosed}, {ClaimInvalidAmount},
-    /// {PoolInsufficientFunds}.
+    /// {ClaimsMissingCredential}, {ClaimInvalidStatus}, {ClaimReviewWindowClosed}, {ClaimInvalidAmount}.
     function decideAppeal(uint256 claimId, bool overturn, uint256 newAllowed) external;
 
     /// @notice Makes a claim final once no one can act on it any more:
@@ -465,17 +514,20 @@ interface IClaimsSettlement {
     ///   the appeal window);
     /// - left pending by the insurer: denied, once the appeal window after the review deadline is over;
     /// - appealed and left undecided past the insurer's decision deadline: overturned to the billed
-    ///   amount, whose payer amount is reserved and credited to the provider like any approval.
+    ///   amount, whose payer amount comes out of the claim's hold and is credited to the provider like any
+    ///   approval (the hold covers it, so this always pays).
+    /// What the claim holds and was not paid is released to the insurer's free balance.
     /// @dev Caller: anyone. Emits {ClaimClosed}; for an undecided appeal {AppealDeadlineMissed},
     /// {AppealDecided}, {ClaimPaid} first. Reverts with {ClaimUnknown}, {ClaimInvalidStatus},
-    /// {ClaimReviewWindowOpen}, {ClaimAppealWindowOpen}, {PoolInsufficientFunds} (an undecided appeal
-    /// the pool cannot pay stays open until the insurer funds it).
+    /// {ClaimReviewWindowOpen}, {ClaimAppealWindowOpen}.
     function closeClaim(uint256 claimId) external;
 
     // --- Payouts -----------------------------------------------------------------------------
 
     /// @notice Transfers to the caller everything credited to it from `insurer`'s pool.
-    /// @dev Caller: a provider with a credit (credentials are not checked: earned payouts stay payable).
+    /// @dev Caller: a provider with a credit. Credentials are not checked on purpose: the credit was earned
+    /// by a claim approved while the provider was credentialed, and a later suspension must not let the
+    /// insurer keep money it already owes; withdrawing moves only that credit.
     /// Emits {PayoutWithdrawn}. Reverts with {PayoutNothingToWithdraw}.
     function withdraw(address insurer) external returns (uint256 amount);
 
@@ -500,9 +552,13 @@ interface IClaimsSettlement {
     /// @notice Claim `claimId` (status `None` when there is none).
     function getClaim(uint256 claimId) external view returns (Claim memory);
 
-    /// @notice The claim that claimed `encounterCommitment`: `uint256(encounterCommitment)` once claimed,
-    /// 0 when not.
-    function claimOfEncounter(bytes32 encounterCommitment) external view returns (uint256);
+    /// @notice The claim `provider` submitted for `encounterCommitment`:
+    /// `uint256(keccak256(abi.encode(provider, encounterCommitment)))` once claimed, 0 when not.
+    function claimOfEncounter(address provider, bytes32 encounterCommitment) external view returns (uint256);
+
+    /// @notice What open claim `claimId` holds in its insurer's pool for what it may still be paid (0 once
+    /// it can be paid no more).
+    function holdOf(uint256 claimId) external view returns (uint256);
 
     function getPool(address insurer) external view returns (Pool memory);
 

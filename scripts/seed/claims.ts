@@ -5,6 +5,7 @@
  * the GP, one awaits the insurer's review, one is denied with a reason code.
  */
 import { claimLabel } from "@careledger/sdk";
+import { evidenceOrder } from "@careledger/sdk/protocol/claimIds";
 import { keccak256, stringToHex } from "viem";
 
 import type { Person, SeedChain } from "./chain.js";
@@ -26,6 +27,8 @@ export const PLAN_TERMS = {
   autoApproveThreshold: 250n * CUSD,
   reviewWindow: Number(14n * DAY),
   appealWindow: Number(30n * DAY),
+  filingWindow: Number(90n * DAY), // claims within 90 days of the service
+  autoApproveAnnualCap: 1_000n * CUSD, // past 1,000 cUSD a year automatically, the insurer reviews
 };
 
 /** X12 claim adjustment reason code 50: "not deemed a medical necessity by the payer". */
@@ -104,6 +107,7 @@ export async function seedClaims(
     args: { serviceClass: number; daysAgo: bigint; billed: bigint; evidence: bigint[]; label: string },
   ): Promise<SeededClaim> => {
     const coverageId = coverage.get(patient)!;
+    const evidenceIds = evidenceOrder(args.evidence);
     const encounter = `${patient.address}:${args.label}`;
     const receipt = await chain.send(provider, "ClaimsSettlement", "submitClaim", [
       {
@@ -115,8 +119,8 @@ export async function seedClaims(
         encounterCommitment: keccak256(
           stringToHex(`${chain.chainId}:${chain.address("ClaimsSettlement")}:${encounter}`),
         ),
-        claimCommitment: keccak256(stringToHex(`claim:${encounter}:${coverageId}:${args.evidence.join(",")}`)),
-        evidence: args.evidence,
+        claimCommitment: keccak256(stringToHex(`claim:${encounter}:${coverageId}:${evidenceIds.join(",")}`)),
+        evidence: evidenceIds,
         preAuthId: 0n,
       },
     ]);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { keccak256, recoverTypedDataAddress, toBytes } from "viem";
+import { encodeAbiParameters, keccak256, recoverTypedDataAddress, toBytes } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { claimIdHex, claimIdOf, claimLabel } from "../src/protocol/claimIds.js";
 import * as C from "../src/protocol/constants.js";
@@ -146,15 +146,20 @@ describe("EIP-712 typed data", () => {
 
 describe("claim ids", () => {
   const encounter = keccak256(toBytes("Encounter/123 + salt"));
+  const provider = "0x00000000000000000000000000000000000000a1" as const;
+  const copier = "0x00000000000000000000000000000000000000b2" as const;
 
-  it("a claim's id is its encounter commitment as a number, printed back as the same 32 bytes", () => {
-    assert.equal(claimIdOf(encounter), BigInt(encounter));
-    assert.equal(claimIdHex(claimIdOf(encounter)), encounter);
+  it("a claim's id is keccak256(abi.encode(provider, encounter)), printed back as the same 32 bytes", () => {
+    const expected = keccak256(encodeAbiParameters([{ type: "address" }, { type: "bytes32" }], [provider, encounter]));
+    assert.equal(claimIdOf(provider, encounter), BigInt(expected));
+    assert.equal(claimIdHex(claimIdOf(provider, encounter)), expected);
+    assert.notEqual(claimIdOf(copier, encounter), claimIdOf(provider, encounter));
     assert.equal(claimIdHex(7n), `0x${"0".repeat(63)}7`);
   });
 
   it("people see the first and last four hex digits", () => {
-    assert.equal(claimLabel(claimIdOf(encounter)), `${encounter.slice(0, 6)}…${encounter.slice(-4)}`);
+    const hex = claimIdHex(claimIdOf(provider, encounter));
+    assert.equal(claimLabel(claimIdOf(provider, encounter)), `${hex.slice(0, 6)}…${hex.slice(-4)}`);
     assert.equal(claimLabel(1n), "0x0000…0001");
   });
 });

@@ -1,5 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { claimIdHex } from "@careledger/sdk";
+import { claimIdHex, evidenceOrder } from "@careledger/sdk";
 import { keccak256, toUtf8Bytes } from "ethers";
 
 import {
@@ -18,7 +18,8 @@ const STATUS = ["none", "pending", "approved", "denied", "appealed", "closed"];
 
 /**
  * Provider submits a claim (commitments and amounts only); the insurer approves or denies it. A claim's
- * id is its encounter commitment, printed as 0x hex for `--claim-id`.
+ * id is derived from the provider and the encounter commitment (SDK `claimIdOf`), printed as 0x hex for
+ * `--claim-id`.
  */
 export default async function claim(
   args: {
@@ -38,7 +39,8 @@ export default async function claim(
 ) {
   if (args.action === "submit") {
     const coverageId = parseId(args.coverageId, "--coverage-id");
-    const evidence = parseIds(args.evidence, "--evidence");
+    // ClaimsSettlement takes each record once, in ascending id order.
+    const evidence = evidenceOrder(parseIds(args.evidence, "--evidence"));
     const encounter = required(args.encounter, "--encounter", "Encounter/123");
     required(args.billed, "--billed", "120.50");
     if (!Number.isInteger(args.serviceClass) || args.serviceClass < 0 || args.serviceClass > 15) {

@@ -16,16 +16,22 @@ import {
 const DAY = 86_400;
 
 /** Plan defaults of the network (ignition/parameters/<network>.json, "CareLedgerPlans"); read by this task only. */
-async function planDefaults(ctx: CareContext): Promise<{ reviewWindowDays: number; appealWindowDays: number }> {
+async function planDefaults(
+  ctx: CareContext,
+): Promise<{ reviewWindowDays: number; appealWindowDays: number; filingWindowDays: number }> {
   const file = path.join(ctx.hre.config.paths.root, "ignition", "parameters", `${ctx.networkName}.json`);
-  let fromFile: { reviewWindowDays?: number; appealWindowDays?: number } = {};
+  let fromFile: { reviewWindowDays?: number; appealWindowDays?: number; filingWindowDays?: number } = {};
   try {
     fromFile =
       (JSON.parse(await readFile(file, "utf8")) as { CareLedgerPlans?: typeof fromFile }).CareLedgerPlans ?? {};
   } catch {
     /* no parameters for this network: built-in defaults */
   }
-  return { reviewWindowDays: fromFile.reviewWindowDays ?? 14, appealWindowDays: fromFile.appealWindowDays ?? 30 };
+  return {
+    reviewWindowDays: fromFile.reviewWindowDays ?? 14,
+    appealWindowDays: fromFile.appealWindowDays ?? 30,
+    filingWindowDays: fromFile.filingWindowDays ?? 90,
+  };
 }
 
 function parseDays(value: string | undefined, fallback: number, option: string): number {
@@ -70,7 +76,12 @@ export default async function createPlan(
       autoApproveThreshold: await parseAmount(ctx, args.autoApprove, "--auto-approve"),
       reviewWindow: parseDays(args.reviewWindow, defaults.reviewWindowDays, "--review-window"),
       appealWindow: parseDays(args.appealWindow, defaults.appealWindowDays, "--appeal-window"),
+      filingWindow: defaults.filingWindowDays * DAY,
+      autoApproveAnnualCap: 0n,
     };
+    // Automatic approvals per member and plan year: four claims at the threshold; past that the insurer
+    // reviews (split or repeated bills cannot bypass review).
+    terms.autoApproveAnnualCap = terms.autoApproveThreshold * 4n;
     const { logs } = await send(ctx, "createPlan", () => ctx.claims.createPlan(terms));
     const planId = eventsNamed(ctx, logs, "PlanCreated")[0]!.planId as bigint;
     ctx.log(

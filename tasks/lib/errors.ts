@@ -49,7 +49,8 @@ const EXPLANATIONS: Record<string, Explain> = {
   RecordNotFound: (a) => `There is no record ${a[0]} on this chain; check --record and --network.`,
   ClaimsMissingCredential: (a) =>
     `${a[1]} lacks the credential this needs (${ROLE_NAMES[a[0]] ?? a[0]}). The authority grants it with \`careledger:credential grant\`.`,
-  PlanInvalidTerms: () => "The plan terms are invalid: coverage at most 100 %, review and appeal windows above zero.",
+  PlanInvalidTerms: () =>
+    "The plan terms are invalid: coverage at most 100 %, review, appeal and filing windows above zero.",
   PlanUnknown: (a) => `There is no plan ${a[0]}.`,
   PlanInactive: (a) => `Plan ${a[0]} is deactivated.`,
   PlanUnauthorizedInsurer: (a) => `${a[1]} is not the insurer of plan ${a[0]}; run it --from the plan's insurer.`,

@@ -26,6 +26,8 @@ abstract contract ClaimsBase is Test {
     uint256 internal constant USD = 1e6;
     uint256 internal constant DAY = 1 days;
     uint256 internal constant T0 = 1_750_000_000;
+    uint256 internal constant FILING_WINDOW = 90 * DAY;
+    uint256 internal constant AUTO_APPROVE_CAP = 5_000 * USD;
 
     uint8 internal constant CLASS_OUTPATIENT = 0;
     uint8 internal constant CLASS_SURGERY = 3;
@@ -75,6 +77,11 @@ abstract contract ClaimsBase is Test {
         records.setRecord(RECORD_NO_CONSENT, patient, 2); // conditions: no claims consent
         consents.setConsent(patient, insurer, CATEGORY_ENCOUNTERS, Purpose.Claims, ACCESS_READ);
         consents.setConsent(patient, insurer, CATEGORY_DIAGNOSTICS, Purpose.Claims, ACCESS_READ);
+        // The patient's say: `provider` treats her (encounters, diagnostics, conditions); `otherProvider`
+        // is credentialed but has never seen her.
+        consents.setConsent(patient, provider, CATEGORY_ENCOUNTERS, Purpose.Treatment, ACCESS_READ);
+        consents.setConsent(patient, provider, CATEGORY_DIAGNOSTICS, Purpose.Treatment, ACCESS_READ);
+        consents.setConsent(patient, provider, 2, Purpose.Treatment, ACCESS_READ);
 
         planId = _createPlan(insurer);
         _fund(insurer, 10_000 * USD);
@@ -92,7 +99,9 @@ abstract contract ClaimsBase is Test {
                 annualLimit: uint80(2_000 * USD),
                 autoApproveThreshold: uint80(500 * USD),
                 reviewWindow: uint32(14 * DAY),
-                appealWindow: uint32(30 * DAY)
+                appealWindow: uint32(30 * DAY),
+                filingWindow: uint32(FILING_WINDOW),
+                autoApproveAnnualCap: uint64(AUTO_APPROVE_CAP)
             });
     }
 

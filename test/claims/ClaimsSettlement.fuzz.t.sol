@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {ClaimsBase} from "./ClaimsBase.sol";
 import {IClaimsSettlement} from "../../contracts/interfaces/IClaimsSettlement.sol";
+import {CATEGORY_DIAGNOSTICS, CATEGORY_ENCOUNTERS, Purpose} from "../../contracts/libraries/CareTypes.sol";
 
 contract ClaimsSettlementFuzzTest is ClaimsBase {
     /// @notice Whatever the insurer allows, the plan's and the patient's shares add up to it, the plan
@@ -29,19 +30,44 @@ contract ClaimsSettlementFuzzTest is ClaimsBase {
         vm.assertEq(claims.creditOf(provider, insurer) - creditBefore, claim.payerAmount, "credited once, exactly");
     }
 
-    /// @notice Any non-zero encounter commitment is its claim's id, and can be claimed once only.
-    function testFuzz_submitClaim_idIsEncounterCommitment(bytes32 encounter, uint256 billed) public {
+    /// @notice Any non-zero encounter commitment gives the provider's claim id, and the provider can claim it
+    /// once only.
+    function testFuzz_submitClaim_idIsProvidersEncounter(bytes32 encounter, uint256 billed) public {
         vm.assume(encounter != bytes32(0));
         billed = bound(billed, 1, 5_000 * USD);
         IClaimsSettlement.ClaimRequest memory request = _request(billed);
         request.encounterCommitment = encounter;
         uint256 claimId = _submit(request);
-        vm.assertEq(claimId, uint256(encounter), "id");
-        vm.assertEq(claims.claimOfEncounter(encounter), claimId, "claimOfEncounter");
+        vm.assertEq(claimId, uint256(keccak256(abi.encode(provider, encounter))), "id");
+        vm.assertEq(claims.claimOfEncounter(provider, encounter), claimId, "claimOfEncounter");
         vm.assertEq(claims.getClaim(claimId).billed, billed, "stored under the id");
 
         vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.ClaimDuplicateEncounter.selector, encounter, claimId));
         _submit(request);
+    }
+
+    /// @notice No payout without the patient's consent: a provider is paid for a claim exactly when the
+    /// patient's Treatment consent to it (read or write, any mix) covers both evidence categories; otherwise
+    /// the submission reverts and nothing is credited or held.
+    function testFuzz_submitClaim_paidOnlyWithPatientsTreatmentConsent(
+        uint8 encountersAccess,
+        uint8 imagingAccess
+    ) public {
+        encountersAccess = encountersAccess % 4; // none, read, write, read + write
+        imagingAccess = imagingAccess % 4;
+        consents.setConsent(patient, otherProvider, CATEGORY_ENCOUNTERS, Purpose.Treatment, encountersAccess);
+        consents.setConsent(patient, otherProvider, CATEGORY_DIAGNOSTICS, Purpose.Treatment, imagingAccess);
+        IClaimsSettlement.Pool memory before = claims.getPool(insurer);
+
+        vm.prank(otherProvider);
+        try claims.submitClaim(_request(300 * USD)) {
+            vm.assertTrue(encountersAccess != 0 && imagingAccess != 0, "paid only with the patient's say");
+            vm.assertEq(claims.creditOf(otherProvider, insurer), 160 * USD, "credited");
+        } catch {
+            vm.assertTrue(encountersAccess == 0 || imagingAccess == 0, "refused only without it");
+            vm.assertEq(claims.creditOf(otherProvider, insurer), 0, "nothing credited");
+            vm.assertEq(claims.getPool(insurer).reserved, before.reserved, "nothing held");
+        }
     }
 
     /// @notice `quote` predicts what an approval pays.

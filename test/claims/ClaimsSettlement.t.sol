@@ -30,7 +30,9 @@ contract ClaimsSettlementTest is ClaimsBase {
         vm.assertEq(plan.autoApproveThreshold, 500 * USD, "threshold");
         vm.assertEq(plan.reviewWindow, 14 * DAY, "review");
         vm.assertEq(plan.appealWindow, 30 * DAY, "appeal");
-        vm.assertTrue(plan.active, "active");
+        vm.assertEq(plan.filingWindow, FILING_WINDOW, "filing");
+        vm.assertEq(plan.autoApproveAnnualCap, AUTO_APPROVE_CAP, "auto-approval cap");
+        vm.assertEq(plan.deactivatedAt, 0, "active");
     }
 
     function test_createPlan_emits() public {
@@ -50,35 +52,56 @@ contract ClaimsSettlementTest is ClaimsBase {
         IClaimsSettlement.PlanTerms memory terms = _terms();
         terms.coverageBps = 10_001;
         vm.expectRevert(
-            abi.encodeWithSelector(IClaimsSettlement.PlanInvalidTerms.selector, 10_001, 14 * DAY, 30 * DAY)
+            abi.encodeWithSelector(
+                IClaimsSettlement.PlanInvalidTerms.selector,
+                10_001,
+                14 * DAY,
+                30 * DAY,
+                FILING_WINDOW
+            )
         );
         vm.prank(insurer);
         claims.createPlan(terms);
 
         terms = _terms();
         terms.reviewWindow = 0;
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.PlanInvalidTerms.selector, 8_000, 0, 30 * DAY));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.PlanInvalidTerms.selector, 8_000, 0, 30 * DAY, FILING_WINDOW)
+        );
         vm.prank(insurer);
         claims.createPlan(terms);
 
         terms = _terms();
         terms.appealWindow = 0;
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.PlanInvalidTerms.selector, 8_000, 14 * DAY, 0));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.PlanInvalidTerms.selector, 8_000, 14 * DAY, 0, FILING_WINDOW)
+        );
+        vm.prank(insurer);
+        claims.createPlan(terms);
+
+        terms = _terms();
+        terms.filingWindow = 0;
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.PlanInvalidTerms.selector, 8_000, 14 * DAY, 30 * DAY, 0)
+        );
         vm.prank(insurer);
         claims.createPlan(terms);
     }
 
     function test_deactivatePlan_stopsNewCoverageAndClaims() public {
         vm.expectEmit();
-        emit IClaimsSettlement.PlanDeactivated(planId);
+        emit IClaimsSettlement.PlanDeactivated(planId, uint40(block.timestamp));
         vm.prank(insurer);
         claims.deactivatePlan(planId);
+        vm.assertEq(claims.getPlan(planId).deactivatedAt, block.timestamp, "deactivatedAt");
 
         vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.PlanInactive.selector, planId));
         vm.prank(insurer);
         claims.offerCoverage(otherPatient, planId, uint40(T0), uint40(T0 + DAY));
 
+        vm.warp(block.timestamp + 1 hours);
         IClaimsSettlement.ClaimRequest memory request = _request(100 * USD);
+        request.serviceDate = uint40(block.timestamp - 1 hours); // the deactivation second itself
         vm.expectRevert(
             abi.encodeWithSelector(
                 IClaimsSettlement.CoverageNotEligible.selector,
@@ -89,7 +112,14 @@ contract ClaimsSettlementTest is ClaimsBase {
         );
         _submit(request);
 
-        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.PlanInactive.selector, planId));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IClaimsSettlement.CoverageNotEligible.selector,
+                coverageId,
+                uint40(block.timestamp),
+                IClaimsSettlement.Eligibility.PlanInactive
+            )
+        );
         _requestPreAuth(100 * USD);
 
         vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.PlanInactive.selector, planId));
@@ -316,8 +346,10 @@ contract ClaimsSettlementTest is ClaimsBase {
         vm.prank(insurer);
         claims.approvePreAuth(preAuthId, 350 * USD, uint40(T0 + 30 * DAY));
 
+        vm.warp(T0 + 2 hours); // the service, after the request
         uint256 claimId = _submit(_request(coverageId, CLASS_SURGERY, 350 * USD, preAuthId));
         vm.assertEq(uint256(claims.getClaim(claimId).status), uint256(IClaimsSettlement.ClaimStatus.Approved), "auto");
+        vm.assertEq(claims.getPreAuth(preAuthId).requestedAt, T0, "request time stored");
         vm.assertEq(
             uint256(claims.getPreAuth(preAuthId).status),
             uint256(IClaimsSettlement.PreAuthStatus.Used),
@@ -337,6 +369,7 @@ contract ClaimsSettlementTest is ClaimsBase {
 
     function test_preAuth_aboveThresholdGoesToReview() public {
         uint256 preAuthId = _approvedPreAuth(1_500 * USD, T0 + 30 * DAY);
+        vm.warp(T0 + 2 hours);
         uint256 claimId = _submit(_request(coverageId, CLASS_SURGERY, 1_200 * USD, preAuthId));
         vm.assertEq(
             uint256(claims.getClaim(claimId).status),
@@ -390,6 +423,8 @@ contract ClaimsSettlementTest is ClaimsBase {
         vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.PreAuthMismatch.selector, preAuthId));
         _submit(_request(coverageId, CLASS_OUTPATIENT, 100 * USD, preAuthId));
 
+        consents.setConsent(patient, otherProvider, 7, Purpose.Treatment, 1);
+        consents.setConsent(patient, otherProvider, 5, Purpose.Treatment, 1);
         vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.PreAuthMismatch.selector, preAuthId));
         vm.prank(otherProvider);
         claims.submitClaim(_request(coverageId, CLASS_SURGERY, 100 * USD, preAuthId));
@@ -401,9 +436,11 @@ contract ClaimsSettlementTest is ClaimsBase {
         request.evidence = new uint256[](1);
         request.evidence[0] = RECORD_OTHER_PATIENT;
         consents.setConsent(otherPatient, insurer, 7, _claimsPurpose(), 1);
+        consents.setConsent(otherPatient, provider, 7, Purpose.Treatment, 1);
         vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.PreAuthMismatch.selector, preAuthId));
         _submit(request);
 
+        vm.warp(T0 + 2 hours);
         vm.expectRevert(
             abi.encodeWithSelector(IClaimsSettlement.PreAuthExceeded.selector, preAuthId, 400 * USD, 401 * USD)
         );
@@ -465,8 +502,8 @@ contract ClaimsSettlementTest is ClaimsBase {
 
     function test_submitClaim_autoApprovesAndCredits() public {
         IClaimsSettlement.ClaimRequest memory request = _request(300 * USD);
-        uint256 expectedId = uint256(request.encounterCommitment);
-        vm.assertEq(claims.claimOfEncounter(request.encounterCommitment), 0, "encounter not yet claimed");
+        uint256 expectedId = uint256(keccak256(abi.encode(provider, request.encounterCommitment)));
+        vm.assertEq(claims.claimOfEncounter(provider, request.encounterCommitment), 0, "encounter not yet claimed");
         // 100 deductible, then 80% of 200 = 160 paid by the plan; the patient owes 140.
         vm.expectEmit();
         emit IClaimsSettlement.ClaimSubmitted(
@@ -487,7 +524,7 @@ contract ClaimsSettlementTest is ClaimsBase {
         vm.expectEmit();
         emit IClaimsSettlement.ClaimPaid(expectedId, provider, insurer, 160 * USD);
         uint256 claimId = _submit(request);
-        vm.assertEq(claimId, expectedId, "claim id is the encounter commitment");
+        vm.assertEq(claimId, expectedId, "claim id is the provider's encounter");
 
         IClaimsSettlement.Claim memory claim = claims.getClaim(claimId);
         vm.assertEq(uint256(claim.status), uint256(IClaimsSettlement.ClaimStatus.Approved), "approved");
@@ -495,7 +532,7 @@ contract ClaimsSettlementTest is ClaimsBase {
         vm.assertEq(claim.payerAmount, 160 * USD, "payer");
         vm.assertEq(claims.creditOf(provider, insurer), 160 * USD, "credit");
         vm.assertEq(claims.getPool(insurer).reserved, 160 * USD, "reserved");
-        vm.assertEq(claims.claimOfEncounter(request.encounterCommitment), claimId, "encounter");
+        vm.assertEq(claims.claimOfEncounter(provider, request.encounterCommitment), claimId, "encounter");
         IClaimsSettlement.Usage memory usage = claims.getUsage(coverageId, 0);
         vm.assertEq(usage.deductibleMet, 100 * USD, "deductible met");
         vm.assertEq(usage.paid, 160 * USD, "paid");
@@ -539,26 +576,20 @@ contract ClaimsSettlementTest is ClaimsBase {
         vm.assertEq(claims.getClaim(nextYear).payerAmount, 80 * USD, "paid again");
     }
 
-    function test_submitClaim_insufficientPoolLeavesClaimPending() public {
+    function test_submitClaim_revertsWhenThePoolCannotHoldItsWorstCase() public {
         vm.prank(insurer);
-        claims.withdrawPool(10_000 * USD - 100 * USD, insurer); // 100 left; the claim needs 160
-        uint256 claimId = _submit(_request(300 * USD));
-        vm.assertEq(
-            uint256(claims.getClaim(claimId).status),
-            uint256(IClaimsSettlement.ClaimStatus.Pending),
-            "pending"
-        );
-
+        claims.withdrawPool(10_000 * USD - 200 * USD, insurer); // 200 left; the claim's worst case is 240
+        IClaimsSettlement.ClaimRequest memory request = _request(300 * USD);
         vm.expectRevert(
-            abi.encodeWithSelector(IClaimsSettlement.PoolInsufficientFunds.selector, insurer, 100 * USD, 160 * USD)
+            abi.encodeWithSelector(IClaimsSettlement.PoolInsufficientFunds.selector, insurer, 200 * USD, 240 * USD)
         );
-        vm.prank(insurer);
-        claims.approveClaim(claimId, 300 * USD);
+        _submit(request);
 
-        _fund(insurer, 100 * USD);
-        vm.prank(insurer);
-        claims.approveClaim(claimId, 300 * USD);
-        vm.assertEq(claims.creditOf(provider, insurer), 160 * USD, "paid after top-up");
+        _fund(insurer, 40 * USD);
+        uint256 claimId = _submit(request);
+        vm.assertEq(claims.creditOf(provider, insurer), 160 * USD, "paid once the pool can hold it");
+        vm.assertEq(claims.getPool(insurer).reserved, 160 * USD, "only the credit stays reserved");
+        vm.assertEq(claims.holdOf(claimId), 0, "a full approval holds nothing more");
     }
 
     // --- Claims: submission rejections ---------------------------------------------------------
@@ -679,8 +710,7 @@ contract ClaimsSettlementTest is ClaimsBase {
                 claimId
             )
         );
-        vm.prank(otherProvider);
-        claims.submitClaim(request);
+        _submit(request);
 
         // A claim's id is its encounter: once final, resubmitting it must still not start it over.
         claims.closeClaim(claimId);
@@ -702,7 +732,7 @@ contract ClaimsSettlementTest is ClaimsBase {
         request.encounterCommitment = bytes32(0);
         vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.ClaimInvalidEncounter.selector, bytes32(0)));
         _submit(request);
-        vm.assertEq(claims.claimOfEncounter(bytes32(0)), 0, "no claim 0");
+        vm.assertEq(claims.claimOfEncounter(provider, bytes32(0)), 0, "no claim 0");
     }
 
     function test_submitClaim_revertsOnBadInput() public {
@@ -760,7 +790,10 @@ contract ClaimsSettlementTest is ClaimsBase {
         emit IClaimsSettlement.ClaimApproved(claimId, 50 * USD, 0, 50 * USD, false);
         vm.prank(insurer);
         claims.approveClaim(claimId, 50 * USD);
-        vm.assertEq(claims.getPool(insurer).reserved, 0, "nothing reserved");
+        vm.assertEq(claims.getPool(insurer).reserved, 800 * USD, "the worst case stays held while appealable");
+        vm.warp(block.timestamp + 30 * DAY + 1);
+        claims.closeClaim(claimId);
+        vm.assertEq(claims.getPool(insurer).reserved, 0, "released once final");
     }
 
     function test_approveClaim_revertsForWrongCallerStatusOrAmount() public {
@@ -1040,25 +1073,33 @@ contract ClaimsSettlementTest is ClaimsBase {
         vm.assertEq(claims.getPool(insurer).reserved, 720 * USD, "reserved");
     }
 
-    function test_closeClaim_undecidedAppealWaitsForAFundedPool() public {
+    function test_closeClaim_undecidedAppealAlwaysPays_insurerCannotWithdrawItsHold() public {
         uint256 claimId = _submitPending(1_000 * USD);
         vm.prank(insurer);
         claims.denyClaim(claimId, 7);
         vm.prank(provider);
         claims.appealClaim(claimId, keccak256("letter"));
+        vm.assertEq(claims.holdOf(claimId), 800 * USD, "worst case held");
+
+        // Even suspended, the insurer can take only what no open claim may still need.
+        registry.setCredentialed(INSURER_ROLE, insurer, false);
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimsSettlement.PoolInsufficientFunds.selector, insurer, 9_200 * USD, 10_000 * USD)
+        );
         vm.prank(insurer);
         claims.withdrawPool(10_000 * USD, insurer);
+        vm.prank(insurer);
+        claims.withdrawPool(9_200 * USD, insurer);
 
         vm.warp(T0 + 14 * DAY + 1);
-        vm.expectRevert(
-            abi.encodeWithSelector(IClaimsSettlement.PoolInsufficientFunds.selector, insurer, 0, 720 * USD)
-        );
-        claims.closeClaim(claimId);
-        vm.assertEq(uint256(claims.getClaim(claimId).status), uint256(IClaimsSettlement.ClaimStatus.Appealed), "open");
-
-        _fund(insurer, 1_000 * USD);
         claims.closeClaim(claimId);
         vm.assertEq(claims.creditOf(provider, insurer), 720 * USD, "credit");
+        IClaimsSettlement.Pool memory pool = claims.getPool(insurer);
+        vm.assertEq(pool.reserved, 720 * USD, "what was not paid is released");
+        vm.assertEq(pool.balance, 800 * USD, "balance");
+        vm.prank(provider);
+        claims.withdraw(insurer);
+        vm.assertEq(token.balanceOf(provider), 720 * USD, "paid");
     }
 
     function test_closeClaim_afterAppealWindow() public {
@@ -1193,6 +1234,8 @@ contract ClaimsSettlementTest is ClaimsBase {
         evil = new ReentrantToken();
         evilClaims = new ClaimsSettlement(registry, consents, records, IERC20(address(evil)));
         registry.setCredentialed(PROVIDER_ROLE, address(evil), true);
+        consents.setConsent(patient, address(evil), 7, Purpose.Treatment, 1);
+        consents.setConsent(patient, address(evil), 5, Purpose.Treatment, 1);
         evil.mint(insurer, 10_000 * USD);
         vm.prank(insurer);
         evil.approve(address(evilClaims), 10_000 * USD);

@@ -14,12 +14,16 @@ import {
   planTerms,
   PreAuthStatus,
   PURPOSE_CLAIMS,
+  PURPOSE_TREATMENT,
+  CATEGORY_DIAGNOSTICS,
+  CATEGORY_ENCOUNTERS,
   RECORD_ENCOUNTER,
   RECORD_IMAGING,
   RECORD_NO_CONSENT,
   RECORD_OTHER_PATIENT,
   USD,
 } from "./fixture.js";
+import { claimIdOf } from "../../sdk/src/protocol/claimIds.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { time, loadFixture } = networkHelpers;
@@ -37,7 +41,7 @@ describe("ClaimsSettlement", function () {
       const plan = await claims.getPlan(2n);
       expect(plan.insurer).to.equal(insurer.address);
       expect(plan.coverageBps).to.equal(8_000n);
-      expect(plan.active).to.equal(true);
+      expect(plan.deactivatedAt).to.equal(0n);
     });
 
     it("rejects a caller without an insurer credential", async function () {
@@ -51,26 +55,31 @@ describe("ClaimsSettlement", function () {
       const { claims, insurer } = await loadFixture(world);
       await expect(claims.connect(insurer).createPlan(planTerms({ coverageBps: 10_001 })))
         .to.be.revertedWithCustomError(claims, "PlanInvalidTerms")
-        .withArgs(10_001, 14 * DAY, 30 * DAY);
+        .withArgs(10_001, 14 * DAY, 30 * DAY, 90 * DAY);
       await expect(claims.connect(insurer).createPlan(planTerms({ reviewWindow: 0 })))
         .to.be.revertedWithCustomError(claims, "PlanInvalidTerms")
-        .withArgs(8_000, 0, 30 * DAY);
+        .withArgs(8_000, 0, 30 * DAY, 90 * DAY);
+      await expect(claims.connect(insurer).createPlan(planTerms({ filingWindow: 0 })))
+        .to.be.revertedWithCustomError(claims, "PlanInvalidTerms")
+        .withArgs(8_000, 14 * DAY, 30 * DAY, 0);
     });
 
-    it("the insurer deactivates its plan; no new coverage or claims under it", async function () {
+    it("the insurer deactivates its plan; no new coverage, no cover for services from then on", async function () {
       const { claims, insurer, otherInsurer, otherPatient, planId, coverageId, request, provider, t0 } =
         await loadFixture(world);
       await expect(claims.connect(otherInsurer).deactivatePlan(planId))
         .to.be.revertedWithCustomError(claims, "PlanUnauthorizedInsurer")
         .withArgs(planId, otherInsurer.address);
-      await expect(claims.connect(insurer).deactivatePlan(planId)).to.emit(claims, "PlanDeactivated").withArgs(planId);
+      await expect(claims.connect(insurer).deactivatePlan(planId))
+        .to.emit(claims, "PlanDeactivated")
+        .withArgs(planId, (await time.latest()) + 1);
       await expect(claims.connect(insurer).deactivatePlan(planId))
         .to.be.revertedWithCustomError(claims, "PlanInactive")
         .withArgs(planId);
       await expect(claims.connect(insurer).offerCoverage(otherPatient.address, planId, t0, t0 + DAY))
         .to.be.revertedWithCustomError(claims, "PlanInactive")
         .withArgs(planId);
-      const req = await request(USD(100));
+      const req = await request(USD(100), { serviceDate: await time.latest() });
       await expect(claims.connect(provider).submitClaim(req))
         .to.be.revertedWithCustomError(claims, "CoverageNotEligible")
         .withArgs(coverageId, req.serviceDate, Eligibility.PlanInactive);
@@ -149,7 +158,9 @@ describe("ClaimsSettlement", function () {
       expect(await claims.coverageEligibility(coverageId, t0)).to.equal(BigInt(Eligibility.InsurerNotCredentialed));
       await registry.setCredentialed(INSURER_ROLE, insurer.address, true);
       await claims.connect(insurer).deactivatePlan(planId);
-      expect(await reason(patient.address, t0)).to.equal(BigInt(Eligibility.PlanInactive));
+      const deactivatedAt = await time.latest();
+      expect(await reason(patient.address, deactivatedAt)).to.equal(BigInt(Eligibility.PlanInactive));
+      expect(await reason(patient.address, deactivatedAt - 1)).to.equal(BigInt(Eligibility.Eligible));
     });
   });
 
@@ -201,6 +212,7 @@ describe("ClaimsSettlement", function () {
       await w.claims
         .connect(w.provider)
         .requestPreAuth(w.coverageId, CLASS_SURGERY, USD(400), [RECORD_ENCOUNTER, RECORD_IMAGING]);
+      await time.increase(2 * 3_600); // claims below are for services after the request
       return { ...w, preAuthId: 1n };
     }
 
@@ -213,10 +225,17 @@ describe("ClaimsSettlement", function () {
       await expect(claims.connect(insurer).approvePreAuth(1n, USD(350), expiresAt))
         .to.emit(claims, "PreAuthApproved")
         .withArgs(1n, USD(350), expiresAt);
+      await time.increase(2 * 3_600); // the service comes after the request
       const req = await request(USD(350), { serviceClass: CLASS_SURGERY, preAuthId: 1n });
       await expect(claims.connect(provider).submitClaim(req))
         .to.emit(claims, "ClaimApproved")
-        .withArgs(BigInt(req.encounterCommitment), USD(350), USD(200), USD(150), true);
+        .withArgs(
+          claimIdOf(provider.address as `0x${string}`, req.encounterCommitment as `0x${string}`),
+          USD(350),
+          USD(200),
+          USD(150),
+          true,
+        );
       expect((await claims.getPreAuth(1n)).status).to.equal(BigInt(PreAuthStatus.Used));
       await expect(
         claims.connect(provider).submitClaim(await request(USD(10), { serviceClass: CLASS_SURGERY, preAuthId: 1n })),
@@ -264,7 +283,10 @@ describe("ClaimsSettlement", function () {
     });
 
     it("rejects a pre-authorisation for another provider or class, or an amount above it", async function () {
-      const { claims, provider, otherProvider, insurer, preAuthId, request } = await requested();
+      const { claims, consents, patient, provider, otherProvider, insurer, preAuthId, request } = await requested();
+      for (const category of [CATEGORY_ENCOUNTERS, CATEGORY_DIAGNOSTICS]) {
+        await consents.setConsent(patient.address, otherProvider.address, category, PURPOSE_TREATMENT, 1);
+      }
       await claims.connect(insurer).approvePreAuth(preAuthId, USD(400), (await time.latest()) + 30 * DAY);
       await expect(
         claims.connect(otherProvider).submitClaim(await request(USD(100), { serviceClass: CLASS_SURGERY, preAuthId })),
@@ -316,8 +338,8 @@ describe("ClaimsSettlement", function () {
     it("approves, computes the patient's share, reserves and credits in one transaction", async function () {
       const { claims, provider, insurer, patient, coverageId, request } = await loadFixture(world);
       const req = await request(USD(300));
-      const claimId = BigInt(req.encounterCommitment);
-      expect(await claims.claimOfEncounter(req.encounterCommitment)).to.equal(0n);
+      const claimId = claimIdOf(provider.address as `0x${string}`, req.encounterCommitment as `0x${string}`);
+      expect(await claims.claimOfEncounter(provider.address, req.encounterCommitment)).to.equal(0n);
       // Deductible 100, then 80% of 200: the plan pays 160, the patient owes 140.
       await expect(claims.connect(provider).submitClaim(req))
         .to.emit(claims, "ClaimSubmitted")
@@ -343,21 +365,17 @@ describe("ClaimsSettlement", function () {
       expect(claim.payerAmount).to.equal(USD(160));
       expect(await claims.creditOf(provider.address, insurer.address)).to.equal(USD(160));
       expect((await claims.getPool(insurer.address)).reserved).to.equal(USD(160));
-      expect(await claims.getUsage(coverageId, 0n)).to.deep.equal([USD(100), USD(160)]);
-      expect(await claims.claimOfEncounter(req.encounterCommitment)).to.equal(claimId);
+      expect(await claims.getUsage(coverageId, 0n)).to.deep.equal([USD(100), USD(160), USD(300)]);
+      expect(await claims.claimOfEncounter(provider.address, req.encounterCommitment)).to.equal(claimId);
       expect(await claims.quote(coverageId, req.serviceDate, USD(100))).to.deep.equal([USD(80), USD(20)]);
     });
 
-    it("leaves a claim pending when the pool cannot pay it yet", async function () {
+    it("refuses a claim whose worst case the pool cannot hold", async function () {
       const { claims, provider, insurer, request } = await loadFixture(world);
       await claims.connect(insurer).withdrawPool(USD(9_900), insurer.address);
-      const req = await request(USD(300));
-      await claims.connect(provider).submitClaim(req);
-      const claimId = BigInt(req.encounterCommitment);
-      expect((await claims.getClaim(claimId)).status).to.equal(BigInt(ClaimStatus.Pending));
-      await expect(claims.connect(insurer).approveClaim(claimId, USD(300)))
+      await expect(claims.connect(provider).submitClaim(await request(USD(300))))
         .to.be.revertedWithCustomError(claims, "PoolInsufficientFunds")
-        .withArgs(insurer.address, USD(100), USD(160));
+        .withArgs(insurer.address, USD(100), USD(240));
     });
 
     it("caps the payout at the annual limit, then rejects claims over it", async function () {
@@ -370,7 +388,13 @@ describe("ClaimsSettlement", function () {
       const second = await request(USD(200), { coverageId: 2n });
       await expect(claims.connect(provider).submitClaim(second))
         .to.emit(claims, "ClaimApproved")
-        .withArgs(BigInt(second.encounterCommitment), USD(200), USD(90), USD(110), true);
+        .withArgs(
+          claimIdOf(provider.address as `0x${string}`, second.encounterCommitment as `0x${string}`),
+          USD(200),
+          USD(90),
+          USD(110),
+          true,
+        );
       await expect(claims.connect(provider).submitClaim(await request(USD(10), { coverageId: 2n })))
         .to.be.revertedWithCustomError(claims, "ClaimAnnualLimitReached")
         .withArgs(2n, 0n, USD(250));
@@ -447,13 +471,16 @@ describe("ClaimsSettlement", function () {
         .withArgs(17, 16);
     });
 
-    it("rejects a duplicate encounter, even from another provider", async function () {
-      const { claims, provider, otherProvider, request } = await loadFixture(world);
+    it("rejects a provider's second claim for the same encounter", async function () {
+      const { claims, provider, request } = await loadFixture(world);
       const req = await request(USD(100));
       await claims.connect(provider).submitClaim(req);
-      await expect(claims.connect(otherProvider).submitClaim({ ...req, claimCommitment: ethers.id("other") }))
+      await expect(claims.connect(provider).submitClaim({ ...req, claimCommitment: ethers.id("other") }))
         .to.be.revertedWithCustomError(claims, "ClaimDuplicateEncounter")
-        .withArgs(req.encounterCommitment, BigInt(req.encounterCommitment));
+        .withArgs(
+          req.encounterCommitment,
+          claimIdOf(provider.address as `0x${string}`, req.encounterCommitment as `0x${string}`),
+        );
     });
 
     it("rejects a zero encounter commitment: it would be claim id 0, which means no claim", async function () {
@@ -489,7 +516,11 @@ describe("ClaimsSettlement", function () {
       const req = await w.request(USD(1_000));
       await w.claims.connect(w.provider).submitClaim(req);
       const submittedAt = await time.latest();
-      return { ...w, claimId: BigInt(req.encounterCommitment), submittedAt };
+      return {
+        ...w,
+        claimId: claimIdOf(w.provider.address as `0x${string}`, req.encounterCommitment as `0x${string}`),
+        submittedAt,
+      };
     }
 
     it("the insurer approves in full; nothing to appeal; closes at once", async function () {
@@ -634,6 +665,9 @@ describe("ClaimsSettlement", function () {
       const evilClaims = await ethers.deployContract("ClaimsSettlement", [registry, consents, records, evil]);
       const evilClaimsAddress = await evilClaims.getAddress();
       await registry.setCredentialed(PROVIDER_ROLE, await evil.getAddress(), true);
+      for (const category of [CATEGORY_ENCOUNTERS, CATEGORY_DIAGNOSTICS]) {
+        await consents.setConsent(patient.address, await evil.getAddress(), category, PURPOSE_TREATMENT, 1);
+      }
       await evil.mint(insurer.address, USD(10_000));
       await (evil.connect(insurer) as typeof evil).approve(evilClaimsAddress, USD(10_000));
       await evilClaims.connect(insurer).fundPool(USD(10_000));

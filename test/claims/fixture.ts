@@ -3,6 +3,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 /** The shared vocabulary of contracts/libraries/CareTypes.sol, as the claims tests need it. */
 export const USD = (amount: number) => BigInt(Math.round(amount * 1e6));
 export const DAY = 86_400;
+export const PURPOSE_TREATMENT = 0;
 export const PURPOSE_CLAIMS = 1;
 export const ACCESS_READ = 1;
 export const GUARDIAN_MANAGE_CONSENT = 1;
@@ -60,6 +61,8 @@ const basePlanTerms = () => ({
   autoApproveThreshold: USD(500),
   reviewWindow: 14 * DAY,
   appealWindow: 30 * DAY,
+  filingWindow: 90 * DAY,
+  autoApproveAnnualCap: USD(5_000),
 });
 
 /**
@@ -95,6 +98,10 @@ export async function deployClaimsWorld({
   await records.setRecord(RECORD_NO_CONSENT, patient.address, CATEGORY_CONDITIONS);
   await consents.setConsent(patient.address, insurer.address, CATEGORY_ENCOUNTERS, PURPOSE_CLAIMS, ACCESS_READ);
   await consents.setConsent(patient.address, insurer.address, CATEGORY_DIAGNOSTICS, PURPOSE_CLAIMS, ACCESS_READ);
+  // The patient's say: `provider` treats her; `otherProvider` is credentialed but has never seen her.
+  for (const category of [CATEGORY_ENCOUNTERS, CATEGORY_DIAGNOSTICS, CATEGORY_CONDITIONS]) {
+    await consents.setConsent(patient.address, provider.address, category, PURPOSE_TREATMENT, ACCESS_READ);
+  }
 
   await claims.connect(insurer).createPlan(planTerms());
   const planId = 1n;

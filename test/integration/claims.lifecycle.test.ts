@@ -4,7 +4,11 @@
  * read it granted and revoked with `ConsentManager`, credentials managed in `CareRegistry`.
  */
 import { expect } from "chai";
+import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { network } from "hardhat";
+import type { Hex } from "viem";
+
+import { claimIdOf, evidenceOrder } from "../../sdk/src/protocol/claimIds.js";
 
 import {
   CLASS_OUTPATIENT,
@@ -22,8 +26,16 @@ const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 const { time, loadFixture } = networkHelpers;
 
+/** The evidence record the insurer's consent check meets first (ids ascending), its insurer and category. */
+function firstEvidence(records: { encounter: bigint; imaging: bigint }) {
+  const [first] = evidenceOrder([records.encounter, records.imaging]);
+  return [first, deployedInsurer, first === records.encounter ? 7 : 5] as const;
+}
+let deployedInsurer = "";
+
 async function claimsSystem() {
   const system = await deployClaimsSystem(connection);
+  deployedInsurer = system.accounts.insurer.address;
   let encounter = 0;
   /** A claim request under the patient's coverage; every call commits to a fresh encounter. */
   const request = async (
@@ -38,9 +50,9 @@ async function claimsSystem() {
       billed,
       encounterCommitment: ethers.id(`Encounter/${encounter} + salt`),
       claimCommitment: ethers.id(`encrypted FHIR Claim ${encounter}`),
-      evidence: [system.records.encounter, system.records.imaging],
       preAuthId: 0n,
       ...overrides,
+      evidence: evidenceOrder(overrides.evidence ?? [system.records.encounter, system.records.imaging]),
     };
   };
   /** Submits `billed` as the provider and returns the claim id. */
@@ -83,7 +95,7 @@ describe("Claims lifecycle on the real core (Ignition CareLedger module)", funct
     it("is requested with real evidence, approved and used once; a denied one cannot be claimed", async function () {
       const { claims, accounts, coverageId, records, request } = await loadFixture(claimsSystem);
       const { insurer, provider } = accounts;
-      const evidence = [records.encounter, records.imaging];
+      const evidence = evidenceOrder([records.encounter, records.imaging]);
 
       const surgery = await request(USD(1_200), { serviceClass: CLASS_SURGERY });
       await expect(claims.connect(provider).submitClaim(surgery))
@@ -100,6 +112,7 @@ describe("Claims lifecycle on the real core (Ignition CareLedger module)", funct
 
       await claims.connect(provider).requestPreAuth(coverageId, CLASS_SURGERY, USD(9_000), evidence);
       await expect(claims.connect(insurer).denyPreAuth(2n, 197)).to.emit(claims, "PreAuthDenied").withArgs(2n, 197);
+      await time.increase(2 * 3_600); // the services below come after the requests
       await expect(
         claims.connect(provider).submitClaim(await request(USD(800), { serviceClass: CLASS_SURGERY, preAuthId: 2n })),
       )
@@ -153,21 +166,22 @@ describe("Claims lifecycle on the real core (Ignition CareLedger module)", funct
       );
 
       await consentManager.connect(patient).revokeConsent(insurer.address, Purpose.Claims);
+      const [first] = evidenceOrder(evidence);
       await expect(claims.connect(provider).submitClaim(await request(USD(200), { evidence })))
         .to.be.revertedWithCustomError(claims, "ClaimEvidenceNoConsent")
-        .withArgs(records.encounter, insurer.address, 7);
+        .withArgs(first, insurer.address, first === records.encounter ? 7 : CATEGORY_CONDITIONS);
     });
 
     it("rejects a grant that is not yet in force or already expired, and Treatment-only consent", async function () {
       const { claims, consentManager, accounts, records, request, claimsGrant } = await loadFixture(claimsSystem);
-      const { insurer, provider, patient } = accounts;
+      const { provider, patient } = accounts;
       const now = BigInt(await time.latest());
       await consentManager
         .connect(patient)
         .grantConsent({ ...claimsGrant, notBefore: now + 10n * BigInt(DAY), expiresAt: MAX_UINT64 }, "0x");
       await expect(claims.connect(provider).submitClaim(await request(USD(200))))
         .to.be.revertedWithCustomError(claims, "ClaimEvidenceNoConsent")
-        .withArgs(records.encounter, insurer.address, 7);
+        .withArgs(...firstEvidence(records));
 
       await consentManager
         .connect(patient)
@@ -177,7 +191,7 @@ describe("Claims lifecycle on the real core (Ignition CareLedger module)", funct
       await time.increase(3 * DAY);
       await expect(claims.connect(provider).submitClaim(await request(USD(200))))
         .to.be.revertedWithCustomError(claims, "ClaimEvidenceNoConsent")
-        .withArgs(records.encounter, insurer.address, 7);
+        .withArgs(...firstEvidence(records));
     });
 
     it("rejects evidence of another patient, and a record that does not exist", async function () {
@@ -211,7 +225,7 @@ describe("Claims lifecycle on the real core (Ignition CareLedger module)", funct
       expect([claim.allowed, claim.payerAmount]).to.deep.equal([USD(300), USD(160)]);
       expect(await claims.creditOf(provider.address, insurer.address)).to.equal(USD(160));
       expect(await claims.getPool(insurer.address)).to.deep.equal([USD(10_000), USD(160)]);
-      expect(await claims.getUsage(coverageId, 0)).to.deep.equal([USD(100), USD(160)]);
+      expect(await claims.getUsage(coverageId, 0)).to.deep.equal([USD(100), USD(160), USD(300)]);
 
       await expect(claims.connect(provider).withdraw(insurer.address)).to.changeTokenBalances(
         ethers,
@@ -259,14 +273,38 @@ describe("Claims lifecycle on the real core (Ignition CareLedger module)", funct
       expect(await claims.creditOf(provider.address, insurer.address)).to.equal(USD(400));
     });
 
-    it("rejects a duplicate encounter, even from another provider", async function () {
+    it("rejects a provider's second claim for the same encounter", async function () {
       const { claims, accounts, request } = await loadFixture(claimsSystem);
       const req = await request(USD(200));
       await claims.connect(accounts.provider).submitClaim(req);
-      await expect(claims.connect(accounts.otherProvider).submitClaim(req))
+      const claimId = claimIdOf(accounts.provider.address as Hex, req.encounterCommitment as Hex);
+      await expect(claims.connect(accounts.provider).submitClaim(req))
         .to.be.revertedWithCustomError(claims, "ClaimDuplicateEncounter")
-        .withArgs(req.encounterCommitment, BigInt(req.encounterCommitment));
-      expect(await claims.claimOfEncounter(req.encounterCommitment)).to.equal(BigInt(req.encounterCommitment));
+        .withArgs(req.encounterCommitment, claimId);
+      expect(await claims.claimOfEncounter(accounts.provider.address, req.encounterCommitment)).to.equal(claimId);
+    });
+
+    it("a provider the patient never saw cannot be paid for a claim against her coverage (real ConsentManager)", async function () {
+      const { claims, accounts, request, records } = await loadFixture(claimsSystem);
+      const copied = await request(USD(200));
+      await expect(claims.connect(accounts.otherProvider).submitClaim(copied))
+        .to.be.revertedWithCustomError(claims, "ClaimEvidenceNoTreatmentConsent")
+        .withArgs(copied.evidence[0], accounts.otherProvider.address, anyValue);
+      // The honest provider, who holds the patient's Treatment consent, is not blocked by the attempt.
+      await claims.connect(accounts.provider).submitClaim(copied);
+      expect(await claims.creditOf(accounts.otherProvider.address, accounts.insurer.address)).to.equal(0n);
+      expect(records.encounter).to.not.equal(0n);
+    });
+
+    it("a provider whose Treatment consent the patient revoked cannot claim any more", async function () {
+      const { claims, consentManager, accounts, request } = await loadFixture(claimsSystem);
+      const revoke = consentManager
+        .connect(accounts.patient)
+        .revokeConsent(accounts.provider.address, Purpose.Treatment);
+      await (await revoke).wait();
+      await expect(
+        claims.connect(accounts.provider).submitClaim(await request(USD(200))),
+      ).to.be.revertedWithCustomError(claims, "ClaimEvidenceNoTreatmentConsent");
     });
 
     it("rejects a provider whose credential was suspended, and accepts it again once reinstated", async function () {
@@ -280,25 +318,23 @@ describe("Claims lifecycle on the real core (Ignition CareLedger module)", funct
       await expect(claims.connect(provider).submitClaim(await request(USD(200)))).to.emit(claims, "ClaimApproved");
     });
 
-    it("an empty pool leaves auto-approvable claims pending and blocks approval until funded", async function () {
-      const { claims, stablecoin, accounts, submit } = await loadFixture(claimsSystem);
+    it("an empty pool refuses claims it could not hold, and takes them once funded", async function () {
+      const { claims, stablecoin, accounts, request, submit } = await loadFixture(claimsSystem);
       const { insurer } = accounts;
       await claims.connect(insurer).withdrawPool(USD(10_000), insurer.address);
       await expect(claims.connect(insurer).withdrawPool(1n, insurer.address))
         .to.be.revertedWithCustomError(claims, "PoolInsufficientFunds")
         .withArgs(insurer.address, 0n, 1n);
 
-      const claimId = await submit(USD(300));
-      expect((await claims.getClaim(claimId)).status).to.equal(ClaimStatus.Pending);
-      await expect(claims.connect(insurer).approveClaim(claimId, USD(300)))
+      await expect(claims.connect(accounts.provider).submitClaim(await request(USD(300))))
         .to.be.revertedWithCustomError(claims, "PoolInsufficientFunds")
-        .withArgs(insurer.address, 0n, USD(160));
+        .withArgs(insurer.address, 0n, USD(240));
 
       await stablecoin.connect(insurer).approve(await claims.getAddress(), USD(500));
       await claims.connect(insurer).fundPool(USD(500));
-      await expect(claims.connect(insurer).approveClaim(claimId, USD(300)))
-        .to.emit(claims, "ClaimPaid")
-        .withArgs(claimId, accounts.provider.address, insurer.address, USD(160));
+      const claimId = await submit(USD(300));
+      expect((await claims.getClaim(claimId)).status).to.equal(ClaimStatus.Approved);
+      expect(await claims.creditOf(accounts.provider.address, insurer.address)).to.equal(USD(160));
       // Reserved money is the provider's: the insurer cannot take it back.
       await expect(claims.connect(insurer).withdrawPool(USD(341), insurer.address))
         .to.be.revertedWithCustomError(claims, "PoolInsufficientFunds")

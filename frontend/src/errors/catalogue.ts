@@ -113,7 +113,8 @@ export const errorMessages: Record<string, Explain> = {
 
   // ClaimsSettlement
   ClaimsMissingCredential: ([r, account]) => `${who(account)} needs an active ${role(r)} credential for this.`,
-  PlanInvalidTerms: () => "The plan terms are not valid: check the coverage share and the review and appeal windows.",
+  PlanInvalidTerms: () =>
+    "The plan terms are not valid: check the coverage share and the review, appeal and filing windows.",
   PlanUnknown: ([planId]) => `Plan #${String(planId)} does not exist.`,
   PlanInactive: ([planId]) => `Plan #${String(planId)} is no longer active.`,
   PlanUnauthorizedInsurer: ([planId, caller]) => `${who(caller)} is not the insurer of plan #${String(planId)}.`,
@@ -148,7 +149,15 @@ export const errorMessages: Record<string, Explain> = {
     `The patient has not allowed ${who(insurer)} to read evidence record #${String(recordId)} for claims.`,
   ClaimInvalidEncounter: () =>
     "The claim's encounter commitment is zero. Commit to the encounter (its id and a salt) and submit again.",
-  ClaimDuplicateEncounter: ([, existing]) => `This encounter was already claimed as claim ${claim(existing)}.`,
+  ClaimDuplicateEncounter: ([, existing]) => `You already claimed this encounter as claim ${claim(existing)}.`,
+  ClaimEvidenceNoTreatmentConsent: ([recordId, provider]) =>
+    `The patient has not given ${who(provider)} Treatment consent covering evidence record #${String(recordId)}: ask the patient for consent first.`,
+  ClaimEvidenceNotAscending: ([previous, recordId]) =>
+    `Evidence record #${String(recordId)} is listed after #${String(previous)}: list each record once, in ascending order.`,
+  ClaimFilingWindowClosed: ([serviceDate, deadline]) =>
+    `The plan's filing window for the service on ${when(serviceDate)} closed on ${when(deadline)}.`,
+  PreAuthServiceBeforeRequest: ([id, requestedAt, serviceDate]) =>
+    `The service on ${when(serviceDate)} precedes pre-authorisation #${String(id)}, requested on ${when(requestedAt)}.`,
   ClaimAnnualLimitReached: ([coverageId, , limit]) =>
     `Coverage #${String(coverageId)} reached its annual limit of ${money(limit)}.`,
   ClaimUnknown: ([claimId]) => `Claim ${claim(claimId)} does not exist.`,

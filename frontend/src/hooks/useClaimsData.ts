@@ -29,12 +29,15 @@ export type PlanView = {
   insurer: Address;
   coverageBps: number;
   preAuthClasses: number;
-  active: boolean;
+  /** 0 while active; else when deactivated (services from then on are not covered). */
+  deactivatedAt: number;
   deductible: bigint;
   annualLimit: bigint;
   autoApproveThreshold: bigint;
   reviewWindow: number;
   appealWindow: number;
+  filingWindow: number;
+  autoApproveAnnualCap: bigint;
 };
 export type PreAuthView = {
   preAuthId: bigint;

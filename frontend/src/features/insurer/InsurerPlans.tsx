@@ -63,6 +63,10 @@ function CreatePlan() {
           autoApproveThreshold: auto.value,
           reviewWindow: review * DAY,
           appealWindow: appeal * DAY,
+          // Claims within 90 days of the service; automatic approvals up to four at the threshold per
+          // member and year, past that the insurer reviews (split or repeated bills cannot bypass review).
+          filingWindow: 90 * DAY,
+          autoApproveAnnualCap: auto.value * 4n,
         },
       ],
     });

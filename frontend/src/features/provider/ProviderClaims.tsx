@@ -1,6 +1,6 @@
 "use client";
 
-import { claimIdOf } from "@careledger/sdk/protocol/claimIds";
+import { claimIdOf, evidenceOrder } from "@careledger/sdk/protocol/claimIds";
 import { Category } from "@careledger/sdk/protocol/constants";
 import { useState, type FormEvent } from "react";
 import { keccak256, toBytes, toHex, type Address } from "viem";
@@ -136,7 +136,7 @@ function PreAuthForm({
     if (Object.keys(found).length || !amount.ok) return;
     await claims.write({
       functionName: "requestPreAuth",
-      args: [BigInt(coverage), Number(serviceClass), amount.value, evidence],
+      args: [BigInt(coverage), Number(serviceClass), amount.value, evidenceOrder(evidence)],
     });
   }
 
@@ -223,7 +223,7 @@ function ClaimForm({
       const [pxCode, ...pxText] = service.trim().split(/\s+/);
       const fhirClaim = claimToFhirClaim(
         {
-          claimId: claimIdOf(encounterCommitment),
+          claimId: claimIdOf(self, encounterCommitment),
           patient,
           provider: self,
           insurer: cover.plan.insurer,
@@ -263,7 +263,7 @@ function ClaimForm({
           billed: amount.value,
           encounterCommitment,
           claimCommitment,
-          evidence,
+          evidence: evidenceOrder(evidence),
           preAuthId: BigInt(preAuth),
         },
       ],
