@@ -6,8 +6,8 @@
  * own lock keeps the folder to one process). Files are written by the stock UnixFS importer
  * with the unixfs-v1-2025 profile. sdk/README.md says why these engines.
  */
-import { createHash } from "node:crypto";
-import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { createHash, type Hash } from "node:crypto";
+import { mkdir, open, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { FsBlockstore } from "blockstore-fs";
 import { NextToLast } from "blockstore-fs/sharding";
@@ -16,6 +16,7 @@ import { createHeliaLight, type Helia } from "helia";
 import { unixfs, type UnixFS } from "@helia/unixfs";
 import type { GraphWalkerFactory } from "@helia/interface";
 import * as dagPb from "@ipld/dag-pb";
+import { UnixFS as UnixFSData } from "ipfs-unixfs";
 import { importer } from "ipfs-unixfs-importer";
 import type { CID } from "multiformats/cid";
 import * as raw from "multiformats/codecs/raw";
@@ -46,7 +47,8 @@ export interface HeliaBlobStoreOptions {
 }
 
 /** Leaves are read this many at a time: reading one overlaps hashing the one before. */
-const CAT_OPTIONS = { offline: true, blockReadConcurrency: 8 };
+const LEAVES_IN_FLIGHT = 8;
+const CAT_OPTIONS = { offline: true, blockReadConcurrency: LEAVES_IN_FLIGHT };
 
 /** blockstore-fs's default layout: `blocks/<2 chars>/<base32 multihash>.data`. */
 const layout = new NextToLast();
@@ -95,6 +97,20 @@ const rawLeafAwareWalker: GraphWalkerFactory = ({ blockstore }) => ({
     yield* visit(cid, 0, []);
   },
 });
+
+/** Reads a block file of `length` bytes into `out` at `at`. */
+async function readInto(path: string, out: Uint8Array, at: number, length: number): Promise<void> {
+  const file = await open(path, "r");
+  try {
+    for (let done = 0; done < length;) {
+      const { bytesRead } = await file.read(out, at + done, length - done, done);
+      if (bytesRead === 0) throw new Error(`block ${path} holds ${done} of its ${length} bytes`);
+      done += bytesRead;
+    }
+  } finally {
+    await file.close();
+  }
+}
 
 /** Bytes the files under `dir` take. */
 async function folderBytes(dir: string): Promise<number> {
@@ -258,23 +274,77 @@ export class HeliaBlobStore implements CommittingStore {
     return { bytes, commitment: toHex(hash.digest()) };
   }
 
-  private async read(cid: CidLike, hash: ReturnType<typeof createHash> | undefined, options: StoreOptions) {
+  /**
+   * The files this SDK writes (a raw leaf, or one dag-pb root over raw leaves) are read leaf by
+   * leaf straight into place, several leaves in flight, each hashed once it and those before it
+   * are in; any other DAG shape goes through Helia's UnixFS exporter.
+   */
+  private async read(cid: CidLike, hash: Hash | undefined, options: StoreOptions): Promise<{ bytes: Uint8Array }> {
     const parsed = toCid(cid);
     const missing = (error?: Error) => new BlobNotFoundError(parsed.toString(), this.name, error ? [error] : []);
-    if (!(await this.blocks.has(parsed))) throw missing();
-    let size: number;
+    const root = await readFile(this.blocks.pathOf(parsed)).catch(() => undefined);
+    if (!root) throw missing();
+    if (parsed.code === raw.code) {
+      if (root.length > this.maxBlobBytes) throw new SizeLimitError(root.length, this.maxBlobBytes);
+      hash?.update(root);
+      return { bytes: root };
+    }
+    let leaves: { path: string; size: number }[] | undefined;
     try {
-      size = Number((await this.fs.stat(parsed, { offline: true, signal: options.signal })).size);
+      const node = dagPb.decode(root);
+      const file = node.Data ? UnixFSData.unmarshal(node.Data) : undefined;
+      const flat =
+        file?.type === "file" &&
+        !file.data?.length &&
+        file.blockSizes.length === node.Links.length &&
+        node.Links.every((link) => link.Hash.code === raw.code);
+      if (flat)
+        leaves = node.Links.map((l, i) => ({ path: this.blocks.pathOf(l.Hash), size: Number(file.blockSizes[i]) }));
     } catch (error) {
       // A damaged root is as good as missing here; another replica or a repair brings it back.
+      throw missing(error as Error);
+    }
+    if (!leaves) return this.readThroughExporter(parsed, hash, options, missing);
+    const size = leaves.reduce((n, leaf) => n + leaf.size, 0);
+    if (size > this.maxBlobBytes) throw new SizeLimitError(size, this.maxBlobBytes);
+    const out = new Uint8Array(size);
+    const reads: Promise<void>[] = [];
+    let at = 0;
+    const issue = (i: number) => {
+      const { path, size: length } = leaves[i]!;
+      reads[i] = readInto(path, out, at, length);
+      reads[i].catch(() => undefined); // awaited in order below
+      at += length;
+    };
+    try {
+      let offset = 0;
+      for (let i = 0; i < leaves.length; i++) {
+        while (reads.length < Math.min(leaves.length, i + LEAVES_IN_FLIGHT)) issue(reads.length);
+        await reads[i];
+        options.signal?.throwIfAborted();
+        hash?.update(out.subarray(offset, offset + leaves[i]!.size));
+        offset += leaves[i]!.size;
+      }
+    } catch (error) {
+      await Promise.allSettled(reads);
       if (options.signal?.aborted) throw error;
       throw missing(error as Error);
     }
+    return { bytes: out };
+  }
+
+  private async readThroughExporter(
+    cid: CID,
+    hash: Hash | undefined,
+    options: StoreOptions,
+    missing: (error?: Error) => Error,
+  ): Promise<{ bytes: Uint8Array }> {
+    const size = Number((await this.fs.stat(cid, { offline: true, signal: options.signal })).size);
     if (size > this.maxBlobBytes) throw new SizeLimitError(size, this.maxBlobBytes);
     const out = new Uint8Array(size);
     let offset = 0;
     try {
-      for await (const chunk of this.fs.cat(parsed, { ...CAT_OPTIONS, signal: options.signal })) {
+      for await (const chunk of this.fs.cat(cid, { ...CAT_OPTIONS, signal: options.signal })) {
         if (offset + chunk.length > size)
           throw new SizeLimitError(offset + chunk.length, size, "blob (longer than its UnixFS size)");
         out.set(chunk, offset);
