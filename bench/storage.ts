@@ -290,7 +290,8 @@ async function main() {
       method:
         "sustained throughput: each measurement is a batch of back-to-back operations (16 × 1 MiB, 2 × 50 MiB), best of N batches after an untimed warm-up batch, ceilings and pipelines interleaved batch by batch (medians alongside); ratios use the same-run raw AES-GCM best; the raw append writes the same bytes to the end of a growing file; encrypt+store and fetch+verify+decrypt exclude the per-record key wraps (2) and unwrap (1), timed separately under keyWrap; wholeRecord includes them",
       cpus: (await import("node:os")).cpus().length,
-      store: "HeliaBlobStore (helia light, offline: blockstore-fs blocks, datastore-level pins, stock UnixFS importer with unixfs-v1-2025)",
+      store:
+        "HeliaBlobStore (helia light, offline: blockstore-fs blocks, datastore-level pins, stock UnixFS importer with unixfs-v1-2025)",
       results,
       keyWrap: { wrapMs: +wrapMs.toFixed(3), unwrapMs: +unwrapMs.toFixed(3) },
       peakMemory50MiB: {
