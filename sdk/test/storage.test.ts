@@ -503,6 +503,30 @@ describe("KuboBlobStore against startStorageServer (Kubo RPC subset over HTTP, H
     await assert.rejects(kubo.put(new Uint8Array(61 * MiB)), /exceeds the limit/);
   });
 
+  it("parses add's multipart body (busboy): refuses other bodies and a body cut short, with Kubo's error shape", async () => {
+    const add = `${server.url}/api/v0/add?cid-version=1&raw-leaves=true&chunker=size-1048576`;
+    const plain = await fetch(add, {
+      method: "POST",
+      body: "not multipart",
+      headers: { "Content-Type": "text/plain" },
+    });
+    assert.equal(plain.status, 400);
+    assert.match(((await plain.json()) as { Message: string }).Message, /expected a multipart\/form-data body/);
+    const boundary = "careledger-test";
+    const cut = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="blob"\r\n\r\nhalf a file`;
+    const response = await fetch(add, {
+      method: "POST",
+      body: cut,
+      headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` },
+    });
+    assert.equal(response.status, 400);
+    const body = (await response.json()) as { Message: string; Type: string };
+    assert.equal(body.Type, "error");
+    assert.match(body.Message, /malformed multipart body/);
+    const half = CID.createV1(raw.code, await sha256Hasher.digest(new TextEncoder().encode("half a file")));
+    assert.equal(await kubo.has(half), false, "nothing of the cut-off upload is stored");
+  });
+
   it("answers CORS for the dApp origin only, and only POST like Kubo", async () => {
     const ok = await fetch(`${server.url}/api/v0/version`, {
       method: "OPTIONS",

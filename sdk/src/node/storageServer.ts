@@ -126,9 +126,14 @@ export async function startStorageServer(options: StorageServerOptions): Promise
       const file = await firstFilePart(req);
       let size = 0;
       async function* counted() {
-        for await (const chunk of file as AsyncIterable<Uint8Array>) {
-          size += chunk.length;
-          yield chunk;
+        try {
+          for await (const chunk of file as AsyncIterable<Uint8Array>) {
+            size += chunk.length;
+            yield chunk;
+          }
+        } catch (error) {
+          if (error instanceof RpcError) throw error;
+          throw new RpcError(`malformed multipart body: ${(error as Error).message}`, 400);
         }
       }
       const cid = await store.put(counted());
