@@ -153,3 +153,17 @@ export class DeploymentNotFoundError extends CareLedgerError {
     );
   }
 }
+
+/** Another process (or another open store in this one) holds the embedded store's folder. */
+export class StoreLockedError extends CareLedgerError {
+  constructor(
+    readonly dir: string,
+    readonly pid: number,
+  ) {
+    super(
+      "STORE_LOCKED",
+      `the store at ${dir} is open in process ${pid || "(unknown)"}${pid === globalThis.process?.pid ? " (this one)" : ""}; ` +
+        "close it first, or reach it through its server (e.g. --ipfs-api http://127.0.0.1:5001 while npm start runs)",
+    );
+  }
+}

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtemp, open, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { cp, mkdtemp, open, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -14,8 +15,7 @@ import { sha256 as sha256Hasher } from "multiformats/hashes/sha2";
 import { randomBytes } from "../src/bytes.js";
 import { generateKeyPair } from "../src/crypto/keys.js";
 import { openRecord, recordRecipients, sealRecord } from "../src/crypto/container.js";
-import { BlobNotFoundError, IntegrityError, SizeLimitError } from "../src/errors.js";
-import { LogLockedError } from "../src/node/appendLog.js";
+import { BlobNotFoundError, IntegrityError, SizeLimitError, StoreLockedError } from "../src/errors.js";
 import { HeliaBlobStore } from "../src/node/helia.js";
 import { startStorageServer, type StorageServer } from "../src/node/storageServer.js";
 import { commitmentOf, fetchVerified } from "../src/storage/blobStore.js";
@@ -132,7 +132,7 @@ describe("HeliaBlobStore (embedded, offline, on disk)", () => {
   });
 });
 
-describe("HeliaBlobStore fast write path (own block writes and pin records)", () => {
+describe("HeliaBlobStore write path (stock UnixFS importer, Helia's pins)", () => {
   let store: HeliaBlobStore;
   before(async () => {
     store = await HeliaBlobStore.open({ dataDir: join(root, "helia-fast") });
@@ -181,7 +181,7 @@ describe("HeliaBlobStore fast write path (own block writes and pin records)", ()
     assert.ok(await store.isPinned(cid));
   });
 
-  it("re-putting repairs a corrupt block (the log keeps the newest copy)", async () => {
+  it("re-putting repairs a corrupt block (blockstore-fs rewrites it)", async () => {
     const bytes = randomBytes(MiB + 100);
     const cid = await store.put(bytes);
     const leaf = CID.createV1(raw.code, await sha256Hasher.digest(bytes.subarray(0, MiB)));
@@ -272,7 +272,7 @@ describe("HeliaBlobStore persistence across restarts", () => {
     const dataDir = join(root, "locked");
     const first = await HeliaBlobStore.open({ dataDir });
     await assert.rejects(HeliaBlobStore.open({ dataDir }), (error: Error) => {
-      assert.ok(error instanceof LogLockedError);
+      assert.ok(error instanceof StoreLockedError);
       assert.match(error.message, /is open in process \d+/);
       assert.match(error.message, /--ipfs-api/);
       return true;
@@ -284,7 +284,7 @@ describe("HeliaBlobStore persistence across restarts", () => {
     await second.close();
   });
 
-  it("moves a store of one file per block (blockstore-fs, datastore-fs) into the logs, pins included", async () => {
+  it("opens a store of one file per block and pin (blockstore-fs, datastore-fs), pins moved to LevelDB", async () => {
     const dataDir = join(root, "legacy");
     const bytes = randomBytes(2 * MiB + 3);
     // A store as the previous version wrote it: Helia over blockstore-fs and datastore-fs.
@@ -312,15 +312,44 @@ describe("HeliaBlobStore persistence across restarts", () => {
     try {
       assert.ok(await store.isPinned(cid));
       assert.ok(Buffer.from(await store.get(cid)).equals(Buffer.from(bytes)));
-      const { existsSync } = await import("node:fs");
-      assert.ok(existsSync(join(dataDir, "blocks.migrated")) && !existsSync(join(dataDir, "blocks")));
+      assert.ok(existsSync(join(dataDir, "datastore.migrated")) && !existsSync(join(dataDir, "datastore")));
       assert.ok(!existsSync(join(dataDir, "tmp")), "the empty temporary-file folder is gone");
     } finally {
       await store.close();
     }
   });
 
-  it("gc removes unpinned blocks and compaction gives the space back; pinned blobs survive", async () => {
+  it("migrates a store the append-only log wrote (blocklog/, datalog/) on open, nothing lost", async () => {
+    // sdk/test/fixtures/log-store: written by the log engine itself before it was removed.
+    const fixture = fileURLToPath(new URL("./fixtures/log-store/", import.meta.url));
+    const manifest = JSON.parse(await readFile(join(fixture, "manifest.json"), "utf8")) as {
+      cid: string;
+      commitment: string;
+      size: number;
+      pinned: boolean;
+    }[];
+    const dataDir = join(root, "from-log");
+    await cp(join(fixture, "ipfs"), dataDir, { recursive: true });
+    for (const round of ["migrating", "reopening the migrated store"]) {
+      const store = await HeliaBlobStore.open({ dataDir });
+      try {
+        for (const entry of manifest) {
+          const bytes = await fetchVerified(store, entry.cid, entry.commitment);
+          assert.equal(bytes.length, entry.size, `${round}: ${entry.cid}`);
+          assert.equal(await store.isPinned(entry.cid), entry.pinned, `${round}: ${entry.cid} pinned`);
+        }
+        const pins = new Set<string>();
+        for await (const pin of store.pins()) pins.add(pin.toString());
+        assert.deepEqual(pins, new Set(manifest.filter((e) => e.pinned).map((e) => e.cid)));
+      } finally {
+        await store.close();
+      }
+    }
+    assert.ok(existsSync(join(dataDir, "blocklog.migrated")) && !existsSync(join(dataDir, "blocklog")));
+    assert.ok(existsSync(join(dataDir, "datalog.migrated")) && !existsSync(join(dataDir, "datalog")));
+  });
+
+  it("gc removes unpinned blocks and gives the space back; pinned blobs survive", async () => {
     const store = await HeliaBlobStore.open({ dataDir: join(root, "gc") });
     try {
       const kept = randomBytes(MiB + 5);
@@ -330,8 +359,8 @@ describe("HeliaBlobStore persistence across restarts", () => {
         // drain
       }
       const { before, after } = await store.gc();
-      assert.ok(before >= 5 * MiB, `log held ${before} bytes`);
-      assert.ok(after < 2 * MiB, `log holds ${after} bytes after compaction`);
+      assert.ok(before >= 5 * MiB, `blocks held ${before} bytes`);
+      assert.ok(after < 2 * MiB, `blocks hold ${after} bytes after collection`);
       assert.equal(await store.has(dropped), false);
       assert.ok(Buffer.from(await store.get(keptCid)).equals(Buffer.from(kept)));
       assert.ok(await store.isPinned(keptCid));
@@ -472,6 +501,30 @@ describe("KuboBlobStore against startStorageServer (Kubo RPC subset over HTTP, H
     const tight = new KuboBlobStore({ url: server.url, maxBlobBytes: 10 });
     await assert.rejects(tight.put(new Uint8Array(11)), SizeLimitError);
     await assert.rejects(kubo.put(new Uint8Array(61 * MiB)), /exceeds the limit/);
+  });
+
+  it("parses add's multipart body (busboy): refuses other bodies and a body cut short, with Kubo's error shape", async () => {
+    const add = `${server.url}/api/v0/add?cid-version=1&raw-leaves=true&chunker=size-1048576`;
+    const plain = await fetch(add, {
+      method: "POST",
+      body: "not multipart",
+      headers: { "Content-Type": "text/plain" },
+    });
+    assert.equal(plain.status, 400);
+    assert.match(((await plain.json()) as { Message: string }).Message, /expected a multipart\/form-data body/);
+    const boundary = "careledger-test";
+    const cut = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="blob"\r\n\r\nhalf a file`;
+    const response = await fetch(add, {
+      method: "POST",
+      body: cut,
+      headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` },
+    });
+    assert.equal(response.status, 400);
+    const body = (await response.json()) as { Message: string; Type: string };
+    assert.equal(body.Type, "error");
+    assert.match(body.Message, /malformed multipart body/);
+    const half = CID.createV1(raw.code, await sha256Hasher.digest(new TextEncoder().encode("half a file")));
+    assert.equal(await kubo.has(half), false, "nothing of the cut-off upload is stored");
   });
 
   it("answers CORS for the dApp origin only, and only POST like Kubo", async () => {

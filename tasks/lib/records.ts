@@ -43,9 +43,10 @@ export async function openStores(ipfsApi: string, embeddedDir = ""): Promise<Blo
     stores.push(new KuboBlobStore({ url: parsed }));
   }
   if (embeddedDir) {
-    if (!existsSync(path.join(embeddedDir, "blocklog")) && !existsSync(path.join(embeddedDir, "blocks"))) {
+    // blocks/ (this version) or blocklog/ (the earlier log format, migrated on open).
+    if (!existsSync(path.join(embeddedDir, "blocks")) && !existsSync(path.join(embeddedDir, "blocklog"))) {
       throw new TaskError(
-        `--embedded ${embeddedDir} holds no embedded store (no blocklog/ folder). Give the folder that holds blocklog/ and datalog/, e.g. .careledger/ipfs.`,
+        `--embedded ${embeddedDir} holds no embedded store (no blocks/ folder). Give the folder that holds blocks/ and datastore-level/, e.g. .careledger/ipfs.`,
       );
     }
     const { HeliaBlobStore } = await import("@careledger/sdk/node/index");

@@ -1,58 +1,37 @@
 /**
  * The embedded default store (Node only): a Helia light node — no libp2p, no routers, no block
- * brokers, so it never touches the network — over a blockstore and a datastore kept as
- * append-only logs on disk under a data folder (appendLog.ts: no file per block). Blocks and
- * pins persist across restarts.
+ * brokers, so it never touches the network — over Helia's kept stores in a data folder:
+ * `blocks/` (blockstore-fs: one file per block, written to a temporary file and renamed into
+ * place) and `datastore-level/` (datastore-level: Helia's pins and metadata in LevelDB, whose
+ * own lock keeps the folder to one process). Files are written by the stock UnixFS importer
+ * with the unixfs-v1-2025 profile. sdk/README.md says why these engines.
  */
 import { createHash, type Hash } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, rename, rmdir } from "node:fs/promises";
+import { mkdir, open, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
 import { FsBlockstore } from "blockstore-fs";
-import { FsDatastore } from "datastore-fs";
+import { NextToLast } from "blockstore-fs/sharding";
+import { LevelDatastore } from "datastore-level";
 import { createHeliaLight, type Helia } from "helia";
 import { unixfs, type UnixFS } from "@helia/unixfs";
-import { blockKey, LogBlockstore, LogDatastore } from "./logStores.js";
+import type { GraphWalkerFactory } from "@helia/interface";
 import * as dagPb from "@ipld/dag-pb";
-import * as cborg from "cborg";
 import { UnixFS as UnixFSData } from "ipfs-unixfs";
 import { importer } from "ipfs-unixfs-importer";
-import { Key } from "interface-datastore";
-import { base36 } from "multiformats/bases/base36";
-import { CID } from "multiformats/cid";
+import type { CID } from "multiformats/cid";
 import * as raw from "multiformats/codecs/raw";
-import { create as createDigest } from "multiformats/hashes/digest";
-import { concatBytes, toHex, type ByteSource } from "../bytes.js";
-import { BlobNotFoundError, SizeLimitError } from "../errors.js";
+import { toHex, type ByteSource } from "../bytes.js";
+import { BlobNotFoundError, SizeLimitError, StoreLockedError } from "../errors.js";
 import {
   DEFAULT_MAX_BLOB_BYTES,
   limitSize,
   toCid,
-  type BlobStore,
   type CidLike,
+  type CommittingStore,
   type GarbageReport,
   type StoreOptions,
-  UNIXFS_CHUNK_SIZE,
 } from "../storage/blobStore.js";
-
-const SHA2_256 = 0x12;
-/** unixfs-v1-2025: up to 1,024 links per node; larger files go through the reference importer. */
-const MAX_LINKS = 1024;
-
-/** Raw-leaf CIDv1 from a sha-256 digest. */
-function rawCid(digest: Uint8Array): CID {
-  return CID.createV1(raw.code, createDigest(SHA2_256, digest));
-}
-
-/**
- * Helia's pin records, encoded as Helia encodes them (cborg, helia/dist/src/pins.js): a new
- * pinned-block record and a recursive pin. Tests check Helia's own pins API reads them.
- */
-const newPinnedBlock = (root: CID) => cborg.encode({ pinCount: 1, pinnedBy: [root.bytes] });
-const RECURSIVE_PIN = cborg.encode({ depth: Infinity, metadata: {} });
-const pinnedBlockKey = (cid: CID) => new Key(`/pinned-block/${base36.encode(cid.multihash.bytes)}`);
-const pinKey = (cid: CID) => new Key(`/pin/${cid.toString(base36)}`);
+import { migrateLegacyStores } from "./legacyLogReader.js";
 
 export interface PutCommittedResult {
   cid: CID;
@@ -60,262 +39,192 @@ export interface PutCommittedResult {
   commitment: `0x${string}`;
 }
 
-/**
- * Pins walk the DAG to record every block they cover. Helia's default walker reads each block,
- * which for a 50 MiB file means reading it all back from disk; raw leaves have no links, so this
- * walker lists them from their parent's links without loading them.
- */
-function rawLeafAwareWalker(components: {
-  blockstore: { get(cid: CID, options?: object): AsyncIterable<Uint8Array> };
-}) {
-  return {
-    async *walk(cid: CID, options: { signal?: AbortSignal } = {}) {
-      async function* visit(
-        current: CID,
-        depth: number,
-        path: CID[],
-      ): AsyncGenerator<{
-        block: { cid: CID; bytes: Uint8Array; value: unknown; links(): [] };
-        depth: number;
-        path: CID[];
-      }> {
-        if (current.code === raw.code) {
-          yield { block: { cid: current, bytes: new Uint8Array(), value: undefined, links: () => [] }, depth, path };
-          return;
-        }
-        const parts: Uint8Array[] = [];
-        for await (const part of components.blockstore.get(current, { ...options, offline: true })) parts.push(part);
-        const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-        if (current.code !== dagPb.code)
-          throw new Error(`unexpected codec 0x${current.code.toString(16)} in a UnixFS file`);
-        const node = dagPb.decode(bytes);
-        yield { block: { cid: current, bytes, value: node, links: () => [] }, depth, path };
-        for (const link of node.Links) yield* visit(link.Hash, depth + 1, [...path, current]);
-      }
-      yield* visit(cid, 0, []);
-    },
-  };
-}
-
-/**
- * sha-256 on one worker thread (OpenSSL there too), started on first use. It keeps the process
- * alive only while it has work; a worker that fails takes only its own jobs down.
- */
-class WorkerHasher {
-  private worker: Worker | undefined;
-  private next = 0;
-  private closed = false;
-  private readonly pending = new Map<
-    number,
-    { worker: Worker; resolve(d: Uint8Array): void; reject(e: unknown): void }
-  >();
-  private readonly waiting: (() => void)[] = [];
-
-  private start(): Worker {
-    const worker = new Worker(
-      // getBuiltinModule rather than require/import: the eval'd code runs as CommonJS or as an
-      // ES module depending on the parent's --input-type.
-      `const { parentPort } = process.getBuiltinModule('node:worker_threads');
-       const { createHash } = process.getBuiltinModule('node:crypto');
-       parentPort.on('message', ({ id, bytes }) => {
-         parentPort.postMessage({ id, digest: createHash('sha256').update(bytes).digest() });
-       });`,
-      { eval: true },
-    );
-    worker.unref();
-    const settle = (id: number) => {
-      this.pending.delete(id);
-      this.waiting.shift()?.();
-      if (![...this.pending.values()].some((p) => p.worker === worker)) worker.unref();
-    };
-    worker.on("message", ({ id, digest }: { id: number; digest: Uint8Array }) => {
-      const job = this.pending.get(id);
-      settle(id);
-      job?.resolve(new Uint8Array(digest.buffer, digest.byteOffset, digest.length));
-    });
-    const fail = (error: unknown) => {
-      for (const [id, job] of [...this.pending]) {
-        if (job.worker !== worker) continue;
-        settle(id);
-        job.reject(error);
-      }
-      if (this.worker === worker) this.worker = undefined;
-    };
-    worker.on("error", fail);
-    worker.on("exit", (code) => fail(new Error(`hash worker exited (${code})`)));
-    return worker;
-  }
-
-  /** Jobs not yet answered. */
-  get inFlight(): number {
-    return this.pending.size;
-  }
-
-  /** Resolves once a job finishes (callers use it to keep the number in flight bounded). */
-  whenOneDone(): Promise<void> {
-    return this.pending.size === 0 ? Promise.resolve() : new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  /**
-   * sha-256 of the parts, in order: copied once into a fresh buffer that is handed over (moved,
-   * not cloned) to the worker. (A SharedArrayBuffer would save the copy, but V8 fills one
-   * several times slower than a plain buffer.)
-   */
-  digest(parts: readonly Uint8Array[]): Promise<Uint8Array> {
-    if (this.closed) return Promise.reject(new Error("the store is closed"));
-    const worker = (this.worker ??= this.start());
-    const id = this.next++;
-    // A real copy: Buffer#slice is a view, and moving it would empty the caller's buffer.
-    const copy = parts.length === 1 ? new Uint8Array(parts[0]!) : concatBytes(parts);
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { worker, resolve, reject });
-      worker.ref();
-      worker.postMessage({ id, bytes: copy }, [copy.buffer as ArrayBuffer]);
-    });
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    const worker = this.worker;
-    this.worker = undefined;
-    await worker?.terminate();
-  }
-}
-
 export interface HeliaBlobStoreOptions {
-  /** Folder holding `blocklog/` and `datalog/`; created when missing. */
+  /** Folder holding `blocks/` and `datastore-level/`; created when missing. */
   dataDir: string;
   name?: string;
   maxBlobBytes?: number;
 }
 
-const ROOT_CACHE_SIZE = 1024;
-/** Pieces a leaf is read in, so hashing the first overlaps reading the next. */
-const READ_PIECE = 256 * 1024;
-const READS_IN_FLIGHT = 8;
+/** Leaves are read this many at a time: reading one overlaps hashing the one before. */
+const LEAVES_IN_FLIGHT = 8;
+const CAT_OPTIONS = { offline: true, blockReadConcurrency: LEAVES_IN_FLIGHT };
 
-/**
- * Stores written by an earlier version kept blocks and pins as one file each (blockstore-fs and
- * datastore-fs under `blocks/` and `datastore/`). Their contents move into the logs once; the
- * old folders are renamed `*.migrated` (delete them when satisfied).
- */
-async function migrateFileStores(dataDir: string, blocks: LogBlockstore, datastore: LogDatastore): Promise<void> {
-  const oldBlocks = join(dataDir, "blocks");
-  const oldData = join(dataDir, "datastore");
-  if (existsSync(oldBlocks)) {
-    const legacy = new FsBlockstore(oldBlocks);
-    await legacy.open();
-    for await (const { cid, bytes } of legacy.getAll()) await blocks.put(cid, bytes);
-    await legacy.close();
-    await blocks.log.sync(); // on disk before the old folder is set aside
-    await rename(oldBlocks, `${oldBlocks}.migrated`);
+/** blockstore-fs's default layout: `blocks/<2 chars>/<base32 multihash>.data`. */
+const layout = new NextToLast();
+
+/** blockstore-fs, reading a block with one readFile (its own get streams it in 64 KiB pieces). */
+class Blockstore extends FsBlockstore {
+  constructor(path: string) {
+    super(path, { shardingStrategy: layout });
   }
-  if (existsSync(oldData)) {
-    const legacy = new FsDatastore(oldData);
-    await legacy.open();
-    for await (const { key, value } of legacy.query({})) await datastore.put(key, value);
-    await legacy.close();
-    await datastore.log.sync();
-    await rename(oldData, `${oldData}.migrated`);
+
+  pathOf(cid: CID): string {
+    const { dir, file } = layout.encode(cid);
+    return join(this.path, dir, file);
   }
-  // The earlier write path's temporary-file folder, when nothing was left in it.
-  await rmdir(join(dataDir, "tmp")).catch(() => undefined);
+
+  override async *get(cid: CID): AsyncGenerator<Uint8Array> {
+    yield await readFile(this.pathOf(cid)).catch((error: NodeJS.ErrnoException) => {
+      throw Object.assign(new Error(`block ${cid} is not in ${this.path}: ${error.code}`), { name: "NotFoundError" });
+    });
+  }
 }
 
-export class HeliaBlobStore implements BlobStore {
+/**
+ * Pins walk the DAG to record every block they cover. Helia's default walker reads each block,
+ * which for a 50 MiB file means reading it all back from disk; raw leaves have no links, so this
+ * walker lists them from their parent's links without loading them.
+ */
+const rawLeafAwareWalker: GraphWalkerFactory = ({ blockstore }) => ({
+  async *walk(cid, options = {}) {
+    async function* visit(current: CID, depth: number, path: CID[]): AsyncGenerator<never> {
+      if (current.code === raw.code) {
+        yield {
+          block: { cid: current, bytes: new Uint8Array(), value: undefined, links: () => [] },
+          depth,
+          path,
+        } as never;
+        return;
+      }
+      const parts: Uint8Array[] = [];
+      for await (const part of blockstore.get(current, options)) parts.push(part);
+      const bytes = Buffer.concat(parts);
+      const node = dagPb.decode(bytes);
+      yield { block: { cid: current, bytes, value: node, links: () => [] }, depth, path } as never;
+      for (const link of node.Links) yield* visit(link.Hash, depth + 1, [...path, current]);
+    }
+    yield* visit(cid, 0, []);
+  },
+});
+
+/** Reads a block file of `length` bytes into `out` at `at`. */
+async function readInto(path: string, out: Uint8Array, at: number, length: number): Promise<void> {
+  const file = await open(path, "r");
+  try {
+    for (let done = 0; done < length;) {
+      const { bytesRead } = await file.read(out, at + done, length - done, done);
+      if (bytesRead === 0) throw new Error(`block ${path} holds ${done} of its ${length} bytes`);
+      done += bytesRead;
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+/** Bytes the files under `dir` take. */
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name)).catch(() => ({ size: 0 }))).size;
+  }
+  return total;
+}
+
+/** LevelDB refuses a second opener of a folder (its LOCK); name the process that holds it. */
+async function openDatastore(dataDir: string): Promise<LevelDatastore> {
+  const datastore = new LevelDatastore(join(dataDir, "datastore-level"));
+  try {
+    await datastore.db.open({ createIfMissing: true, compression: false } as never);
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code !== "LEVEL_LOCKED") throw error;
+    const owner = Number(await readFile(join(dataDir, "OWNER"), "utf8").catch(() => "0"));
+    throw new StoreLockedError(dataDir, owner);
+  }
+  await datastore.open();
+  await writeFile(join(dataDir, "OWNER"), String(process.pid));
+  return datastore;
+}
+
+export class HeliaBlobStore implements CommittingStore {
   readonly name: string;
   readonly helia: Helia;
   private readonly fs: UnixFS;
-  private readonly blocks: LogBlockstore;
-  private readonly datastore: LogDatastore;
   private readonly maxBlobBytes: number;
-  private readonly hasher = new WorkerHasher();
-  /** Puts in flight, the garbage collection running, and the queue of pin-record changes. */
+  /** Puts in flight, the garbage collection running, and the queue of pin changes. */
   private writes = 0;
   private readonly writesDone: (() => void)[] = [];
   private collecting: Promise<unknown> | undefined;
   private pinQueue: Promise<unknown> = Promise.resolve();
-  /** Decoded root blocks of recently read files (dag-pb roots are small). */
-  private readonly roots = new Map<string, { root: dagPb.PBNode; data: UnixFSData | undefined }>();
 
-  private constructor(helia: Helia, blocks: LogBlockstore, datastore: LogDatastore, options: HeliaBlobStoreOptions) {
-    this.helia = helia;
-    this.blocks = blocks;
-    this.datastore = datastore;
-    this.fs = unixfs(helia);
+  private constructor(
+    private readonly dataDir: string,
+    private readonly blocks: Blockstore,
+    private readonly datastore: LevelDatastore,
+    options: HeliaBlobStoreOptions,
+  ) {
+    this.helia = createHeliaLight({ blockstore: blocks, datastore });
+    this.fs = unixfs(this.helia);
     this.name = options.name ?? `helia:${options.dataDir}`;
     this.maxBlobBytes = options.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES;
   }
 
-  /** @throws LogLockedError when another process (or store) has the folder open */
+  /**
+   * Opens (and creates) the store; a folder written by the append-only log of earlier versions
+   * is migrated first (legacyLogReader.ts). @throws StoreLockedError when another process (or
+   * store) has the folder open
+   */
   static async open(options: HeliaBlobStoreOptions): Promise<HeliaBlobStore> {
     await mkdir(options.dataDir, { recursive: true });
-    const blocks = await LogBlockstore.open(join(options.dataDir, "blocklog"));
-    let datastore: LogDatastore | undefined;
+    const datastore = await openDatastore(options.dataDir);
     try {
-      datastore = await LogDatastore.open(join(options.dataDir, "datalog"));
-      await migrateFileStores(options.dataDir, blocks, datastore);
-      const helia = createHeliaLight({ blockstore: blocks, datastore });
-      await helia.start();
-      return new HeliaBlobStore(helia, blocks, datastore, options);
+      const blocks = new Blockstore(join(options.dataDir, "blocks"));
+      await blocks.open();
+      await migrateLegacyStores(options.dataDir, blocks, datastore);
+      const store = new HeliaBlobStore(options.dataDir, blocks, datastore, options);
+      await store.helia.start();
+      return store;
     } catch (error) {
-      await datastore?.close();
-      await blocks.close();
+      await datastore.close();
       throw error;
     }
   }
 
-  /**
-   * Stores with the unixfs-v1-2025 profile (CIDv1, raw 1 MiB leaves, one dag-pb root over at
-   * most 1,024 of them — the CIDs Kubo and Helia's importer give; larger files go through the
-   * importer) and pins. Blocks are always written, even when the store already holds them:
-   * re-putting healthy bytes is how a damaged local copy gets repaired (Helia's own put would
-   * skip a block it already "has"); the log keeps the newest copy. The source's chunks are
-   * written as given once hashed: a source must not refill a chunk's buffer before the put
-   * resolves (Node streams and sealAndStore hand over fresh buffers).
-   */
   async put(data: ByteSource, options: StoreOptions = {}): Promise<CID> {
-    if (data instanceof Uint8Array && data.length > this.maxBlobBytes)
-      throw new SizeLimitError(data.length, this.maxBlobBytes);
-    return this.writing(async () => {
-      if (this.maxBlobBytes > MAX_LINKS * UNIXFS_CHUNK_SIZE) return this.importAndPin(data, options);
-      return (await this.write(data, false, options)).cid;
-    });
+    return (await this.putCommitted(data, options)).cid;
   }
 
   /**
-   * put, also returning the sha-256 commitment of the stored bytes, computed in the same pass as
-   * the leaf CIDs (sha-256 is a running state over 64-byte blocks, so the first 1 MiB leaf's
-   * digest is a finalised copy of the commitment's state at that point; a blob of one leaf has
-   * its commitment as its CID digest).
+   * Stores with the unixfs-v1-2025 profile (CIDv1, raw 1 MiB leaves, 1,024 links per node) and
+   * pins; resolves once the blocks and the pin are written, with the sha-256 commitment of the
+   * bytes hashed as they passed. Blocks go straight to blockstore-fs, which rewrites a block it
+   * already holds: re-putting healthy bytes is how a damaged local copy gets repaired (Helia's
+   * own blockstore would skip a block it already "has").
    */
   async putCommitted(
     data: ByteSource,
-    options: StoreOptions & { /** Total bytes the stream will carry, when known. */ length?: number } = {},
+    options: StoreOptions & { /** Total bytes the stream carries, when known. */ length?: number } = {},
   ): Promise<PutCommittedResult> {
     if (data instanceof Uint8Array && data.length > this.maxBlobBytes)
       throw new SizeLimitError(data.length, this.maxBlobBytes);
-    return this.writing(async () => {
-      if (this.maxBlobBytes > MAX_LINKS * UNIXFS_CHUNK_SIZE) {
-        const hash = createHash("sha256");
-        async function* tap() {
-          for await (const chunk of limitSize(data, Infinity)) {
-            hash.update(chunk);
-            yield chunk;
-          }
-        }
-        const cid = await this.importAndPin(tap(), options);
-        return { cid, commitment: toHex(hash.digest()) };
+    const { length, signal } = options;
+    const hash = createHash("sha256");
+    let consumed = 0;
+    async function* hashed(source: AsyncIterable<Uint8Array>) {
+      for await (const chunk of source) {
+        signal?.throwIfAborted();
+        consumed += chunk.length;
+        if (length !== undefined && consumed > length)
+          throw new RangeError(`the data is longer than the ${length} bytes announced`);
+        hash.update(chunk);
+        yield chunk;
       }
-      const { cid, commitment } = await this.write(data, true, options, options.length);
-      return { cid, commitment: commitment! };
+      if (length !== undefined && consumed !== length)
+        throw new RangeError(`the data ended after ${consumed} of the ${length} bytes announced`);
+    }
+    return this.writing(async () => {
+      let root: CID | undefined;
+      for await (const entry of importer([{ content: hashed(limitSize(data, this.maxBlobBytes)) }], this.blocks, {
+        profile: "unixfs-v1-2025",
+      }))
+        root = entry.cid;
+      if (!root) throw new Error("the UnixFS importer produced no root CID");
+      await this.pinning(() => this.pinNow(root, options));
+      return { cid: root, commitment: toHex(hash.digest()) };
     });
   }
 
-  /**
-   * Runs a put while no garbage collection runs: a collection waits for puts in flight (their
-   * blocks are not pinned until they end) and puts wait for a collection.
-   */
+  /** Runs a put while no garbage collection runs (its blocks are not pinned until it ends). */
   private async writing<T>(fn: () => Promise<T>): Promise<T> {
     while (this.collecting) await this.collecting.catch(() => undefined);
     this.writes++;
@@ -326,310 +235,128 @@ export class HeliaBlobStore implements BlobStore {
     }
   }
 
-  /** Pin records change one at a time: a put's new records, Helia's pin code and gc never interleave. */
+  /** Helia's pin records are read-modified-written: pin changes run one at a time. */
   private pinning<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.pinQueue.then(fn, fn);
     this.pinQueue = run.catch(() => undefined);
     return run;
   }
 
-  private async importAndPin(data: ByteSource, options: StoreOptions): Promise<CID> {
-    const blocks = this.blocks;
-    const sink = {
-      async put(cid: CID, bytes: Uint8Array) {
-        await blocks.put(cid, bytes);
-        return cid;
-      },
-    };
-    let root: CID | undefined;
-    for await (const entry of importer([{ content: limitSize(data, this.maxBlobBytes) }], sink as never, {
-      profile: "unixfs-v1-2025",
-    })) {
-      root = entry.cid;
+  private async pinNow(cid: CID, options: StoreOptions): Promise<void> {
+    if (await this.helia.pins.isPinned(cid, options)) return;
+    for await (const _ of this.helia.pins.add(cid, { ...options, walker: rawLeafAwareWalker })) {
+      // drain: pins.add yields each block it pinned
     }
-    if (!root) throw new Error("importer produced no root CID");
-    await this.pinning(() => this.pinNow(root!, options));
-    return root;
-  }
-
-  /**
-   * The fast put: every byte is hashed as it arrives, whatever the chunking of the source, and
-   * each leaf is appended to the block log with one write once its CID is known. Leaf CIDs: the
-   * first from the commitment's running state; later leaves are hashed on a worker thread (the
-   * other core) while this thread runs the commitment. Leaves hashed here (the first, a short
-   * last one) go down with the root block in one write; then the pinned-block records and the
-   * pin, in one write, once every block has landed. (Writing each cipher segment while it is
-   * still being hashed was measured too: the extra writes cost this thread more than the
-   * overlap saved.)
-   */
-  private async write(
-    data: ByteSource,
-    commit: boolean,
-    options: StoreOptions,
-    length = data instanceof Uint8Array ? data.length : undefined,
-  ): Promise<{ cid: CID; commitment?: `0x${string}` }> {
-    if (length !== undefined && length > this.maxBlobBytes) throw new SizeLimitError(length, this.maxBlobBytes);
-    const commitment: Hash | undefined = commit ? createHash("sha256") : undefined;
-    const leaves: { cid: CID; size: number }[] = [];
-    const jobs: Promise<unknown>[] = [];
-    const track = (job: Promise<unknown>) => {
-      job.catch(() => undefined); // awaited in settle()
-      jobs.push(job);
-      return job;
-    };
-    const settle = async () => {
-      const results = await Promise.allSettled(jobs);
-      const failed = results.find((r) => r.status === "rejected");
-      if (failed) throw (failed as PromiseRejectedResult).reason;
-    };
-    const log = this.blocks.log;
-    // Blocks written together at the end, with the root.
-    const last: { key: string; value: Uint8Array | Uint8Array[] }[] = [];
-
-    let parts: Uint8Array[] = [];
-    let size = 0;
-    let consumed = 0;
-    // The running hash of the current leaf, when it is not the commitment's (see above).
-    let leafHash: Hash | undefined;
-    const finishLeaf = () => {
-      const leafParts = parts;
-      const entry = { cid: undefined as unknown as CID, size };
-      let digest: Promise<Uint8Array> | Uint8Array;
-      if (leaves.length === 0 && commitment) digest = commitment.copy().digest();
-      else if (leafHash) digest = leafHash.digest();
-      else digest = this.hasher.digest(leafParts);
-      leaves.push(entry);
-      if (digest instanceof Uint8Array) {
-        // Hashed here: written with the root block.
-        entry.cid = rawCid(digest);
-        last.push({ key: blockKey(entry.cid), value: leafParts });
-      } else {
-        track(
-          Promise.resolve(digest).then((d) => {
-            entry.cid = rawCid(d);
-            return log.put(blockKey(entry.cid), leafParts);
-          }),
-        );
-      }
-      parts = [];
-      size = 0;
-      leafHash = undefined;
-    };
-    try {
-      for await (const chunk of limitSize(data, this.maxBlobBytes)) {
-        options.signal?.throwIfAborted();
-        if (length !== undefined && consumed + chunk.length > length)
-          throw new RangeError(`the data is longer than the ${length} bytes announced`);
-        let rest = chunk;
-        while (rest.length > 0) {
-          const part = rest.subarray(0, UNIXFS_CHUNK_SIZE - size);
-          rest = rest.subarray(part.length);
-          if (size === 0) {
-            // The first leaf of a committed put reads the commitment; later leaves go to the
-            // worker (a short last leaf is quicker hashed here); without a commitment to run,
-            // this thread hashes every leaf as its bytes arrive.
-            const fromCommitment = leaves.length === 0 && commitment !== undefined;
-            const short = length !== undefined && length - consumed < UNIXFS_CHUNK_SIZE / 4;
-            const toWorker = commitment !== undefined && !fromCommitment && !short;
-            if (!fromCommitment && !toWorker) leafHash = createHash("sha256");
-          }
-          commitment?.update(part);
-          leafHash?.update(part);
-          parts.push(part);
-          size += part.length;
-          consumed += part.length;
-          if (size === UNIXFS_CHUNK_SIZE) finishLeaf();
-        }
-        // At most a few leaves wait for the worker: memory stays bounded whatever the source.
-        while (this.hasher.inFlight >= 4) await this.hasher.whenOneDone();
-      }
-      if (length !== undefined && consumed !== length)
-        throw new RangeError(`the data ended after ${consumed} of the ${length} bytes announced`);
-      if (size > 0) finishLeaf();
-      await settle();
-    } catch (error) {
-      await Promise.allSettled(jobs);
-      throw error;
-    }
-    const digestHex = commitment ? toHex(commitment.digest()) : undefined;
-    let root: CID;
-    const blockCids: CID[] = leaves.map((l) => l.cid);
-    if (leaves.length === 0) {
-      // The empty file: one empty raw leaf (bafkreihdwdcefgh4…).
-      root = rawCid(createHash("sha256").digest());
-      last.push({ key: blockKey(root), value: new Uint8Array() });
-      blockCids.push(root);
-    } else if (leaves.length === 1) {
-      root = leaves[0]!.cid;
-    } else {
-      const file = new UnixFSData({ type: "file" });
-      for (const leaf of leaves) file.addBlockSize(BigInt(leaf.size));
-      const node = { Data: file.marshal(), Links: leaves.map((l) => ({ Name: "", Tsize: l.size, Hash: l.cid })) };
-      const block = dagPb.encode(dagPb.prepare(node), { fieldOrder: "links-first" } as never);
-      root = CID.createV1(dagPb.code, createDigest(SHA2_256, createHash("sha256").update(block).digest()));
-      last.push({ key: blockKey(root), value: block });
-      blockCids.unshift(root);
-    }
-    // Helia's pinned-block records ({ pinCount: 1, pinnedBy: [root] }) and the pin; when the
-    // root or any block is already pinned (re-put, shared leaf), Helia's pin code counts instead.
-    const unique = [...new Map(blockCids.map((c) => [base36.encode(c.multihash.bytes), c])).values()];
-    const recordKeys = unique.map(pinnedBlockKey);
-    if (last.length > 0) await log.putMany(last);
-    await this.pinning(async () => {
-      const fresh = !this.datastore.has(pinKey(root)) && !recordKeys.some((k) => this.datastore.has(k));
-      if (!fresh) return this.pinNow(root, options);
-      const record = newPinnedBlock(root);
-      await this.datastore.log.putMany([
-        ...recordKeys.map((key) => ({ key: key.toString(), value: record })),
-        { key: pinKey(root).toString(), value: RECURSIVE_PIN },
-      ]);
-    });
-    return { cid: root, commitment: digestHex };
   }
 
   async *stream(cid: CidLike, options: StoreOptions = {}): AsyncGenerator<Uint8Array> {
     const parsed = toCid(cid);
-    if (!this.blocks.has(parsed)) throw new BlobNotFoundError(parsed.toString(), this.name);
-    yield* this.fs.cat(parsed, { signal: options.signal, offline: true } as never);
+    if (!(await this.blocks.has(parsed))) throw new BlobNotFoundError(parsed.toString(), this.name);
+    yield* this.fs.cat(parsed, { ...CAT_OPTIONS, signal: options.signal });
   }
 
   /**
-   * Reads into one buffer sized from the UnixFS root, so a blob is held once, not twice. The
-   * files this SDK writes (one level of raw 1 MiB leaves under a dag-pb root, or a single raw
-   * leaf) are read straight from the block log into place; any other shape goes through
-   * Helia's UnixFS exporter. Like Helia, local blocks are not re-hashed here: callers verify the
-   * whole blob against its on-chain commitment (fetchVerified, which uses getCommitted).
+   * Reads into one buffer sized from the UnixFS root, so a blob is held once. Like Helia, local
+   * blocks are not re-hashed here: callers verify the whole blob against its on-chain
+   * commitment (fetchVerified, which uses getCommitted).
    */
   async get(cid: CidLike, options: StoreOptions = {}): Promise<Uint8Array> {
-    return (await this.read(cid, false, options)).bytes;
+    return (await this.read(cid, undefined, options)).bytes;
   }
 
-  /**
-   * get, also returning the sha-256 of the bytes read, hashed piece by piece while the next
-   * pieces are still being read (fetchVerified compares it with the on-chain commitment).
-   */
+  /** get, also returning the sha-256 of the bytes, hashed while the next leaves are read. */
   async getCommitted(
     cid: CidLike,
     options: StoreOptions = {},
   ): Promise<{ bytes: Uint8Array; commitment: `0x${string}` }> {
-    const { bytes, commitment } = await this.read(cid, true, options);
-    return { bytes, commitment: commitment ?? toHex(createHash("sha256").update(bytes).digest()) };
+    const hash = createHash("sha256");
+    const { bytes } = await this.read(cid, hash, options);
+    return { bytes, commitment: toHex(hash.digest()) };
   }
 
-  private async read(
-    cid: CidLike,
-    commit: boolean,
-    options: StoreOptions,
-  ): Promise<{ bytes: Uint8Array; commitment?: `0x${string}` }> {
+  /**
+   * The files this SDK writes (a raw leaf, or one dag-pb root over raw leaves) are read leaf by
+   * leaf straight into place, several leaves in flight, each hashed once it and those before it
+   * are in; any other DAG shape goes through Helia's UnixFS exporter.
+   */
+  private async read(cid: CidLike, hash: Hash | undefined, options: StoreOptions): Promise<{ bytes: Uint8Array }> {
     const parsed = toCid(cid);
-    const log = this.blocks.log;
-    const rootKey = blockKey(parsed);
-    const rootSize = log.sizeOf(rootKey);
-    if (rootSize === undefined) throw new BlobNotFoundError(parsed.toString(), this.name);
-    // The pieces to read: [log key, offset in the block, length], in file order.
-    const pieces: [string, number, number][] = [];
-    const addBlock = (key: string, length: number) => {
-      for (let from = 0; from < length || (length === 0 && from === 0); from += READ_PIECE) {
-        pieces.push([key, from, Math.min(READ_PIECE, length - from)]);
-        if (length === 0) break;
-      }
-    };
-    let size: number;
+    const missing = (error?: Error) => new BlobNotFoundError(parsed.toString(), this.name, error ? [error] : []);
+    const root = await readFile(this.blocks.pathOf(parsed)).catch(() => undefined);
+    if (!root) throw missing();
     if (parsed.code === raw.code) {
-      size = rootSize;
-      if (size > this.maxBlobBytes) throw new SizeLimitError(size, this.maxBlobBytes);
-      addBlock(rootKey, size);
-    } else {
-      let root: dagPb.PBNode;
-      let data: UnixFSData | undefined;
-      const cached = this.roots.get(rootKey);
-      if (cached) {
-        ({ root, data } = cached);
-      } else {
-        try {
-          const rootBytes = await log.get(rootKey);
-          if (!rootBytes) throw new Error("the root block went away while being read");
-          root = dagPb.decode(rootBytes);
-          data = root.Data ? UnixFSData.unmarshal(root.Data) : undefined;
-        } catch (error) {
-          // A damaged root is as good as missing here; another replica or a repair brings it back.
-          throw new BlobNotFoundError(parsed.toString(), this.name, [error as Error]);
-        }
-        // Content-addressed, so a decoded root never goes stale; the cache only saves a read.
-        if (this.roots.size >= ROOT_CACHE_SIZE) this.roots.delete(this.roots.keys().next().value!);
-        this.roots.set(rootKey, { root, data });
-      }
-      size = Number(data?.fileSize() ?? 0n);
-      if (size > this.maxBlobBytes) throw new SizeLimitError(size, this.maxBlobBytes);
-      const flat =
-        data?.type === "file" &&
-        (data.data?.length ?? 0) === 0 &&
-        root.Links.length === data.blockSizes.length &&
-        root.Links.every((l) => l.Hash.code === raw.code);
-      if (!flat || !data) return { bytes: await this.readThroughExporter(parsed, size, options) };
-      const blockSizes = data.blockSizes;
-      root.Links.forEach((link, i) => {
-        const key = blockKey(link.Hash);
-        const length = Number(blockSizes[i]);
-        if (log.sizeOf(key) !== length)
-          throw new BlobNotFoundError(parsed.toString(), this.name, [
-            new Error(`leaf ${link.Hash} is ${log.has(key) ? "the wrong size" : "missing"}`),
-          ]);
-        addBlock(key, length);
-      });
+      if (root.length > this.maxBlobBytes) throw new SizeLimitError(root.length, this.maxBlobBytes);
+      hash?.update(root);
+      return { bytes: root };
     }
+    let leaves: { path: string; size: number }[] | undefined;
+    try {
+      const node = dagPb.decode(root);
+      const file = node.Data ? UnixFSData.unmarshal(node.Data) : undefined;
+      const flat =
+        file?.type === "file" &&
+        !file.data?.length &&
+        file.blockSizes.length === node.Links.length &&
+        node.Links.every((link) => link.Hash.code === raw.code);
+      if (flat)
+        leaves = node.Links.map((l, i) => ({ path: this.blocks.pathOf(l.Hash), size: Number(file.blockSizes[i]) }));
+    } catch (error) {
+      // A damaged root is as good as missing here; another replica or a repair brings it back.
+      throw missing(error as Error);
+    }
+    if (!leaves) return this.readThroughExporter(parsed, hash, options, missing);
+    const size = leaves.reduce((n, leaf) => n + leaf.size, 0);
+    if (size > this.maxBlobBytes) throw new SizeLimitError(size, this.maxBlobBytes);
     const out = new Uint8Array(size);
-    const hash = commit ? createHash("sha256") : undefined;
-    const reads: Promise<unknown>[] = [];
+    const reads: Promise<void>[] = [];
     let at = 0;
-    let next = 0;
-    const issue = () => {
-      const [key, from, length] = pieces[next++]!;
-      const start = at;
-      const job = log.readInto(key, out, start, from, length).then((found) => {
-        if (!found) throw new Error(`block ${key} is missing`);
-        return [start, length] as const;
-      });
-      job.catch(() => undefined);
-      reads.push(job);
+    const issue = (i: number) => {
+      const { path, size: length } = leaves[i]!;
+      reads[i] = readInto(path, out, at, length);
+      reads[i].catch(() => undefined); // awaited in order below
       at += length;
     };
-    while (next < pieces.length && reads.length < READS_IN_FLIGHT) issue();
-    let hashed = 0;
     try {
-      for (let i = 0; i < pieces.length; i++) {
-        const [start, length] = (await reads[i]) as readonly [number, number];
+      let offset = 0;
+      for (let i = 0; i < leaves.length; i++) {
+        while (reads.length < Math.min(leaves.length, i + LEAVES_IN_FLIGHT)) issue(reads.length);
+        await reads[i];
         options.signal?.throwIfAborted();
-        hash?.update(out.subarray(start, start + length));
-        hashed += length;
-        if (next < pieces.length) issue();
+        hash?.update(out.subarray(offset, offset + leaves[i]!.size));
+        offset += leaves[i]!.size;
       }
     } catch (error) {
       await Promise.allSettled(reads);
-      if (options.signal?.aborted) throw error; // the caller gave up: not a missing blob
-      throw new BlobNotFoundError(parsed.toString(), this.name, [error as Error]);
+      if (options.signal?.aborted) throw error;
+      throw missing(error as Error);
     }
-    if (hashed !== size)
-      throw new BlobNotFoundError(parsed.toString(), this.name, [new Error(`read ${hashed} of ${size} bytes`)]);
-    return { bytes: out, commitment: hash ? toHex(hash.digest()) : undefined };
+    return { bytes: out };
   }
 
-  private async readThroughExporter(cid: CID, size: number, options: StoreOptions): Promise<Uint8Array> {
+  private async readThroughExporter(
+    cid: CID,
+    hash: Hash | undefined,
+    options: StoreOptions,
+    missing: (error?: Error) => Error,
+  ): Promise<{ bytes: Uint8Array }> {
+    const size = Number((await this.fs.stat(cid, { offline: true, signal: options.signal })).size);
+    if (size > this.maxBlobBytes) throw new SizeLimitError(size, this.maxBlobBytes);
     const out = new Uint8Array(size);
     let offset = 0;
-    for await (const chunk of this.fs.cat(cid, {
-      signal: options.signal,
-      offline: true,
-      blockReadConcurrency: 8,
-    } as never)) {
-      if (offset + chunk.length > size)
-        throw new SizeLimitError(offset + chunk.length, size, "blob (longer than its UnixFS size)");
-      out.set(chunk, offset);
-      offset += chunk.length;
+    try {
+      for await (const chunk of this.fs.cat(cid, { ...CAT_OPTIONS, signal: options.signal })) {
+        if (offset + chunk.length > size)
+          throw new SizeLimitError(offset + chunk.length, size, "blob (longer than its UnixFS size)");
+        out.set(chunk, offset);
+        hash?.update(chunk);
+        offset += chunk.length;
+      }
+    } catch (error) {
+      if (options.signal?.aborted || error instanceof SizeLimitError) throw error;
+      throw missing(error as Error);
     }
-    if (offset !== size)
-      throw new BlobNotFoundError(cid.toString(), this.name, [new Error(`read ${offset} of ${size} bytes`)]);
-    return out;
+    if (offset !== size) throw missing(new Error(`read ${offset} of ${size} bytes`));
+    return { bytes: out };
   }
 
   async has(cid: CidLike): Promise<boolean> {
@@ -639,17 +366,6 @@ export class HeliaBlobStore implements BlobStore {
   async pin(cid: CidLike, options: StoreOptions = {}): Promise<void> {
     const parsed = toCid(cid);
     await this.writing(() => this.pinning(() => this.pinNow(parsed, options)));
-  }
-
-  private async pinNow(parsed: CID, options: StoreOptions): Promise<void> {
-    if (await this.helia.pins.isPinned(parsed, options)) return;
-    for await (const _ of this.helia.pins.add(parsed, {
-      ...options,
-      offline: true,
-      walker: rawLeafAwareWalker,
-    } as never)) {
-      // drain: pins.add yields each block it pinned
-    }
   }
 
   async isPinned(cid: CidLike): Promise<boolean> {
@@ -662,22 +378,21 @@ export class HeliaBlobStore implements BlobStore {
 
   /** Size of the root block (what Kubo's block/stat reports). */
   async rootBlockSize(cid: CidLike): Promise<number> {
-    const size = this.blocks.log.sizeOf(blockKey(toCid(cid)));
-    if (size === undefined) throw new BlobNotFoundError(toCid(cid).toString(), this.name);
-    return size;
+    const parsed = toCid(cid);
+    const info = await stat(this.blocks.pathOf(parsed)).catch(() => undefined);
+    if (!info) throw new BlobNotFoundError(parsed.toString(), this.name);
+    return info.size;
   }
 
   /** Where a block's bytes sit on disk (tests use it to simulate disk corruption). */
-  blockLocation(cid: CidLike): { file: string; offset: number; length: number } {
-    const location = this.blocks.log.location(blockKey(toCid(cid)));
-    if (!location) throw new BlobNotFoundError(toCid(cid).toString(), this.name);
-    return location;
+  blockLocation(cid: CidLike): { file: string; offset: number } {
+    return { file: this.blocks.pathOf(toCid(cid)), offset: 0 };
   }
 
   /**
-   * Garbage collection: Helia removes every block no pin covers, then both logs are compacted
-   * so the space comes back. Puts in flight finish first (their blocks are pinned only at the
-   * end) and new ones wait. `onRemoved` hears of each block removed.
+   * Garbage collection: Helia removes every block no pin covers. Puts in flight finish first
+   * (their blocks are pinned only at the end) and new ones wait. `before` and `after` are the
+   * bytes the blocks take on disk; `onRemoved` hears of each block removed.
    */
   async gc(
     options: StoreOptions & { onRemoved?: (cid: CID) => void } = {},
@@ -685,6 +400,7 @@ export class HeliaBlobStore implements BlobStore {
     while (this.collecting) await this.collecting.catch(() => undefined);
     const run = (async () => {
       while (this.writes > 0) await new Promise<void>((resume) => this.writesDone.push(resume));
+      const before = await folderBytes(this.blocks.path);
       let removed = 0;
       const onProgress = (event: { type: string; detail: unknown }) => {
         if (event.type !== "helia:gc:deleted") return;
@@ -692,10 +408,7 @@ export class HeliaBlobStore implements BlobStore {
         options.onRemoved?.(event.detail as CID);
       };
       await this.pinning(() => this.helia.gc({ signal: options.signal, onProgress } as never));
-      const blocks = await this.blocks.log.compact();
-      await this.datastore.log.compact();
-      this.roots.clear();
-      return { before: blocks.before, after: blocks.after, removed };
+      return { before, after: await folderBytes(this.blocks.path), removed };
     })();
     this.collecting = run;
     try {
@@ -711,9 +424,9 @@ export class HeliaBlobStore implements BlobStore {
   }
 
   async close(): Promise<void> {
-    await this.hasher.close();
     await this.helia.stop();
     await this.blocks.close();
+    await rm(join(this.dataDir, "OWNER"), { force: true });
     await this.datastore.close();
   }
 }

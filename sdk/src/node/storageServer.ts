@@ -8,13 +8,14 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Readable } from "node:stream";
+import { Busboy, type BusboyHeaders } from "@fastify/busboy";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { base58btc } from "multiformats/bases/base58";
 import { CID } from "multiformats/cid";
 import { SizeLimitError } from "../errors.js";
 import { DEFAULT_MAX_BLOB_BYTES, UNIXFS_CHUNK_SIZE } from "../storage/blobStore.js";
 import { HeliaBlobStore } from "./helia.js";
-import { boundaryOf, firstFilePart } from "./multipart.js";
 
 export interface StorageServerOptions {
   dataDir: string;
@@ -43,6 +44,33 @@ class RpcError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * The first file part of a `multipart/form-data` body (what Kubo's `add` receives), streamed
+ * as it arrives by @fastify/busboy; later parts are drained. A body cut short fails the stream.
+ */
+function firstFilePart(req: IncomingMessage): Promise<Readable> {
+  return new Promise((resolve, reject) => {
+    let parser: ReturnType<typeof Busboy>;
+    try {
+      parser = Busboy({ headers: req.headers as BusboyHeaders, limits: { headerSize: 64 * 1024 } });
+    } catch {
+      return reject(new RpcError("expected a multipart/form-data body", 400));
+    }
+    let file: Readable | undefined;
+    parser.on("file", (_field, stream) => {
+      if (file) return stream.resume();
+      resolve((file = stream));
+    });
+    parser.on("error", (error: Error) => {
+      const wrapped = new RpcError(`malformed multipart body: ${error.message}`, 400);
+      if (file) file.destroy(wrapped);
+      else reject(wrapped);
+    });
+    parser.on("finish", () => reject(new RpcError("the multipart body holds no file part", 400)));
+    req.pipe(parser);
+  });
 }
 
 function sendJson(res: ServerResponse, body: unknown, status = 200) {
@@ -95,13 +123,17 @@ export async function startStorageServer(options: StorageServerOptions): Promise
       }
       const length = Number(req.headers["content-length"] ?? NaN);
       if (length > maxBlobBytes + 64 * 1024) throw new SizeLimitError(length, maxBlobBytes);
-      const boundary = boundaryOf(req.headers["content-type"]);
-      if (!boundary) throw new RpcError("expected a multipart/form-data body", 400);
+      const file = await firstFilePart(req);
       let size = 0;
       async function* counted() {
-        for await (const chunk of firstFilePart(req, boundary!)) {
-          size += chunk.length;
-          yield chunk;
+        try {
+          for await (const chunk of file as AsyncIterable<Uint8Array>) {
+            size += chunk.length;
+            yield chunk;
+          }
+        } catch (error) {
+          if (error instanceof RpcError) throw error;
+          throw new RpcError(`malformed multipart body: ${(error as Error).message}`, 400);
         }
       }
       const cid = await store.put(counted());
@@ -170,7 +202,7 @@ export async function startStorageServer(options: StorageServerOptions): Promise
       sendJson(res, {
         Version: SERVER_VERSION,
         Commit: "",
-        Repo: "helia-log",
+        Repo: "helia (blockstore-fs, datastore-level)",
         System: `${process.arch}/${process.platform}`,
         Golang: "",
       });
