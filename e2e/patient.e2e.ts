@@ -219,6 +219,46 @@ test("a patient registers, reads records decrypted, shares and revokes access, s
   });
   assert.equal(grant.scope, 1 << Category.Conditions);
 
+  // A second signed grant is held back by whoever got it; the patient cancels it before it is submitted.
+  let heldBack = "";
+  patientWallet = patient.browserWallet();
+  await withBrowser("patient cancels a signed grant nobody submitted", patientWallet, async (session) => {
+    const { page } = session;
+    await connectWallet(session, patientWallet, stack.webUrl);
+    await step(session, "sign a wider grant, then cancel the unsubmitted signed consents", async () => {
+      await openWorkspace(session, "Patient");
+      await page.getByRole("button", { name: "Unlock with my wallet" }).click();
+      await page.getByRole("tab", { name: "Consents" }).click();
+      await page.getByLabel("Grantee", { exact: true }).first().fill(reader.address);
+      await page.getByRole("checkbox", { name: "Immunizations" }).check();
+      await page.getByLabel("Purpose").selectOption({ label: "Research" });
+      await page.getByLabel("Access until").first().fill(inDays(30));
+      await page.getByRole("button", { name: "Sign only (gasless)" }).click();
+      await page.getByText("Signed consent ready.").waitFor({ timeout: 30_000 });
+      heldBack = await page.getByTestId("signed-grant").inputValue();
+      await page.getByRole("button", { name: "Cancel unsubmitted signed consents" }).click();
+      await page.getByText("Cancellation confirmed").waitFor({ timeout: 60_000 });
+    });
+  });
+  const lateRelayer = relayer.browserWallet();
+  await withBrowser("relayer submits a cancelled signed grant", lateRelayer, async (session) => {
+    const { page } = session;
+    await connectWallet(session, lateRelayer, stack.webUrl);
+    await step(session, "the cancelled signature is refused, saying why", async () => {
+      await page.goto(`${stack.webUrl}/records`);
+      await page.getByLabel("Signed consent payload").fill(heldBack);
+      await page.getByRole("button", { name: "Submit signed consent" }).click();
+      await page.getByText(/already used or cancelled/).waitFor({ timeout: 30_000 });
+    });
+  });
+  const after = await relayer.client.readContract({
+    address: relayer.contract("ConsentManager"),
+    abi: careLedgerAbi,
+    functionName: "consentOf",
+    args: [patient.address, reader.address, 2],
+  });
+  assert.equal(after.scope, 1 << Category.Conditions, "the cancelled grant never applied");
+
   // Break-glass by a credentialed provider; the patient sees it in the audit trail.
   await author.openBreakGlass(patient.address, 7);
   patientWallet = patient.browserWallet();

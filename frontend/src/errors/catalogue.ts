@@ -187,7 +187,7 @@ export const errorMessages: Record<string, Explain> = {
     `CareLedger may spend only ${money(allowance)} of your tokens, ${money(needed)} is needed. Approve a larger amount first.`,
   ERC2612ExpiredSignature: ([deadline]) => `The signature expired on ${when(deadline)}. Sign again.`,
   InvalidAccountNonce: ([account]) =>
-    `This signature was already used or is out of order for ${who(account)}. Sign again.`,
+    `This signature of ${who(account)} was already used or cancelled, or is out of order. Ask for a new one.`,
   ECDSAInvalidSignature: () => "The signature is not valid. Sign again with the right account.",
   ReentrancyGuardReentrantCall: () => "The contract refused a nested call.",
   AccessControlEnforcedDefaultAdminRules: () =>

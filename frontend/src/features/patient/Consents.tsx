@@ -2,6 +2,7 @@
 
 import type { Address } from "viem";
 import { ConsentGrantForm } from "./ConsentGrantForm";
+import { CancelSignedConsents } from "./CancelSignedConsents";
 import { ConsentList } from "./ConsentList";
 
 /** The patient's consents: who may see what, and granting. (Submitting someone's signed grant is a relayer's job: /records.) */
@@ -11,6 +12,7 @@ export function Consents({ patient, actingAsGuardian = false }: { patient: Addre
       <h2 className="visually-hidden">Consents</h2>
       <ConsentList patient={patient} actingAsGuardian={actingAsGuardian} />
       <ConsentGrantForm patient={patient} actingAsGuardian={actingAsGuardian} />
+      <CancelSignedConsents patient={patient} actingAsGuardian={actingAsGuardian} />
     </>
   );
 }
