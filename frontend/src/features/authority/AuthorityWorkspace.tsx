@@ -1,17 +1,14 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
 import { useState, type FormEvent } from "react";
 import { encodeFunctionData, type Address } from "viem";
-import { useChainId, useConfig, useConnection } from "wagmi";
+import { useConnection } from "wagmi";
 import { Field } from "@/components/Field";
 import { TransactionStatus } from "@/components/TransactionStatus";
-import { useCareEvents } from "@/hooks/useCareEvents";
 import { useCareRead } from "@/hooks/useCareRead";
 import { useCareWrite } from "@/hooks/useCareWrite";
-import { blockTimes } from "@/features/records/read/pointers";
-import { formatMoment } from "@/lib/money";
-import { roleIds, roleName } from "@/lib/roles";
+import { roleIds } from "@/lib/roles";
 import { checkAddress } from "@/lib/validation";
 import { contractAbis } from "@/contracts/deployments";
 import { useDirectory } from "@/hooks/useDirectory";
@@ -41,13 +38,6 @@ const actionsByStatus: Record<number, { action: Action; label: string; quiet?: b
   3: [],
 };
 
-const credentialChanges: Record<string, string> = {
-  CredentialGranted: "Granted",
-  CredentialSuspended: "Suspended",
-  CredentialReinstated: "Reinstated",
-  CredentialRevoked: "Revoked",
-};
-
 const utf8Length = (text: string) => new TextEncoder().encode(text).length;
 
 /** The public listing patients will see: checked here, so the transaction cannot fail on it. */
@@ -61,64 +51,11 @@ function checkListing(listing: { displayName: string; registryId: string }): Rec
   return errors;
 }
 
-/** Every credential change on the registry, newest first. */
-function CredentialHistory() {
-  const config = useConfig();
-  const chainId = useChainId();
-  const events = useCareEvents({ contractName: "CareRegistry" });
-  const changes = (events.data ?? []).filter((e) => e.eventName in credentialChanges).reverse();
-  const blocks = changes.map((e) => e.blockNumber!);
-  const times = useQuery({
-    queryKey: ["careledger", "block-times", chainId, blocks.map(String)],
-    enabled: blocks.length > 0,
-    queryFn: () => blockTimes(config, chainId, blocks),
-  });
-  return (
-    <section className="card" aria-labelledby="history-title">
-      <h2 id="history-title">Credential history</h2>
-      {events.isError ? (
-        <p className="field-error">The history could not be read. Reload the page to try again.</p>
-      ) : !events.data ? (
-        <p role="status">Reading the registry…</p>
-      ) : changes.length === 0 ? (
-        <p className="field-hint">No credential has been granted yet.</p>
-      ) : (
-        <div className="table-scroll">
-          <table className="consent-table" data-testid="credential-history">
-            <thead>
-              <tr>
-                <th scope="col">Account</th>
-                <th scope="col">Credential</th>
-                <th scope="col">Change</th>
-                <th scope="col">When</th>
-              </tr>
-            </thead>
-            <tbody>
-              {changes.map((e) => (
-                <tr key={`${e.transactionHash}-${e.logIndex}`}>
-                  <td>
-                    <Party address={e.args.account as Address} />
-                  </td>
-                  <td>{roleName(e.args.role as `0x${string}`)}</td>
-                  <td>{credentialChanges[e.eventName]}</td>
-                  <td>
-                    {times.data?.get(String(e.blockNumber)) ? (
-                      <time dateTime={new Date(times.data.get(String(e.blockNumber))! * 1000).toISOString()}>
-                        {formatMoment(times.data.get(String(e.blockNumber))!)}
-                      </time>
-                    ) : (
-                      "…"
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
-  );
-}
+// The history (events, block times) is its own chunk: the first load carries only the credential form.
+const CredentialHistory = dynamic(() => import("./CredentialHistory").then((m) => m.CredentialHistory), {
+  ssr: false,
+  loading: () => <p role="status">Loading the credential history…</p>,
+});
 
 /**
  * The credentialing authority's workspace: look up an account's credential for a role, then
