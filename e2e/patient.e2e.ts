@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { buildAllergyIntolerance, buildObservation, demoPdf } from "../sdk/src/fhir/builders.js";
 import { Category } from "../sdk/src/protocol/constants.js";
-import { step } from "./browser.js";
+import { step, type Session } from "./browser.js";
 import { connectWallet, openWorkspace, withBrowser, careLedgerAbi } from "./helpers.js";
 import { addRecordAs, newActor, type Actor } from "./patient-world.js";
 import { useStack, type E2EStack } from "./stack.js";
@@ -16,6 +16,21 @@ after(async () => {
 });
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+/** From a fresh page: unlock, open Consents, sign (gasless) a 30-day research grant of one category; the payload. */
+async function signResearchGrant(session: Session, grantee: string, category: string): Promise<string> {
+  const { page } = session;
+  await openWorkspace(session, "Patient");
+  await page.getByRole("button", { name: "Unlock with my wallet" }).click();
+  await page.getByRole("tab", { name: "Consents" }).click();
+  await page.getByLabel("Grantee", { exact: true }).first().fill(grantee);
+  await page.getByRole("checkbox", { name: category }).check();
+  await page.getByLabel("Purpose").selectOption({ label: "Research" });
+  await page.getByLabel("Access until").first().fill(inDays(30));
+  await page.getByRole("button", { name: "Sign only (gasless)" }).click();
+  await page.getByText("Signed consent ready.").waitFor({ timeout: 30_000 });
+  return page.getByTestId("signed-grant").inputValue();
+}
 
 test("a patient registers, reads records decrypted, shares and revokes access, signs a gasless grant and sees break-glass", async () => {
   // Fresh actors: the patient (browser), two credentialed providers, a relayer with no role.
@@ -182,20 +197,10 @@ test("a patient registers, reads records decrypted, shares and revokes access, s
   let payload = "";
   patientWallet = patient.browserWallet();
   await withBrowser("patient signs a gasless grant", patientWallet, async (session) => {
-    const { page } = session;
     await connectWallet(session, patientWallet, stack.webUrl);
     await step(session, "the patient signs a research grant without a transaction", async () => {
-      await openWorkspace(session, "Patient");
-      await page.getByRole("button", { name: "Unlock with my wallet" }).click();
-      await page.getByRole("tab", { name: "Consents" }).click();
       const sentBefore = patientWallet.requests.filter((r) => r.method === "eth_sendTransaction").length;
-      await page.getByLabel("Grantee", { exact: true }).first().fill(reader.address);
-      await page.getByRole("checkbox", { name: "Conditions" }).check();
-      await page.getByLabel("Purpose").selectOption({ label: "Research" });
-      await page.getByLabel("Access until").first().fill(inDays(30));
-      await page.getByRole("button", { name: "Sign only (gasless)" }).click();
-      await page.getByText("Signed consent ready.").waitFor({ timeout: 30_000 });
-      payload = await page.getByTestId("signed-grant").inputValue();
+      payload = await signResearchGrant(session, reader.address, "Conditions");
       assert.equal(patientWallet.requests.filter((r) => r.method === "eth_sendTransaction").length, sentBefore);
     });
   });
@@ -226,16 +231,7 @@ test("a patient registers, reads records decrypted, shares and revokes access, s
     const { page } = session;
     await connectWallet(session, patientWallet, stack.webUrl);
     await step(session, "sign a wider grant, then cancel the unsubmitted signed consents", async () => {
-      await openWorkspace(session, "Patient");
-      await page.getByRole("button", { name: "Unlock with my wallet" }).click();
-      await page.getByRole("tab", { name: "Consents" }).click();
-      await page.getByLabel("Grantee", { exact: true }).first().fill(reader.address);
-      await page.getByRole("checkbox", { name: "Immunizations" }).check();
-      await page.getByLabel("Purpose").selectOption({ label: "Research" });
-      await page.getByLabel("Access until").first().fill(inDays(30));
-      await page.getByRole("button", { name: "Sign only (gasless)" }).click();
-      await page.getByText("Signed consent ready.").waitFor({ timeout: 30_000 });
-      heldBack = await page.getByTestId("signed-grant").inputValue();
+      heldBack = await signResearchGrant(session, reader.address, "Immunizations");
       await page.getByRole("button", { name: "Cancel unsubmitted signed consents" }).click();
       await page.getByText("Cancellation confirmed").waitFor({ timeout: 60_000 });
     });
