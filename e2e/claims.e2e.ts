@@ -11,7 +11,16 @@ import { commitmentOf } from "../sdk/src/storage/blobStore.js";
 import { CID } from "multiformats/cid";
 import { freshActor, grantAll, registerPatientWithKeys, type Actor } from "./actors.js";
 import { step, type Session } from "./browser.js";
-import { assertNoSidewaysScroll, connectWallet, openWorkspace, withBrowser, careLedgerAbi } from "./helpers.js";
+import {
+  assertNoSidewaysScroll,
+  connectWallet,
+  localChain,
+  openWorkspace,
+  walletFor,
+  withBrowser,
+  careLedgerAbi,
+} from "./helpers.js";
+import { DEMO_PEOPLE } from "../scripts/seed/accounts.js";
 import { useStack, type E2EStack } from "./stack.js";
 
 let stack: E2EStack;
@@ -311,4 +320,21 @@ test("insurer plan, coverage and pool; a claim auto-approves and is withdrawn; p
       });
     });
   }
+});
+
+test("a seeded patient reads her claims in the token's own symbol", async () => {
+  const alice = walletFor(DEMO_PEOPLE.alice, [localChain(stack)]);
+  await withBrowser("patient reads her claims", alice, async (session) => {
+    const { page } = session;
+    await connectWallet(session, alice, stack.webUrl);
+    await step(session, "Coverage & claims labels every amount cUSD, as the pool and the payouts do", async () => {
+      await openWorkspace(session, "Patient");
+      await page.getByRole("tab", { name: "Coverage & claims" }).click();
+      const section = page.locator("section[aria-labelledby='coverage-title']");
+      await section.locator("table").first().waitFor({ timeout: 30_000 });
+      const text = await section.innerText();
+      assert.match(text, /\d cUSD/);
+      assert.doesNotMatch(text, /USDC/);
+    });
+  });
 });

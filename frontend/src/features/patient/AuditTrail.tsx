@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { CATEGORIES, categoriesInScope } from "@careledger/sdk/protocol/constants";
 import type { ReactNode } from "react";
-import { formatUnits, getAddress, type Address as AddressType } from "viem";
+import { getAddress, type Address as AddressType } from "viem";
 import { useChainId, useConfig } from "wagmi";
 import { getContractEvents } from "wagmi/actions";
 import { ClaimId } from "@/components/ClaimId";
@@ -12,6 +12,7 @@ import { blockTimes } from "@/features/records/read/pointers";
 import { PURPOSES } from "./ConsentGrantForm";
 import { useSubjectWords } from "./subject";
 import { Party } from "@/components/Party";
+import { formatMoney } from "@/lib/money";
 
 type Entry = { key: string; block: bigint; logIndex: number; kind: string; what: ReactNode; time?: number };
 
@@ -21,7 +22,7 @@ const scopeText = (s: unknown) =>
     .map((c) => CATEGORIES[c].label.toLowerCase())
     .join(", ");
 const category = (c: number) => CATEGORIES[c]?.label.toLowerCase() ?? `category ${c}`;
-const money = (v: unknown) => `${formatUnits(BigInt(v as bigint), 6)} USDC`;
+const money = (v: unknown) => formatMoney(BigInt(v as bigint));
 const day = (s: unknown) =>
   new Date(Number(s) * 1000).toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 const recordCategory = (id: bigint) => Number((id >> 88n) & 0xffn);

@@ -23,15 +23,19 @@ export function Coverage({ patient }: { patient: AddressType }) {
     queryFn: async () => {
       const c = getContract("ClaimsSettlement", chainId);
       const token = getContract("Stablecoin", chainId);
-      if (!c) return { coverages: [], claims: [], decimals: 6 };
+      if (!c) return { coverages: [], claims: [], decimals: 6, symbol: "" };
       const fromBlock = BigInt(getDeployment(chainId)?.deploymentBlock ?? 0);
       const base = { chainId, address: c.address, abi: c.abi, fromBlock } as const;
-      const [offered, submitted, decimals] = await Promise.all([
+      const [offered, submitted, decimals, symbol] = await Promise.all([
         getContractEvents(config, { ...base, eventName: "CoverageOffered", args: { patient } }),
         getContractEvents(config, { ...base, eventName: "ClaimSubmitted", args: { patient } }),
         token
           ? readContract(config, { chainId, address: token.address, abi: token.abi, functionName: "decimals" })
           : Promise.resolve(6),
+        // Amounts are labelled with the token's own symbol, as everywhere else.
+        token
+          ? readContract(config, { chainId, address: token.address, abi: token.abi, functionName: "symbol" })
+          : Promise.resolve(""),
       ]);
       const coverages = await Promise.all(
         offered.map(async (l) => ({
@@ -58,10 +62,10 @@ export function Coverage({ patient }: { patient: AddressType }) {
           })),
         })),
       );
-      return { coverages, claims: list.reverse(), decimals: Number(decimals) };
+      return { coverages, claims: list.reverse(), decimals: Number(decimals), symbol: String(symbol) };
     },
   });
-  const money = (v: bigint) => `${formatUnits(v, data.data?.decimals ?? 6)} USDC`;
+  const money = (v: bigint) => `${formatUnits(v, data.data?.decimals ?? 6)} ${data.data?.symbol ?? ""}`.trim();
   return (
     <section className="card" aria-labelledby="coverage-title">
       <h2 id="coverage-title">Coverage and claims</h2>
