@@ -84,6 +84,10 @@ test("the authority credentials, suspends and reinstates a provider, seeing ever
         await credential.getByText("Active").waitFor();
         assert.equal(authority.requests.filter((r) => r.method === "eth_sendTransaction").length, sent + 1);
         await page.getByTestId("listing").getByText("Harbour Street Clinic").waitFor();
+        // Editing starts from the listing as recorded, not from empty fields.
+        await page.getByRole("button", { name: "Edit listing" }).click();
+        assert.equal(await page.getByLabel("Display name").inputValue(), "Harbour Street Clinic");
+        assert.equal(await page.getByLabel("Registry identifier (optional)").inputValue(), "NPI 1992756541");
       },
     );
 

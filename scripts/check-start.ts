@@ -95,7 +95,7 @@ async function main() {
 
   let tree: number[] = [];
   try {
-    const ready = await Promise.race([
+    await Promise.race([
       new Promise<true>((resolve) => {
         const poll = setInterval(() => {
           if (/CareLedger is running/.test(output)) {
@@ -115,7 +115,7 @@ async function main() {
         ).unref(),
       ),
     ]);
-    if (ready) ok(`npm start came up in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    ok(`npm start came up in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
     const webUrl = /^\s*dApp\s+(http\S+)/m.exec(output)?.[1];
     const rpcUrl = /^\s*Chain RPC\s+(http\S+)/m.exec(output)?.[1];

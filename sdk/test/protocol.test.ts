@@ -163,3 +163,19 @@ describe("claim ids", () => {
     assert.equal(claimLabel(1n), "0x0000…0001");
   });
 });
+
+describe("directory listings", () => {
+  it("refuse what CareRegistry.setProfile refuses: an empty name, over 64 UTF-8 bytes of name or identifier", () => {
+    assert.deepEqual(C.profileTextProblems({ displayName: "Northside Labs", registryId: "" }), {
+      displayName: undefined,
+      registryId: undefined,
+    });
+    assert.equal(C.profileTextProblems({ displayName: "", registryId: "" }).displayName, "empty");
+    assert.equal(C.profileTextProblems({ displayName: "x".repeat(65), registryId: "" }).displayName, "too long");
+    // Bytes, not characters: 32 × "é" is 64 bytes (allowed), 33 are 66.
+    assert.equal(C.profileTextProblems({ displayName: "é".repeat(32), registryId: "" }).displayName, undefined);
+    assert.equal(C.profileTextProblems({ displayName: "é".repeat(33), registryId: "" }).displayName, "too long");
+    assert.equal(C.profileTextProblems({ displayName: "Lab", registryId: "9".repeat(65) }).registryId, "too long");
+    assert.equal(C.MAX_PROFILE_TEXT, 64);
+  });
+});

@@ -1,6 +1,13 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { INSURER_ROLE, MAX_PROFILE_TEXT, PartyKind, PROVIDER_ROLE, RESEARCHER_ROLE } from "@careledger/sdk";
+import {
+  INSURER_ROLE,
+  MAX_PROFILE_TEXT,
+  PartyKind,
+  PROVIDER_ROLE,
+  RESEARCHER_ROLE,
+  profileTextProblems,
+} from "@careledger/sdk";
 
 import { TaskError, parseAddress, send, withContext } from "../lib/context.js";
 
@@ -26,21 +33,19 @@ const KINDS: Record<string, number> = {
 /** The directory listing from --name, --kind and --registry-id, checked before anything is sent. */
 function listingOf(args: { name: string; kind: string; registryId: string; role: string }) {
   const displayName = args.name.trim();
-  const utf8 = (text: string) => new TextEncoder().encode(text).length;
-  if (!displayName) {
+  const registryId = args.registryId.trim();
+  const problems = profileTextProblems({ displayName, registryId });
+  if (problems.displayName === "empty") {
     throw new TaskError(
       '--name is required: the name patients will see in the directory, e.g. --name "Northside Labs".',
     );
   }
-  if (utf8(displayName) > MAX_PROFILE_TEXT)
-    throw new TaskError(`--name is over ${MAX_PROFILE_TEXT} bytes: shorten it.`);
-  if (utf8(args.registryId) > MAX_PROFILE_TEXT) {
-    throw new TaskError(`--registry-id is over ${MAX_PROFILE_TEXT} bytes: shorten it.`);
-  }
+  if (problems.displayName) throw new TaskError(`--name is over ${MAX_PROFILE_TEXT} bytes: shorten it.`);
+  if (problems.registryId) throw new TaskError(`--registry-id is over ${MAX_PROFILE_TEXT} bytes: shorten it.`);
   const kindName = (args.kind || (args.role.toLowerCase() === "insurer" ? "insurer" : "other")).toLowerCase();
   const kind = KINDS[kindName];
   if (kind === undefined) throw new TaskError(`--kind "${args.kind}" is not one of: ${Object.keys(KINDS).join(", ")}.`);
-  return { displayName, kind, registryId: args.registryId.trim() };
+  return { displayName, kind, registryId };
 }
 
 /**

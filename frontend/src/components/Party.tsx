@@ -8,9 +8,8 @@ import { Address } from "./Address";
  * A party as people know it: the name the authority listed it under (with its kind and short
  * address beside it), or the short address alone when the directory has no listing for it.
  */
-export function Party({ address, you }: { address: AddressType; you?: AddressType }) {
+export function Party({ address }: { address: AddressType }) {
   const { listingOf } = useDirectory();
-  if (you && address.toLowerCase() === you.toLowerCase()) return <strong className="party">you</strong>;
   const listing = listingOf(address);
   if (!listing) return <Address address={address} />;
   return (

@@ -1,6 +1,7 @@
 import { claimLabel } from "@careledger/sdk/protocol/claimIds";
 import { formatUnits, type Hex } from "viem";
 import { roleName } from "@/lib/roles";
+import { formatMoment } from "@/lib/money";
 
 /**
  * Every custom error a CareLedger contract (or the OpenZeppelin code under it) reverts with,
@@ -17,9 +18,7 @@ const who = (value: unknown) => {
 };
 const when = (value: unknown) => {
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) return "an unknown time";
-  const date = new Date(seconds * 1000);
-  return `${date.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
+  return !Number.isFinite(seconds) || seconds <= 0 ? "an unknown time" : formatMoment(seconds);
 };
 const role = (value: unknown) => roleName(String(value) as Hex);
 /** Claim ids are encounter commitments: people see their short hex form. */

@@ -134,3 +134,22 @@ export const PARTY_KIND_LABEL: Record<PartyKind, string> = {
 
 /** The longest display name or registry identifier a profile holds, in UTF-8 bytes (CareRegistry.MAX_PROFILE_TEXT). */
 export const MAX_PROFILE_TEXT = 64;
+
+/**
+ * What CareRegistry.setProfile would refuse in a listing (RegistryInvalidProfile): an empty display
+ * name, or a name or identifier over MAX_PROFILE_TEXT UTF-8 bytes. Callers word it for their person.
+ */
+export function profileTextProblems(listing: { displayName: string; registryId: string }): {
+  displayName?: "empty" | "too long";
+  registryId?: "too long";
+} {
+  const bytes = (text: string) => new TextEncoder().encode(text).length;
+  return {
+    displayName: !listing.displayName
+      ? "empty"
+      : bytes(listing.displayName) > MAX_PROFILE_TEXT
+        ? "too long"
+        : undefined,
+    registryId: bytes(listing.registryId) > MAX_PROFILE_TEXT ? "too long" : undefined,
+  };
+}

@@ -12,7 +12,7 @@ import { roleIds } from "@/lib/roles";
 import { checkAddress } from "@/lib/validation";
 import { contractAbis } from "@/contracts/deployments";
 import { useDirectory } from "@/hooks/useDirectory";
-import { MAX_PROFILE_TEXT, PARTY_KIND_LABEL, PartyKind } from "@careledger/sdk/protocol/constants";
+import { MAX_PROFILE_TEXT, PARTY_KIND_LABEL, PartyKind, profileTextProblems } from "@careledger/sdk/protocol/constants";
 import { Party } from "@/components/Party";
 
 const credentialRoles = [
@@ -38,16 +38,16 @@ const actionsByStatus: Record<number, { action: Action; label: string; quiet?: b
   3: [],
 };
 
-const utf8Length = (text: string) => new TextEncoder().encode(text).length;
-
 /** The public listing patients will see: checked here, so the transaction cannot fail on it. */
 function checkListing(listing: { displayName: string; registryId: string }): Record<string, string> {
+  const problems = profileTextProblems({
+    displayName: listing.displayName.trim(),
+    registryId: listing.registryId.trim(),
+  });
   const errors: Record<string, string> = {};
-  if (!listing.displayName.trim()) errors.displayName = "Enter the name patients know this party by.";
-  else if (utf8Length(listing.displayName.trim()) > MAX_PROFILE_TEXT)
-    errors.displayName = `Keep the name within ${MAX_PROFILE_TEXT} bytes.`;
-  if (utf8Length(listing.registryId.trim()) > MAX_PROFILE_TEXT)
-    errors.registryId = `Keep the identifier within ${MAX_PROFILE_TEXT} bytes.`;
+  if (problems.displayName === "empty") errors.displayName = "Enter the name patients know this party by.";
+  else if (problems.displayName) errors.displayName = `Keep the name within ${MAX_PROFILE_TEXT} bytes.`;
+  if (problems.registryId) errors.registryId = `Keep the identifier within ${MAX_PROFILE_TEXT} bytes.`;
   return errors;
 }
 
@@ -203,7 +203,19 @@ export function AuthorityWorkspace() {
                   <p>
                     Listed as <strong data-testid="listing">{listed.displayName}</strong> ({listed.kindLabel}
                     {listed.registryId ? `, ${listed.registryId}` : ""}).{" "}
-                    <button type="button" className="button button--quiet" onClick={() => setEditingListing(true)}>
+                    <button
+                      type="button"
+                      className="button button--quiet"
+                      onClick={() => {
+                        // From the listing as the directory holds it now: it may have loaded after the look-up.
+                        setListing({
+                          displayName: listed.displayName,
+                          kind: listed.kind,
+                          registryId: listed.registryId,
+                        });
+                        setEditingListing(true);
+                      }}
+                    >
                       Edit listing
                     </button>
                   </p>

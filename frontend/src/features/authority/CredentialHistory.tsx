@@ -17,6 +17,10 @@ const credentialChanges: Record<string, string> = {
 };
 
 /** Every credential change on the registry, newest first. */
+function When({ seconds }: { seconds: number | undefined }) {
+  return seconds ? <time dateTime={new Date(seconds * 1000).toISOString()}>{formatMoment(seconds)}</time> : <>…</>;
+}
+
 export function CredentialHistory() {
   const config = useConfig();
   const chainId = useChainId();
@@ -57,13 +61,7 @@ export function CredentialHistory() {
                   <td>{roleName(e.args.role as `0x${string}`)}</td>
                   <td>{credentialChanges[e.eventName]}</td>
                   <td>
-                    {times.data?.get(String(e.blockNumber)) ? (
-                      <time dateTime={new Date(times.data.get(String(e.blockNumber))! * 1000).toISOString()}>
-                        {formatMoment(times.data.get(String(e.blockNumber))!)}
-                      </time>
-                    ) : (
-                      "…"
-                    )}
+                    <When seconds={times.data?.get(String(e.blockNumber))} />
                   </td>
                 </tr>
               ))}
