@@ -49,7 +49,7 @@ export async function writeFhirRecord(
   target: RecordTarget & { resource: Resource; category?: number },
   options?: StoreOptions,
 ): Promise<WrittenRecord> {
-  const resource = assertValidResource(target.resource);
+  const resource = await assertValidResource(target.resource);
   const category = target.category === undefined ? categoryOf(resource) : assertCategory(target.category);
   const blob = await sealRecord(
     { kind: "fhir", resource },
@@ -114,7 +114,7 @@ export async function readFhirRecord<T extends Resource = Resource>(
   const opened = await readRecord(ref, options);
   if (opened.meta.contentType !== FHIR_JSON)
     throw new MalformedInputError(`record holds ${opened.meta.contentType}, not FHIR JSON`);
-  return assertValidResource<T>(JSON.parse(utf8.decode(opened.bytes)));
+  return await assertValidResource<T>(JSON.parse(utf8.decode(opened.bytes)));
 }
 
 export type { CID };

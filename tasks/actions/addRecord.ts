@@ -61,7 +61,7 @@ async function loadContent(file: string, categoryOption: string | undefined): Pr
   }
   let resource: Resource;
   try {
-    resource = assertValidResource(json);
+    resource = await assertValidResource(json);
   } catch (error) {
     if (error instanceof FhirValidationError) {
       const issues = error.issues

@@ -86,7 +86,7 @@ export default async function read(
           throw error;
         }
         if (record.meta.contentType === FHIR_JSON) {
-          const resource = assertValidResource(JSON.parse(new TextDecoder().decode(record.bytes)));
+          const resource = await assertValidResource(JSON.parse(new TextDecoder().decode(record.bytes)));
           note(`FHIR ${resource.resourceType}, valid`);
         } else {
           note(`${record.meta.contentType}${record.meta.fileName ? ` (${record.meta.fileName})` : ""}`);

@@ -1,12 +1,21 @@
 /**
- * A validator for the FHIR R4 resources CareLedger reads and writes. It checks required elements,
- * cardinality, primitive formats, data types and the required-binding codes, and names the
- * offending path in every issue (`Observation.valueQuantity.unit`, `Claim.item[0].sequence`).
- * It is deliberately a profile: a few elements R4 leaves optional are required where the dApp
- * depends on them (UCUM units on quantities, an attachment on every DocumentReference).
+ * FHIR R4 validation of the resources CareLedger reads and writes. The structure (required
+ * elements, cardinality, JSON types, primitive formats, unknown elements, one choice of value[x],
+ * the R4 invariants) is checked by @medplum/core's validator against the R4 StructureDefinitions
+ * of the supported resource types (sdk/src/fhir/r4.generated.ts, loaded on the first call, so a
+ * browser fetches them only when something is validated). Required bindings are checked against
+ * the value-set codes generated beside them. CareLedger's own profile is a thin layer on top:
+ * quantities in UCUM, attachments that carry data or a url with a media type and stay small, ISO
+ * 4217 currencies, and only the supported resource types. Every issue names the offending path
+ * (`Observation.valueQuantity.unit`, `Claim.item[0].sequence`) and says what to fix.
  */
-import type { Resource } from "@medplum/fhirtypes";
+import type { OperationOutcomeIssue, Resource } from "@medplum/fhirtypes";
+import type { TypedValueWithPath } from "@medplum/core";
 import { CareLedgerError } from "../errors.js";
+import { SYSTEM } from "./codes.js";
+import { SUPPORTED_RESOURCE_TYPES, type R4Definitions } from "./resourceTypes.js";
+
+export { SUPPORTED_RESOURCE_TYPES } from "./resourceTypes.js";
 
 export interface ValidationIssue {
   path: string;
@@ -25,759 +34,295 @@ export class FhirValidationError extends CareLedgerError {
   }
 }
 
-export const UCUM = "http://unitsofmeasure.org";
+export const UCUM = SYSTEM.UCUM;
 
-type Primitive =
-  | "string"
-  | "code"
-  | "uri"
-  | "url"
-  | "canonical"
-  | "id"
-  | "markdown"
-  | "boolean"
-  | "decimal"
-  | "integer"
-  | "positiveInt"
-  | "unsignedInt"
-  | "date"
-  | "dateTime"
-  | "instant"
-  | "base64Binary";
-type Complex =
-  | "Coding"
-  | "CodeableConcept"
-  | "Reference"
-  | "Quantity"
-  | "Period"
-  | "Attachment"
-  | "Identifier"
-  | "Money"
-  | "Annotation"
-  | "HumanName"
-  | "Dosage"
-  | "Meta"
-  | "Narrative"
-  | "Resource";
-type Field = {
-  type: Primitive | Complex | Schema;
-  min?: number;
-  /** 1 = single value (not an array), '*' = array. */
-  max?: 1 | "*";
-  codes?: readonly string[];
-  /** For CodeableConcepts bound to a required value set: system + allowed codes. */
-  binding?: { system: string; codes: readonly string[] };
-};
-interface Schema {
-  [name: string]: Field;
+/**
+ * Inline attachment data (base64) is for small things such as a signature image; a file travels as
+ * its own encrypted attachment record, which the DocumentReference points to by url.
+ */
+export const MAX_INLINE_ATTACHMENT_BYTES = 1024 * 1024;
+
+type Medplum = typeof import("@medplum/core");
+let engine: Promise<{ medplum: Medplum; valueSets: R4Definitions["valueSets"] }> | undefined;
+
+/** Loads @medplum/core and the R4 definitions once; later calls reuse them. */
+function loadEngine() {
+  engine ??= Promise.all([import("@medplum/core"), import("./r4.generated.js")]).then(([medplum, r4]) => {
+    medplum.indexStructureDefinitionBundle(r4.default.structureDefinitions);
+    return { medplum, valueSets: r4.default.valueSets };
+  });
+  return engine;
 }
-interface ResourceSchema {
-  fields: Schema;
-  /** Choice groups such as value[x]: at most one present; `required` = exactly one. */
-  choices?: { name: string; options: readonly string[]; required?: boolean }[];
-  invariants?: ((resource: Record<string, unknown>, issue: (path: string, message: string) => void) => void)[];
-}
-
-const PATTERNS: Partial<Record<Primitive, RegExp>> = {
-  code: /^[^\s]+( [^\s]+)*$/,
-  id: /^[A-Za-z0-9\-.]{1,64}$/,
-  uri: /^\S+$/,
-  url: /^\S+$/,
-  canonical: /^\S+$/,
-  date: /^([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|3[0-1]))?)?$/,
-  dateTime:
-    /^([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|3[0-1])(T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]{1,9})?(Z|(\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00)))?)?)?$/,
-  instant:
-    /^([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)-(0[1-9]|1[0-2])-(0[1-9]|[1-2][0-9]|3[0-1])T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]{1,9})?(Z|(\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00))$/,
-  base64Binary: /^(\s*([0-9a-zA-Z+/=]){4}\s*)+$/,
-};
-
-const one = (type: Field["type"], extra: Partial<Field> = {}): Field => ({ type, max: 1, ...extra });
-const req = (type: Field["type"], extra: Partial<Field> = {}): Field => ({ type, min: 1, max: 1, ...extra });
-const many = (type: Field["type"], extra: Partial<Field> = {}): Field => ({ type, max: "*", ...extra });
-
-const COMPLEX: Record<Exclude<Complex, "Resource">, Schema> = {
-  Coding: {
-    system: one("uri"),
-    version: one("string"),
-    code: one("code"),
-    display: one("string"),
-    userSelected: one("boolean"),
-  },
-  CodeableConcept: { coding: many("Coding"), text: one("string") },
-  Reference: { reference: one("string"), type: one("uri"), identifier: one("Identifier"), display: one("string") },
-  Quantity: {
-    value: one("decimal"),
-    comparator: one("code", { codes: ["<", "<=", ">=", ">"] }),
-    unit: one("string"),
-    system: one("uri"),
-    code: one("code"),
-  },
-  Period: { start: one("dateTime"), end: one("dateTime") },
-  Attachment: {
-    contentType: one("code"),
-    language: one("code"),
-    data: one("base64Binary"),
-    url: one("url"),
-    size: one("unsignedInt"),
-    hash: one("base64Binary"),
-    title: one("string"),
-    creation: one("dateTime"),
-  },
-  Identifier: {
-    use: one("code", { codes: ["usual", "official", "temp", "secondary", "old"] }),
-    system: one("uri"),
-    value: one("string"),
-  },
-  Money: { value: one("decimal"), currency: one("code") },
-  Annotation: { text: req("markdown"), time: one("dateTime"), authorString: one("string") },
-  HumanName: {
-    use: one("code"),
-    text: one("string"),
-    family: one("string"),
-    given: many("string"),
-    prefix: many("string"),
-  },
-  Dosage: {
-    sequence: one("integer"),
-    text: one("string"),
-    asNeededBoolean: one("boolean"),
-    route: one("CodeableConcept"),
-  },
-  Meta: { versionId: one("id"), lastUpdated: one("instant"), source: one("uri"), profile: many("canonical") },
-  Narrative: { status: req("code", { codes: ["generated", "extensions", "additional", "empty"] }), div: req("string") },
-};
-
-/** Checks a complex datatype's own rules beyond its element list. */
-function checkComplexRules(
-  type: Complex,
-  value: Record<string, unknown>,
-  path: string,
-  issue: (p: string, m: string) => void,
-) {
-  switch (type) {
-    case "CodeableConcept":
-      if (!value.coding && !value.text) issue(path, "a CodeableConcept needs at least one coding or a text");
-      break;
-    case "Coding":
-      if (value.code !== undefined && value.system === undefined)
-        issue(`${path}.system`, "a coded value needs its code system");
-      break;
-    case "Reference":
-      if (!value.reference && !value.identifier && !value.display)
-        issue(path, "a Reference needs a reference, identifier or display");
-      break;
-    case "Period":
-      if (typeof value.start === "string" && typeof value.end === "string" && value.start > value.end) {
-        issue(`${path}.end`, "period ends before it starts");
-      }
-      break;
-    case "Attachment":
-      if (value.data !== undefined && value.contentType === undefined)
-        issue(`${path}.contentType`, "attachment data needs a contentType");
-      if (value.data === undefined && value.url === undefined) issue(path, "an attachment needs data or a url");
-      break;
-    case "Money":
-      if (value.value === undefined) issue(`${path}.value`, "an amount is required");
-      if (typeof value.currency === "string" && !/^[A-Z]{3}$/.test(value.currency))
-        issue(`${path}.currency`, "not an ISO 4217 currency code");
-      break;
-    case "Quantity":
-      if (value.value === undefined) issue(`${path}.value`, "a quantity needs a value");
-      if (value.unit === undefined) issue(`${path}.unit`, "a quantity needs a human-readable unit");
-      if (value.system !== UCUM) issue(`${path}.system`, `quantities must be coded in UCUM (${UCUM})`);
-      if (value.code === undefined) issue(`${path}.code`, "a quantity needs its UCUM unit code");
-      break;
-    default:
-  }
-}
-
-const CLINICAL_STATUS = {
-  system: "http://terminology.hl7.org/CodeSystem/condition-clinical",
-  codes: ["active", "recurrence", "relapse", "inactive", "remission", "resolved"],
-};
-const ALLERGY_CLINICAL = {
-  system: "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical",
-  codes: ["active", "inactive", "resolved"],
-};
-const ALLERGY_VERIFICATION = {
-  system: "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification",
-  codes: ["unconfirmed", "confirmed", "refuted", "entered-in-error"],
-};
-const CONDITION_VERIFICATION = {
-  system: "http://terminology.hl7.org/CodeSystem/condition-ver-status",
-  codes: ["unconfirmed", "provisional", "differential", "confirmed", "refuted", "entered-in-error"],
-};
-const FINANCIAL_STATUS = ["active", "cancelled", "draft", "entered-in-error"];
-const CLAIM_USE = ["claim", "preauthorization", "predetermination"];
-
-const base: Schema = {
-  id: one("id"),
-  meta: one("Meta"),
-  language: one("code"),
-  text: one("Narrative"),
-  identifier: many("Identifier"),
-};
-
-export const SCHEMAS: Record<string, ResourceSchema> = {
-  Patient: {
-    fields: {
-      ...base,
-      active: one("boolean"),
-      name: many("HumanName"),
-      gender: one("code", { codes: ["male", "female", "other", "unknown"] }),
-      birthDate: one("date"),
-    },
-  },
-  AllergyIntolerance: {
-    fields: {
-      ...base,
-      clinicalStatus: one("CodeableConcept", { binding: ALLERGY_CLINICAL }),
-      verificationStatus: one("CodeableConcept", { binding: ALLERGY_VERIFICATION }),
-      type: one("code", { codes: ["allergy", "intolerance"] }),
-      category: many("code", { codes: ["food", "medication", "environment", "biologic"] }),
-      criticality: one("code", { codes: ["low", "high", "unable-to-assess"] }),
-      code: one("CodeableConcept"),
-      patient: req("Reference"),
-      onsetDateTime: one("dateTime"),
-      recordedDate: one("dateTime"),
-      recorder: one("Reference"),
-      note: many("Annotation"),
-      reaction: many({
-        substance: one("CodeableConcept"),
-        manifestation: { type: "CodeableConcept", min: 1, max: "*" },
-        description: one("string"),
-        onset: one("dateTime"),
-        severity: one("code", { codes: ["mild", "moderate", "severe"] }),
-      }),
-    },
-    invariants: [
-      (r, issue) => {
-        const status = (r.clinicalStatus as { coding?: { code?: string }[] } | undefined)?.coding?.[0]?.code;
-        const verification = (r.verificationStatus as { coding?: { code?: string }[] } | undefined)?.coding?.[0]?.code;
-        if (verification === "entered-in-error" && status)
-          issue(
-            "AllergyIntolerance.clinicalStatus",
-            "must be absent when verificationStatus is entered-in-error (ait-1)",
-          );
-        if (verification !== "entered-in-error" && !status)
-          issue("AllergyIntolerance.clinicalStatus", "required unless verificationStatus is entered-in-error (ait-1)");
-      },
-    ],
-  },
-  MedicationStatement: {
-    fields: {
-      ...base,
-      status: req("code", {
-        codes: ["active", "completed", "entered-in-error", "intended", "stopped", "on-hold", "unknown", "not-taken"],
-      }),
-      medicationCodeableConcept: one("CodeableConcept"),
-      medicationReference: one("Reference"),
-      subject: req("Reference"),
-      effectiveDateTime: one("dateTime"),
-      effectivePeriod: one("Period"),
-      dateAsserted: one("dateTime"),
-      informationSource: one("Reference"),
-      reasonCode: many("CodeableConcept"),
-      note: many("Annotation"),
-      dosage: many("Dosage"),
-    },
-    choices: [
-      { name: "medication[x]", options: ["medicationCodeableConcept", "medicationReference"], required: true },
-      { name: "effective[x]", options: ["effectiveDateTime", "effectivePeriod"] },
-    ],
-  },
-  Condition: {
-    fields: {
-      ...base,
-      clinicalStatus: one("CodeableConcept", { binding: CLINICAL_STATUS }),
-      verificationStatus: one("CodeableConcept", { binding: CONDITION_VERIFICATION }),
-      category: many("CodeableConcept"),
-      severity: one("CodeableConcept"),
-      code: one("CodeableConcept"),
-      bodySite: many("CodeableConcept"),
-      subject: req("Reference"),
-      encounter: one("Reference"),
-      onsetDateTime: one("dateTime"),
-      onsetString: one("string"),
-      abatementDateTime: one("dateTime"),
-      recordedDate: one("dateTime"),
-      recorder: one("Reference"),
-      note: many("Annotation"),
-    },
-    choices: [{ name: "onset[x]", options: ["onsetDateTime", "onsetString"] }],
-  },
-  Observation: {
-    fields: {
-      ...base,
-      status: req("code", {
-        codes: [
-          "registered",
-          "preliminary",
-          "final",
-          "amended",
-          "corrected",
-          "cancelled",
-          "entered-in-error",
-          "unknown",
-        ],
-      }),
-      category: many("CodeableConcept"),
-      code: req("CodeableConcept"),
-      subject: one("Reference"),
-      encounter: one("Reference"),
-      effectiveDateTime: one("dateTime"),
-      effectivePeriod: one("Period"),
-      issued: one("instant"),
-      performer: many("Reference"),
-      valueQuantity: one("Quantity"),
-      valueCodeableConcept: one("CodeableConcept"),
-      valueString: one("string"),
-      valueBoolean: one("boolean"),
-      valueInteger: one("integer"),
-      dataAbsentReason: one("CodeableConcept"),
-      interpretation: many("CodeableConcept"),
-      note: many("Annotation"),
-      referenceRange: many({ low: one("Quantity"), high: one("Quantity"), text: one("string") }),
-      component: many({
-        code: req("CodeableConcept"),
-        valueQuantity: one("Quantity"),
-        valueCodeableConcept: one("CodeableConcept"),
-        valueString: one("string"),
-        interpretation: many("CodeableConcept"),
-      }),
-    },
-    choices: [
-      { name: "effective[x]", options: ["effectiveDateTime", "effectivePeriod"] },
-      {
-        name: "value[x]",
-        options: ["valueQuantity", "valueCodeableConcept", "valueString", "valueBoolean", "valueInteger"],
-      },
-    ],
-    invariants: [
-      (r, issue) => {
-        if (r.dataAbsentReason && Object.keys(r).some((k) => k.startsWith("value"))) {
-          issue("Observation.dataAbsentReason", "only allowed when there is no value[x] (obs-6)");
-        }
-      },
-    ],
-  },
-  Immunization: {
-    fields: {
-      ...base,
-      status: req("code", { codes: ["completed", "entered-in-error", "not-done"] }),
-      statusReason: one("CodeableConcept"),
-      vaccineCode: req("CodeableConcept"),
-      patient: req("Reference"),
-      encounter: one("Reference"),
-      occurrenceDateTime: one("dateTime"),
-      occurrenceString: one("string"),
-      recorded: one("dateTime"),
-      primarySource: one("boolean"),
-      lotNumber: one("string"),
-      expirationDate: one("date"),
-      site: one("CodeableConcept"),
-      route: one("CodeableConcept"),
-      doseQuantity: one("Quantity"),
-      note: many("Annotation"),
-      protocolApplied: many({
-        series: one("string"),
-        doseNumberPositiveInt: one("positiveInt"),
-        seriesDosesPositiveInt: one("positiveInt"),
-      }),
-    },
-    choices: [{ name: "occurrence[x]", options: ["occurrenceDateTime", "occurrenceString"], required: true }],
-  },
-  DiagnosticReport: {
-    fields: {
-      ...base,
-      status: req("code", {
-        codes: [
-          "registered",
-          "partial",
-          "preliminary",
-          "final",
-          "amended",
-          "corrected",
-          "appended",
-          "cancelled",
-          "entered-in-error",
-          "unknown",
-        ],
-      }),
-      category: many("CodeableConcept"),
-      code: req("CodeableConcept"),
-      subject: one("Reference"),
-      encounter: one("Reference"),
-      effectiveDateTime: one("dateTime"),
-      effectivePeriod: one("Period"),
-      issued: one("instant"),
-      performer: many("Reference"),
-      result: many("Reference"),
-      conclusion: one("string"),
-      conclusionCode: many("CodeableConcept"),
-      presentedForm: many("Attachment"),
-    },
-    choices: [{ name: "effective[x]", options: ["effectiveDateTime", "effectivePeriod"] }],
-  },
-  DocumentReference: {
-    fields: {
-      ...base,
-      status: req("code", { codes: ["current", "superseded", "entered-in-error"] }),
-      docStatus: one("code", { codes: ["preliminary", "final", "amended", "entered-in-error"] }),
-      type: one("CodeableConcept"),
-      category: many("CodeableConcept"),
-      subject: one("Reference"),
-      date: one("instant"),
-      author: many("Reference"),
-      description: one("string"),
-      content: { type: { attachment: req("Attachment"), format: one("Coding") }, min: 1, max: "*" },
-    },
-  },
-  Encounter: {
-    fields: {
-      ...base,
-      status: req("code", {
-        codes: [
-          "planned",
-          "arrived",
-          "triaged",
-          "in-progress",
-          "onleave",
-          "finished",
-          "cancelled",
-          "entered-in-error",
-          "unknown",
-        ],
-      }),
-      class: req("Coding"),
-      type: many("CodeableConcept"),
-      serviceType: one("CodeableConcept"),
-      priority: one("CodeableConcept"),
-      subject: one("Reference"),
-      participant: many({ type: many("CodeableConcept"), individual: one("Reference"), period: one("Period") }),
-      period: one("Period"),
-      reasonCode: many("CodeableConcept"),
-      diagnosis: many({ condition: req("Reference"), use: one("CodeableConcept"), rank: one("positiveInt") }),
-      serviceProvider: one("Reference"),
-    },
-  },
-  Claim: {
-    fields: {
-      ...base,
-      status: req("code", { codes: FINANCIAL_STATUS }),
-      type: req("CodeableConcept"),
-      use: req("code", { codes: CLAIM_USE }),
-      patient: req("Reference"),
-      billablePeriod: one("Period"),
-      created: req("dateTime"),
-      insurer: one("Reference"),
-      provider: req("Reference"),
-      priority: req("CodeableConcept"),
-      prescription: one("Reference"),
-      referral: one("Reference"),
-      supportingInfo: many({
-        sequence: req("positiveInt"),
-        category: req("CodeableConcept"),
-        code: one("CodeableConcept"),
-        valueReference: one("Reference"),
-        valueString: one("string"),
-      }),
-      diagnosis: many({
-        sequence: req("positiveInt"),
-        diagnosisCodeableConcept: one("CodeableConcept"),
-        diagnosisReference: one("Reference"),
-        type: many("CodeableConcept"),
-      }),
-      procedure: many({
-        sequence: req("positiveInt"),
-        date: one("dateTime"),
-        procedureCodeableConcept: one("CodeableConcept"),
-      }),
-      insurance: {
-        type: {
-          sequence: req("positiveInt"),
-          focal: req("boolean"),
-          coverage: req("Reference"),
-          preAuthRef: many("string"),
-        },
-        min: 1,
-        max: "*",
-      },
-      item: many({
-        sequence: req("positiveInt"),
-        diagnosisSequence: many("positiveInt"),
-        productOrService: req("CodeableConcept"),
-        servicedDate: one("date"),
-        quantity: one("Quantity"),
-        unitPrice: one("Money"),
-        net: one("Money"),
-      }),
-      total: one("Money"),
-    },
-  },
-  ClaimResponse: {
-    fields: {
-      ...base,
-      status: req("code", { codes: FINANCIAL_STATUS }),
-      type: req("CodeableConcept"),
-      use: req("code", { codes: CLAIM_USE }),
-      patient: req("Reference"),
-      created: req("dateTime"),
-      insurer: req("Reference"),
-      requestor: one("Reference"),
-      request: one("Reference"),
-      outcome: req("code", { codes: ["queued", "complete", "error", "partial"] }),
-      disposition: one("string"),
-      preAuthRef: one("string"),
-      item: many({
-        itemSequence: req("positiveInt"),
-        adjudication: {
-          type: {
-            category: req("CodeableConcept"),
-            reason: one("CodeableConcept"),
-            amount: one("Money"),
-            value: one("decimal"),
-          },
-          min: 1,
-          max: "*",
-        },
-      }),
-      total: many({ category: req("CodeableConcept"), amount: req("Money") }),
-      payment: one({ type: req("CodeableConcept"), date: one("date"), amount: req("Money") }),
-    },
-  },
-  Coverage: {
-    fields: {
-      ...base,
-      status: req("code", { codes: FINANCIAL_STATUS }),
-      type: one("CodeableConcept"),
-      subscriber: one("Reference"),
-      subscriberId: one("string"),
-      beneficiary: req("Reference"),
-      relationship: one("CodeableConcept"),
-      period: one("Period"),
-      payor: { type: "Reference", min: 1, max: "*" },
-      class: many({ type: req("CodeableConcept"), value: req("string"), name: one("string") }),
-      order: one("positiveInt"),
-    },
-  },
-  Consent: {
-    fields: {
-      ...base,
-      status: req("code", { codes: ["draft", "proposed", "active", "rejected", "inactive", "entered-in-error"] }),
-      scope: req("CodeableConcept"),
-      category: { type: "CodeableConcept", min: 1, max: "*" },
-      patient: one("Reference"),
-      dateTime: one("dateTime"),
-      performer: many("Reference"),
-      organization: many("Reference"),
-      policy: many({ authority: one("uri"), uri: one("uri") }),
-      policyRule: one("CodeableConcept"),
-      provision: one({
-        type: one("code", { codes: ["deny", "permit"] }),
-        period: one("Period"),
-        actor: many({ role: req("CodeableConcept"), reference: req("Reference") }),
-        action: many("CodeableConcept"),
-        purpose: many("Coding"),
-        class: many("Coding"),
-        code: many("CodeableConcept"),
-        dataPeriod: one("Period"),
-      }),
-    },
-    invariants: [
-      (r, issue) => {
-        if (!r.policy && !r.policyRule) issue("Consent.policyRule", "either policy or policyRule is required (ppc-1)");
-      },
-    ],
-  },
-  Bundle: {
-    fields: {
-      ...base,
-      identifier: one("Identifier"),
-      type: req("code", {
-        codes: [
-          "document",
-          "message",
-          "transaction",
-          "transaction-response",
-          "batch",
-          "batch-response",
-          "history",
-          "searchset",
-          "collection",
-        ],
-      }),
-      timestamp: one("instant"),
-      total: one("unsignedInt"),
-      entry: many({
-        fullUrl: one("uri"),
-        resource: one("Resource"),
-        request: one({
-          method: req("code", { codes: ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"] }),
-          url: req("uri"),
-        }),
-      }),
-    },
-    invariants: [
-      (r, issue) => {
-        if (r.type === "document" && !r.timestamp)
-          issue("Bundle.timestamp", "a document Bundle needs a timestamp (bdl-10)");
-      },
-    ],
-  },
-};
-
-export const SUPPORTED_RESOURCE_TYPES = Object.keys(SCHEMAS) as readonly string[];
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function checkPrimitive(
-  type: Primitive,
-  value: unknown,
-  path: string,
-  issue: (p: string, m: string) => void,
-  codes?: readonly string[],
-) {
-  switch (type) {
-    case "boolean":
-      if (typeof value !== "boolean") issue(path, `expected a boolean, got ${JSON.stringify(value)}`);
-      return;
-    case "decimal":
-      if (typeof value !== "number" || !Number.isFinite(value))
-        issue(path, `expected a decimal number, got ${JSON.stringify(value)}`);
-      return;
-    case "integer":
-    case "positiveInt":
-    case "unsignedInt": {
-      const min = type === "positiveInt" ? 1 : type === "unsignedInt" ? 0 : -2147483648;
-      if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > 2147483647) {
-        issue(path, `expected ${type === "integer" ? "an integer" : `a ${type}`}, got ${JSON.stringify(value)}`);
-      }
-      return;
+/**
+ * Medplum names a choice element by its definition (`Observation.value[x].value`); the person
+ * fixing it knows the property they wrote (`Observation.valueQuantity.value`).
+ */
+function concretePath(root: unknown, path: string): string {
+  const [head, ...rest] = path.split(".");
+  let current: unknown = root;
+  const out = [head!];
+  for (const segment of rest) {
+    const match = /^([A-Za-z0-9_]+)(\[x\])?((?:\[\d+\])*)$/.exec(segment);
+    if (!match) return [...out, segment].join(".");
+    let name = match[1]!;
+    if (match[2] && isPlainObject(current)) {
+      const object = current;
+      const chosen = Object.keys(object).find(
+        (k) => k.length > name.length && k.startsWith(name) && /[A-Z]/.test(k[name.length]!) && object[k] !== undefined,
+      );
+      if (chosen) name = chosen;
+      else name = `${name}[x]`;
     }
-    default:
-      if (typeof value !== "string") {
-        issue(path, `expected a ${type} string, got ${JSON.stringify(value)}`);
-        return;
-      }
-      if (value.trim() === "") {
-        issue(path, "empty strings are not allowed in FHIR");
-        return;
-      }
-      if (PATTERNS[type] && !PATTERNS[type]!.test(value)) issue(path, `"${value.slice(0, 40)}" is not a valid ${type}`);
-      else if (codes && !codes.includes(value)) issue(path, `"${value}" is not one of ${codes.join(" | ")}`);
+    current = isPlainObject(current) ? current[name] : undefined;
+    for (const [, index] of match[3]!.matchAll(/\[(\d+)\]/g)) {
+      current = Array.isArray(current) ? current[Number(index)] : undefined;
+    }
+    out.push(name + match[3]);
   }
+  return out.join(".");
 }
 
-function checkValue(field: Field, value: unknown, path: string, issue: (p: string, m: string) => void) {
-  const { type } = field;
-  if (typeof type === "string" && !(type in COMPLEX) && type !== "Resource") {
-    checkPrimitive(type as Primitive, value, path, issue, field.codes);
-    return;
+/** The value at a concrete path, for messages that quote it. */
+function valueAt(root: unknown, path: string): unknown {
+  let current: unknown = root;
+  for (const segment of path.split(".").slice(1)) {
+    const [name, ...indexes] = segment.split(/[[\]]+/).filter(Boolean);
+    current = isPlainObject(current) ? current[name!] : undefined;
+    for (const index of indexes) current = Array.isArray(current) ? current[Number(index)] : undefined;
   }
-  if (!isPlainObject(value)) {
-    issue(
-      path,
-      `expected ${typeof type === "string" ? `a ${type}` : "an object"}, got ${JSON.stringify(value)?.slice(0, 40)}`,
-    );
-    return;
-  }
-  if (type === "Resource") {
-    validateInto(value, path, issue);
-    return;
-  }
-  const schema = typeof type === "string" ? COMPLEX[type as Exclude<Complex, "Resource">] : type;
-  checkFields(schema, value, path, issue);
-  if (typeof type === "string") checkComplexRules(type as Complex, value, path, issue);
-  if (field.binding && type === "CodeableConcept") {
-    const codings = (value.coding as { system?: string; code?: string }[] | undefined) ?? [];
-    const bound = codings.filter((c) => c.system === field.binding!.system);
-    if (bound.length === 0) issue(`${path}.coding`, `needs a coding from ${field.binding.system}`);
-    for (const [i, c] of codings.entries()) {
-      if (c.system === field.binding.system && !field.binding.codes.includes(String(c.code))) {
-        issue(`${path}.coding[${i}].code`, `"${c.code}" is not one of ${field.binding.codes.join(" | ")}`);
-      }
-    }
-  }
+  return current;
 }
 
-function checkFields(
-  schema: Schema,
-  value: Record<string, unknown>,
-  path: string,
-  issue: (p: string, m: string) => void,
-) {
-  for (const [name, field] of Object.entries(schema)) {
-    const present = value[name];
-    const fieldPath = `${path}.${name}`;
-    const min = field.min ?? 0;
-    if (present === undefined || present === null) {
-      if (present === null) issue(fieldPath, "null is not allowed in FHIR JSON; omit the element");
-      else if (min > 0) issue(fieldPath, `is required (min cardinality ${min})`);
-      continue;
-    }
-    if (field.max === "*") {
-      if (!Array.isArray(present)) {
-        issue(fieldPath, "must be an array (cardinality 0..*)");
-        continue;
-      }
-      if (present.length < min) issue(fieldPath, `needs at least ${min} item(s)`);
-      if (present.length === 0) issue(fieldPath, "empty arrays are not allowed in FHIR; omit the element");
-      present.forEach((item, i) => checkValue(field, item, `${fieldPath}[${i}]`, issue));
-    } else {
-      if (Array.isArray(present)) {
-        issue(fieldPath, "must be a single value (cardinality ..1), not an array");
-        continue;
-      }
-      checkValue(field, present, fieldPath, issue);
-    }
+const quote = (value: unknown) => JSON.stringify(value)?.slice(0, 40) ?? String(value);
+
+const FORMAT_EXAMPLES: Record<string, string> = {
+  date: "2026-03-04",
+  dateTime: "2026-03-04T10:15:00Z",
+  instant: "2026-03-04T10:15:00.000Z",
+  base64Binary: "base64 text such as SGVsbG8=",
+};
+
+/** Medplum's wording of a structural issue, turned into what is wrong and what to do. */
+function explain(text: string, value: unknown, type: string): string {
+  if (text === "Missing required property") return "is required in FHIR R4; add it";
+  if (text === "Expected array of values for property")
+    return "must be a list (cardinality 0..*): wrap the value in [ ]";
+  if (text === "Expected single value for property") return "must be a single value (cardinality ..1), not a list";
+  if (text === "Invalid null value") return "null is not allowed in FHIR JSON; omit the element";
+  if (text === "Invalid empty value" || text === "Invalid empty non-primitive value")
+    return "empty values are not allowed in FHIR; omit the element or fill it in";
+  if (text.startsWith("Invalid additional property"))
+    return `is not an element of ${type} in FHIR R4; remove it or check its spelling`;
+  const json = /^Invalid JSON type: expected (\w+), but got (\w+)$/.exec(text);
+  if (json) return `expected a JSON ${json[1]}, got ${json[2]} ${quote(value)}; write it as a ${json[1]}`;
+  const reference = /^Invalid reference: got "(\w+)", expected (.*)$/.exec(text);
+  if (reference) {
+    const targets = [...reference[2]!.matchAll(/StructureDefinition\/(\w+)/g)].map((m) => m[1]);
+    return `refers to a ${reference[1]}; it must refer to a ${targets.join(" or ")}`;
   }
+  if (text === "Expected number to be an integer") return `expected a whole number, got ${quote(value)}`;
+  if (text.startsWith("Expected number to be in the range"))
+    return `${quote(value)} is out of range: ${text.slice(16)}`;
+  if (text.startsWith(`base64Binary exceeds`))
+    return `inline attachment data exceeds ${MAX_INLINE_ATTACHMENT_BYTES} bytes; add the file as its own attachment record and point to it by url`;
+  const format = /^Invalid (\w+) (?:format|value)$/.exec(text)?.[1];
+  if (format)
+    return `${quote(value)} is not a valid ${format}${FORMAT_EXAMPLES[format] ? ` (e.g. ${FORMAT_EXAMPLES[format]})` : ""}`;
+  if (text.startsWith("Conflicting choice of type properties"))
+    return `only one ${text.match(/"([a-z]+)[A-Z]/)?.[1] ?? ""}[x] is allowed (${text.slice(text.indexOf(":") + 2)}); keep one`;
+  if (text.startsWith("Constraint ")) return `${text.replace(/^Constraint (\S+) not met: (.*)$/, "$2 ($1)")}`;
+  return text;
 }
 
-function validateInto(
+/** Paths of the objects under `value` that hold both keys (Medplum reports a choice conflict by key alone). */
+function pathsHolding(value: unknown, path: string, keys: string[], out: string[] = []): string[] {
+  if (Array.isArray(value)) value.forEach((v, i) => pathsHolding(v, `${path}[${i}]`, keys, out));
+  else if (isPlainObject(value)) {
+    if (keys.every((k) => k in value)) out.push(`${path}.${keys[0]}`);
+    for (const [k, v] of Object.entries(value)) if (typeof v === "object") pathsHolding(v, `${path}.${k}`, keys, out);
+  }
+  return out;
+}
+
+function structureIssues(resource: Record<string, unknown>, issues: OperationOutcomeIssue[]): ValidationIssue[] {
+  const out: ValidationIssue[] = [];
+  for (const issue of issues) {
+    const text = issue.details?.text ?? issue.diagnostics ?? "invalid";
+    const expression = issue.expression?.[0] ?? String(resource.resourceType);
+    const conflict = /^Conflicting choice of type properties: "(\w+)", "(\w+)"$/.exec(text);
+    const paths = conflict
+      ? pathsHolding(resource, String(resource.resourceType), [conflict[1]!, conflict[2]!])
+      : [concretePath(resource, expression)];
+    for (const path of paths) {
+      const parent = path.replace(/\.[^.]+$/, "");
+      const type = /^Invalid additional property/.test(text) ? typeOfPath(resource, parent) : "";
+      out.push({ path, message: explain(text, valueAt(resource, path), type) });
+    }
+  }
+  return out;
+}
+
+/** The resource or element name an unknown property sits in, for "not an element of …". */
+function typeOfPath(resource: Record<string, unknown>, path: string): string {
+  const value = valueAt(resource, path);
+  if (isPlainObject(value) && typeof value.resourceType === "string") return value.resourceType;
+  return path.replace(/\[\d+\]/g, "");
+}
+
+/** Required bindings: codes Medplum collected, checked against the generated value sets. */
+function bindingIssues(
   resource: Record<string, unknown>,
-  path: string | undefined,
-  issue: (p: string, m: string) => void,
-) {
-  const type = resource.resourceType;
-  if (typeof type !== "string") {
-    issue(path ?? "Resource", "resourceType is missing");
-    return;
+  tokens: Record<string, TypedValueWithPath[]>,
+  valueSets: R4Definitions["valueSets"],
+): ValidationIssue[] {
+  const out: ValidationIssue[] = [];
+  for (const [url, values] of Object.entries(tokens)) {
+    const name = url.replace(/^.*\/ValueSet\//, "").replace(/\|.*$/, "");
+    for (const token of values) {
+      const path = concretePath(resource, token.path);
+      if (name === "currencies") {
+        if (typeof token.value === "string" && !/^[A-Z]{3}$/.test(token.value))
+          out.push({ path, message: `${quote(token.value)} is not an ISO 4217 currency code (e.g. USD)` });
+        continue;
+      }
+      if (name === "mimetypes") {
+        if (typeof token.value === "string" && !/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(;.*)?$/i.test(token.value))
+          out.push({ path, message: `${quote(token.value)} is not a media type (e.g. application/pdf)` });
+        continue;
+      }
+      const codes = valueSets[url];
+      if (!codes) continue;
+      const allowed = codes.length > 12 ? `a code of ${url.replace(/\|.*$/, "")}` : codes.join(" | ");
+      if (token.type === "code" || token.type === "string" || token.type === "uri") {
+        if (!codes.includes(String(token.value)))
+          out.push({ path, message: `${quote(token.value)} is not one of ${allowed}` });
+      } else if (token.type === "Coding") {
+        const code = (token.value as { code?: unknown }).code;
+        if (!codes.includes(String(code)))
+          out.push({ path: `${path}.code`, message: `${quote(code)} is not one of ${allowed}` });
+      } else if (token.type === "CodeableConcept") {
+        const codings = ((token.value as { coding?: { code?: unknown }[] }).coding ?? []) as { code?: unknown }[];
+        if (codings.some((c) => codes.includes(String(c.code)))) continue;
+        const index = codings.findIndex((c) => c.code !== undefined);
+        if (index < 0) out.push({ path: `${path}.coding`, message: `needs a coding with one of ${allowed}` });
+        else
+          out.push({
+            path: `${path}.coding[${index}].code`,
+            message: `${quote(codings[index]!.code)} is not one of ${allowed}`,
+          });
+      }
+    }
   }
-  const schema = SCHEMAS[type];
-  const root = path ?? type;
-  if (!schema) {
-    issue(`${root}.resourceType`, `${type} is not a supported resource type (${SUPPORTED_RESOURCE_TYPES.join(", ")})`);
-    return;
-  }
-  checkFields(schema.fields, resource, root, issue);
-  for (const choice of schema.choices ?? []) {
-    const present = choice.options.filter((o) => resource[o] !== undefined);
-    if (present.length > 1)
-      issue(`${root}.${present[1]}`, `only one ${choice.name} is allowed, found ${present.join(" and ")}`);
-    if (choice.required && present.length === 0)
-      issue(`${root}.${choice.name}`, `is required (one of ${choice.options.join(", ")})`);
-  }
-  // Invariants speak in root-relative paths ("Consent.policyRule"); rebase them for nested resources.
-  for (const invariant of schema.invariants ?? []) {
-    invariant(resource, (p, m) => issue(path ? p.replace(new RegExp(`^${type}`), path) : p, m));
-  }
+  return out;
 }
 
-/** All problems found, each naming its path; empty when the resource is valid. */
-export function validateResource(resource: unknown): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
+/** CareLedger's profile on top of R4: UCUM quantities, usable attachments, supported types. */
+function profileIssues(medplum: Medplum, resource: Record<string, unknown>): ValidationIssue[] {
+  const out: ValidationIssue[] = [];
+  medplum.crawlTypedValue(medplum.toTypedValue(resource), {
+    visitProperty(_parent, _key, _path, values) {
+      for (const typed of values.flat()) {
+        const value = typed.value as Record<string, unknown>;
+        if (!isPlainObject(value)) continue;
+        const path = concretePath(resource, typed.path);
+        if (typed.type === "Quantity") {
+          if (value.value === undefined) out.push({ path: `${path}.value`, message: "a quantity needs a value" });
+          if (value.unit === undefined)
+            out.push({ path: `${path}.unit`, message: "a quantity needs a human-readable unit (e.g. mg/dL)" });
+          if (value.system !== UCUM)
+            out.push({ path: `${path}.system`, message: `quantities must be coded in UCUM: set system to ${UCUM}` });
+          if (value.code === undefined)
+            out.push({ path: `${path}.code`, message: "a quantity needs its UCUM unit code (e.g. mg/dL, %)" });
+        } else if (typed.type === "Attachment") {
+          if (value.data === undefined && value.url === undefined)
+            out.push({ path, message: "an attachment needs its data or the url of the attachment record" });
+          if (value.data !== undefined && value.contentType === undefined)
+            out.push({
+              path: `${path}.contentType`,
+              message: "attachment data needs a contentType (e.g. application/pdf)",
+            });
+        } else if (typed.type === "Resource" || path.endsWith(".resource")) {
+          const type = value.resourceType;
+          if (typeof type === "string" && !(SUPPORTED_RESOURCE_TYPES as readonly string[]).includes(type))
+            out.push({ path: `${path}.resourceType`, message: unsupported(type) });
+        }
+      }
+    },
+  });
+  return out;
+}
+
+const unsupported = (type: string) =>
+  `${type} is not a resource type CareLedger stores (${SUPPORTED_RESOURCE_TYPES.join(", ")})`;
+
+/** FHIR JSON never holds an empty list (Medplum lets an optional one pass). */
+function emptyArrays(value: unknown, path: string, out: ValidationIssue[] = []): ValidationIssue[] {
+  if (Array.isArray(value)) value.forEach((v, i) => emptyArrays(v, `${path}[${i}]`, out));
+  else if (isPlainObject(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      if (Array.isArray(v) && v.length === 0)
+        out.push({ path: `${path}.${k}`, message: "empty arrays are not allowed in FHIR; omit the element" });
+      else emptyArrays(v, `${path}.${k}`, out);
+    }
+  }
+  return out;
+}
+
+/** Bundle entries whose type has no loaded definition: Medplum cannot validate inside them. */
+function unsupportedEntries(resource: Record<string, unknown>, path: string): ValidationIssue[] {
+  if (resource.resourceType !== "Bundle" || !Array.isArray(resource.entry)) return [];
+  return resource.entry.flatMap((entry, i) => {
+    const inner = isPlainObject(entry) ? entry.resource : undefined;
+    if (!isPlainObject(inner)) return [];
+    const at = `${path}.entry[${i}].resource`;
+    if (typeof inner.resourceType !== "string")
+      return [{ path: `${at}.resourceType`, message: "resourceType is missing" }];
+    if (!(SUPPORTED_RESOURCE_TYPES as readonly string[]).includes(inner.resourceType))
+      return [{ path: `${at}.resourceType`, message: unsupported(inner.resourceType) }];
+    return unsupportedEntries(inner, at);
+  });
+}
+
+/** All problems found, each naming its path and what to fix; empty when the resource is valid. */
+export async function validateResource(resource: unknown): Promise<ValidationIssue[]> {
   if (!isPlainObject(resource)) return [{ path: "Resource", message: "a FHIR resource must be a JSON object" }];
-  validateInto(resource, undefined, (path, message) => issues.push({ path, message }));
-  return issues;
+  const type = resource.resourceType;
+  if (typeof type !== "string") return [{ path: "Resource", message: "resourceType is missing; name the FHIR type" }];
+  if (!(SUPPORTED_RESOURCE_TYPES as readonly string[]).includes(type))
+    return [{ path: `${type}.resourceType`, message: unsupported(type) }];
+  const unknownEntries = unsupportedEntries(resource, type);
+  if (unknownEntries.length > 0) return unknownEntries;
+
+  const { medplum, valueSets } = await loadEngine();
+  const tokens: Record<string, TypedValueWithPath[]> = {};
+  let outcome: OperationOutcomeIssue[];
+  try {
+    outcome = medplum.validateResource(resource as unknown as Resource, {
+      collect: { tokens },
+      base64BinaryMaxBytes: MAX_INLINE_ATTACHMENT_BYTES,
+    });
+  } catch (error) {
+    if (!(error instanceof medplum.OperationOutcomeError)) throw error;
+    outcome = error.outcome.issue ?? [];
+  }
+  const issues = [
+    ...structureIssues(resource, outcome),
+    ...bindingIssues(resource, tokens, valueSets),
+    ...profileIssues(medplum, resource),
+    ...emptyArrays(resource, type),
+  ];
+  const seen = new Set<string>();
+  return issues.filter((i) => !seen.has(`${i.path}\n${i.message}`) && seen.add(`${i.path}\n${i.message}`));
 }
 
 /** Returns the resource typed, or throws FhirValidationError listing every issue. */
-export function assertValidResource<T extends Resource = Resource>(resource: unknown): T {
-  const issues = validateResource(resource);
+export async function assertValidResource<T extends Resource = Resource>(resource: unknown): Promise<T> {
+  const issues = await validateResource(resource);
   if (issues.length > 0) throw new FhirValidationError(issues);
   return resource as T;
 }

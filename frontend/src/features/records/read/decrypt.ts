@@ -135,7 +135,7 @@ export async function openPointer(
     const opened = await openRecord(blob, key);
     if (opened.meta.contentType === FHIR_JSON) {
       const { assertValidResource } = await import("@careledger/sdk/fhir/validate");
-      const resource = assertValidResource(JSON.parse(new TextDecoder().decode(opened.bytes)));
+      const resource = await assertValidResource(JSON.parse(new TextDecoder().decode(opened.bytes)));
       return { status: "fhir", resource };
     }
     return {

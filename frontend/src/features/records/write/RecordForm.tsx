@@ -61,7 +61,7 @@ export function RecordForm({
       author: { identifier: walletIdentifier(self ?? "0x", chainId) },
     });
     const { validateResource } = await import("@careledger/sdk/fhir/validate");
-    const issues = validateResource(resource);
+    const issues = await validateResource(resource);
     if (issues.length) {
       const mapped: Record<string, string> = {};
       for (const issue of issues) {
