@@ -15,8 +15,11 @@
  * click on "Encrypt and upload" to "Documents confirmed in block" (encryption, the upload through
  * /api/blobs, the CID recomputed in the browser, addRecord mined), as a multiple of the time the
  * same page takes to AES-256-GCM-encrypt and SHA-256-hash the same bytes right after (target ≤ 3×).
+ * BENCH_WEB_PROFILE=<dir>: also records Chromium CPU profiles of the timeline and the upload
+ * (timeline.cpuprofile, upload.cpuprofile; open them in Chrome DevTools) and prints the functions
+ * with the most self time in each. Profiling slows the page, so those runs' times are not results.
  */
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import {
@@ -39,6 +42,34 @@ const TARGET_KB = 250;
 const TARGET_MS = 3000;
 const UPLOAD_BYTES = 20 * 1024 * 1024;
 const UPLOAD_TARGET_MULTIPLE = 3;
+
+const PROFILE_DIR = process.env.BENCH_WEB_PROFILE;
+
+/** Starts a CPU profile of the page when BENCH_WEB_PROFILE is set; the returned stop writes it. */
+async function profile(page: import("playwright-core").Page, name: string) {
+  if (!PROFILE_DIR) return async () => undefined;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+  await cdp.send("Profiler.start");
+  return async () => {
+    const { profile: data } = await cdp.send("Profiler.stop");
+    await mkdir(PROFILE_DIR, { recursive: true });
+    await writeFile(path.join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(data));
+    const dt = new Map<number, number>();
+    data.samples?.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (data.timeDeltas?.[i] ?? 0)));
+    const self = new Map<string, number>();
+    for (const node of data.nodes) {
+      const f = node.callFrame;
+      const key = `${f.functionName || "(anonymous)"} ${f.url.split("/").pop()}:${f.lineNumber + 1}`;
+      self.set(key, (self.get(key) ?? 0) + (dt.get(node.id) ?? 0) / 1000);
+    }
+    console.log(`\n${name}: most self time (ms, sampled)`);
+    for (const [key, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
+      console.log(`${ms.toFixed(1).padStart(8)}  ${key}`);
+    }
+  };
+}
 
 const stack = await useStack();
 try {
@@ -116,10 +147,12 @@ try {
     await openWorkspace(session, "Patient");
     const unlock = page.getByRole("button", { name: "Unlock with my wallet" });
     await unlock.waitFor({ timeout: 30_000 });
+    const stopProfile = await profile(page, "timeline");
     const start = performance.now();
     await unlock.click();
     await page.getByText(`${RECORDS} of ${RECORDS} records decrypted in this browser.`).waitFor({ timeout: 120_000 });
     timelineMs = Math.round(performance.now() - start);
+    await stopProfile();
     fromOpenMs = Math.round(performance.now() - opened);
     const before = blobTimes.filter((t) => t < start).length;
     rpcNote = `${rpcTimes.filter((t) => t >= start).length} RPC requests after the click, last at ${Math.round((rpcTimes.at(-1) ?? start) - start)} ms`;
@@ -153,10 +186,12 @@ try {
         .getByLabel("Documents", { exact: true })
         .setInputFiles({ name: "scan.pdf", mimeType: "application/pdf", buffer: Buffer.from(pdf) });
       await page.getByText("scan.pdf").waitFor();
+      const stopProfile = await profile(page, "upload");
       const start = performance.now();
       await page.getByRole("button", { name: "Encrypt and upload" }).click();
       await page.getByText(/Documents confirmed in block/).waitFor({ timeout: 180_000 });
       const ms = Math.round(performance.now() - start);
+      await stopProfile();
       // The same bytes' AES-GCM and SHA-256 in the same page (best of three, after a warm-up).
       // A string, not a function: tsx would wrap a function's inner functions in a helper the page lacks.
       const cryptoMs = (await page.evaluate(`(async (size) => {

@@ -45,12 +45,17 @@ export const MAX_INLINE_ATTACHMENT_BYTES = 1024 * 1024;
 type Medplum = typeof import("@medplum/core");
 let engine: Promise<{ medplum: Medplum; valueSets: R4Definitions["valueSets"] }> | undefined;
 
-/** Loads @medplum/core and the R4 definitions once; later calls reuse them. */
-function loadEngine() {
+/**
+ * Loads @medplum/core and the R4 definitions once; later calls reuse them. `validateResource`
+ * calls it; a page that will validate soon may call it early so the load is off its critical path.
+ */
+export function loadFhirValidator() {
   engine ??= Promise.all([import("@medplum/core"), import("./r4.generated.js")]).then(([medplum, r4]) => {
     medplum.indexStructureDefinitionBundle(r4.default.structureDefinitions);
     return { medplum, valueSets: r4.default.valueSets };
   });
+  // A failed load (a chunk the network dropped) is retried by the next call, not remembered.
+  engine.catch(() => (engine = undefined));
   return engine;
 }
 
@@ -298,7 +303,7 @@ export async function validateResource(resource: unknown): Promise<ValidationIss
   const unknownEntries = unsupportedEntries(resource, type);
   if (unknownEntries.length > 0) return unknownEntries;
 
-  const { medplum, valueSets } = await loadEngine();
+  const { medplum, valueSets } = await loadFhirValidator();
   const tokens: Record<string, TypedValueWithPath[]> = {};
   let outcome: OperationOutcomeIssue[];
   try {

@@ -8,6 +8,7 @@ import { useConnection } from "wagmi";
 import "./records.css";
 import { EmptyState } from "@/components/EmptyState";
 import { useIdentity } from "@/features/identity/IdentityProvider";
+import { usePreloadFhirValidator } from "../usePreloadFhirValidator";
 import { fetchVerifiedBlobs, openPointer, type OpenedRecordView } from "./decrypt";
 import { FhirView, resourceTitle } from "./FhirView";
 import { DocumentPreview } from "./DocumentPreview";
@@ -34,6 +35,8 @@ export function RecordTimeline({ patient, reader }: { patient: AddressType; read
   const [category, setCategory] = useState<string>("all");
 
   const list = useMemo(() => pointers.data ?? [], [pointers.data]);
+  // Loaded while the reader unlocks, not after: every FHIR record is validated as it opens.
+  usePreloadFhirValidator(list.length > 0);
   const own = Boolean(who && isAddressEqual(patient, who));
   // Ciphertext is fetched and verified as soon as the pointers are known (for the patient even
   // before unlocking); a grantee fetches only what it holds a key for. One query for the whole

@@ -9,6 +9,7 @@ import { TransactionStatus } from "@/components/TransactionStatus";
 import { explainError } from "@/errors/explain";
 import { useCareWrite } from "@/hooks/useCareWrite";
 import { useFormDraft } from "@/hooks/useFormDraft";
+import { usePreloadFhirValidator } from "../usePreloadFhirValidator";
 import { buildResource, checkFormValues, fieldOfIssue, RECORD_KINDS, type RecordKind } from "./resources";
 import { ChartOf } from "./ChartOf";
 import { UploadBar } from "./UploadBar";
@@ -49,6 +50,7 @@ export function RecordForm({
   const writer = useRecordWriter(patient);
   const spec = RECORD_KINDS[kind];
   const busy = phase.status === "sealing" || registry.busy;
+  usePreloadFhirValidator(true);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
