@@ -180,8 +180,9 @@ export class HeliaBlobStore implements CommittingStore {
     }
   }
 
+  /** Stores and pins like putCommitted, without the commitment's sha-256 pass (the route's `add`). */
   async put(data: ByteSource, options: StoreOptions = {}): Promise<CID> {
-    return (await this.putCommitted(data, options)).cid;
+    return (await this.importAndPin(data, options, undefined)).cid;
   }
 
   /**
@@ -195,10 +196,19 @@ export class HeliaBlobStore implements CommittingStore {
     data: ByteSource,
     options: StoreOptions & { /** Total bytes the stream carries, when known. */ length?: number } = {},
   ): Promise<PutCommittedResult> {
+    const hash = createHash("sha256");
+    const { cid } = await this.importAndPin(data, options, hash);
+    return { cid, commitment: toHex(hash.digest()) };
+  }
+
+  private async importAndPin(
+    data: ByteSource,
+    options: StoreOptions & { length?: number },
+    hash: Hash | undefined,
+  ): Promise<{ cid: CID }> {
     if (data instanceof Uint8Array && data.length > this.maxBlobBytes)
       throw new SizeLimitError(data.length, this.maxBlobBytes);
     const { length, signal } = options;
-    const hash = createHash("sha256");
     let consumed = 0;
     async function* hashed(source: AsyncIterable<Uint8Array>) {
       for await (const chunk of source) {
@@ -206,7 +216,7 @@ export class HeliaBlobStore implements CommittingStore {
         consumed += chunk.length;
         if (length !== undefined && consumed > length)
           throw new RangeError(`the data is longer than the ${length} bytes announced`);
-        hash.update(chunk);
+        hash?.update(chunk);
         yield chunk;
       }
       if (length !== undefined && consumed !== length)
@@ -220,7 +230,7 @@ export class HeliaBlobStore implements CommittingStore {
         root = entry.cid;
       if (!root) throw new Error("the UnixFS importer produced no root CID");
       await this.pinning(() => this.pinNow(root, options));
-      return { cid: root, commitment: toHex(hash.digest()) };
+      return { cid: root };
     });
   }
 
