@@ -39,7 +39,8 @@ import { useStack } from "../e2e/stack.js";
 const ROUTES = ["/", "/patient", "/provider", "/insurer", "/authority", "/records"];
 const RECORDS = Number(process.env.BENCH_WEB_RECORDS ?? 200);
 const TARGET_KB = 250;
-const TARGET_MS = 3000;
+/** Issue 18: 200 records shown within 1.0 s of the click (issue 6 had asked 3 s). */
+const TARGET_MS = 1000;
 const UPLOAD_BYTES = 20 * 1024 * 1024;
 const UPLOAD_TARGET_MULTIPLE = 3;
 
