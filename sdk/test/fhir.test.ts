@@ -251,6 +251,12 @@ describe("FHIR validation says what to fix", () => {
     assert.deepEqual(await paths(buildBundle([buildBundle([{ resourceType: "Questionnaire" } as never]) as never])), [
       "Bundle.entry[0].resource.entry[0].resource.resourceType",
     ]);
+    assert.deepEqual(await paths({ ...observation(), contained: [{ resourceType: "Questionnaire" }] }), [
+      "Observation.contained[0].resourceType",
+    ]);
+    assert.deepEqual(await issues({ ...observation(), contained: [{ resourceType: "Patient", gender: "x" }] }), [
+      'Observation.contained[0].gender: "x" is not one of female | male | other | unknown',
+    ]);
     assert.deepEqual(await issues("Observation"), ["Resource: a FHIR resource must be a JSON object"]);
   });
 

@@ -278,18 +278,25 @@ function emptyArrays(value: unknown, path: string, out: ValidationIssue[] = []):
   return out;
 }
 
-/** Bundle entries whose type has no loaded definition: Medplum cannot validate inside them. */
-function unsupportedEntries(resource: Record<string, unknown>, path: string): ValidationIssue[] {
-  if (resource.resourceType !== "Bundle" || !Array.isArray(resource.entry)) return [];
-  return resource.entry.flatMap((entry, i) => {
-    const inner = isPlainObject(entry) ? entry.resource : undefined;
-    if (!isPlainObject(inner)) return [];
-    const at = `${path}.entry[${i}].resource`;
-    if (typeof inner.resourceType !== "string")
-      return [{ path: `${at}.resourceType`, message: "resourceType is missing" }];
-    if (!(SUPPORTED_RESOURCE_TYPES as readonly string[]).includes(inner.resourceType))
-      return [{ path: `${at}.resourceType`, message: unsupported(inner.resourceType) }];
-    return unsupportedEntries(inner, at);
+/**
+ * Resources inside this one (Bundle entries, contained resources) whose type has no loaded
+ * definition: Medplum cannot validate inside them, so they are reported before it runs.
+ */
+function unsupportedInner(resource: Record<string, unknown>, path: string): ValidationIssue[] {
+  const inner: [string, unknown][] = [];
+  if (resource.resourceType === "Bundle" && Array.isArray(resource.entry))
+    resource.entry.forEach((entry, i) => {
+      if (isPlainObject(entry) && isPlainObject(entry.resource))
+        inner.push([`${path}.entry[${i}].resource`, entry.resource]);
+    });
+  if (Array.isArray(resource.contained))
+    resource.contained.forEach((r, i) => isPlainObject(r) && inner.push([`${path}.contained[${i}]`, r]));
+  return inner.flatMap(([at, value]) => {
+    const r = value as Record<string, unknown>;
+    if (typeof r.resourceType !== "string") return [{ path: `${at}.resourceType`, message: "resourceType is missing" }];
+    if (!(SUPPORTED_RESOURCE_TYPES as readonly string[]).includes(r.resourceType))
+      return [{ path: `${at}.resourceType`, message: unsupported(r.resourceType) }];
+    return unsupportedInner(r, at);
   });
 }
 
@@ -300,8 +307,8 @@ export async function validateResource(resource: unknown): Promise<ValidationIss
   if (typeof type !== "string") return [{ path: "Resource", message: "resourceType is missing; name the FHIR type" }];
   if (!(SUPPORTED_RESOURCE_TYPES as readonly string[]).includes(type))
     return [{ path: `${type}.resourceType`, message: unsupported(type) }];
-  const unknownEntries = unsupportedEntries(resource, type);
-  if (unknownEntries.length > 0) return unknownEntries;
+  const unknownInner = unsupportedInner(resource, type);
+  if (unknownInner.length > 0) return unknownInner;
 
   const { medplum, valueSets } = await loadFhirValidator();
   const tokens: Record<string, TypedValueWithPath[]> = {};
@@ -315,10 +322,18 @@ export async function validateResource(resource: unknown): Promise<ValidationIss
     if (!(error instanceof medplum.OperationOutcomeError)) throw error;
     outcome = error.outcome.issue ?? [];
   }
+  let profile: ValidationIssue[];
+  try {
+    profile = profileIssues(medplum, resource);
+  } catch (error) {
+    // The crawler meets what the validator already refused (a type it has no definition for).
+    if (!(error instanceof medplum.OperationOutcomeError)) throw error;
+    profile = structureIssues(resource, error.outcome.issue ?? []);
+  }
   const issues = [
     ...structureIssues(resource, outcome),
     ...bindingIssues(resource, tokens, valueSets),
-    ...profileIssues(medplum, resource),
+    ...profile,
     ...emptyArrays(resource, type),
   ];
   const seen = new Set<string>();
