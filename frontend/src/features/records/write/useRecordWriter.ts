@@ -82,9 +82,13 @@ export function useRecordWriter(patient: Address | undefined) {
   const sealFile = useCallback(
     async (file: File, category: number, onProgress?: (p: UploadProgress) => void): Promise<SealedRecord> => {
       const author = await authorKey();
-      const key = await categoryKey(category);
-      const { writeAttachmentRecord } = await import("@careledger/sdk/records");
-      const body = new Uint8Array(await file.arrayBuffer());
+      // The chain read, reading the file and loading the sealing code overlap.
+      const [key, bytes, { writeAttachmentRecord }] = await Promise.all([
+        categoryKey(category),
+        file.arrayBuffer(),
+        import("@careledger/sdk/records"),
+      ]);
+      const body = new Uint8Array(bytes);
       const written = await writeAttachmentRecord({
         store: new ApiBlobStore(onProgress),
         category,
