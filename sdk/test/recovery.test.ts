@@ -7,6 +7,8 @@ import { identityKeyFromSecret } from "../src/crypto/identity.js";
 import { generateKeyPair } from "../src/crypto/keys.js";
 import {
   createGuardianShares,
+  decodeRecoveryShares,
+  encodeRecoveryShares,
   exportKeyFile,
   importKeyFile,
   openGuardianShare,
@@ -241,5 +243,34 @@ describe("guardian recovery", () => {
       recoverFromShares([plain[0]!, forged], { publicKey: identity.publicKey, keyVersion: 1 }),
       /x = 0/,
     );
+  });
+});
+
+describe("published recovery shares (CareRegistry.setRecovery)", () => {
+  it("round-trips each guardian's envelope by address, and refuses what is not that encoding", async () => {
+    const identity = patient();
+    const guardians = [generateKeyPair(), generateKeyPair()];
+    const addresses = ["0x" + "11".repeat(20), "0x" + "ab".repeat(20)];
+    const shares = await createGuardianShares(
+      identity,
+      guardians.map((g, i) => ({ id: addresses[i]!, publicKey: g.publicKey })),
+      2,
+    );
+    const decoded = decodeRecoveryShares(encodeRecoveryShares(shares));
+    assert.deepEqual(
+      decoded.map((s) => s.guardianId),
+      addresses,
+    );
+    assert.deepEqual(
+      decoded.map((s) => s.envelope),
+      shares.map((s) => s.envelope),
+    );
+    assert.throws(() => encodeRecoveryShares([{ guardianId: "guardian-1", envelope: new Uint8Array(1) }]), /not one/);
+    assert.throws(() => encodeRecoveryShares([]), RangeError);
+    const bytes = encodeRecoveryShares(shares);
+    assert.throws(() => decodeRecoveryShares(bytes.subarray(0, bytes.length - 1)), MalformedInputError);
+    assert.throws(() => decodeRecoveryShares(new Uint8Array([...bytes, 0])), /trailing/);
+    assert.throws(() => decodeRecoveryShares(new Uint8Array([2, 0])), UnsupportedVersionError);
+    assert.throws(() => decodeRecoveryShares(new Uint8Array([1])), MalformedInputError);
   });
 });

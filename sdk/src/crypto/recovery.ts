@@ -7,7 +7,17 @@
  *      is the one registered on chain.
  */
 import { scryptAsync } from "@noble/hashes/scrypt.js";
-import { bufferSource, fromBase64, fromHex, randomBytes, toBase64, toHex, utf8, equalBytes } from "../bytes.js";
+import {
+  bufferSource,
+  concatBytes,
+  equalBytes,
+  fromBase64,
+  fromHex,
+  randomBytes,
+  toBase64,
+  toHex,
+  utf8,
+} from "../bytes.js";
 import { MalformedInputError, RecoveryError, UnsupportedVersionError, WrongKeyError } from "../errors.js";
 import { EnvelopeKind, unwrapKey, wrapKey } from "./envelope.js";
 import { identityKeyFromSecret, type IdentityKey } from "./identity.js";
@@ -212,4 +222,47 @@ export async function recoverFromShares(
     equalBytes(identityKeyFromSecret(candidate, registered.keyVersion).publicKey, expected),
   );
   return { identity: identityKeyFromSecret(secret, registered.keyVersion), used, rejected };
+}
+
+/**
+ * The `shareEnvelopes` a patient publishes with `CareRegistry.setRecovery`, so each guardian finds
+ * its share in the `RecoveryConfigured` event: version u8 (1) ‖ count u8 ‖ per share: guardian
+ * address (20 bytes) ‖ envelope length u16 (big-endian) ‖ envelope.
+ */
+export const RECOVERY_SHARES_VERSION = 1;
+
+export function encodeRecoveryShares(shares: readonly GuardianShare[]): Uint8Array {
+  if (shares.length === 0 || shares.length > 255) throw new RangeError(`publish 1..255 shares, not ${shares.length}`);
+  const parts: Uint8Array[] = [new Uint8Array([RECOVERY_SHARES_VERSION, shares.length])];
+  for (const share of shares) {
+    if (!/^0x[0-9a-fA-F]{40}$/.test(share.guardianId)) {
+      throw new RangeError(`a published share names its guardian by address; "${share.guardianId}" is not one`);
+    }
+    if (share.envelope.length > 0xffff) throw new RangeError("a share envelope is at most 65,535 bytes");
+    parts.push(fromHex(share.guardianId), new Uint8Array([share.envelope.length >> 8, share.envelope.length & 0xff]));
+    parts.push(share.envelope);
+  }
+  return concatBytes(parts);
+}
+
+/** Reads the shares a patient published. @throws MalformedInputError, UnsupportedVersionError */
+export function decodeRecoveryShares(bytes: Uint8Array): GuardianShare[] {
+  if (bytes.length < 2) throw new MalformedInputError("the published recovery shares are empty");
+  if (bytes[0] !== RECOVERY_SHARES_VERSION) {
+    throw new UnsupportedVersionError("published recovery shares", bytes[0]!, [RECOVERY_SHARES_VERSION]);
+  }
+  const count = bytes[1]!;
+  const shares: GuardianShare[] = [];
+  let at = 2;
+  for (let i = 0; i < count; i++) {
+    if (at + 22 > bytes.length) throw new MalformedInputError("the published recovery shares are truncated");
+    const guardianId = toHex(bytes.subarray(at, at + 20));
+    const length = (bytes[at + 20]! << 8) | bytes[at + 21]!;
+    at += 22;
+    if (at + length > bytes.length) throw new MalformedInputError("the published recovery shares are truncated");
+    shares.push({ guardianId, envelope: bytes.slice(at, at + length) });
+    at += length;
+  }
+  if (at !== bytes.length) throw new MalformedInputError("the published recovery shares have trailing bytes");
+  return shares;
 }
