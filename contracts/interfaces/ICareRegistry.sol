@@ -203,8 +203,9 @@ interface ICareRegistry is ICareRegistryView {
     function registerPatient(bytes32 encryptionKey) external;
 
     /// @notice Publishes or rotates the caller's X25519 public key; the version goes up by one.
-    /// @dev Any account (patient, provider, insurer, researcher, guardian) may call.
-    /// Emits {EncryptionKeyUpdated}. Reverts with {RegistryInvalidEncryptionKey}.
+    /// @dev Any account (patient, provider, insurer, researcher, guardian) may call; an address that
+    /// took over a patient by account recovery sets that patient's key. Emits {EncryptionKeyUpdated}.
+    /// Reverts with {RegistryInvalidEncryptionKey} or {RegistryAccountMoved}.
     function setEncryptionKey(bytes32 encryptionKey) external;
 
     /// @notice The current X25519 public key of `account` and its version (0 when none).
@@ -248,12 +249,13 @@ interface ICareRegistry is ICareRegistryView {
 
     /// @notice Names `guardian` to act for the caller with `rights` from `validFrom` until `validUntil`
     /// (exclusive); naming an existing guardian again replaces its rights and period.
-    /// @dev Only registered patients. Emits {GuardianSet}. Reverts with {RegistryNotPatient},
-    /// {RegistryInvalidGuardian}, {RegistryInvalidGuardianRights} or {RegistryInvalidGuardianPeriod}.
+    /// @dev Only registered patients (or the address a patient moved to). Emits {GuardianSet}. Reverts
+    /// with {RegistryNotPatient}, {RegistryAccountMoved}, {RegistryInvalidGuardian},
+    /// {RegistryInvalidGuardianRights} or {RegistryInvalidGuardianPeriod}.
     function setGuardian(address guardian, uint8 rights, uint64 validFrom, uint64 validUntil) external;
 
     /// @notice Revokes the caller's guardian `guardian` at once.
-    /// @dev Emits {GuardianRevoked}. Reverts with {RegistryGuardianNotFound}.
+    /// @dev Emits {GuardianRevoked}. Reverts with {RegistryGuardianNotFound} or {RegistryAccountMoved}.
     function revokeGuardian(address guardian) external;
 
     /// @notice The rights and period of `guardian` for `patient` (all zero when none).

@@ -176,8 +176,10 @@ interface IConsentManager is IConsentView {
 
     /// @notice Grants `terms` as the caller (the patient), replacing any grant for the same grantee
     /// and purpose.
-    /// @dev The caller is the patient. Emits {ConsentGranted}. Reverts with {ConsentInvalidGrantee}, {ConsentInvalidScope},
-    /// {ConsentInvalidAccess} or {ConsentInvalidPeriod}.
+    /// @dev The caller is the patient, or the address a patient moved to by account recovery (once
+    /// {syncAccount} mirrored the move; this and every other patient action then refuse the old
+    /// address with {ConsentAccountMoved}). Emits {ConsentGranted}. Reverts with {ConsentInvalidGrantee},
+    /// {ConsentInvalidScope}, {ConsentInvalidAccess}, {ConsentInvalidPeriod} or {ConsentAccountMoved}.
     function grantConsent(ConsentTerms calldata terms, bytes calldata keyEnvelopes) external;
 
     /// @notice Grants `terms` for `patient` as its guardian. The grant is in force only while the caller
