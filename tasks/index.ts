@@ -161,6 +161,21 @@ export const careLedgerTasks = [
     .setAction(() => import("./actions/coverage.js"))
     .build(),
 
+  task(
+    "careledger:recover",
+    "Account recovery: a guardian approves a new address; the patient cancels; anyone completes",
+  )
+    .addPositionalArgument({ name: "action", description: "status | approve | cancel | complete" })
+    .addOption({ name: "patient", description: "status, approve, complete: the patient (address)", defaultValue: "" })
+    .addOption({
+      name: "newAddress",
+      description: "approve (and status): the new address to move the patient to",
+      defaultValue: "",
+    })
+    .addOption(FROM)
+    .setAction(() => import("./actions/recover.js"))
+    .build(),
+
   task("careledger:fund-pool", "Insurer: move stablecoin into your claims pool")
     .addOption({ name: "amount", description: "Amount in stablecoin units, e.g. 5000", defaultValue: "" })
     .addFlag({ name: "faucet", description: "Draw from the mock stablecoin's faucet first (local and test networks)" })

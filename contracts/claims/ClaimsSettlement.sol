@@ -144,7 +144,10 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
         Coverage storage coverage = _coverage(coverageId);
         if (coverage.status != CoverageStatus.Offered) revert CoverageInvalidStatus(coverageId, coverage.status);
         address patient = coverage.patient;
-        if (msg.sender != patient && !_registry.isGuardian(patient, msg.sender, GUARDIAN_MANAGE_CONSENT)) {
+        if (
+            msg.sender != _registry.controllerOf(patient) &&
+            !_registry.isGuardian(patient, msg.sender, GUARDIAN_MANAGE_CONSENT)
+        ) {
             revert CoverageUnauthorizedAcceptor(coverageId, msg.sender);
         }
         coverage.status = CoverageStatus.Accepted;
@@ -322,7 +325,7 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
         Claim storage claim = _claim(claimId);
         Coverage storage coverage = _coverages[claim.coverageId];
         // The patient may always appeal; a provider only while credentialed (a revoked one has no say).
-        if (msg.sender != coverage.patient) {
+        if (msg.sender != _registry.controllerOf(coverage.patient)) {
             if (msg.sender != claim.provider) revert ClaimUnauthorizedCaller(claimId, msg.sender);
             _requireCredential(PROVIDER_ROLE, msg.sender);
         }

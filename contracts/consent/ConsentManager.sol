@@ -58,6 +58,11 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
     uint256 private constant _REVOKED_BIT = 1 << 24;
     uint256 private constant _GUARDIAN_GRANT_BIT = 1 << 25;
     uint256 private constant _REVOKED_AT_SHIFT = 208;
+    /// @dev The nonce word holds the nonce in its low 96 bits and the patient's controller (zero: the
+    /// patient itself) above, so a signed operation learns who may sign from the slot it reads anyway.
+    uint256 private constant _NONCE_BITS = 96;
+    uint256 private constant _NONCE_MASK = (1 << _NONCE_BITS) - 1;
+    uint256 private constant _MOVED_AWAY = 1 << 160;
 
     /// @notice The registry of patients, credentials and guardians.
     ICareRegistry public immutable REGISTRY;
@@ -75,6 +80,9 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
     mapping(address patient => uint256) private _signatureNonces;
     mapping(address patient => mapping(address provider => BreakGlass)) private _breakGlasses;
     mapping(address patient => bool) private _breakGlassOptOuts;
+    /// @dev Mirror of CareRegistry's account-recovery links (see {syncAccount}): zero (acts for itself),
+    /// the patient id an address took over, or _MOVED_AWAY | where its identity went.
+    mapping(address account => uint256 link) private _links;
 
     /// @param registry The CareRegistry of this deployment.
     constructor(ICareRegistry registry) EIP712("CareLedger ConsentManager", "1") {
@@ -87,7 +95,7 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
 
     /// @inheritdoc IConsentManager
     function grantConsent(ConsentTerms calldata terms, bytes calldata keyEnvelopes) external {
-        _grant(msg.sender, terms, keyEnvelopes, address(0));
+        _grant(_actingFor(msg.sender), terms, keyEnvelopes, address(0));
     }
 
     /// @inheritdoc IConsentManager
@@ -130,7 +138,7 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
 
     /// @inheritdoc IConsentManager
     function revokeConsent(address grantee, Purpose purpose) external {
-        _revoke(msg.sender, grantee, purpose);
+        _revoke(_actingFor(msg.sender), grantee, purpose);
     }
 
     /// @inheritdoc IConsentManager
@@ -159,7 +167,7 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
 
     /// @inheritdoc IConsentManager
     function invalidateNonces(uint256 newNonce) external {
-        _invalidateNonces(msg.sender, newNonce);
+        _invalidateNonces(_actingFor(msg.sender), newNonce);
     }
 
     /// @inheritdoc IConsentManager
@@ -170,7 +178,24 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
 
     /// @inheritdoc Nonces
     function nonces(address owner) public view override returns (uint256) {
-        return _signatureNonces[owner];
+        return _signatureNonces[owner] & _NONCE_MASK;
+    }
+
+    /// @inheritdoc IConsentManager
+    function syncAccount(address patient) external {
+        address to = REGISTRY.controllerOf(patient);
+        uint256 word = _signatureNonces[patient];
+        address from = _controllerIn(patient, word);
+        if (to == from) revert ConsentAccountInSync(patient, to);
+        _links[from] = _MOVED_AWAY | uint160(to);
+        _links[to] = uint160(patient);
+        _signatureNonces[patient] = (uint256(uint160(to)) << _NONCE_BITS) | (word & _NONCE_MASK);
+        emit AccountSynced(patient, from, to);
+    }
+
+    /// @inheritdoc IConsentManager
+    function controllerOf(address patient) external view returns (address) {
+        return _controllerIn(patient, _signatureNonces[patient]);
     }
 
     /// @inheritdoc IConsentManager
@@ -283,7 +308,7 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
         if (breakGlass.expiresAt <= block.timestamp) revert ConsentBreakGlassNotOpen(patient, provider);
         if (
             msg.sender != provider &&
-            msg.sender != patient &&
+            msg.sender != _controllerIn(patient, _signatureNonces[patient]) &&
             !REGISTRY.isGuardian(patient, msg.sender, GUARDIAN_EMERGENCY)
         ) {
             revert ConsentUnauthorizedBreakGlassCloser(patient, provider, msg.sender);
@@ -299,8 +324,9 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
 
     /// @inheritdoc IConsentManager
     function setBreakGlassOptOut(bool optedOut) external {
-        _breakGlassOptOuts[msg.sender] = optedOut;
-        emit BreakGlassOptOutUpdated(msg.sender, optedOut, msg.sender);
+        address patient = _actingFor(msg.sender);
+        _breakGlassOptOuts[patient] = optedOut;
+        emit BreakGlassOptOutUpdated(patient, optedOut, msg.sender);
     }
 
     /// @inheritdoc IConsentManager
@@ -391,21 +417,22 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
     }
 
     function _invalidateNonces(address patient, uint256 newNonce) private {
-        uint256 current = _signatureNonces[patient];
-        if (newNonce <= current || newNonce - current > MAX_NONCE_INVALIDATION) {
+        uint256 word = _signatureNonces[patient];
+        uint256 current = word & _NONCE_MASK;
+        if (newNonce <= current || newNonce - current > MAX_NONCE_INVALIDATION || newNonce > _NONCE_MASK) {
             revert ConsentInvalidNonceInvalidation(patient, current, newNonce);
         }
-        _signatureNonces[patient] = newNonce;
+        _signatureNonces[patient] = (word & ~_NONCE_MASK) | newNonce;
         emit NoncesInvalidated(patient, current, newNonce, msg.sender);
     }
 
     /// @dev Same as {Nonces-_useNonce}, on the counter {invalidateNonces} can move.
     function _useNonce(address owner) internal override returns (uint256) {
         unchecked {
-            // x++, not ++x: the current value is the one used. It grows by one per signature and by
-            // at most MAX_NONCE_INVALIDATION per invalidation, so it never wraps.
+            // x++, not ++x: the current value is the one used. It grows by one per signature and
+            // stays below 2^96 (invalidateNonces refuses more), so it never reaches the controller bits.
             // solhint-disable-next-line gas-increment-by-one
-            return _signatureNonces[owner]++;
+            return _signatureNonces[owner]++ & _NONCE_MASK;
         }
     }
 
@@ -423,9 +450,12 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
     /// answers nothing there, so it fails).
     function _checkSignature(address patient, bytes32 structHash, bytes calldata signature) private view {
         bytes32 digest = _hashTypedDataV4(structHash);
+        // After an account recovery the patient's new address signs; the old one no longer may. The
+        // nonce word was just read by `_useCheckedNonce`, so this is a warm read.
+        address signer = _controllerIn(patient, _signatureNonces[patient]);
         (address recovered, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(digest, signature);
-        if (err == ECDSA.RecoverError.NoError && recovered == patient) return;
-        if (!SignatureChecker.isValidERC1271SignatureNowCalldata(patient, digest, signature)) {
+        if (err == ECDSA.RecoverError.NoError && recovered == signer) return;
+        if (!SignatureChecker.isValidERC1271SignatureNowCalldata(signer, digest, signature)) {
             revert ConsentInvalidSignature(patient, signature);
         }
     }
@@ -439,6 +469,19 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
         return
             packedGrant & _GUARDIAN_GRANT_BIT == 0 ||
             REGISTRY.isGuardian(patient, _grantGuardians[grantKey], GUARDIAN_MANAGE_CONSENT);
+    }
+
+    /// @dev The patient id `account` acts for here; reverts for an address whose identity moved away.
+    function _actingFor(address account) private view returns (address) {
+        uint256 link = _links[account];
+        if (link == 0) return account;
+        if (link & _MOVED_AWAY != 0) revert ConsentAccountMoved(account, address(uint160(link)));
+        return address(uint160(link));
+    }
+
+    function _controllerIn(address patient, uint256 nonceWord) private pure returns (address) {
+        address controller = address(uint160(nonceWord >> _NONCE_BITS));
+        return controller == address(0) ? patient : controller;
     }
 
     function _grantKey(address patient, address grantee, Purpose purpose) private pure returns (bytes32) {

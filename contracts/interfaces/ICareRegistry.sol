@@ -58,6 +58,19 @@ interface ICareRegistry is ICareRegistryView {
         uint64 validUntil;
     }
 
+    /// @notice A patient's account-recovery settings and the move under way, if any.
+    /// @param threshold How many recovery guardians must approve the same new address (0: recovery off).
+    /// @param round Bumped by every cancellation, completion and settings change; approvals of an older
+    /// round no longer count.
+    /// @param scheduledTo The new address that reached the threshold (zero while none has).
+    /// @param readyAt When {completeRecovery} may move the identity to `scheduledTo`.
+    struct Recovery {
+        uint8 threshold;
+        uint32 round;
+        address scheduledTo;
+        uint40 readyAt;
+    }
+
     /// @notice Thrown when `account` registers as a patient a second time.
     error RegistryPatientAlreadyRegistered(address account);
 
@@ -80,7 +93,7 @@ interface ICareRegistry is ICareRegistryView {
     /// @notice Thrown when `guardian` cannot be a guardian of `patient` (zero address or the patient).
     error RegistryInvalidGuardian(address patient, address guardian);
 
-    /// @notice Thrown when `rights` is zero or holds bits other than GUARDIAN_MANAGE_CONSENT | GUARDIAN_EMERGENCY.
+    /// @notice Thrown when `rights` is zero or holds bits other than GUARDIAN_MANAGE_CONSENT | GUARDIAN_EMERGENCY | GUARDIAN_RECOVERY.
     error RegistryInvalidGuardianRights(uint8 rights);
 
     /// @notice Thrown when a guardianship period is empty or already over at `currentTime`.
@@ -92,6 +105,34 @@ interface ICareRegistry is ICareRegistryView {
     /// @notice Thrown when a profile's display name is empty or longer than `max` bytes, or its registry
     /// identifier is longer than `max` bytes.
     error RegistryInvalidProfile(uint256 displayNameLength, uint256 registryIdLength, uint256 max);
+
+    /// @notice Thrown when `account` acts for a patient whose identity was moved to `movedTo` by recovery.
+    error RegistryAccountMoved(address account, address movedTo);
+
+    /// @notice Thrown when a recovery threshold is neither 0 (off) nor at least `min`.
+    error RegistryInvalidRecoveryThreshold(uint8 threshold, uint8 min);
+
+    /// @notice Thrown when `patient` has not turned account recovery on (threshold 0).
+    error RegistryRecoveryNotEnabled(address patient);
+
+    /// @notice Thrown when `guardian` does not hold a live GUARDIAN_RECOVERY right for `patient`.
+    error RegistryNotRecoveryGuardian(address patient, address guardian);
+
+    /// @notice Thrown when `guardian` already approved a new address for `patient` in `round`.
+    error RegistryRecoveryAlreadyApproved(address patient, address guardian, uint32 round);
+
+    /// @notice Thrown when `newAccount` cannot receive `patient`'s identity: zero, a registered
+    /// patient, linked to another patient, or an address that already published a key of its own.
+    error RegistryInvalidRecoveryAccount(address patient, address newAccount);
+
+    /// @notice Thrown when approving while a move of `patient` to `scheduledTo` is already scheduled.
+    error RegistryRecoveryAlreadyScheduled(address patient, address scheduledTo, uint64 readyAt);
+
+    /// @notice Thrown when completing a recovery of `patient` that no threshold of guardians approved.
+    error RegistryNoRecoveryScheduled(address patient);
+
+    /// @notice Thrown when completing before the delay is over (`readyAt`, now `currentTime`).
+    error RegistryRecoveryNotReady(address patient, uint64 readyAt, uint64 currentTime);
 
     /// @notice Emitted when `patient` registers with its X25519 identity public key (version 1 or later).
     event PatientRegistered(address indexed patient, bytes32 encryptionKey, uint32 keyVersion);
@@ -132,14 +173,39 @@ interface ICareRegistry is ICareRegistryView {
         address indexed authority
     );
 
+    /// @notice Emitted when `patient` set its recovery threshold and published its guardians' key
+    /// shares (SDK-encoded envelopes, each share wrapped to one guardian's public key).
+    event RecoveryConfigured(address indexed patient, uint8 threshold, uint32 round, bytes shareEnvelopes);
+
+    /// @notice Emitted when `guardian` approved moving `patient` to `newAccount`, with its key share
+    /// re-wrapped to the recovering patient's new key (`releasedShare`, may be empty).
+    event RecoveryApproved(
+        address indexed patient,
+        address indexed guardian,
+        address indexed newAccount,
+        uint32 round,
+        uint8 approvals,
+        bytes releasedShare
+    );
+
+    /// @notice Emitted when enough guardians approved: the move can complete at `readyAt`.
+    event RecoveryScheduled(address indexed patient, address indexed newAccount, uint64 readyAt);
+
+    /// @notice Emitted when `by` (the address speaking for `patient`) cancelled round `round`.
+    event RecoveryCancelled(address indexed patient, address indexed by, uint32 round);
+
+    /// @notice Emitted when `patient`'s identity moved from address `from` to `to`.
+    event AccountMoved(address indexed patient, address indexed from, address indexed to);
+
     /// @notice Registers the caller as a patient with its X25519 identity public key.
     /// @dev Anyone may call once. Emits {PatientRegistered}.
     /// Reverts with {RegistryPatientAlreadyRegistered} or {RegistryInvalidEncryptionKey}.
     function registerPatient(bytes32 encryptionKey) external;
 
     /// @notice Publishes or rotates the caller's X25519 public key; the version goes up by one.
-    /// @dev Any account (patient, provider, insurer, researcher, guardian) may call.
-    /// Emits {EncryptionKeyUpdated}. Reverts with {RegistryInvalidEncryptionKey}.
+    /// @dev Any account (patient, provider, insurer, researcher, guardian) may call; an address that
+    /// took over a patient by account recovery sets that patient's key. Emits {EncryptionKeyUpdated}.
+    /// Reverts with {RegistryInvalidEncryptionKey} or {RegistryAccountMoved}.
     function setEncryptionKey(bytes32 encryptionKey) external;
 
     /// @notice The current X25519 public key of `account` and its version (0 when none).
@@ -183,12 +249,13 @@ interface ICareRegistry is ICareRegistryView {
 
     /// @notice Names `guardian` to act for the caller with `rights` from `validFrom` until `validUntil`
     /// (exclusive); naming an existing guardian again replaces its rights and period.
-    /// @dev Only registered patients. Emits {GuardianSet}. Reverts with {RegistryNotPatient},
-    /// {RegistryInvalidGuardian}, {RegistryInvalidGuardianRights} or {RegistryInvalidGuardianPeriod}.
+    /// @dev Only registered patients (or the address a patient moved to). Emits {GuardianSet}. Reverts
+    /// with {RegistryNotPatient}, {RegistryAccountMoved}, {RegistryInvalidGuardian},
+    /// {RegistryInvalidGuardianRights} or {RegistryInvalidGuardianPeriod}.
     function setGuardian(address guardian, uint8 rights, uint64 validFrom, uint64 validUntil) external;
 
     /// @notice Revokes the caller's guardian `guardian` at once.
-    /// @dev Emits {GuardianRevoked}. Reverts with {RegistryGuardianNotFound}.
+    /// @dev Emits {GuardianRevoked}. Reverts with {RegistryGuardianNotFound} or {RegistryAccountMoved}.
     function revokeGuardian(address guardian) external;
 
     /// @notice The rights and period of `guardian` for `patient` (all zero when none).
@@ -201,4 +268,40 @@ interface ICareRegistry is ICareRegistryView {
     /// from position `offset` of an unordered list (revoking one moves the last into its place);
     /// empty past the end. Page through with {guardianCount}.
     function guardians(address patient, uint256 offset, uint256 limit) external view returns (address[] memory);
+
+    /// @notice Sets how many recovery guardians (GUARDIAN_RECOVERY) must approve moving the caller's
+    /// identity to a new address (0 turns recovery off, else at least MIN_RECOVERY_THRESHOLD), and
+    /// publishes their key shares in the event. Starts a new round: pending approvals stop counting.
+    /// @dev Only a patient (or the address it moved to). Emits {RecoveryConfigured}. Reverts with
+    /// {RegistryNotPatient}, {RegistryAccountMoved} or {RegistryInvalidRecoveryThreshold}.
+    function setRecovery(uint8 threshold, bytes calldata shareEnvelopes) external;
+
+    /// @notice A recovery guardian approves moving `patient`'s identity to `newAccount` and releases its
+    /// key share re-wrapped to the patient's new key. The approval that reaches the threshold schedules
+    /// the move for RECOVERY_DELAY later.
+    /// @dev Emits {RecoveryApproved}, and {RecoveryScheduled} at the threshold. Reverts with
+    /// {RegistryRecoveryNotEnabled}, {RegistryNotRecoveryGuardian}, {RegistryRecoveryAlreadyScheduled},
+    /// {RegistryInvalidRecoveryAccount} or {RegistryRecoveryAlreadyApproved}.
+    function approveRecovery(address patient, address newAccount, bytes calldata releasedShare) external;
+
+    /// @notice The address speaking for the caller's identity cancels every pending approval and any
+    /// scheduled move (the lost wallet was found, or the request is not the patient's).
+    /// @dev Emits {RecoveryCancelled}. Reverts with {RegistryNotPatient} or {RegistryAccountMoved}.
+    function cancelRecovery() external;
+
+    /// @notice Moves `patient`'s identity to the scheduled address once the delay is over; anyone may
+    /// send it. Records, grants, category keys, guardians, coverage and claims stay keyed by `patient`
+    /// and answer to the new address through {actingFor} / {controllerOf}; the old address is refused.
+    /// @dev Emits {AccountMoved}. Reverts with {RegistryNoRecoveryScheduled},
+    /// {RegistryRecoveryNotReady} or {RegistryInvalidRecoveryAccount}.
+    function completeRecovery(address patient) external;
+
+    /// @notice `patient`'s recovery settings and the move under way.
+    function recoveryOf(address patient) external view returns (Recovery memory);
+
+    /// @notice How many guardians approved moving `patient` to `newAccount` in the current round.
+    function recoveryApprovals(address patient, address newAccount) external view returns (uint256);
+
+    /// @notice Whether `guardian` approved a new address for `patient` in the current round.
+    function hasApprovedRecovery(address patient, address guardian) external view returns (bool);
 }

@@ -121,6 +121,12 @@ interface IConsentManager is IConsentView {
     /// @notice Thrown when `account` may not close `provider`'s break-glass for `patient`.
     error ConsentUnauthorizedBreakGlassCloser(address patient, address provider, address account);
 
+    /// @notice Thrown when `account` acts for a patient whose identity moved to `movedTo` (account recovery).
+    error ConsentAccountMoved(address account, address movedTo);
+
+    /// @notice Thrown when syncing `patient` whose CareRegistry controller `controller` is already mirrored here.
+    error ConsentAccountInSync(address patient, address controller);
+
     /// @notice Thrown when `provider` reopens a break-glass for `patient` that the patient or a guardian
     /// closed, before the cooling period ends at `reopensAt`.
     error ConsentBreakGlassCoolingDown(address patient, address provider, uint64 reopensAt);
@@ -162,13 +168,18 @@ interface IConsentManager is IConsentView {
         uint64 reopensAt
     );
 
+    /// @notice Emitted when this contract took over an account move of `patient` from `from` to `to`.
+    event AccountSynced(address indexed patient, address indexed from, address indexed to);
+
     /// @notice Emitted when `patient` (or `updatedBy`, a guardian) opts out of or back into break-glass.
     event BreakGlassOptOutUpdated(address indexed patient, bool optedOut, address indexed updatedBy);
 
     /// @notice Grants `terms` as the caller (the patient), replacing any grant for the same grantee
     /// and purpose.
-    /// @dev The caller is the patient. Emits {ConsentGranted}. Reverts with {ConsentInvalidGrantee}, {ConsentInvalidScope},
-    /// {ConsentInvalidAccess} or {ConsentInvalidPeriod}.
+    /// @dev The caller is the patient, or the address a patient moved to by account recovery (once
+    /// {syncAccount} mirrored the move; this and every other patient action then refuse the old
+    /// address with {ConsentAccountMoved}). Emits {ConsentGranted}. Reverts with {ConsentInvalidGrantee},
+    /// {ConsentInvalidScope}, {ConsentInvalidAccess}, {ConsentInvalidPeriod} or {ConsentAccountMoved}.
     function grantConsent(ConsentTerms calldata terms, bytes calldata keyEnvelopes) external;
 
     /// @notice Grants `terms` for `patient` as its guardian. The grant is in force only while the caller
@@ -281,4 +292,16 @@ interface IConsentManager is IConsentView {
     /// @notice The EIP-712 domain separator of this contract on this chain.
     // solhint-disable-next-line func-name-mixedcase
     function DOMAIN_SEPARATOR() external view returns (bytes32);
+
+    /// @notice Mirrors an account recovery completed in CareRegistry: `patient`'s grants, nonces and
+    /// break-glass settings answer to its new address, and the old address is refused. Anyone may send
+    /// it (the dApp sends it right after `completeRecovery`); until then the old address still speaks
+    /// for the patient here, as it did during the recovery delay.
+    /// @dev A local mirror keeps every consent operation at one extra storage read (the caller's link,
+    /// or none at all for signed operations, whose controller sits in the nonce word). Emits
+    /// {AccountSynced}. Reverts with {ConsentAccountInSync}.
+    function syncAccount(address patient) external;
+
+    /// @notice The address that speaks for `patient` in this contract (itself until a synced move).
+    function controllerOf(address patient) external view returns (address);
 }

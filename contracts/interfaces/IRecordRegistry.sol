@@ -90,8 +90,9 @@ interface IRecordRegistry is IRecordView {
     event CategoryKeyPublished(address indexed patient, uint8 indexed category, uint32 epoch, bytes32 publicKey);
 
     /// @notice Adds a record pointer for `patient` and returns its id.
-    /// @dev The patient itself, or a credentialed provider holding live Treatment-purpose ACCESS_WRITE
-    /// consent for `category`. `keyEpoch` must be the category key's current epoch. Emits {RecordAdded}.
+    /// @dev The patient itself (the address speaking for it: after an account recovery, the new one;
+    /// the old one is refused with CareRegistry's `RegistryAccountMoved`), or a credentialed provider
+    /// holding live Treatment-purpose ACCESS_WRITE consent for `category`. `keyEpoch` must be the category key's current epoch. Emits {RecordAdded}.
     /// Reverts with {RecordInvalidCategory}, {RecordEmptyCid}, {RecordEmptyCommitment},
     /// {RecordWriterNotCredentialed}, {RecordWriteNotConsented}, {RecordCategoryKeyMissing} or {RecordStaleKeyEpoch}.
     function addRecord(
@@ -120,14 +121,16 @@ interface IRecordRegistry is IRecordView {
     ) external returns (uint256 recordId);
 
     /// @notice Publishes the caller's public keys of `categories`; each category's epoch goes up by one.
-    /// @dev Only registered patients; at most CATEGORY_COUNT items. Emits one {CategoryKeyPublished} each.
+    /// @dev Only registered patients (or the address a patient moved to, for that patient); at most
+    /// CATEGORY_COUNT items. Emits one {CategoryKeyPublished} each.
     /// Reverts with {RecordNotPatient}, {RecordLengthMismatch}, {RecordInvalidBatchSize},
     /// {RecordInvalidCategory} or {RecordInvalidCategoryKey}.
     function publishCategoryKeys(uint8[] calldata categories, bytes32[] calldata publicKeys) external;
 
     /// @notice Rotates the caller's public key of `category` (e.g. after revoking a reader); the epoch
     /// goes up by one and records must then be encrypted to the new key.
-    /// @dev Only registered patients. Emits {CategoryKeyPublished}. Reverts with {RecordNotPatient},
+    /// @dev Only registered patients (or the address a patient moved to, for that patient).
+    /// Emits {CategoryKeyPublished}. Reverts with {RecordNotPatient},
     /// {RecordInvalidCategory} or {RecordInvalidCategoryKey}.
     function rotateCategoryKey(uint8 category, bytes32 publicKey) external;
 

@@ -47,3 +47,5 @@ uint16 constant EMERGENCY_SCOPE = uint16(
 /// @dev Guardian rights bits.
 uint8 constant GUARDIAN_MANAGE_CONSENT = 1;
 uint8 constant GUARDIAN_EMERGENCY = 2;
+/// @dev May approve moving the patient's identity to a new address (account recovery) and hold a key share.
+uint8 constant GUARDIAN_RECOVERY = 4;

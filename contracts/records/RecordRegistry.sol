@@ -73,10 +73,7 @@ contract RecordRegistry is IRecordRegistry {
         bytes32 commitment,
         uint32 keyEpoch
     ) external returns (uint256 recordId) {
-        if (msg.sender != patient) {
-            _checkProvider();
-            _checkWriteConsent(patient, category);
-        }
+        if (!_writesAsPatient(patient)) _checkWriteConsent(patient, category);
         return _addRecord(patient, category, cid, commitment, keyEpoch, false);
     }
 
@@ -87,8 +84,7 @@ contract RecordRegistry is IRecordRegistry {
     ) external returns (uint256[] memory recordIds_) {
         uint256 size = records.length;
         if (size == 0 || size > MAX_BATCH) revert RecordInvalidBatchSize(size, MAX_BATCH);
-        bool byPatient = msg.sender == patient;
-        if (!byPatient) _checkProvider();
+        bool byPatient = _writesAsPatient(patient);
         // Bit c set = category c already met in this batch: its write consent is checked and its
         // first record holds the batch's metadata.
         uint256 seenCategories;
@@ -117,12 +113,11 @@ contract RecordRegistry is IRecordRegistry {
         if (previousVersions.supersededBy != 0) {
             revert RecordAlreadySuperseded(previousId, _encode(patient, category, previousVersions.supersededBy - 1));
         }
-        if (msg.sender != patient) {
-            if (msg.sender != _author(_meta(patient, category, previousIndex)))
-                revert RecordUnauthorizedAmender(previousId, msg.sender);
-            _checkProvider();
-            _checkWriteConsent(patient, category);
+        if (msg.sender != patient && msg.sender != _author(_meta(patient, category, previousIndex))) {
+            // Only the patient (through the address speaking for it) or the record's author amends.
+            if (REGISTRY.actingFor(msg.sender) != patient) revert RecordUnauthorizedAmender(previousId, msg.sender);
         }
+        if (!_writesAsPatient(patient)) _checkWriteConsent(patient, category);
         recordId = _addRecord(patient, category, cid, commitment, keyEpoch, false);
         uint256 index = recordId & _INDEX_MASK;
         previousVersions.supersededBy = uint64(index + 1);
@@ -184,19 +179,18 @@ contract RecordRegistry is IRecordRegistry {
 
     /// @inheritdoc IRecordRegistry
     function publishCategoryKeys(uint8[] calldata categories, bytes32[] calldata publicKeys) external {
-        if (!REGISTRY.isPatient(msg.sender)) revert RecordNotPatient(msg.sender);
+        address patient = _callerPatient();
         uint256 size = categories.length;
         if (size != publicKeys.length) revert RecordLengthMismatch(size, publicKeys.length);
         if (size == 0 || size > CATEGORY_COUNT) revert RecordInvalidBatchSize(size, CATEGORY_COUNT);
         for (uint256 i = 0; i < size; ++i) {
-            _publishCategoryKey(categories[i], publicKeys[i]);
+            _publishCategoryKey(patient, categories[i], publicKeys[i]);
         }
     }
 
     /// @inheritdoc IRecordRegistry
     function rotateCategoryKey(uint8 category, bytes32 publicKey) external {
-        if (!REGISTRY.isPatient(msg.sender)) revert RecordNotPatient(msg.sender);
-        _publishCategoryKey(category, publicKey);
+        _publishCategoryKey(_callerPatient(), category, publicKey);
     }
 
     /// @inheritdoc IRecordRegistry
@@ -238,14 +232,20 @@ contract RecordRegistry is IRecordRegistry {
         emit RecordAdded(patient, msg.sender, recordId, cid);
     }
 
-    function _publishCategoryKey(uint8 category, bytes32 publicKey) private {
+    function _publishCategoryKey(address patient, uint8 category, bytes32 publicKey) private {
         if (category >= CATEGORY_COUNT) revert RecordInvalidCategory(category);
         if (publicKey == bytes32(0)) revert RecordInvalidCategoryKey(category);
-        CategoryState storage state = _categories[msg.sender][category];
+        CategoryState storage state = _categories[patient][category];
         uint32 epoch = state.epoch + 1;
         state.epoch = epoch;
-        _categoryKeys[msg.sender][category] = publicKey;
-        emit CategoryKeyPublished(msg.sender, category, epoch, publicKey);
+        _categoryKeys[patient][category] = publicKey;
+        emit CategoryKeyPublished(patient, category, epoch, publicKey);
+    }
+
+    /// @dev The patient the caller speaks for (its own id, or the one it took over by account recovery).
+    function _callerPatient() private view returns (address patient) {
+        patient = REGISTRY.actingFor(msg.sender);
+        if (!REGISTRY.isPatient(patient)) revert RecordNotPatient(msg.sender);
     }
 
     /// @dev Also rejects an unknown category: hasConsent is false for it.
@@ -255,8 +255,18 @@ contract RecordRegistry is IRecordRegistry {
         }
     }
 
-    function _checkProvider() private view {
-        if (!REGISTRY.isCredentialed(PROVIDER_ROLE, msg.sender)) revert RecordWriterNotCredentialed(msg.sender);
+    /// @dev True when the caller writes as `patient` (the address speaking for it), false for a
+    /// credentialed provider (whose write consent the caller then checks). A credentialed provider is
+    /// tried before the account-recovery link so provider writes cost what they did; the patient's
+    /// own address is still asked of the registry, which refuses it once the identity moved away.
+    function _writesAsPatient(address patient) private view returns (bool) {
+        if (msg.sender == patient) {
+            REGISTRY.actingFor(msg.sender);
+            return true;
+        }
+        if (REGISTRY.isCredentialed(PROVIDER_ROLE, msg.sender)) return false;
+        if (REGISTRY.actingFor(msg.sender) != patient) revert RecordWriterNotCredentialed(msg.sender);
+        return true;
     }
 
     /// @dev Splits `recordId` into its parts; reverts with {RecordNotFound} unless the record exists.

@@ -11,6 +11,7 @@ import {
     CREDENTIAL_ADMIN_ROLE,
     GUARDIAN_EMERGENCY,
     GUARDIAN_MANAGE_CONSENT,
+    GUARDIAN_RECOVERY,
     INSURER_ROLE,
     PROVIDER_ROLE,
     RESEARCHER_ROLE
@@ -29,6 +30,11 @@ import {
 /// be cancelled and a stolen key cannot take over instantly. The new admin then grants itself
 /// `CREDENTIAL_ADMIN_ROLE` and revokes it from the old one.
 /// `multicall` lets the authority credential a party and list its profile in one transaction.
+///
+/// Account recovery: a patient's identity (its id is the address it registered with) can move to a
+/// new address when `threshold` of its GUARDIAN_RECOVERY guardians approve the same one and
+/// RECOVERY_DELAY passes without the address speaking for the patient cancelling. Nothing is copied:
+/// every contract keys patients by id and resolves the caller with {actingFor} (one storage read).
 contract CareRegistry is ICareRegistry, AccessControlDefaultAdminRules, Multicall {
     using EnumerableSet for EnumerableSet.AddressSet;
 
@@ -41,12 +47,23 @@ contract CareRegistry is ICareRegistry, AccessControlDefaultAdminRules, Multical
     /// @notice The most guardians one {guardians} page returns, whatever `limit` asks.
     uint256 public constant MAX_GUARDIAN_PAGE = 100;
 
-    /// @dev Two slots: the key, then version + patient flag + registration time.
+    /// @notice How long a move approved by enough guardians waits, so the old address can cancel it.
+    uint64 public constant RECOVERY_DELAY = 48 hours;
+
+    /// @notice The smallest non-zero recovery threshold: one guardian alone never moves an identity.
+    uint8 public constant MIN_RECOVERY_THRESHOLD = 2;
+
+    /// @dev Marks, in `_links`, an address whose identity moved away (the rest holds where it went).
+    uint256 private constant _MOVED_AWAY = 1 << 160;
+
+    /// @dev Two slots: the key, then version + patient flag + registration time + the address that
+    /// speaks for the patient after a recovery (zero: the patient's own address).
     struct Account {
         bytes32 encryptionKey;
         uint32 keyVersion;
         bool patient;
         uint40 registeredAt;
+        address controller;
     }
 
     mapping(address account => Account) private _accounts;
@@ -54,6 +71,13 @@ contract CareRegistry is ICareRegistry, AccessControlDefaultAdminRules, Multical
     mapping(address patient => mapping(address guardian => Guardian)) private _guardians;
     mapping(address patient => EnumerableSet.AddressSet) private _guardianSets;
     mapping(address account => Profile) private _profiles;
+    /// @dev Per address: zero (acts for itself), the patient id it took over, or _MOVED_AWAY | where
+    /// its identity went. One word, so {actingFor} is one read.
+    mapping(address account => uint256 link) private _links;
+    mapping(address patient => Recovery) private _recoveries;
+    /// @dev round + 1 of the guardian's last approval, so zero means never.
+    mapping(address patient => mapping(address guardian => uint256 roundPlusOne)) private _approvedRounds;
+    mapping(bytes32 patientRoundAccount => uint256 approvals) private _approvals;
 
     modifier onlyCredentialRole(bytes32 role) {
         if (role != PROVIDER_ROLE && role != INSURER_ROLE && role != RESEARCHER_ROLE) {
@@ -74,7 +98,7 @@ contract CareRegistry is ICareRegistry, AccessControlDefaultAdminRules, Multical
     /// @inheritdoc ICareRegistry
     function registerPatient(bytes32 encryptionKey_) external {
         Account storage account = _accounts[msg.sender];
-        if (account.patient) revert RegistryPatientAlreadyRegistered(msg.sender);
+        if (account.patient || _links[msg.sender] != 0) revert RegistryPatientAlreadyRegistered(msg.sender);
         if (encryptionKey_ == bytes32(0)) revert RegistryInvalidEncryptionKey();
         uint32 version = account.keyVersion + 1;
         account.encryptionKey = encryptionKey_;
@@ -87,11 +111,12 @@ contract CareRegistry is ICareRegistry, AccessControlDefaultAdminRules, Multical
     /// @inheritdoc ICareRegistry
     function setEncryptionKey(bytes32 encryptionKey_) external {
         if (encryptionKey_ == bytes32(0)) revert RegistryInvalidEncryptionKey();
-        Account storage account = _accounts[msg.sender];
+        address owner = _actingFor(msg.sender);
+        Account storage account = _accounts[owner];
         uint32 version = account.keyVersion + 1;
         account.encryptionKey = encryptionKey_;
         account.keyVersion = version;
-        emit EncryptionKeyUpdated(msg.sender, encryptionKey_, version);
+        emit EncryptionKeyUpdated(owner, encryptionKey_, version);
     }
 
     /// @inheritdoc ICareRegistry
@@ -103,6 +128,17 @@ contract CareRegistry is ICareRegistry, AccessControlDefaultAdminRules, Multical
     /// @inheritdoc ICareRegistryView
     function isPatient(address account) external view returns (bool) {
         return _accounts[account].patient;
+    }
+
+    /// @inheritdoc ICareRegistryView
+    function actingFor(address account) external view returns (address) {
+        return _actingFor(account);
+    }
+
+    /// @inheritdoc ICareRegistryView
+    function controllerOf(address patient) external view returns (address) {
+        address controller = _accounts[patient].controller;
+        return controller == address(0) ? patient : controller;
     }
 
     // ----------------------------------------------------------------------------------------
@@ -187,24 +223,27 @@ contract CareRegistry is ICareRegistry, AccessControlDefaultAdminRules, Multical
 
     /// @inheritdoc ICareRegistry
     function setGuardian(address guardian, uint8 rights, uint64 validFrom, uint64 validUntil) external {
-        if (!_accounts[msg.sender].patient) revert RegistryNotPatient(msg.sender);
-        if (guardian == address(0) || guardian == msg.sender) revert RegistryInvalidGuardian(msg.sender, guardian);
-        if (rights == 0 || rights & ~(GUARDIAN_MANAGE_CONSENT | GUARDIAN_EMERGENCY) != 0) {
+        address patient = _patientFor(msg.sender);
+        if (guardian == address(0) || guardian == patient || guardian == msg.sender) {
+            revert RegistryInvalidGuardian(patient, guardian);
+        }
+        if (rights == 0 || rights & ~(GUARDIAN_MANAGE_CONSENT | GUARDIAN_EMERGENCY | GUARDIAN_RECOVERY) != 0) {
             revert RegistryInvalidGuardianRights(rights);
         }
         if (validUntil <= validFrom || validUntil <= block.timestamp) {
             revert RegistryInvalidGuardianPeriod(validFrom, validUntil, uint64(block.timestamp));
         }
-        _guardians[msg.sender][guardian] = Guardian({rights: rights, validFrom: validFrom, validUntil: validUntil});
-        _guardianSets[msg.sender].add(guardian);
-        emit GuardianSet(msg.sender, guardian, rights, validFrom, validUntil);
+        _guardians[patient][guardian] = Guardian({rights: rights, validFrom: validFrom, validUntil: validUntil});
+        _guardianSets[patient].add(guardian);
+        emit GuardianSet(patient, guardian, rights, validFrom, validUntil);
     }
 
     /// @inheritdoc ICareRegistry
     function revokeGuardian(address guardian) external {
-        if (!_guardianSets[msg.sender].remove(guardian)) revert RegistryGuardianNotFound(msg.sender, guardian);
-        delete _guardians[msg.sender][guardian];
-        emit GuardianRevoked(msg.sender, guardian);
+        address patient = _actingFor(msg.sender);
+        if (!_guardianSets[patient].remove(guardian)) revert RegistryGuardianNotFound(patient, guardian);
+        delete _guardians[patient][guardian];
+        emit GuardianRevoked(patient, guardian);
     }
 
     /// @inheritdoc ICareRegistry
@@ -227,12 +266,135 @@ contract CareRegistry is ICareRegistry, AccessControlDefaultAdminRules, Multical
 
     /// @inheritdoc ICareRegistryView
     function isGuardian(address patient, address guardian, uint8 rights) external view returns (bool) {
+        return _isGuardian(patient, guardian, rights);
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Account recovery
+    // ----------------------------------------------------------------------------------------
+
+    /// @inheritdoc ICareRegistry
+    function setRecovery(uint8 threshold, bytes calldata shareEnvelopes) external {
+        address patient = _patientFor(msg.sender);
+        if (threshold != 0 && threshold < MIN_RECOVERY_THRESHOLD) {
+            revert RegistryInvalidRecoveryThreshold(threshold, MIN_RECOVERY_THRESHOLD);
+        }
+        Recovery storage recovery = _recoveries[patient];
+        uint32 round = recovery.round + 1;
+        _recoveries[patient] = Recovery({threshold: threshold, round: round, scheduledTo: address(0), readyAt: 0});
+        emit RecoveryConfigured(patient, threshold, round, shareEnvelopes);
+    }
+
+    /// @inheritdoc ICareRegistry
+    function approveRecovery(address patient, address newAccount, bytes calldata releasedShare) external {
+        Recovery storage recovery = _recoveries[patient];
+        uint8 threshold = recovery.threshold;
+        if (threshold == 0) revert RegistryRecoveryNotEnabled(patient);
+        if (!_isGuardian(patient, msg.sender, GUARDIAN_RECOVERY))
+            revert RegistryNotRecoveryGuardian(patient, msg.sender);
+        if (recovery.scheduledTo != address(0)) {
+            revert RegistryRecoveryAlreadyScheduled(patient, recovery.scheduledTo, recovery.readyAt);
+        }
+        _checkNewAccount(patient, newAccount);
+        uint32 round = recovery.round;
+        mapping(address => uint256) storage approvedRounds = _approvedRounds[patient];
+        if (approvedRounds[msg.sender] == uint256(round) + 1) {
+            revert RegistryRecoveryAlreadyApproved(patient, msg.sender, round);
+        }
+        approvedRounds[msg.sender] = uint256(round) + 1;
+        bytes32 key = _approvalKey(patient, round, newAccount);
+        // At most one approval per guardian and round, and the round resets them, so this never
+        // passes the threshold (a uint8).
+        uint8 approvals = uint8(_approvals[key] + 1);
+        _approvals[key] = approvals;
+        emit RecoveryApproved(patient, msg.sender, newAccount, round, approvals, releasedShare);
+        if (approvals >= threshold) {
+            uint40 readyAt = uint40(block.timestamp + RECOVERY_DELAY);
+            recovery.scheduledTo = newAccount;
+            recovery.readyAt = readyAt;
+            emit RecoveryScheduled(patient, newAccount, readyAt);
+        }
+    }
+
+    /// @inheritdoc ICareRegistry
+    function cancelRecovery() external {
+        address patient = _patientFor(msg.sender);
+        Recovery storage recovery = _recoveries[patient];
+        uint32 round = recovery.round;
+        recovery.round = round + 1;
+        recovery.scheduledTo = address(0);
+        recovery.readyAt = 0;
+        emit RecoveryCancelled(patient, msg.sender, round);
+    }
+
+    /// @inheritdoc ICareRegistry
+    function completeRecovery(address patient) external {
+        Recovery storage recovery = _recoveries[patient];
+        address to = recovery.scheduledTo;
+        if (to == address(0)) revert RegistryNoRecoveryScheduled(patient);
+        if (block.timestamp < recovery.readyAt) {
+            revert RegistryRecoveryNotReady(patient, recovery.readyAt, uint64(block.timestamp));
+        }
+        // `to` may have registered or been linked since the approvals.
+        _checkNewAccount(patient, to);
+        Account storage account = _accounts[patient];
+        address from = account.controller == address(0) ? patient : account.controller;
+        ++recovery.round;
+        recovery.scheduledTo = address(0);
+        recovery.readyAt = 0;
+        account.controller = to;
+        _links[from] = _MOVED_AWAY | uint160(to);
+        _links[to] = uint160(patient);
+        emit AccountMoved(patient, from, to);
+    }
+
+    /// @inheritdoc ICareRegistry
+    function recoveryOf(address patient) external view returns (Recovery memory) {
+        return _recoveries[patient];
+    }
+
+    /// @inheritdoc ICareRegistry
+    function recoveryApprovals(address patient, address newAccount) external view returns (uint256) {
+        return _approvals[_approvalKey(patient, _recoveries[patient].round, newAccount)];
+    }
+
+    /// @inheritdoc ICareRegistry
+    function hasApprovedRecovery(address patient, address guardian) external view returns (bool) {
+        return _approvedRounds[patient][guardian] == uint256(_recoveries[patient].round) + 1;
+    }
+
+    function _isGuardian(address patient, address guardian, uint8 rights) private view returns (bool) {
         Guardian storage g = _guardians[patient][guardian];
         return
             rights != 0 &&
             g.rights & rights == rights &&
             g.validFrom <= block.timestamp &&
             block.timestamp < g.validUntil;
+    }
+
+    /// @dev The id `account` acts for; reverts for an address whose identity moved away.
+    function _actingFor(address account) private view returns (address) {
+        uint256 link = _links[account];
+        if (link == 0) return account;
+        if (link & _MOVED_AWAY != 0) revert RegistryAccountMoved(account, address(uint160(link)));
+        return address(uint160(link));
+    }
+
+    /// @dev Like {_actingFor}, and the result must be a registered patient.
+    function _patientFor(address account) private view returns (address patient) {
+        patient = _actingFor(account);
+        if (!_accounts[patient].patient) revert RegistryNotPatient(account);
+    }
+
+    function _checkNewAccount(address patient, address newAccount) private view {
+        Account storage account = _accounts[newAccount];
+        if (newAccount == address(0) || account.patient || account.keyVersion != 0 || _links[newAccount] != 0) {
+            revert RegistryInvalidRecoveryAccount(patient, newAccount);
+        }
+    }
+
+    function _approvalKey(address patient, uint32 round, address newAccount) private pure returns (bytes32) {
+        return keccak256(abi.encode(patient, round, newAccount));
     }
 
     function _transition(bytes32 role, address account, CredentialStatus from, CredentialStatus to) private {

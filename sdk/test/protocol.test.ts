@@ -68,6 +68,7 @@ describe("protocol constants mirror contracts/libraries/CareTypes.sol", () => {
     assert.equal(C.ACCESS_WRITE, solidityUint("ACCESS_WRITE"));
     assert.equal(C.GUARDIAN_MANAGE_CONSENT, solidityUint("GUARDIAN_MANAGE_CONSENT"));
     assert.equal(C.GUARDIAN_EMERGENCY, solidityUint("GUARDIAN_EMERGENCY"));
+    assert.equal(C.GUARDIAN_RECOVERY, solidityUint("GUARDIAN_RECOVERY"));
   });
 
   it("role ids are keccak256 of their names", () => {

@@ -1,20 +1,22 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { randomBytes } from "../src/bytes.js";
+import { equalBytes, randomBytes, toHex } from "../src/bytes.js";
 import { deriveCategoryKey } from "../src/crypto/categoryKeys.js";
 import { openRecord, recordRecipients, sealRecord } from "../src/crypto/container.js";
 import { identityKeyFromSecret } from "../src/crypto/identity.js";
 import { generateKeyPair } from "../src/crypto/keys.js";
 import {
   createGuardianShares,
+  decodeRecoveryShares,
+  encodeRecoveryShares,
   exportKeyFile,
   importKeyFile,
   openGuardianShare,
   recoverFromShares,
   rewrapGuardianShare,
 } from "../src/crypto/recovery.js";
-import { combineShares, splitSecret } from "../src/crypto/shamir.js";
-import { RecoveryError, UnsupportedVersionError, WrongKeyError } from "../src/errors.js";
+import { combineShares, shareHeader, splitSecret } from "../src/crypto/shamir.js";
+import { MalformedInputError, RecoveryError, UnsupportedVersionError, WrongKeyError } from "../src/errors.js";
 
 const FAST = { scryptN: 2 ** 12 };
 
@@ -57,10 +59,20 @@ describe("encrypted key export file", () => {
   });
 });
 
-describe("Shamir shares over GF(256)", () => {
-  it("any k of n rebuild the secret; k − 1 fail", () => {
+const accept = (secret: Uint8Array) => (candidate: Uint8Array) => equalBytes(candidate, secret);
+
+/** A share with byte `index` (header included) flipped. */
+function corrupt(share: Uint8Array, index = 10): Uint8Array {
+  const bad = new Uint8Array(share);
+  bad[index]! ^= 1;
+  return bad;
+}
+
+describe("Shamir share wrapper (shamir-secret-sharing)", () => {
+  it("any k of n rebuild the secret; k − 1 fail with the number needed", async () => {
     const secret = randomBytes(32);
-    const shares = splitSecret(secret, 5, 3);
+    const shares = await splitSecret(secret, 5, 3);
+    assert.equal(new Set(shares.map((s) => shareHeader(s).x)).size, 5);
     for (const pick of [
       [0, 1, 2],
       [0, 2, 4],
@@ -68,25 +80,120 @@ describe("Shamir shares over GF(256)", () => {
       [4, 3, 2],
       [0, 1, 2, 3, 4],
     ]) {
-      assert.deepEqual(combineShares(pick.map((i) => shares[i]!)), secret);
+      const { secret: rebuilt, rejected } = await combineShares(
+        pick.map((i) => shares[i]!),
+        accept(secret),
+      );
+      assert.deepEqual(rebuilt, secret);
+      assert.deepEqual(rejected, []);
     }
-    assert.throws(() => combineShares([shares[0]!, shares[1]!]), RecoveryError);
-    assert.throws(() => combineShares([shares[0]!, shares[0]!, shares[1]!]), RecoveryError);
+    await assert.rejects(
+      combineShares([shares[0]!, shares[1]!], accept(secret)),
+      /2 recovery share\(s\) given, 3 are needed/,
+    );
   });
 
-  it("detects a corrupted share or shares from another split", () => {
-    const shares = splitSecret(randomBytes(32), 3, 2);
-    const bad = new Uint8Array(shares[1]!);
-    bad[10]! ^= 1;
-    assert.throws(() => combineShares([shares[0]!, bad]), RecoveryError);
-    const other = splitSecret(randomBytes(32), 3, 2);
-    assert.throws(() => combineShares([shares[0]!, other[1]!]), RecoveryError);
+  it("refuses a share at x = 0, which would be the secret itself", async () => {
+    const secret = randomBytes(32);
+    const [a, b] = await splitSecret(secret, 3, 2);
+    // The attack the old combineShares allowed: x = 0 and y = a value of the attacker's choosing.
+    const forged = new Uint8Array(b!);
+    forged[2] = 0;
+    forged.set(randomBytes(32), 3);
+    await assert.rejects(
+      combineShares([a!, forged], () => true),
+      (e: unknown) => {
+        assert.ok(e instanceof RecoveryError);
+        assert.match(e.message, /x = 0/);
+        return true;
+      },
+    );
+  });
+
+  it("refuses the same share twice, and two different shares with the same x", async () => {
+    const secret = randomBytes(32);
+    const [a, b, c] = await splitSecret(secret, 3, 2);
+    await assert.rejects(combineShares([a!, a!.slice(), b!], accept(secret)), /given twice/);
+    const conflicting = corrupt(a!, 20);
+    await assert.rejects(combineShares([a!, conflicting, c!], accept(secret)), /both claim to be #/);
+  });
+
+  it("leaves out and names one corrupt share among more than k", async () => {
+    const secret = randomBytes(32);
+    const shares = await splitSecret(secret, 4, 3);
+    const bad = corrupt(shares[1]!);
+    const result = await combineShares([shares[0]!, bad, shares[2]!, shares[3]!], accept(secret));
+    assert.deepEqual(result.secret, secret);
+    assert.deepEqual(result.rejected, [shareHeader(bad).x]);
+    assert.ok(!result.used.includes(shareHeader(bad).x));
+    // With exactly k shares a corrupt one cannot be outvoted: refused, not silently wrong.
+    await assert.rejects(
+      combineShares([shares[0]!, bad, shares[2]!], accept(secret)),
+      /do not rebuild the registered key/,
+    );
+    // Two corrupt among four with k = 3: no three fit, and it says so.
+    await assert.rejects(
+      combineShares([shares[0]!, bad, corrupt(shares[2]!), shares[3]!], accept(secret)),
+      /no 3 of these 4 recovery shares rebuild/,
+    );
+  });
+
+  it("refuses k = 1 (one holder would hold the whole key) and k > n, n > 255", async () => {
+    await assert.rejects(splitSecret(randomBytes(32), 3, 1), /at least 2/);
+    await assert.rejects(splitSecret(randomBytes(32), 2, 3), /threshold ≤ holders ≤ 255/);
+    await assert.rejects(splitSecret(randomBytes(32), 256, 2), /threshold ≤ holders ≤ 255/);
+    const [a, b] = await splitSecret(randomBytes(32), 2, 2);
+    const claimsOne = new Uint8Array(a!);
+    claimsOne[1] = 1;
+    const alsoOne = new Uint8Array(b!);
+    alsoOne[1] = 1;
+    await assert.rejects(
+      combineShares([claimsOne, alsoOne], () => true),
+      /threshold of 1/,
+    );
+  });
+
+  it("k = n needs every share", async () => {
+    const secret = randomBytes(32);
+    const shares = await splitSecret(secret, 4, 4);
+    assert.deepEqual((await combineShares(shares, accept(secret))).secret, secret);
+    await assert.rejects(combineShares(shares.slice(1), accept(secret)), /3 recovery share\(s\) given, 4 are needed/);
+  });
+
+  it("n = 255 works with distinct holder numbers 1..255", async () => {
+    const secret = randomBytes(32);
+    const shares = await splitSecret(secret, 255, 3);
+    const xs = shares.map((s) => shareHeader(s).x);
+    assert.equal(new Set(xs).size, 255);
+    assert.ok(xs.every((x) => x >= 1 && x <= 255));
+    assert.deepEqual((await combineShares([shares[254]!, shares[7]!, shares[100]!], accept(secret))).secret, secret);
+    // Every share given, one corrupt: still rebuilt, the corrupt one named.
+    const all = [...shares];
+    all[3] = corrupt(all[3]!);
+    const result = await combineShares(all, accept(secret));
+    assert.deepEqual(result.secret, secret);
+    assert.deepEqual(result.rejected, [shareHeader(all[3]!).x]);
+  });
+
+  it("rejects shares from another split, a foreign format and a truncated share", async () => {
+    const secret = randomBytes(32);
+    const [a] = await splitSecret(secret, 3, 2);
+    const [, other] = await splitSecret(randomBytes(32), 3, 2);
+    await assert.rejects(combineShares([a!, other!], accept(secret)), RecoveryError);
+    const [, differentK] = await splitSecret(secret, 3, 3);
+    await assert.rejects(combineShares([a!, differentK!], accept(secret)), /different splits/);
+    const v1 = new Uint8Array(a!);
+    v1[0] = 1;
+    await assert.rejects(combineShares([v1, a!], accept(secret)), UnsupportedVersionError);
+    await assert.rejects(combineShares([a!.subarray(0, 3), a!], accept(secret)), MalformedInputError);
+    await assert.rejects(combineShares([], accept(secret)), /no recovery shares/);
   });
 });
 
 describe("guardian recovery", () => {
   it("recovers with 2 of 3 guardians, each share wrapped to the guardian, and fails with 1", async () => {
     const identity = patient();
+    const registered = { publicKey: toHex(identity.publicKey), keyVersion: identity.keyVersion };
     const guardians = [generateKeyPair(), generateKeyPair(), generateKeyPair()];
     const shares = await createGuardianShares(
       identity,
@@ -104,7 +211,66 @@ describe("guardian recovery", () => {
       await rewrapGuardianShare(shares[2]!, guardians[2]!, recoveryDevice.publicKey),
     ];
     const plainShares = await Promise.all(returned.map((e) => openGuardianShare(e, recoveryDevice)));
-    assert.deepEqual(recoverFromShares(plainShares).publicKey, identity.publicKey);
-    assert.throws(() => recoverFromShares(plainShares.slice(0, 1)), RecoveryError);
+    const recovered = await recoverFromShares(plainShares, registered);
+    assert.deepEqual(recovered.identity.publicKey, identity.publicKey);
+    assert.deepEqual(recovered.identity.secret, identity.secret);
+    await assert.rejects(recoverFromShares(plainShares.slice(0, 1), registered), RecoveryError);
+  });
+
+  it("refuses a rebuilt key that is not the one registered on chain", async () => {
+    const identity = patient();
+    const guardians = [generateKeyPair(), generateKeyPair(), generateKeyPair()];
+    const shares = await createGuardianShares(
+      identity,
+      guardians.map((g, i) => ({ id: `guardian-${i}`, publicKey: g.publicKey })),
+      2,
+    );
+    const plain = await Promise.all(shares.map((s, i) => openGuardianShare(s, guardians[i]!)));
+    // Another patient's registered key (or a rotated one): the shares are consistent but do not match.
+    await assert.rejects(
+      recoverFromShares(plain.slice(0, 2), { publicKey: patient().publicKey, keyVersion: 1 }),
+      /do not rebuild the registered key/,
+    );
+    // No key on chain at all: nothing to check against, so nothing is returned.
+    await assert.rejects(
+      recoverFromShares(plain.slice(0, 2), { publicKey: `0x${"00".repeat(32)}`, keyVersion: 1 }),
+      /no encryption key registered/,
+    );
+    // A malicious holder who makes its share claim x = 0 cannot substitute a key.
+    const forged = new Uint8Array(plain[1]!);
+    forged[2] = 0;
+    await assert.rejects(
+      recoverFromShares([plain[0]!, forged], { publicKey: identity.publicKey, keyVersion: 1 }),
+      /x = 0/,
+    );
+  });
+});
+
+describe("published recovery shares (CareRegistry.setRecovery)", () => {
+  it("round-trips each guardian's envelope by address, and refuses what is not that encoding", async () => {
+    const identity = patient();
+    const guardians = [generateKeyPair(), generateKeyPair()];
+    const addresses = ["0x" + "11".repeat(20), "0x" + "ab".repeat(20)];
+    const shares = await createGuardianShares(
+      identity,
+      guardians.map((g, i) => ({ id: addresses[i]!, publicKey: g.publicKey })),
+      2,
+    );
+    const decoded = decodeRecoveryShares(encodeRecoveryShares(shares));
+    assert.deepEqual(
+      decoded.map((s) => s.guardianId),
+      addresses,
+    );
+    assert.deepEqual(
+      decoded.map((s) => s.envelope),
+      shares.map((s) => s.envelope),
+    );
+    assert.throws(() => encodeRecoveryShares([{ guardianId: "guardian-1", envelope: new Uint8Array(1) }]), /not one/);
+    assert.throws(() => encodeRecoveryShares([]), RangeError);
+    const bytes = encodeRecoveryShares(shares);
+    assert.throws(() => decodeRecoveryShares(bytes.subarray(0, bytes.length - 1)), MalformedInputError);
+    assert.throws(() => decodeRecoveryShares(new Uint8Array([...bytes, 0])), /trailing/);
+    assert.throws(() => decodeRecoveryShares(new Uint8Array([2, 0])), UnsupportedVersionError);
+    assert.throws(() => decodeRecoveryShares(new Uint8Array([1])), MalformedInputError);
   });
 });

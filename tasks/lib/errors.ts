@@ -28,6 +28,18 @@ const EXPLANATIONS: Record<string, Explain> = {
     `The ${ROLE_NAMES[a[0]] ?? "credential"} of ${a[1]} cannot change that way from its current status (${["none", "active", "suspended", "revoked"][Number(a[2])] ?? a[2]}). ` +
     "Grant needs none, suspend needs active, reinstate needs suspended; revoked is final.",
   RegistryInvalidAccount: (a) => `${a[0]} cannot hold a credential (the zero address?).`,
+  RegistryAccountMoved: (a) =>
+    `${a[0]} no longer speaks for this patient: the identity moved to ${a[1]} by account recovery. Run it --from ${a[1]}.`,
+  RegistryNotRecoveryGuardian: (a) =>
+    `${a[1]} is not a recovery guardian of ${a[0]} right now; the patient names it with the recovery right first.`,
+  RegistryRecoveryAlreadyApproved: (a) => `${a[1]} already approved a new address for ${a[0]} in this round.`,
+  RegistryRecoveryNotEnabled: (a) => `${a[0]} has not turned account recovery on (no threshold set).`,
+  RegistryInvalidRecoveryAccount: (a) =>
+    `${a[1]} cannot take over ${a[0]}: use a fresh address (not registered, not linked, no published key).`,
+  RegistryNoRecoveryScheduled: (a) =>
+    `No move of ${a[0]} has enough approvals (or it was cancelled); \`careledger:recover status --patient ${a[0]}\` shows where it stands.`,
+  RegistryRecoveryNotReady: (a) =>
+    `The move of ${a[0]} can complete from ${new Date(Number(a[1]) * 1000).toISOString()}: the delay lets the old address cancel.`,
   ConsentInvalidGrantee: (a) => `${a[1]} cannot be a grantee of ${a[0]} (yourself or the zero address).`,
   ConsentInvalidScope: () => "The grant names no valid category.",
   ConsentInvalidPeriod: () => "The grant's period is empty or already over; choose --days of at least 1.",

@@ -130,6 +130,19 @@ describe("ClaimsSettlement", function () {
         .withArgs(9n);
     });
 
+    it("after an account recovery the new address accepts the coverage and appeals; the old address cannot", async function () {
+      const { claims, registry, insurer, otherPatient, stranger, planId, t0 } = await loadFixture(world);
+      await claims.connect(insurer).offerCoverage(otherPatient.address, planId, t0, t0 + 365 * DAY);
+      // `stranger` stands for the patient's new wallet (CareRegistry.completeRecovery, mirrored by the double).
+      await registry.setMoved(otherPatient.address, stranger.address);
+      await expect(claims.connect(otherPatient).acceptCoverage(2n))
+        .to.be.revertedWithCustomError(claims, "CoverageUnauthorizedAcceptor")
+        .withArgs(2n, otherPatient.address);
+      await expect(claims.connect(stranger).acceptCoverage(2n))
+        .to.emit(claims, "CoverageAccepted")
+        .withArgs(2n, otherPatient.address, stranger.address);
+    });
+
     it("rejects offers by another insurer, to non-patients, or with a bad period", async function () {
       const { claims, insurer, otherInsurer, otherPatient, stranger, planId, t0 } = await loadFixture(world);
       await expect(claims.connect(otherInsurer).offerCoverage(otherPatient.address, planId, t0, t0 + DAY))
@@ -535,6 +548,18 @@ describe("ClaimsSettlement", function () {
         .to.be.revertedWithCustomError(claims, "ClaimNotAppealable")
         .withArgs(claimId);
       await expect(claims.closeClaim(claimId)).to.emit(claims, "ClaimClosed").withArgs(claimId, ClaimStatus.Approved);
+    });
+
+    it("the patient's new address (after an account recovery) may appeal; the lost one may not", async function () {
+      const { claims, registry, insurer, patient, stranger, claimId } = await pending();
+      await claims.connect(insurer).denyClaim(claimId, 1);
+      await registry.setMoved(patient.address, stranger.address);
+      await expect(claims.connect(patient).appealClaim(claimId, ethers.ZeroHash))
+        .to.be.revertedWithCustomError(claims, "ClaimUnauthorizedCaller")
+        .withArgs(claimId, patient.address);
+      await expect(claims.connect(stranger).appealClaim(claimId, ethers.ZeroHash))
+        .to.emit(claims, "ClaimAppealed")
+        .withArgs(claimId, stranger.address, ethers.ZeroHash);
     });
 
     it("rejects approval by another insurer, a provider, a suspended insurer, twice, or for a bad amount", async function () {

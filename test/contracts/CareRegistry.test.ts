@@ -405,7 +405,7 @@ describe("CareRegistry", function () {
       await expect(careRegistry.connect(patient).setGuardian(patient.address, 1, 0, now + 100n))
         .to.be.revertedWithCustomError(careRegistry, "RegistryInvalidGuardian")
         .withArgs(patient.address, patient.address);
-      for (const rights of [0, 4, 255]) {
+      for (const rights of [0, 8, 255]) {
         await expect(careRegistry.connect(patient).setGuardian(guardian.address, rights, 0, now + 100n))
           .to.be.revertedWithCustomError(careRegistry, "RegistryInvalidGuardianRights")
           .withArgs(rights);

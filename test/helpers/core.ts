@@ -21,6 +21,7 @@ export const CATEGORY_COUNT = 9;
 export const EMERGENCY_SCOPE = 0b1111;
 export const GUARDIAN_MANAGE_CONSENT = 1;
 export const GUARDIAN_EMERGENCY = 2;
+export const GUARDIAN_RECOVERY = 4;
 export const MAX_UINT64 = 2n ** 64n - 1n;
 
 /** A CIDv1 (raw, sha2-256) in binary form: 36 bytes; deterministic per `label`. */

@@ -689,6 +689,68 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
     });
   });
 
+  describe("recover", function () {
+    const patient = account(6).address;
+    const guardians = [account(7).address, account(8).address];
+    const newAddress = account(9).address;
+
+    it("two recovery guardians approve, the delay passes, the patient's grants and guardians answer to the new address", async function () {
+      await run("careledger:register", { from: patient, keyOnly: false });
+      const provider = new JsonRpcProvider(rpcUrl);
+      const registry = contractAt("CareRegistry").connect(await provider.getSigner(patient)) as Contract;
+      for (const g of guardians) await (await registry.getFunction("setGuardian")(g, 4, 0, 2n ** 64n - 1n)).wait();
+      await (await registry.getFunction("setRecovery")(2, "0x")).wait();
+      const args = { patient, newAddress, from: guardians[0] };
+      await rejects("careledger:recover", { ...args, action: "approve", from: STRANGER }, /is not a recovery guardian/);
+      await run("careledger:recover", { ...args, action: "approve" });
+      expect(output).to.match(/1 of 2 guardians so far/);
+      await rejects("careledger:recover", { ...args, action: "approve" }, /already approved/);
+      const scheduled = await run<{ scheduled: boolean }>("careledger:recover", {
+        ...args,
+        action: "approve",
+        from: guardians[1],
+      });
+      expect(scheduled.scheduled).to.equal(true);
+      await rejects("careledger:recover", { ...args, action: "complete", from: STRANGER }, /can complete from/);
+      await rpc(rpcUrl, "evm_increaseTime", [48 * 3_600]);
+      await rpc(rpcUrl, "evm_mine", []);
+      const done = await run<{ controller: string }>("careledger:recover", {
+        ...args,
+        action: "complete",
+        from: STRANGER,
+      });
+      expect(done.controller).to.equal(newAddress);
+      expect(output).to.match(/syncAccount: tx/);
+      const status = await run<{ controller: string; threshold: number }>("careledger:recover", {
+        ...args,
+        action: "status",
+        from: STRANGER,
+      });
+      expect(status.controller).to.equal(newAddress);
+      expect(output).to.match(/speaks through/);
+      // The lost wallet is refused with a sentence that says where the identity went.
+      await rejects(
+        "careledger:recover",
+        { ...args, action: "cancel", from: patient },
+        /moved to .* by account recovery/,
+      );
+      expect(await contractAt("ConsentManager").getFunction("controllerOf")(patient)).to.equal(newAddress);
+    });
+
+    it("the patient cancels within the delay, and an unknown action is named", async function () {
+      await run("careledger:recover", { patient: PATIENT, newAddress: "", action: "status", from: STRANGER });
+      expect(output).to.match(/account recovery is off/);
+      await run("careledger:recover", { patient: "", newAddress: "", action: "cancel", from: PATIENT });
+      expect(output).to.match(/cancelled/);
+      await rejects(
+        "careledger:recover",
+        { patient: PATIENT, newAddress: "", action: "complete", from: STRANGER },
+        /No move of .* has enough approvals/,
+      );
+      await rejects("careledger:recover", { action: "undo", from: PATIENT }, /use status, approve, cancel or complete/);
+    });
+  });
+
   describe("CLI", function () {
     it("prints task help and a clear error for an unknown network", async function () {
       const help = await runCli(["careledger:add-record", "--help"]);

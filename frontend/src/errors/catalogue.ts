@@ -55,6 +55,24 @@ export const errorMessages: Record<string, Explain> = {
   RegistryInvalidGuardianPeriod: ([from, until]) =>
     `The guardian period ${when(from)} to ${when(until)} is not valid: it must end after it starts, in the future.`,
   RegistryGuardianNotFound: ([patient, guardian]) => `${who(guardian)} is not a guardian of ${who(patient)}.`,
+  RegistryAccountMoved: ([account, movedTo]) =>
+    `${who(account)} no longer speaks for this patient: the identity moved to ${who(movedTo)} by account recovery. Connect that wallet.`,
+  RegistryInvalidRecoveryThreshold: ([threshold, min]) =>
+    `A recovery threshold of ${String(threshold)} is not allowed: choose 0 (off) or at least ${String(min)} guardians, so no single guardian can move your account.`,
+  RegistryRecoveryNotEnabled: ([patient]) =>
+    `${who(patient)} has not turned on account recovery, so guardians cannot approve a move.`,
+  RegistryNotRecoveryGuardian: ([patient, guardian]) =>
+    `${who(guardian)} is not a recovery guardian of ${who(patient)} right now (the right is missing or outside its period).`,
+  RegistryRecoveryAlreadyApproved: ([patient, guardian]) =>
+    `${who(guardian)} already approved a new address for ${who(patient)} in this recovery; each guardian approves once.`,
+  RegistryInvalidRecoveryAccount: ([, account]) =>
+    `${who(account)} cannot take over this identity: use a fresh wallet that is not registered, not linked to another patient and has published no key.`,
+  RegistryRecoveryAlreadyScheduled: ([, to, readyAt]) =>
+    `A move to ${who(to)} is already approved; it can complete on ${when(readyAt)} unless the patient cancels it.`,
+  RegistryNoRecoveryScheduled: ([patient]) =>
+    `No move of ${who(patient)} has enough guardian approvals (or it was cancelled). Ask the guardians to approve.`,
+  RegistryRecoveryNotReady: ([, readyAt]) =>
+    `The move can complete on ${when(readyAt)}: the delay lets the old address cancel it. Try again then.`,
 
   // ConsentManager
   ConsentPatientNotRegistered: ([patient]) => `${who(patient)} is not a registered patient.`,
@@ -78,6 +96,10 @@ export const errorMessages: Record<string, Explain> = {
   ConsentGuardianSelfGrant: () => "A guardian cannot grant consent to itself. Choose another grantee.",
   ConsentGuardianGrantOutlivesGuardianship: ([expiresAt, until]) =>
     `The consent would end on ${when(expiresAt)}, after your guardianship ends on ${when(until)}. Choose an earlier end.`,
+  ConsentAccountMoved: ([account, movedTo]) =>
+    `${who(account)} no longer speaks for this patient's consents: the identity moved to ${who(movedTo)}. Connect that wallet.`,
+  ConsentAccountInSync: ([, controller]) =>
+    `The consents already answer to ${who(controller)}; there is nothing to update.`,
   ConsentBreakGlassCoolingDown: ([patient, , reopensAt]) =>
     `${who(patient)} (or a guardian) closed your emergency access; you may open it again from ${when(reopensAt)}.`,
   ConsentProviderNotCredentialed: ([provider]) => `${who(provider)} is not a credentialed provider.`,

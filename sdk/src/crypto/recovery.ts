@@ -2,11 +2,23 @@
  * Recovery, so a lost wallet does not lose the history. Everything a patient can decrypt derives
  * from the identity secret, so both paths restore that secret:
  *  (a) an encrypted key export file: versioned JSON, scrypt(passphrase) → AES-256-GCM;
- *  (b) guardian shares: Shamir k-of-n over GF(256), each share wrapped to a guardian's identity key.
+ *  (b) guardian shares: Shamir k-of-n (shamir.ts, on the audited `shamir-secret-sharing`), each
+ *      share wrapped to a guardian's identity key; the rebuilt key is used only if its public half
+ *      is the one registered on chain.
  */
 import { scryptAsync } from "@noble/hashes/scrypt.js";
-import { bufferSource, fromBase64, fromHex, randomBytes, toBase64, toHex, utf8, equalBytes } from "../bytes.js";
-import { MalformedInputError, UnsupportedVersionError, WrongKeyError } from "../errors.js";
+import {
+  bufferSource,
+  concatBytes,
+  equalBytes,
+  fromBase64,
+  fromHex,
+  randomBytes,
+  toBase64,
+  toHex,
+  utf8,
+} from "../bytes.js";
+import { MalformedInputError, RecoveryError, UnsupportedVersionError, WrongKeyError } from "../errors.js";
 import { EnvelopeKind, unwrapKey, wrapKey } from "./envelope.js";
 import { identityKeyFromSecret, type IdentityKey } from "./identity.js";
 import type { X25519KeyPair } from "./keys.js";
@@ -140,7 +152,7 @@ export async function createGuardianShares(
   guardians: readonly Guardian[],
   threshold: number,
 ): Promise<GuardianShare[]> {
-  const shares = splitSecret(identity.secret, guardians.length, threshold);
+  const shares = await splitSecret(identity.secret, guardians.length, threshold);
   return Promise.all(
     guardians.map(async (guardian, i) => ({
       guardianId: guardian.id,
@@ -175,7 +187,82 @@ export async function rewrapGuardianShare(
   return wrapKey(plain, recipientPublicKey, { kind: EnvelopeKind.RecoveryShare, context: SHARE_CONTEXT });
 }
 
-/** Rebuilds the identity key from at least `threshold` shares. @throws RecoveryError */
-export function recoverFromShares(shares: readonly Uint8Array[], keyVersion = 1): IdentityKey {
-  return identityKeyFromSecret(combineShares(shares), keyVersion);
+/** The key registered on chain for the account being recovered (`CareRegistry.encryptionKey`). */
+export interface RegisteredKey {
+  /** The X25519 public key: 32 bytes, or the bytes32 hex the contract returns. */
+  publicKey: Uint8Array | `0x${string}`;
+  keyVersion: number;
+}
+
+export interface RecoveredIdentity {
+  identity: IdentityKey;
+  /** Holder numbers of the shares that rebuilt the key. */
+  used: number[];
+  /** Holder numbers of shares that were given but do not fit (corrupt, forged or from another split). */
+  rejected: number[];
+}
+
+/**
+ * Rebuilds the identity key from at least `threshold` shares and returns it only if its public key
+ * is the one registered on chain, so a forged or stale share cannot slip in a key of its choosing.
+ * @throws RecoveryError (x = 0, duplicate or conflicting shares, too few, or no k of them rebuild
+ *   the registered key), MalformedInputError for bytes that are not a share.
+ */
+export async function recoverFromShares(
+  shares: readonly Uint8Array[],
+  registered: RegisteredKey,
+): Promise<RecoveredIdentity> {
+  const expected = typeof registered.publicKey === "string" ? fromHex(registered.publicKey) : registered.publicKey;
+  if (expected.length !== 32 || expected.every((b) => b === 0)) {
+    throw new RecoveryError(
+      "this account has no encryption key registered on chain, so a recovered key cannot be checked",
+    );
+  }
+  const { secret, used, rejected } = await combineShares(shares, (candidate) =>
+    equalBytes(identityKeyFromSecret(candidate, registered.keyVersion).publicKey, expected),
+  );
+  return { identity: identityKeyFromSecret(secret, registered.keyVersion), used, rejected };
+}
+
+/**
+ * The `shareEnvelopes` a patient publishes with `CareRegistry.setRecovery`, so each guardian finds
+ * its share in the `RecoveryConfigured` event: version u8 (1) ‖ count u8 ‖ per share: guardian
+ * address (20 bytes) ‖ envelope length u16 (big-endian) ‖ envelope.
+ */
+export const RECOVERY_SHARES_VERSION = 1;
+
+export function encodeRecoveryShares(shares: readonly GuardianShare[]): Uint8Array {
+  if (shares.length === 0 || shares.length > 255) throw new RangeError(`publish 1..255 shares, not ${shares.length}`);
+  const parts: Uint8Array[] = [new Uint8Array([RECOVERY_SHARES_VERSION, shares.length])];
+  for (const share of shares) {
+    if (!/^0x[0-9a-fA-F]{40}$/.test(share.guardianId)) {
+      throw new RangeError(`a published share names its guardian by address; "${share.guardianId}" is not one`);
+    }
+    if (share.envelope.length > 0xffff) throw new RangeError("a share envelope is at most 65,535 bytes");
+    parts.push(fromHex(share.guardianId), new Uint8Array([share.envelope.length >> 8, share.envelope.length & 0xff]));
+    parts.push(share.envelope);
+  }
+  return concatBytes(parts);
+}
+
+/** Reads the shares a patient published. @throws MalformedInputError, UnsupportedVersionError */
+export function decodeRecoveryShares(bytes: Uint8Array): GuardianShare[] {
+  if (bytes.length < 2) throw new MalformedInputError("the published recovery shares are empty");
+  if (bytes[0] !== RECOVERY_SHARES_VERSION) {
+    throw new UnsupportedVersionError("published recovery shares", bytes[0]!, [RECOVERY_SHARES_VERSION]);
+  }
+  const count = bytes[1]!;
+  const shares: GuardianShare[] = [];
+  let at = 2;
+  for (let i = 0; i < count; i++) {
+    if (at + 22 > bytes.length) throw new MalformedInputError("the published recovery shares are truncated");
+    const guardianId = toHex(bytes.subarray(at, at + 20));
+    const length = (bytes[at + 20]! << 8) | bytes[at + 21]!;
+    at += 22;
+    if (at + length > bytes.length) throw new MalformedInputError("the published recovery shares are truncated");
+    shares.push({ guardianId, envelope: bytes.slice(at, at + length) });
+    at += length;
+  }
+  if (at !== bytes.length) throw new MalformedInputError("the published recovery shares have trailing bytes");
+  return shares;
 }

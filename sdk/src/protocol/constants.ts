@@ -77,6 +77,8 @@ export const EMERGENCY_SCOPE =
 /** Guardian rights bits. */
 export const GUARDIAN_MANAGE_CONSENT = 1;
 export const GUARDIAN_EMERGENCY = 2;
+/** May approve moving the patient's identity to a new address and holds a key share. */
+export const GUARDIAN_RECOVERY = 4;
 
 export function isCategory(value: number): value is Category {
   return Number.isInteger(value) && value >= 0 && value < CATEGORY_COUNT;

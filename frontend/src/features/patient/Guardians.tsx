@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { GUARDIAN_EMERGENCY, GUARDIAN_MANAGE_CONSENT } from "@careledger/sdk/protocol/constants";
+import { GUARDIAN_EMERGENCY, GUARDIAN_MANAGE_CONSENT, GUARDIAN_RECOVERY } from "@careledger/sdk/protocol/constants";
 import { useState } from "react";
 import type { Address as AddressType } from "viem";
 import { useChainId, useConfig } from "wagmi";
@@ -16,7 +16,11 @@ import { checkAddress, checkFutureDate } from "@/lib/validation";
 const day = (s: bigint | number) =>
   new Date(Number(s) * 1000).toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 const rightsText = (r: number) =>
-  [r & GUARDIAN_MANAGE_CONSENT ? "manage consent" : "", r & GUARDIAN_EMERGENCY ? "emergency decisions" : ""]
+  [
+    r & GUARDIAN_MANAGE_CONSENT ? "manage consent" : "",
+    r & GUARDIAN_EMERGENCY ? "emergency decisions" : "",
+    r & GUARDIAN_RECOVERY ? "approve an account recovery" : "",
+  ]
     .filter(Boolean)
     .join(" and ");
 
