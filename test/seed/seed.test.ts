@@ -295,6 +295,12 @@ describe("demo world seed", function () {
       meridian.address,
     ]);
     expect(pool.balance).to.equal(world.insurance.poolFunded - 104n * CUSD);
+    // The insurer keeps the rest of its faucet draw, so it can fund the pool while the faucet cools down.
+    const drawn = await chain.read<bigint>("Stablecoin", "FAUCET_AMOUNT");
+    expect(world.insurance.poolFunded).to.be.lessThan(drawn);
+    expect(await chain.read("Stablecoin", "balanceOf", [meridian.address])).to.equal(
+      drawn - world.insurance.poolFunded,
+    );
     // Nothing owed to the GP any more; the pending (640) and the denied, still appealable (420) claims hold
     // their worst case, 80 % of the bill each: 512 + 336.
     expect(pool.reserved).to.equal(848n * CUSD);
