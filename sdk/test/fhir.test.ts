@@ -15,16 +15,20 @@ import {
   buildImmunization,
   buildMedicationStatement,
   buildObservation,
+  buildPatient,
   claimToFhirClaim,
   consentGrantToFhirConsent,
   demoPatientHistory,
   FhirValidationError,
   OBSERVATIONS,
+  patientDisplayName,
   tokenAmountToMoney,
+  walletIdentifier,
   validateResource,
   type DemoContext,
 } from "../src/fhir/index.js";
 import { Category, EMERGENCY_SCOPE, Purpose } from "../src/protocol/constants.js";
+import { categoryOf } from "../src/records.js";
 
 const ctx: DemoContext = {
   patient: { reference: "Patient/p1", display: "Alex Doe" },
@@ -61,6 +65,22 @@ describe("FHIR builders", () => {
   for (const [name, resource] of Object.entries(built)) {
     it(`builds a valid ${name}`, () => assert.deepEqual(validateResource(resource), []));
   }
+
+  it("writes the patient's own Patient record: valid, in the Encounters category, read back as one name", () => {
+    const patient = buildPatient({
+      identifier: walletIdentifier("0x00000000000000000000000000000000000000b5", 31337),
+      given: ["Ben"],
+      family: "Carter",
+      birthDate: "1985-07-02",
+      gender: "male",
+    });
+    assert.deepEqual(validateResource(patient), []);
+    assert.equal(categoryOf(patient), Category.Encounters);
+    assert.equal(patientDisplayName(patient), "Ben Carter");
+    assert.equal(patientDisplayName({ resourceType: "Patient", name: [{ text: "Chloe N." }] }), "Chloe N.");
+    assert.equal(patientDisplayName({ resourceType: "Patient" }), undefined);
+    assert.equal(patientDisplayName({ resourceType: "Patient", name: [{ given: [" "] }] }), undefined);
+  });
 
   it("codes observations in LOINC with UCUM units", () => {
     for (const kind of Object.keys(OBSERVATIONS) as (keyof typeof OBSERVATIONS)[]) {

@@ -32,7 +32,9 @@ import {
   type AllergyIntolerance,
   type DocumentReference,
   type Observation,
+  type Patient,
   type Resource,
+  patientDisplayName,
 } from "@careledger/sdk";
 
 import { readDeploymentFile, writeDeploymentsModule } from "../../scripts/lib/deployments.js";
@@ -167,6 +169,28 @@ describe("demo world seed", function () {
     )!;
     const observation = await openFhir<Observation>(hba1c, await granteeKeyring(alice, okafor, Purpose.Treatment));
     expect(observation.valueQuantity).to.deep.include({ value: 6.8, unit: "%", code: "%" });
+  });
+
+  it("writes each patient's name only in their own encrypted Patient record, read by those they granted encounters", async function () {
+    const [ben, okafor, northside] = [person("Ben Carter"), person("Dr. Amara Okafor"), person("Northside Labs")];
+    for (const name of ["Alice Moreau", "Ben Carter", "Chloe Nguyen"]) {
+      const patient = person(name);
+      const [own] = recordsOf(patient, "Patient");
+      expect(own, name).to.not.equal(undefined);
+      expect(own!.author.address, name).to.equal(patient.address);
+      expect(own!.category, name).to.equal(Category.Encounters);
+      expect(patientDisplayName(await openFhir<Patient>(own!, await patientKeyring(patient)))).to.equal(name);
+    }
+    const record = recordsOf(ben, "Patient")[0]!;
+    // His GP (Treatment, every clinical category) reads the name; the lab (results only) cannot.
+    const read = await openFhir<Patient>(record, await granteeKeyring(ben, okafor, Purpose.Treatment));
+    expect(patientDisplayName(read)).to.equal("Ben Carter");
+    let failure: unknown;
+    await open(record, [
+      ...(await granteeKeyring(ben, northside, Purpose.Treatment)),
+      world.people.keys.get(northside.address)!,
+    ]).catch((e) => (failure = e));
+    expect(failure).to.be.instanceOf(WrongKeyError);
   });
 
   it("keeps a provider out of categories it was never granted", async function () {

@@ -6,6 +6,8 @@ import dynamic from "next/dynamic";
 import { useState } from "react";
 import type { Address } from "viem";
 import { ClaimId } from "@/components/ClaimId";
+import { Party } from "@/components/Party";
+import { PatientName } from "@/features/records/read/PatientName";
 import { TransactionStatus } from "@/components/TransactionStatus";
 import { REASON_CODES, reasonText, reasonTitle } from "@/errors/reasonCodes";
 import { useCareEvents } from "@/hooks/useCareEvents";
@@ -76,7 +78,6 @@ function useKeptCards() {
     }),
   };
 }
-const short = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`;
 
 /** The evidence records of a claim, with what the patient's Claims consent lets this insurer read. */
 function Evidence({ patient, evidence, self }: { patient: Address; evidence: readonly bigint[]; self?: Address }) {
@@ -136,7 +137,7 @@ function PendingClaim({ claim, self, keeping }: { claim: BookClaim; self?: Addre
       </h3>
       <p>
         {serviceClassName(claim.serviceClass)} on {formatDay(claim.serviceDate)} for patient{" "}
-        <code>{short(claim.patient)}</code> by provider <code>{short(claim.provider)}</code>. Billed{" "}
+        <PatientName patient={claim.patient} /> by <Party address={claim.provider} />. Billed{" "}
         <strong>{money(claim.billed)}</strong>.
       </p>
       <Evidence patient={claim.patient} evidence={claim.evidence} self={self} />
@@ -325,7 +326,7 @@ function PreAuthRequest({ preAuth, keeping }: { preAuth: InsurerBook["preAuths"]
       <h3 id={`preauth-${id}`}>Pre-authorisation #{id}</h3>
       <p>
         {serviceClassName(preAuth.serviceClass)} under coverage #{preAuth.coverageId.toString()}, estimate{" "}
-        {money(preAuth.estimate)}, from <code>{short(preAuth.provider)}</code>. {preAuth.evidence.length} evidence
+        {money(preAuth.estimate)}, from <Party address={preAuth.provider} />. {preAuth.evidence.length} evidence
         record(s).
       </p>
       {write.state.status === "confirmed" ? (
@@ -479,7 +480,7 @@ export function ClaimsQueue({ book }: { book: InsurerBook }) {
                       <ClaimId claimId={c.claimId} />
                     </th>
                     <td>
-                      <code>{short(c.patient)}</code>
+                      <PatientName patient={c.patient} />
                     </td>
                     <td>{money(c.billed)}</td>
                     <td>
