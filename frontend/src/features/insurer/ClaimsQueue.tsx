@@ -62,6 +62,49 @@ function Decided({
   );
 }
 
+/**
+ * One card's decision: the write, and what it decided in words. Deciding keeps the card on the page
+ * (it would otherwise leave its list as soon as the chain says it is decided) until dismissed.
+ */
+function useDecision(keeping: Keeping) {
+  const write = useCareWrite("ClaimsSettlement");
+  const [summary, setSummary] = useState<string>();
+  const decide = (call: Parameters<typeof write.write>[0], what: string) => {
+    keeping.keep();
+    setSummary(what);
+    void write.write(call);
+  };
+  return { write, summary, decide };
+}
+
+/** The reason an insurer gives for a denial (the provider and the patient read it). */
+function DenialReason({
+  id,
+  value,
+  onChange,
+  error,
+}: {
+  id: string;
+  value: string;
+  onChange: (code: string) => void;
+  error?: string;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>Reason for denial</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined}>
+        <option value="">Choose…</option>
+        {REASON_CODES.map((r) => (
+          <option key={r.code} value={r.code}>
+            {r.title}
+          </option>
+        ))}
+      </select>
+      {error ? <p className="field-error">{error}</p> : null}
+    </div>
+  );
+}
+
 /** Keys of the cards decided from this page (kept in place until dismissed). */
 function useKeptCards() {
   const [kept, setKept] = useState<ReadonlySet<string>>(new Set());
@@ -113,22 +156,16 @@ function PendingClaim({ claim, self, keeping }: { claim: BookClaim; self?: Addre
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string>();
   const [reading, setReading] = useState(false);
-  const [summary, setSummary] = useState<string>();
   const checked = checkAmount(allowed, TOKEN_DECIMALS, { max: claim.billed });
   const quote = useCareRead({
     contractName: "ClaimsSettlement",
     functionName: "quote",
     args: checked.ok ? [claim.coverageId, claim.serviceDate, checked.value] : undefined,
   });
-  const write = useCareWrite("ClaimsSettlement");
+  const { write, summary, decide } = useDecision(keeping);
   const q = quote.data as readonly [bigint, bigint] | undefined;
   const id = claim.claimId.toString();
   const label = claimLabel(claim.claimId);
-  const decide = (call: Parameters<typeof write.write>[0], what: string) => {
-    keeping.keep();
-    setSummary(what);
-    void write.write(call);
-  };
 
   return (
     <article className="claim-card" aria-labelledby={`claim-${id}`} data-testid="pending-claim">
@@ -196,23 +233,7 @@ function PendingClaim({ claim, self, keeping }: { claim: BookClaim; self?: Addre
             </button>
           </div>
           <div className="inline-form">
-            <div className="field">
-              <label htmlFor={`reason-${id}`}>Reason for denial</label>
-              <select
-                id={`reason-${id}`}
-                value={reason}
-                onChange={(e) => setReason(e.target.value)}
-                aria-invalid={error ? true : undefined}
-              >
-                <option value="">Choose…</option>
-                {REASON_CODES.map((r) => (
-                  <option key={r.code} value={r.code}>
-                    {r.title}
-                  </option>
-                ))}
-              </select>
-              {error ? <p className="field-error">{error}</p> : null}
-            </div>
+            <DenialReason id={`reason-${id}`} value={reason} onChange={setReason} error={error} />
             <button
               type="button"
               className="button button--quiet"
@@ -241,19 +262,16 @@ function AppealedClaim({ claim, keeping }: { claim: BookClaim; keeping: Keeping 
   const { money, symbol } = useMoney();
   const [allowed, setAllowed] = useState(formatUnits(claim.billed, TOKEN_DECIMALS));
   const checked = checkAmount(allowed, TOKEN_DECIMALS, { max: claim.billed });
-  const write = useCareWrite("ClaimsSettlement");
-  const [summary, setSummary] = useState<string>();
+  const { write, summary, decide: decideCall } = useDecision(keeping);
   const id = claim.claimId.toString();
   const label = claimLabel(claim.claimId);
-  const decide = (overturn: boolean, newAllowed: bigint) => {
-    keeping.keep();
-    setSummary(
+  const decide = (overturn: boolean, newAllowed: bigint) =>
+    decideCall(
+      { functionName: "decideAppeal", args: [claim.claimId, overturn, newAllowed] },
       overturn
         ? `Overturned: the claim is paid on an allowed amount of ${money(newAllowed)}.`
         : "Upheld: the earlier decision stands.",
     );
-    void write.write({ functionName: "decideAppeal", args: [claim.claimId, overturn, newAllowed] });
-  };
   return (
     <article className="claim-card" aria-labelledby={`appeal-${id}`} data-testid="appealed-claim">
       <h3 id={`appeal-${id}`}>
@@ -313,14 +331,8 @@ function PreAuthRequest({ preAuth, keeping }: { preAuth: InsurerBook["preAuths"]
   const [expires, setExpires] = useState(new Date(Date.now() + 90 * 86400_000).toISOString().slice(0, 10));
   const [reason, setReason] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const write = useCareWrite("ClaimsSettlement");
-  const [summary, setSummary] = useState<string>();
+  const { write, summary, decide } = useDecision(keeping);
   const id = preAuth.preAuthId.toString();
-  const decide = (call: Parameters<typeof write.write>[0], what: string) => {
-    keeping.keep();
-    setSummary(what);
-    void write.write(call);
-  };
   return (
     <article className="claim-card" aria-labelledby={`preauth-${id}`} data-testid="preauth-request">
       <h3 id={`preauth-${id}`}>Pre-authorisation #{id}</h3>
@@ -373,18 +385,7 @@ function PreAuthRequest({ preAuth, keeping }: { preAuth: InsurerBook["preAuths"]
             </button>
           </div>
           <div className="inline-form">
-            <div className="field">
-              <label htmlFor={`pa-reason-${id}`}>Reason for denial</label>
-              <select id={`pa-reason-${id}`} value={reason} onChange={(e) => setReason(e.target.value)}>
-                <option value="">Choose…</option>
-                {REASON_CODES.map((r) => (
-                  <option key={r.code} value={r.code}>
-                    {r.title}
-                  </option>
-                ))}
-              </select>
-              {errors.reason ? <p className="field-error">{errors.reason}</p> : null}
-            </div>
+            <DenialReason id={`pa-reason-${id}`} value={reason} onChange={setReason} error={errors.reason} />
             <button
               type="button"
               className="button button--quiet"

@@ -15,7 +15,8 @@ export type PatientNameState =
   | { status: "loading" }
   /** The reader has not unlocked its key in this browser yet. */
   | { status: "locked" }
-  | { status: "named"; name: string }
+  /** `recordId`: the Patient record the name was read from (the one to amend). */
+  | { status: "named"; name: string; recordId: bigint }
   /** There is a Patient record, but the patient did not share its category with this reader. */
   | { status: "not-shared" }
   /** The patient never wrote a Patient record. */
@@ -50,7 +51,7 @@ export function usePatientName(patient: AddressType | undefined): PatientNameSta
         const view = await openPointer(pointer, keys.data!.keyring, "encounters");
         if (view.status === "fhir" && view.resource.resourceType === "Patient") {
           const text = patientDisplayName(view.resource as Patient);
-          if (text) return text;
+          if (text) return { text, recordId: pointer.id };
         }
       }
       return null;
@@ -62,7 +63,7 @@ export function usePatientName(patient: AddressType | undefined): PatientNameSta
   if (keys.isPending) return { status: "loading" };
   if (readable.length === 0) return { status: "not-shared" };
   if (name.isPending) return { status: "loading" };
-  return name.data ? { status: "named", name: name.data } : { status: "not-shared" };
+  return name.data ? { status: "named", name: name.data.text, recordId: name.data.recordId } : { status: "not-shared" };
 }
 
 /** The patient by name when they shared it with this reader, else the address and why there is no name. */
