@@ -29,6 +29,7 @@ test("a patient keeps her name in her own encrypted record, and her GP then sees
     await step(session, "an empty name is refused before the wallet opens", async () => {
       const sent = aliceWallet.requests.filter((r) => r.method === "eth_sendTransaction").length;
       await card.getByRole("button", { name: "Change my name" }).click();
+      await card.getByRole("button", { name: "Save my name" }).click();
       await card.getByText("Your given name is required.").waitFor();
       await card.getByText("Your family name is required.").waitFor();
       assert.equal(aliceWallet.requests.filter((r) => r.method === "eth_sendTransaction").length, sent);
@@ -37,12 +38,12 @@ test("a patient keeps her name in her own encrypted record, and her GP then sees
       await card.getByLabel("Given name").fill("Alice Marie");
       await card.getByLabel("Family name").fill("Moreau");
       aliceWallet.rejectNext("eth_sendTransaction");
-      await card.getByRole("button", { name: "Change my name" }).click();
+      await card.getByRole("button", { name: "Save my name" }).click();
       await card.getByText("You declined the request in your wallet. Nothing was sent.").waitFor({ timeout: 30_000 });
       await card.getByText(/see you as Alice Moreau\./).waitFor();
     });
     await step(session, "saved, the new name is what her grantees see, and it survives a reload", async () => {
-      await card.getByRole("button", { name: "Change my name" }).click();
+      await card.getByRole("button", { name: "Save my name" }).click();
       await card.getByText(/Your name confirmed in block/).waitFor({ timeout: 60_000 });
       await card.getByText(/see you as Alice Marie Moreau/).waitFor({ timeout: 30_000 });
       await page.reload();

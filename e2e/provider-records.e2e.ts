@@ -234,7 +234,7 @@ test("a patient's name, from her own encrypted Patient record, reaches only thos
       await step(session, `${who}: before unlocking, the form names Ben's address only`, async () => {
         await page.getByLabel("Patient address").fill(ben);
         await page.getByRole("button", { name: "Find", exact: true }).click();
-        await line.getByText(/unlock your key to see the name/).waitFor();
+        await line.getByText(/unlock to see the name/).waitFor();
         assert.doesNotMatch(await line.innerText(), /Ben Carter/);
       });
       await step(session, `${who}: after unlocking, ${expect}`, async () => {
@@ -246,14 +246,14 @@ test("a patient's name, from her own encrypted Patient record, reaches only thos
             .getByText(/declined/)
             .first()
             .waitFor();
-          await line.getByText(/unlock your key to see the name/).waitFor();
+          await line.getByText(/unlock to see the name/).waitFor();
         }
         await page.getByRole("button", { name: "Unlock with my wallet" }).click();
         await line.getByText(expect).waitFor({ timeout: 30_000 });
       });
       await step(session, `${who}: a reload keeps Ben in the URL and asks to unlock again`, async () => {
         await page.reload();
-        await line.getByText(/unlock your key to see the name/).waitFor();
+        await line.getByText(/unlock to see the name/).waitFor();
       });
     });
 

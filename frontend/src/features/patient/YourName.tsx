@@ -26,6 +26,7 @@ export function YourName({ patient }: { patient: Address }) {
   const [family, setFamily] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [sealing, setSealing] = useState(false);
+  const [editing, setEditing] = useState(false);
 
   async function save(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -59,6 +60,7 @@ export function YourName({ patient }: { patient: Address }) {
       if (receipt) {
         setGiven("");
         setFamily("");
+        setEditing(false);
       }
     } catch (error) {
       setSealing(false);
@@ -83,17 +85,23 @@ export function YourName({ patient }: { patient: Address }) {
         )}{" "}
         It is kept in your own encrypted record, never on the chain.
       </p>
-      <form onSubmit={save} noValidate aria-label="Your name" className="inline-form">
-        <Field label="Given name" error={errors.given}>
-          <input value={given} onChange={(e) => setGiven(e.target.value)} autoComplete="given-name" />
-        </Field>
-        <Field label="Family name" error={errors.family}>
-          <input value={family} onChange={(e) => setFamily(e.target.value)} autoComplete="family-name" />
-        </Field>
-        <button type="submit" className="button" disabled={sealing || registry.busy}>
-          {current.status === "named" ? "Change my name" : "Save my name"}
+      {editing ? (
+        <form onSubmit={save} noValidate aria-label="Your name" className="inline-form">
+          <Field label="Given name" error={errors.given}>
+            <input value={given} onChange={(e) => setGiven(e.target.value)} autoComplete="given-name" />
+          </Field>
+          <Field label="Family name" error={errors.family}>
+            <input value={family} onChange={(e) => setFamily(e.target.value)} autoComplete="family-name" />
+          </Field>
+          <button type="submit" className="button" disabled={sealing || registry.busy}>
+            Save my name
+          </button>
+        </form>
+      ) : (
+        <button type="button" className="button button--quiet" aria-expanded={false} onClick={() => setEditing(true)}>
+          {current.status === "named" ? "Change my name" : "Write my name"}
         </button>
-      </form>
+      )}
       {sealing ? <p role="status">Encrypting your name in this browser…</p> : null}
       {errors.form ? (
         <p role="alert" className="tx tx--failed">

@@ -83,7 +83,7 @@ export function PatientName({ patient }: { patient: AddressType }) {
     state.status === "not-shared"
       ? "name not shared with you"
       : state.status === "locked"
-        ? "unlock your key to see the name, if shared"
+        ? "unlock to see the name"
         : state.status === "none"
           ? "no name on record"
           : undefined;
