@@ -79,7 +79,7 @@ export function InsurerPool({ book }: { book: InsurerBook }) {
       fund: !checked.ok
         ? checked.error
         : tooMuch
-          ? `Your wallet holds ${money(held)}, less than ${money(checked.value)}. Add at most ${money(held)}, or: ${whereToGetMore}`
+          ? `Your wallet holds ${money(held)}, less than ${money(checked.value)}. Add at most ${money(held)}. ${whereToGetMore}`.trim()
           : "",
     });
     if (!checked.ok || tooMuch || !settlement) return;
