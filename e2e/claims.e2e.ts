@@ -74,6 +74,8 @@ test("insurer plan, coverage and pool; a claim auto-approves and is withdrawn; p
   await grantAll(patient, clinician.address, Purpose.Treatment, 3);
   await grantAll(patient, insurer.address, Purpose.Claims, 1);
   await arrangeEvidence(clinician, patient, identity);
+  // A second record the claims do not cite: the insurer's evidence reader must not list it.
+  await arrangeEvidence(clinician, patient, identity);
   const settlement = insurer.contract("ClaimsSettlement");
   const pool = () =>
     patient.client.readContract({
@@ -101,7 +103,9 @@ test("insurer plan, coverage and pool; a claim auto-approves and is withdrawn; p
       await step(session, "an amount above the wallet is refused; 5,000 cUSD funds the pool", async () => {
         await page.getByLabel("Amount to add (cUSD)").fill("20000");
         await page.getByRole("button", { name: "Fund pool" }).click();
-        await page.getByText("The amount is more than is available.").waitFor();
+        await page
+          .getByText("Your wallet holds 10,000.00 cUSD, less than 20,000.00 cUSD. Add at most 10,000.00 cUSD")
+          .waitFor();
         await page.getByLabel("Amount to add (cUSD)").fill("5000");
         await page.getByRole("button", { name: "Fund pool" }).click();
         await confirmed(session, "Funding");
@@ -232,6 +236,24 @@ test("insurer plan, coverage and pool; a claim auto-approves and is withdrawn; p
         [, , denied] = await submittedClaims();
         await claimRow(session, denied).getByText("Pending").waitFor();
       });
+      await step(
+        session,
+        "a pre-authorisation without evidence is refused before the wallet opens; with evidence it is sent",
+        async () => {
+          await page.getByRole("button", { name: "Pre-authorisation", exact: true }).click();
+          const form = page.getByRole("form", { name: "Request pre-authorisation" });
+          await form.getByText(/attach at least one record that shows why the service is needed/).waitFor();
+          await form.getByLabel("Coverage").selectOption({ index: 1 });
+          await form.getByLabel("Estimated cost (cUSD)").fill("1500");
+          const sent = wallet.requests.filter((r) => r.method === "eth_sendTransaction").length;
+          await form.getByRole("button", { name: "Request pre-authorisation" }).click();
+          await form.getByText("Attach at least one record as evidence: the insurer cannot decide").waitFor();
+          assert.equal(wallet.requests.filter((r) => r.method === "eth_sendTransaction").length, sent);
+          await form.getByRole("checkbox").first().check();
+          await form.getByRole("button", { name: "Request pre-authorisation" }).click();
+          await confirmed(session, "Pre-authorisation request");
+        },
+      );
     });
   }
 
@@ -247,24 +269,78 @@ test("insurer plan, coverage and pool; a claim auto-approves and is withdrawn; p
         await card(denied).waitFor();
         await card(partial).getByText("readable under the patient's Claims consent").waitFor();
       });
-      await step(session, "a partial approval shows the quote: insurer 640, patient 160", async () => {
+      await step(session, "the evidence reader lists only the claim's evidence, not every record", async () => {
+        await card(partial)
+          .getByRole("button", { name: /Read this claim's evidence/ })
+          .click();
+        // The patient has two records; the claim cites one.
+        await card(partial).getByText("1 encrypted evidence record.", { exact: false }).waitFor();
+      });
+      await step(session, "declining the approval in the wallet keeps the claim open, nothing decided", async () => {
         await card(partial).getByLabel("Allowed amount (cUSD)").fill("800");
         await card(partial).getByTestId("quote").getByText("640.00 cUSD").waitFor();
-        await card(partial).getByTestId("quote").getByText("160.00 cUSD").waitFor();
+        wallet.rejectNext("eth_sendTransaction");
         await card(partial)
           .getByRole("button", { name: /Approve partially/ })
           .click();
-        await confirmed(session, `Decision on claim ${partial}`);
+        await card(partial).getByText("You declined the request in your wallet. Nothing was sent.").waitFor();
+        await card(partial)
+          .getByRole("button", { name: /Approve partially/ })
+          .waitFor();
       });
-      await step(session, "a denial needs a reason, then is recorded", async () => {
+      await step(
+        session,
+        "a partial approval (insurer 640, patient 160) is confirmed in place and stays until dismissed",
+        async () => {
+          await card(partial).getByTestId("quote").getByText("160.00 cUSD").waitFor();
+          await card(partial)
+            .getByRole("button", { name: /Approve partially/ })
+            .click();
+          const scrolled = await page.evaluate(() => window.scrollY);
+          await confirmed(session, `Decision on claim ${partial}`);
+          const notice = card(partial).getByTestId("decision-confirmed");
+          await notice
+            .getByText("Approved: the insurer pays 640.00 cUSD, the patient's share is 160.00 cUSD.")
+            .waitFor();
+          // The queue has refreshed (the claim is no longer pending) and the confirmation is still there.
+          await page.getByTestId("decided-claim").filter({ hasText: partial }).getByText("Approved").waitFor();
+          await page.waitForTimeout(1500);
+          assert.ok(await notice.isVisible(), "the confirmation vanished by itself");
+          const after = await page.evaluate(() => window.scrollY);
+          assert.ok(Math.abs(after - scrolled) < 40, `the page jumped from ${scrolled}px to ${after}px`);
+          await notice.getByRole("button", { name: /Dismiss/ }).click();
+          await card(partial).waitFor({ state: "detached" });
+        },
+      );
+      await step(session, "a denial needs a reason, then its confirmation stays until dismissed", async () => {
         await card(denied).getByRole("button", { name: /^Deny/ }).click();
         await card(denied).getByText("Choose a reason").waitFor();
         await card(denied).getByLabel("Reason for denial").selectOption({ label: "Not medically necessary" });
         await card(denied).getByRole("button", { name: /^Deny/ }).click();
         await confirmed(session, `Decision on claim ${denied}`);
+        const notice = card(denied).getByTestId("decision-confirmed");
+        await notice.getByText(/^Denied: Not medically necessary\./).waitFor();
+        await page.waitForTimeout(1000);
+        assert.ok(await notice.isVisible(), "the denial's confirmation vanished by itself");
+        await notice.getByRole("button", { name: /Dismiss/ }).click();
         await page.getByText("No claims are waiting for you.").waitFor();
         // Reserved: the 640 credit, plus what the two appealable claims may still be owed (80 + 560).
         await page.getByTestId("pool-reserved").getByText("1,280.00 cUSD").waitFor();
+      });
+      await step(session, "a pre-authorisation approval is confirmed in place and stays until dismissed", async () => {
+        const request = page.getByTestId("preauth-request").first();
+        await request.getByText("1,500.00 cUSD", { exact: false }).waitFor();
+        await request.getByLabel("Authorised up to (cUSD)").fill("1200");
+        await request.getByRole("button", { name: /^Approve/ }).click();
+        await request.getByText(/Decision on pre-authorisation \d+ confirmed in block/).waitFor({ timeout: 60_000 });
+        const notice = request.getByTestId("decision-confirmed");
+        await notice.getByText(/^Approved up to 1,200.00 cUSD until/).waitFor();
+        await page.getByText(/Decided: #\d+ approved/).waitFor({ state: "detached" });
+        await page.waitForTimeout(1000);
+        assert.ok(await notice.isVisible(), "the pre-authorisation's confirmation vanished by itself");
+        await notice.getByRole("button", { name: /Dismiss/ }).click();
+        await page.getByText("No requests are waiting.").waitFor();
+        await page.getByText(/Decided: #\d+ approved/).waitFor();
       });
     });
   }
@@ -299,6 +375,11 @@ test("insurer plan, coverage and pool; a claim auto-approves and is withdrawn; p
         await appeal.getByLabel(/New allowed amount/).fill("700");
         await appeal.getByRole("button", { name: /Overturn and pay/ }).click();
         await confirmed(session, `Appeal decision on claim ${denied}`);
+        const notice = appeal.getByTestId("decision-confirmed");
+        await notice.getByText("Overturned: the claim is paid on an allowed amount of 700.00 cUSD.").waitFor();
+        await page.waitForTimeout(1000);
+        assert.ok(await notice.isVisible(), "the appeal decision's confirmation vanished by itself");
+        await notice.getByRole("button", { name: /Dismiss/ }).click();
         await page.getByText("No open appeals.").waitFor();
       });
       await step(session, "the pool dashboard matches the chain", async () => {
@@ -335,6 +416,94 @@ test("a seeded patient reads her claims in the token's own symbol", async () => 
       const text = await section.innerText();
       assert.match(text, /\d cUSD/);
       assert.doesNotMatch(text, /USDC/);
+    });
+  });
+});
+
+test("the demo insurer funds its pool from what its wallet holds, told how much that is and where more comes from", async () => {
+  const meridian = walletFor(DEMO_PEOPLE.meridian, [localChain(stack)]);
+  await withBrowser("demo insurer funds the pool", meridian, async (session) => {
+    const { page } = session;
+    await connectWallet(session, meridian, stack.webUrl);
+    await openWorkspace(session, "Insurer");
+    let poolBefore = "";
+    await step(
+      session,
+      "the wallet keeps what the seed did not put in the pool; the faucet says when it refills",
+      async () => {
+        await page.getByTestId("wallet-balance").getByText("4,000.00 cUSD").waitFor();
+        await page.getByText("Your wallet holds 4,000.00 cUSD: up to that can go into the pool.").waitFor();
+        await page
+          .getByTestId("faucet-next")
+          .getByText(/gives more at \d+ \w+ \d{4}/)
+          .waitFor();
+        assert.ok(await page.getByRole("button", { name: /local faucet/ }).isDisabled());
+        poolBefore = await page.getByTestId("pool-balance").innerText();
+      },
+    );
+    await step(
+      session,
+      "more than the wallet holds is refused with the amount held and when the faucet refills",
+      async () => {
+        const sent = meridian.requests.filter((r) => r.method === "eth_sendTransaction").length;
+        await page.getByLabel("Amount to add (cUSD)").fill("5000");
+        await page.getByRole("button", { name: "Fund pool" }).click();
+        await page
+          .getByText(/Your wallet holds 4,000\.00 cUSD, less than 5,000\.00 cUSD\..*The local faucet gives more at/)
+          .waitFor();
+        assert.equal(meridian.requests.filter((r) => r.method === "eth_sendTransaction").length, sent);
+      },
+    );
+    await step(session, "declining the spending approval funds nothing", async () => {
+      await page.getByLabel("Amount to add (cUSD)").fill("1000");
+      meridian.rejectNext("eth_sendTransaction");
+      await page.getByRole("button", { name: "Fund pool" }).click();
+      await page.getByText("You declined the request in your wallet. Nothing was sent.").waitFor();
+      assert.equal(await page.getByTestId("pool-balance").innerText(), poolBefore);
+      await page.getByTestId("wallet-balance").getByText("4,000.00 cUSD").waitFor();
+    });
+    await step(session, "1,000 cUSD goes into the pool", async () => {
+      await page.getByRole("button", { name: "Fund pool" }).click();
+      await confirmed(session, "Funding");
+      await page.getByTestId("wallet-balance").getByText("3,000.00 cUSD").waitFor();
+      const added = Number(poolBefore.replace(/[^\d.]/g, "")) + 1000;
+      const expected = `${added.toLocaleString("en-US", { minimumFractionDigits: 2 })} cUSD`;
+      await page.getByTestId("pool-balance").getByText(expected).waitFor();
+    });
+  });
+});
+
+test("a patient reads why a claim was denied, and on a 390 px phone still sees what she owes", async () => {
+  const ben = walletFor(DEMO_PEOPLE.ben, [localChain(stack)]);
+  await withBrowser("patient reads a denial on a phone", ben, async (session) => {
+    const { page } = session;
+    await page.setViewportSize({ width: 390, height: 844 });
+    await connectWallet(session, ben, stack.webUrl);
+    await openWorkspace(session, "Patient");
+    await page.getByRole("tab", { name: "Coverage & claims" }).click();
+    await step(session, "the denied claim says why, in words", async () => {
+      const row = page.getByTestId("patient-claim").filter({ hasText: "Denied" });
+      await row.getByTestId("denial-reason").getByText("Not medically necessary", { exact: false }).waitFor();
+      await row
+        .getByText("The evidence does not show the service was medically necessary.", { exact: false })
+        .waitFor();
+    });
+    await step(session, "every claim's 'You owe' is on screen at 390 px, nothing scrolls sideways", async () => {
+      const owed = page.getByTestId("patient-claim").locator("td[data-label='You owe']");
+      const count = await owed.count();
+      assert.ok(count > 0, "no claims listed");
+      for (let i = 0; i < count; i++) {
+        await owed.nth(i).scrollIntoViewIfNeeded();
+        const box = await owed.nth(i).boundingBox();
+        assert.ok(
+          box && box.x >= 0 && box.x + box.width <= 390,
+          `'You owe' of claim ${i + 1} is off screen: ${JSON.stringify(box)}`,
+        );
+        // The column's name travels with the cell (the table's header row is hidden on a phone).
+        const label = await owed.nth(i).evaluate((cell) => getComputedStyle(cell, "::before").content);
+        assert.equal(label, '"You owe"');
+      }
+      await assertNoSidewaysScroll(page);
     });
   });
 });

@@ -9,7 +9,17 @@ import { Category, Purpose } from "../sdk/src/protocol/constants.js";
 import { commitmentOf } from "../sdk/src/storage/blobStore.js";
 import { freshActor, grantAll, registerPatientWithKeys } from "./actors.js";
 import { step } from "./browser.js";
-import { assertNoSidewaysScroll, connectWallet, openWorkspace, withBrowser, careLedgerAbi } from "./helpers.js";
+import {
+  assertNoSidewaysScroll,
+  connectWallet,
+  localChain,
+  openWorkspace,
+  walletFor,
+  withBrowser,
+  careLedgerAbi,
+} from "./helpers.js";
+import { DEMO_PEOPLE } from "../scripts/seed/accounts.js";
+import type { TestWallet } from "./wallet.js";
 import { useStack, type E2EStack } from "./stack.js";
 
 let stack: E2EStack;
@@ -208,4 +218,60 @@ test("a provider switching patients never writes into the wrong chart, and a rel
     }).filter((l) => l.args.patient === patient).length;
   assert.equal(await added(ben.address), 1, "Ben's allergy is in Ben's chart");
   assert.equal(await added(alice.address), 0, "nothing was written into Alice's chart");
+});
+
+test("a patient's name, from her own encrypted Patient record, reaches only those she granted; never the chain", async () => {
+  const ben = walletFor(DEMO_PEOPLE.ben, [localChain(stack)]).address;
+  const stranger = await freshActor(stack);
+  await stranger.credential("provider");
+  /** A provider finds Ben and unlocks its key; the form says whose chart it writes to. */
+  const chartLine = async (wallet: TestWallet, who: string, expect: RegExp, declineFirst = false) =>
+    withBrowser(`${who} looks Ben up`, wallet, async (session) => {
+      const { page } = session;
+      await connectWallet(session, wallet, stack.webUrl);
+      await openWorkspace(session, "Provider");
+      const line = page.getByRole("form", { name: "Add a record" }).getByTestId("form-patient");
+      await step(session, `${who}: before unlocking, the form names Ben's address only`, async () => {
+        await page.getByLabel("Patient address").fill(ben);
+        await page.getByRole("button", { name: "Find", exact: true }).click();
+        await line.getByText(/unlock to see the name/).waitFor();
+        assert.doesNotMatch(await line.innerText(), /Ben Carter/);
+      });
+      await step(session, `${who}: after unlocking, ${expect}`, async () => {
+        await page.getByRole("button", { name: "Open and decrypt the records you may read" }).click();
+        if (declineFirst) {
+          wallet.rejectNext("eth_signTypedData_v4");
+          await page.getByRole("button", { name: "Unlock with my wallet" }).click();
+          await page
+            .getByText(/declined/)
+            .first()
+            .waitFor();
+          await line.getByText(/unlock to see the name/).waitFor();
+        }
+        await page.getByRole("button", { name: "Unlock with my wallet" }).click();
+        await line.getByText(expect).waitFor({ timeout: 30_000 });
+      });
+      await step(session, `${who}: a reload keeps Ben in the URL and asks to unlock again`, async () => {
+        await page.reload();
+        await line.getByText(/unlock to see the name/).waitFor();
+      });
+    });
+
+  // His GP holds a live Treatment grant of every clinical category, encounters included.
+  await chartLine(walletFor(DEMO_PEOPLE.okafor, [localChain(stack)]), "his GP", /Ben Carter/, true);
+  // The lab was granted results only; a credentialed stranger nothing at all.
+  await chartLine(walletFor(DEMO_PEOPLE.northside, [localChain(stack)]), "the lab", /name not shared with you/);
+  await chartLine(stranger.browserWallet(), "a stranger", /name not shared with you/);
+
+  // Nothing the chain holds carries the name: no calldata, no event data.
+  const client = stranger.client;
+  const latest = await client.getBlockNumber();
+  const needle = Buffer.from("Carter").toString("hex");
+  for (let n = 0n; n <= latest; n++) {
+    const block = await client.getBlock({ blockNumber: n, includeTransactions: true });
+    for (const tx of block.transactions)
+      assert.ok(!tx.input.includes(needle), `transaction ${tx.hash} carries the name`);
+  }
+  const logs = await client.getLogs({ fromBlock: 0n, toBlock: latest });
+  for (const log of logs) assert.ok(!log.data.includes(needle), `a log of ${log.transactionHash} carries the name`);
 });

@@ -31,6 +31,9 @@ export const PLAN_TERMS = {
   autoApproveAnnualCap: 1_000n * CUSD, // past 1,000 cUSD a year automatically, the insurer reviews
 };
 
+/** What the seed puts in Meridian's pool; the rest of its faucet draw stays in its wallet. */
+export const POOL_FUNDED = 6_000n * CUSD;
+
 /** X12 claim adjustment reason code 50: "not deemed a medical necessity by the payer". */
 export const DENIAL_REASON_NOT_MEDICALLY_NECESSARY = 50;
 
@@ -64,9 +67,11 @@ export async function seedClaims(
   const { okafor, northside, meridian, alice, ben, chloe, daniel } = people;
   const now = await chain.now();
 
-  // Plan and pool: the faucet is the mock's only way to mint (10,000 cUSD a day per account).
+  // Plan and pool: the faucet is the mock's only way to mint (10,000 cUSD a day per account). The
+  // pool gets part of it; the rest stays in the insurer's wallet, so the demo insurer can fund the
+  // pool from the dApp while the faucet is on its daily cooldown.
   const planReceipt = chain.send(meridian, "ClaimsSettlement", "createPlan", [PLAN_TERMS]);
-  const poolFunded = await chain.read<bigint>("Stablecoin", "FAUCET_AMOUNT");
+  const poolFunded = POOL_FUNDED;
   const funding = (async () => {
     await chain.send(meridian, "Stablecoin", "faucet");
     await chain.send(meridian, "Stablecoin", "approve", [chain.address("ClaimsSettlement"), poolFunded]);
@@ -92,7 +97,7 @@ export async function seedClaims(
   );
   await funding;
   note(
-    `plan ${planId} (80 % after a 50 cUSD deductible, auto-approval up to 250 cUSD); pool funded with ${poolFunded / CUSD} cUSD`,
+    `plan ${planId} (80 % after a 50 cUSD deductible, auto-approval up to 250 cUSD); pool funded with ${poolFunded / CUSD} cUSD, the rest of the faucet's draw left in its wallet`,
   );
   note(`coverage accepted by ${alice.name}, ${ben.name} and ${daniel.name} for ${chloe.name}`);
 

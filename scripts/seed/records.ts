@@ -17,6 +17,7 @@ import {
   buildImmunization,
   buildMedicationStatement,
   buildObservation,
+  buildPatient,
   categoryOf,
   demoPatientHistory,
   demoPdf,
@@ -141,10 +142,22 @@ function histories(chain: SeedChain, people: DemoPeople, now: bigint): Map<Perso
     },
   ].map((d) => ({ ...d, label: describe(d.resource) }));
 
+  // Each patient's own Patient resource: the one place their name is written, encrypted to the
+  // Encounters key, so only those they granted that category read it (never on chain, not in the directory).
+  const own = (patient: Person, details: { birthDate: string; gender: "male" | "female" }): Draft => {
+    const [given, ...family] = patient.name.split(" ");
+    const resource = buildPatient({
+      identifier: walletIdentifier(patient.address, chain.chainId),
+      given: [given!],
+      family: family.join(" "),
+      ...details,
+    });
+    return { author: patient, label: `Patient: ${patient.name}`, resource };
+  };
   return new Map([
-    [alice, aliceHistory],
-    [ben, benHistory],
-    [chloe, chloeHistory],
+    [alice, [own(alice, { birthDate: "1968-03-14", gender: "female" }), ...aliceHistory]],
+    [ben, [own(ben, { birthDate: "1985-07-02", gender: "male" }), ...benHistory]],
+    [chloe, [own(chloe, { birthDate: "2017-05-21", gender: "female" }), ...chloeHistory]],
   ]);
 }
 

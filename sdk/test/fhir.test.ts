@@ -16,6 +16,7 @@ import {
   buildImmunization,
   buildMedicationStatement,
   buildObservation,
+  buildPatient,
   claimToFhirClaim,
   consentGrantToFhirConsent,
   demoPatientHistory,
@@ -23,12 +24,15 @@ import {
   MAX_INLINE_ATTACHMENT_BYTES,
   SUPPORTED_RESOURCE_TYPES,
   OBSERVATIONS,
+  patientDisplayName,
   tokenAmountToMoney,
+  walletIdentifier,
   validateResource,
   type DemoContext,
 } from "../src/fhir/index.js";
 import r4 from "../src/fhir/r4.generated.js";
 import { Category, EMERGENCY_SCOPE, Purpose } from "../src/protocol/constants.js";
+import { categoryOf } from "../src/records.js";
 
 const ctx: DemoContext = {
   patient: { reference: "Patient/p1", display: "Alex Doe" },
@@ -65,6 +69,22 @@ describe("FHIR builders", () => {
   for (const [name, resource] of Object.entries(built)) {
     it(`builds a valid ${name}`, async () => assert.deepEqual(await validateResource(resource), []));
   }
+
+  it("writes the patient's own Patient record: valid, in the Encounters category, read back as one name", async () => {
+    const patient = buildPatient({
+      identifier: walletIdentifier("0x00000000000000000000000000000000000000b5", 31337),
+      given: ["Ben"],
+      family: "Carter",
+      birthDate: "1985-07-02",
+      gender: "male",
+    });
+    assert.deepEqual(await validateResource(patient), []);
+    assert.equal(categoryOf(patient), Category.Encounters);
+    assert.equal(patientDisplayName(patient), "Ben Carter");
+    assert.equal(patientDisplayName({ resourceType: "Patient", name: [{ text: "Chloe N." }] }), "Chloe N.");
+    assert.equal(patientDisplayName({ resourceType: "Patient" }), undefined);
+    assert.equal(patientDisplayName({ resourceType: "Patient", name: [{ given: [" "] }] }), undefined);
+  });
 
   it("codes observations in LOINC with UCUM units", async () => {
     for (const kind of Object.keys(OBSERVATIONS) as (keyof typeof OBSERVATIONS)[]) {

@@ -92,7 +92,9 @@ describe("protocol constants mirror contracts/libraries/CareTypes.sol", () => {
   it("maps FHIR resource types to categories", () => {
     assert.equal(C.categoryForResourceType("Observation"), C.Category.Observations);
     assert.equal(C.categoryForResourceType("ClaimResponse"), C.Category.Financial);
-    assert.equal(C.categoryForResourceType("Patient"), undefined);
+    // The patient's own Patient record (the only place a name lives) is shared with the encounters.
+    assert.equal(C.categoryForResourceType("Patient"), C.Category.Encounters);
+    assert.equal(C.categoryForResourceType("Practitioner"), undefined);
   });
 });
 

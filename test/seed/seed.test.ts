@@ -32,7 +32,9 @@ import {
   type AllergyIntolerance,
   type DocumentReference,
   type Observation,
+  type Patient,
   type Resource,
+  patientDisplayName,
 } from "@careledger/sdk";
 
 import { readDeploymentFile, writeDeploymentsModule } from "../../scripts/lib/deployments.js";
@@ -169,6 +171,28 @@ describe("demo world seed", function () {
     expect(observation.valueQuantity).to.deep.include({ value: 6.8, unit: "%", code: "%" });
   });
 
+  it("writes each patient's name only in their own encrypted Patient record, read by those they granted encounters", async function () {
+    const [ben, okafor, northside] = [person("Ben Carter"), person("Dr. Amara Okafor"), person("Northside Labs")];
+    for (const name of ["Alice Moreau", "Ben Carter", "Chloe Nguyen"]) {
+      const patient = person(name);
+      const [own] = recordsOf(patient, "Patient");
+      expect(own, name).to.not.equal(undefined);
+      expect(own!.author.address, name).to.equal(patient.address);
+      expect(own!.category, name).to.equal(Category.Encounters);
+      expect(patientDisplayName(await openFhir<Patient>(own!, await patientKeyring(patient)))).to.equal(name);
+    }
+    const record = recordsOf(ben, "Patient")[0]!;
+    // His GP (Treatment, every clinical category) reads the name; the lab (results only) cannot.
+    const read = await openFhir<Patient>(record, await granteeKeyring(ben, okafor, Purpose.Treatment));
+    expect(patientDisplayName(read)).to.equal("Ben Carter");
+    let failure: unknown;
+    await open(record, [
+      ...(await granteeKeyring(ben, northside, Purpose.Treatment)),
+      world.people.keys.get(northside.address)!,
+    ]).catch((e) => (failure = e));
+    expect(failure).to.be.instanceOf(WrongKeyError);
+  });
+
   it("keeps a provider out of categories it was never granted", async function () {
     const [ben, northside] = [person("Ben Carter"), person("Northside Labs")];
     expect(
@@ -295,6 +319,12 @@ describe("demo world seed", function () {
       meridian.address,
     ]);
     expect(pool.balance).to.equal(world.insurance.poolFunded - 104n * CUSD);
+    // The insurer keeps the rest of its faucet draw, so it can fund the pool while the faucet cools down.
+    const drawn = await chain.read<bigint>("Stablecoin", "FAUCET_AMOUNT");
+    expect(world.insurance.poolFunded).to.be.lessThan(drawn);
+    expect(await chain.read("Stablecoin", "balanceOf", [meridian.address])).to.equal(
+      drawn - world.insurance.poolFunded,
+    );
     // Nothing owed to the GP any more; the pending (640) and the denied, still appealable (420) claims hold
     // their worst case, 80 % of the bill each: 512 + 336.
     expect(pool.reserved).to.equal(848n * CUSD);

@@ -1,7 +1,7 @@
 import { claimLabel } from "@careledger/sdk/protocol/claimIds";
-import { formatUnits, type Hex } from "viem";
+import type { Hex } from "viem";
 import { roleName } from "@/lib/roles";
-import { formatMoment } from "@/lib/money";
+import { formatMoment, formatMoney } from "@/lib/money";
 
 /**
  * Every custom error a CareLedger contract (or the OpenZeppelin code under it) reverts with,
@@ -10,7 +10,11 @@ import { formatMoment } from "@/lib/money";
  * IConsentManager, IRecordRegistry, IClaimsSettlement); an error missing here gets
  * `fallbackMessage` with its name.
  */
-type Explain = (args: readonly unknown[]) => string;
+type Explain = (args: readonly unknown[], money: MoneyText) => string;
+/** Base units → text in the stablecoin's own symbol (the caller knows it: `useMoney`). */
+export type MoneyText = (units: bigint) => string;
+/** When the caller does not know the symbol: the amount alone, never a guessed symbol. */
+export const plainMoney: MoneyText = (units) => formatMoney(units);
 
 const who = (value: unknown) => {
   const text = String(value);
@@ -23,8 +27,7 @@ const when = (value: unknown) => {
 const role = (value: unknown) => roleName(String(value) as Hex);
 /** Claim ids are encounter commitments: people see their short hex form. */
 const claim = (value: unknown) => claimLabel(BigInt(String(value)));
-/** The claims stablecoin (cUSD) has 6 decimals. */
-const money = (value: unknown) => `${formatUnits(BigInt(String(value)), 6)} cUSD`;
+const units = (value: unknown) => BigInt(String(value));
 const named = (names: readonly string[]) => (value: unknown) => names[Number(value)] ?? `state ${String(value)}`;
 const purpose = named(["treatment", "claims", "research", "emergency"]);
 const credentialStatus = named(["not credentialed", "active", "suspended", "revoked"]);
@@ -148,8 +151,8 @@ export const errorMessages: Record<string, Explain> = {
   CoverageNotEligible: ([coverageId, serviceDate, reason]) =>
     `Coverage #${String(coverageId)} does not cover a service on ${when(serviceDate)}: ${eligibility(reason)}.`,
   PoolZeroAmount: () => "Enter an amount greater than zero.",
-  PoolInsufficientFunds: ([, available, needed]) =>
-    `The claims pool holds ${money(available)}, less than the ${money(needed)} needed. The insurer must fund it.`,
+  PoolInsufficientFunds: ([, available, needed], money) =>
+    `The claims pool holds ${money(units(available))}, less than the ${money(units(needed))} needed. The insurer must fund it.`,
   PreAuthUnknown: ([id]) => `Pre-authorisation #${String(id)} does not exist.`,
   PreAuthInvalidStatus: ([id, status]) =>
     `Pre-authorisation #${String(id)} is ${preAuthStatus(status)}, so this step is not possible now.`,
@@ -158,11 +161,12 @@ export const errorMessages: Record<string, Explain> = {
   PreAuthRequired: ([coverageId]) =>
     `This service needs pre-authorisation under coverage #${String(coverageId)} before a claim.`,
   PreAuthMismatch: ([id]) => `Pre-authorisation #${String(id)} is for another patient, provider or service.`,
-  PreAuthExceeded: ([id, approved, billed]) =>
-    `The claim (${money(billed)}) is above the ${money(approved)} approved in pre-authorisation #${String(id)}.`,
+  PreAuthExceeded: ([id, approved, billed], money) =>
+    `The claim (${money(units(billed))}) is above the ${money(units(approved))} approved in pre-authorisation #${String(id)}.`,
   ClaimInvalidServiceClass: ([serviceClass]) => `Service class ${String(serviceClass)} is not known.`,
   ClaimServiceDateInFuture: ([date]) => `The service date ${when(date)} is in the future.`,
-  ClaimInvalidAmount: ([amount, max]) => `The amount ${money(amount)} is not valid (at most ${money(max)}).`,
+  ClaimInvalidAmount: ([amount, max], money) =>
+    `The amount ${money(units(amount))} is not valid (at most ${money(units(max))}).`,
   ClaimInvalidEvidenceCount: ([count, max]) =>
     `Attach between 1 and ${String(max)} evidence records (attached: ${String(count)}).`,
   ClaimEvidenceNotOfPatient: ([recordId]) => `Evidence record #${String(recordId)} is about another patient.`,
@@ -179,8 +183,8 @@ export const errorMessages: Record<string, Explain> = {
     `The plan's filing window for the service on ${when(serviceDate)} closed on ${when(deadline)}.`,
   PreAuthServiceBeforeRequest: ([id, requestedAt, serviceDate]) =>
     `The service on ${when(serviceDate)} precedes pre-authorisation #${String(id)}, requested on ${when(requestedAt)}.`,
-  ClaimAnnualLimitReached: ([coverageId, , limit]) =>
-    `Coverage #${String(coverageId)} reached its annual limit of ${money(limit)}.`,
+  ClaimAnnualLimitReached: ([coverageId, , limit], money) =>
+    `Coverage #${String(coverageId)} reached its annual limit of ${money(units(limit))}.`,
   ClaimUnknown: ([claimId]) => `Claim ${claim(claimId)} does not exist.`,
   ClaimInvalidStatus: ([claimId, status]) =>
     `Claim ${claim(claimId)} is ${claimStatus(status)}, so this step is not possible now.`,
@@ -202,10 +206,10 @@ export const errorMessages: Record<string, Explain> = {
   AccessControlBadConfirmation: () => "Only the account itself can renounce its own role.",
   AccessControlEnforcedDefaultAdminDelay: ([schedule]) =>
     `The admin handover can be accepted only after ${when(schedule)}.`,
-  ERC20InsufficientBalance: ([sender, balance, needed]) =>
-    `${who(sender)} holds ${money(balance)} but ${money(needed)} is needed.`,
-  ERC20InsufficientAllowance: ([, allowance, needed]) =>
-    `CareLedger may spend only ${money(allowance)} of your tokens, ${money(needed)} is needed. Approve a larger amount first.`,
+  ERC20InsufficientBalance: ([sender, balance, needed], money) =>
+    `${who(sender)} holds ${money(units(balance))} but ${money(units(needed))} is needed.`,
+  ERC20InsufficientAllowance: ([, allowance, needed], money) =>
+    `CareLedger may spend only ${money(units(allowance))} of your tokens, ${money(units(needed))} is needed. Approve a larger amount first.`,
   ERC2612ExpiredSignature: ([deadline]) => `The signature expired on ${when(deadline)}. Sign again.`,
   InvalidAccountNonce: ([account]) =>
     `This signature of ${who(account)} was already used or cancelled, or is out of order. Ask for a new one.`,

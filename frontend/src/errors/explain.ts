@@ -7,7 +7,7 @@ import {
   type Hex,
 } from "viem";
 import { allErrorsAbi } from "@/contracts/deployments";
-import { errorMessages, fallbackMessage } from "./catalogue";
+import { errorMessages, fallbackMessage, plainMoney, type MoneyText } from "./catalogue";
 
 export type ExplainedError = {
   /** One or two sentences for the person. */
@@ -17,8 +17,11 @@ export type ExplainedError = {
   rejectedByUser?: boolean;
 };
 
-/** Turns anything a wallet, viem or a contract throws into plain language. */
-export function explainError(error: unknown, abi: Abi = allErrorsAbi): ExplainedError {
+/**
+ * Turns anything a wallet, viem or a contract throws into plain language. `money` writes amounts
+ * in the stablecoin's own symbol (`useMoney().money`); without it, amounts carry no symbol.
+ */
+export function explainError(error: unknown, abi: Abi = allErrorsAbi, money: MoneyText = plainMoney): ExplainedError {
   if (!(error instanceof BaseError)) {
     return { message: error instanceof Error ? error.message : fallbackMessage };
   }
@@ -36,7 +39,7 @@ export function explainError(error: unknown, abi: Abi = allErrorsAbi): Explained
       args = decoded?.args ?? [];
     }
     if (errorName === "Error" && typeof args[0] === "string") return { message: args[0] };
-    if (errorName && errorMessages[errorName]) return { message: errorMessages[errorName](args), errorName };
+    if (errorName && errorMessages[errorName]) return { message: errorMessages[errorName](args, money), errorName };
     if (errorName) return { message: `${fallbackMessage} (${errorName})`, errorName };
     return { message: fallbackMessage };
   }

@@ -48,3 +48,8 @@ export function reasonText(code: number | bigint): string {
   const found = REASON_CODES.find((r) => r.code === Number(code));
   return found ? `${found.title}: ${found.explanation}` : `Reason code ${String(code)}.`;
 }
+
+/** The short title of a reason code ("Not medically necessary"). */
+export function reasonTitle(code: number | bigint): string {
+  return REASON_CODES.find((r) => r.code === Number(code))?.title ?? `reason code ${String(code)}`;
+}

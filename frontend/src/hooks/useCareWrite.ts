@@ -5,8 +5,9 @@ import { useCallback, useState } from "react";
 import type { ContractFunctionArgs, ContractFunctionName, Hash, TransactionReceipt } from "viem";
 import { useChainId, useConfig, useConnection } from "wagmi";
 import { simulateContract, waitForTransactionReceipt, writeContract } from "wagmi/actions";
-import { contractAbis, getContract, type ContractName } from "@/contracts/deployments";
+import { allErrorsAbi, contractAbis, getContract, type ContractName } from "@/contracts/deployments";
 import { explainError, type ExplainedError } from "@/errors/explain";
+import { useMoney } from "./useMoney";
 
 export type TransactionState =
   | { status: "idle" }
@@ -29,6 +30,7 @@ export function useCareWrite<name extends ContractName>(contractName: name) {
   const chainId = useChainId();
   const { address: account } = useConnection();
   const queryClient = useQueryClient();
+  const { money } = useMoney();
   const [state, setState] = useState<TransactionState>({ status: "idle" });
 
   const write = useCallback(
@@ -72,11 +74,11 @@ export function useCareWrite<name extends ContractName>(contractName: name) {
         await queryClient.invalidateQueries();
         return receipt;
       } catch (error) {
-        setState({ status: "failed", hash, error: explainError(error) });
+        setState({ status: "failed", hash, error: explainError(error, allErrorsAbi, money) });
         return undefined;
       }
     },
-    [account, chainId, config, contractName, queryClient],
+    [account, chainId, config, contractName, money, queryClient],
   );
 
   const reset = useCallback(() => setState({ status: "idle" }), []);

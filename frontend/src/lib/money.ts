@@ -1,15 +1,18 @@
 import { formatUnits } from "viem";
 
-/** The claims stablecoin (cUSD) has 6 decimals. */
+/** The claims stablecoin has 6 decimals (amounts typed into forms are parsed with them). */
 export const TOKEN_DECIMALS = 6;
 
-/** A cUSD amount in base units as text, e.g. "1,250.50 cUSD". */
-export function formatMoney(units: bigint | number | undefined): string {
+/**
+ * A stablecoin amount in base units as text with the token's own symbol (read from the token by
+ * `useMoney`), e.g. "1,250.50 cUSD". Without a symbol yet, the number alone.
+ */
+export function formatMoney(units: bigint | number | undefined, symbol?: string): string {
   if (units === undefined) return "—";
   const [whole, fraction = ""] = formatUnits(BigInt(units), TOKEN_DECIMALS).split(".");
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   const cents = fraction.padEnd(2, "0");
-  return `${grouped}.${cents} cUSD`;
+  return symbol ? `${grouped}.${cents} ${symbol}` : `${grouped}.${cents}`;
 }
 
 export const CLAIM_STATUS = ["Unknown", "Pending", "Approved", "Denied", "Under appeal", "Closed"] as const;

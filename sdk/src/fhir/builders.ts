@@ -336,6 +336,40 @@ export function buildDocumentReference(
   };
 }
 
+/** Who the patient is, in the patient's own record (encrypted like any other, never on chain). */
+export interface PatientDetails {
+  /** The patient's wallet, as an identifier (`walletIdentifier`). */
+  identifier: { system: string; value: string };
+  given: string[];
+  family: string;
+  birthDate?: string;
+  gender?: "male" | "female" | "other" | "unknown";
+}
+
+/**
+ * The patient's FHIR Patient resource: the only place a patient's name lives. It is a record of
+ * the Encounters category (FHIR's administration module), so only those the patient granted that
+ * category read it.
+ */
+export function buildPatient(details: PatientDetails): Patient {
+  return {
+    resourceType: "Patient",
+    identifier: [details.identifier],
+    active: true,
+    name: [{ use: "official", given: details.given, family: details.family }],
+    ...(details.gender ? { gender: details.gender } : {}),
+    ...(details.birthDate ? { birthDate: details.birthDate } : {}),
+  };
+}
+
+/** "Ben Carter" from a Patient resource's first name (its text, else given and family names). */
+export function patientDisplayName(patient: Patient): string | undefined {
+  const name = patient.name?.find((n) => n.use === "official") ?? patient.name?.[0];
+  if (!name) return undefined;
+  const text = name.text ?? [...(name.given ?? []), name.family].filter(Boolean).join(" ");
+  return text.trim() || undefined;
+}
+
 export function buildEncounter(ctx: DemoContext, reason: keyof typeof CONDITIONS = "hypertension"): Encounter {
   const start = iso(ctx);
   const end = new Date(Date.parse(start) + 30 * 60_000).toISOString().replace(/\.\d{3}Z$/, "Z");

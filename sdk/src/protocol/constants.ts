@@ -66,7 +66,13 @@ export const CATEGORIES: readonly CategoryInfo[] = [
     resourceTypes: ["DiagnosticReport", "ImagingStudy"],
   },
   { id: Category.Documents, label: "Documents (PDF, images, notes)", resourceTypes: ["DocumentReference"] },
-  { id: Category.Encounters, label: "Encounters and procedures", resourceTypes: ["Encounter", "Procedure"] },
+  // The patient's own Patient resource (name, birth date) sits with the encounters, as in FHIR's
+  // administration module: granting this category shares the name.
+  {
+    id: Category.Encounters,
+    label: "Encounters, procedures and name",
+    resourceTypes: ["Encounter", "Procedure", "Patient"],
+  },
   { id: Category.Financial, label: "Claims and coverage", resourceTypes: ["Claim", "ClaimResponse", "Coverage"] },
 ];
 

@@ -6,14 +6,17 @@ import dynamic from "next/dynamic";
 import { useState } from "react";
 import type { Address } from "viem";
 import { ClaimId } from "@/components/ClaimId";
+import { Party } from "@/components/Party";
+import { PatientName } from "@/features/records/read/PatientName";
 import { TransactionStatus } from "@/components/TransactionStatus";
-import { REASON_CODES, reasonText } from "@/errors/reasonCodes";
+import { REASON_CODES, reasonText, reasonTitle } from "@/errors/reasonCodes";
 import { useCareEvents } from "@/hooks/useCareEvents";
 import { useCareRead } from "@/hooks/useCareRead";
-import { useCareWrite } from "@/hooks/useCareWrite";
+import { useCareWrite, type TransactionState } from "@/hooks/useCareWrite";
+import { useMoney } from "@/hooks/useMoney";
 import { useConsentScope } from "@/hooks/useConsentScope";
 import { useRecordDetails } from "@/hooks/useRecordDetails";
-import { CLAIM_STATUS, formatDay, formatMoney, PREAUTH_STATUS, TOKEN_DECIMALS } from "@/lib/money";
+import { CLAIM_STATUS, formatDay, PREAUTH_STATUS, TOKEN_DECIMALS } from "@/lib/money";
 import { recordLabel } from "@/lib/recordLabel";
 import { serviceClassName } from "@/lib/serviceClasses";
 import { checkAmount, checkFutureDate } from "@/lib/validation";
@@ -25,11 +28,11 @@ const EvidenceReader = dynamic(
   () =>
     Promise.all([import("@/features/records/read/RecordTimeline"), import("@/features/records/read/UnlockKey")]).then(
       ([{ RecordTimeline }, { UnlockKey }]) =>
-        function EvidenceReader({ patient }: { patient: Address }) {
+        function EvidenceReader({ patient, evidence }: { patient: Address; evidence: readonly bigint[] }) {
           return (
             <>
               <UnlockKey purpose="The patient shares claim evidence with you by encrypting its keys to your key." />
-              <RecordTimeline patient={patient} />
+              <RecordTimeline patient={patient} only={evidence} />
             </>
           );
         },
@@ -38,7 +41,86 @@ const EvidenceReader = dynamic(
 );
 
 type BookClaim = InsurerBook["claims"][number];
-const short = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`;
+/** A card decided from this page stays, with its confirmation, until the insurer dismisses it. */
+type Keeping = { keep: () => void; dismiss: () => void };
+
+/** What was decided, under the transaction's confirmation, until dismissed. */
+function Decided({
+  state,
+  label,
+  summary,
+  dismiss,
+}: { state: TransactionState; label: string; summary?: string } & Pick<Keeping, "dismiss">) {
+  return (
+    <div className="decided" data-testid="decision-confirmed">
+      <TransactionStatus state={state} label={label} />
+      {summary ? <p>{summary}</p> : null}
+      <button type="button" className="button button--quiet" onClick={dismiss}>
+        Dismiss<span className="visually-hidden"> the confirmation of {label.toLowerCase()}</span>
+      </button>
+    </div>
+  );
+}
+
+/**
+ * One card's decision: the write, and what it decided in words. Deciding keeps the card on the page
+ * (it would otherwise leave its list as soon as the chain says it is decided) until dismissed.
+ */
+function useDecision(keeping: Keeping) {
+  const write = useCareWrite("ClaimsSettlement");
+  const [summary, setSummary] = useState<string>();
+  const decide = (call: Parameters<typeof write.write>[0], what: string) => {
+    keeping.keep();
+    setSummary(what);
+    void write.write(call);
+  };
+  return { write, summary, decide };
+}
+
+/** The reason an insurer gives for a denial (the provider and the patient read it). */
+function DenialReason({
+  id,
+  value,
+  onChange,
+  error,
+}: {
+  id: string;
+  value: string;
+  onChange: (code: string) => void;
+  error?: string;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>Reason for denial</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined}>
+        <option value="">Choose…</option>
+        {REASON_CODES.map((r) => (
+          <option key={r.code} value={r.code}>
+            {r.title}
+          </option>
+        ))}
+      </select>
+      {error ? <p className="field-error">{error}</p> : null}
+    </div>
+  );
+}
+
+/** Keys of the cards decided from this page (kept in place until dismissed). */
+function useKeptCards() {
+  const [kept, setKept] = useState<ReadonlySet<string>>(new Set());
+  return {
+    has: (key: string) => kept.has(key),
+    for: (key: string): Keeping => ({
+      keep: () => setKept((s) => new Set(s).add(key)),
+      dismiss: () =>
+        setKept((s) => {
+          const next = new Set(s);
+          next.delete(key);
+          return next;
+        }),
+    }),
+  };
+}
 
 /** The evidence records of a claim, with what the patient's Claims consent lets this insurer read. */
 function Evidence({ patient, evidence, self }: { patient: Address; evidence: readonly bigint[]; self?: Address }) {
@@ -68,7 +150,8 @@ function Evidence({ patient, evidence, self }: { patient: Address; evidence: rea
 }
 
 /** A pending claim: evidence, the quote for an allowed amount, approve (full / partial) or deny with a reason. */
-function PendingClaim({ claim, self }: { claim: BookClaim; self?: Address }) {
+function PendingClaim({ claim, self, keeping }: { claim: BookClaim; self?: Address; keeping: Keeping }) {
+  const { money, symbol } = useMoney();
   const [allowed, setAllowed] = useState(formatUnits(claim.billed, TOKEN_DECIMALS));
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string>();
@@ -79,7 +162,7 @@ function PendingClaim({ claim, self }: { claim: BookClaim; self?: Address }) {
     functionName: "quote",
     args: checked.ok ? [claim.coverageId, claim.serviceDate, checked.value] : undefined,
   });
-  const write = useCareWrite("ClaimsSettlement");
+  const { write, summary, decide } = useDecision(keeping);
   const q = quote.data as readonly [bigint, bigint] | undefined;
   const id = claim.claimId.toString();
   const label = claimLabel(claim.claimId);
@@ -91,225 +174,252 @@ function PendingClaim({ claim, self }: { claim: BookClaim; self?: Address }) {
       </h3>
       <p>
         {serviceClassName(claim.serviceClass)} on {formatDay(claim.serviceDate)} for patient{" "}
-        <code>{short(claim.patient)}</code> by provider <code>{short(claim.provider)}</code>. Billed{" "}
-        <strong>{formatMoney(claim.billed)}</strong>.
+        <PatientName patient={claim.patient} /> by <Party address={claim.provider} />. Billed{" "}
+        <strong>{money(claim.billed)}</strong>.
       </p>
       <Evidence patient={claim.patient} evidence={claim.evidence} self={self} />
       {reading ? (
-        <EvidenceReader patient={claim.patient} />
+        <EvidenceReader patient={claim.patient} evidence={claim.evidence} />
       ) : (
         <button type="button" className="button button--quiet" onClick={() => setReading(true)}>
-          Read the evidence under the patient&apos;s Claims consent
+          Read this claim&apos;s evidence under the patient&apos;s Claims consent
         </button>
       )}
-      <div className="field">
-        <label htmlFor={`allowed-${id}`}>Allowed amount (cUSD)</label>
-        <p className="field-hint" id={`allowed-${id}-hint`}>
-          The billed amount for a full approval; less for a partial one.
-        </p>
-        <input
-          id={`allowed-${id}`}
-          inputMode="decimal"
-          value={allowed}
-          aria-describedby={`allowed-${id}-hint`}
-          aria-invalid={checked.ok ? undefined : true}
-          onChange={(e) => setAllowed(e.target.value)}
-        />
-        {!checked.ok ? <p className="field-error">{checked.error}</p> : null}
-      </div>
-      <p role="status" data-testid="quote">
-        {q ? (
-          <>
-            Insurer pays <strong>{formatMoney(q[0])}</strong> · patient share <strong>{formatMoney(q[1])}</strong>
-          </>
-        ) : checked.ok ? (
-          "Working out the quote…"
-        ) : null}
-      </p>
-      <div className="button-row">
-        <button
-          type="button"
-          className="button"
-          disabled={!checked.ok || write.busy}
-          onClick={() =>
-            checked.ok && write.write({ functionName: "approveClaim", args: [claim.claimId, checked.value] })
-          }
-        >
-          {checked.ok && checked.value < claim.billed ? "Approve partially" : "Approve"}
-          <span className="visually-hidden"> claim {label}</span>
-        </button>
-      </div>
-      <div className="inline-form">
-        <div className="field">
-          <label htmlFor={`reason-${id}`}>Reason for denial</label>
-          <select
-            id={`reason-${id}`}
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            aria-invalid={error ? true : undefined}
-          >
-            <option value="">Choose…</option>
-            {REASON_CODES.map((r) => (
-              <option key={r.code} value={r.code}>
-                {r.title}
-              </option>
-            ))}
-          </select>
-          {error ? <p className="field-error">{error}</p> : null}
-        </div>
-        <button
-          type="button"
-          className="button button--quiet"
-          disabled={write.busy}
-          onClick={() => {
-            if (!reason) return setError("Choose a reason: the provider and the patient see it.");
-            setError(undefined);
-            write.write({ functionName: "denyClaim", args: [claim.claimId, Number(reason)] });
-          }}
-        >
-          Deny<span className="visually-hidden"> claim {label}</span>
-        </button>
-      </div>
-      <TransactionStatus state={write.state} label={`Decision on claim ${label}`} />
+      {write.state.status === "confirmed" ? (
+        <Decided state={write.state} label={`Decision on claim ${label}`} summary={summary} dismiss={keeping.dismiss} />
+      ) : (
+        <>
+          <div className="field">
+            <label htmlFor={`allowed-${id}`}>{`Allowed amount (${symbol})`}</label>
+            <p className="field-hint" id={`allowed-${id}-hint`}>
+              The billed amount for a full approval; less for a partial one.
+            </p>
+            <input
+              id={`allowed-${id}`}
+              inputMode="decimal"
+              value={allowed}
+              aria-describedby={`allowed-${id}-hint`}
+              aria-invalid={checked.ok ? undefined : true}
+              onChange={(e) => setAllowed(e.target.value)}
+            />
+            {!checked.ok ? <p className="field-error">{checked.error}</p> : null}
+          </div>
+          <p role="status" data-testid="quote">
+            {q ? (
+              <>
+                Insurer pays <strong>{money(q[0])}</strong> · patient share <strong>{money(q[1])}</strong>
+              </>
+            ) : checked.ok ? (
+              "Working out the quote…"
+            ) : null}
+          </p>
+          <div className="button-row">
+            <button
+              type="button"
+              className="button"
+              disabled={!checked.ok || write.busy}
+              onClick={() =>
+                checked.ok &&
+                decide(
+                  { functionName: "approveClaim", args: [claim.claimId, checked.value] },
+                  q
+                    ? `Approved: the insurer pays ${money(q[0])}, the patient's share is ${money(q[1])}.`
+                    : `Approved on an allowed amount of ${money(checked.value)}.`,
+                )
+              }
+            >
+              {checked.ok && checked.value < claim.billed ? "Approve partially" : "Approve"}
+              <span className="visually-hidden"> claim {label}</span>
+            </button>
+          </div>
+          <div className="inline-form">
+            <DenialReason id={`reason-${id}`} value={reason} onChange={setReason} error={error} />
+            <button
+              type="button"
+              className="button button--quiet"
+              disabled={write.busy}
+              onClick={() => {
+                if (!reason) return setError("Choose a reason: the provider and the patient see it.");
+                setError(undefined);
+                decide(
+                  { functionName: "denyClaim", args: [claim.claimId, Number(reason)] },
+                  `Denied: ${reasonTitle(Number(reason))}. The provider and the patient see this reason; the provider may appeal.`,
+                );
+              }}
+            >
+              Deny<span className="visually-hidden"> claim {label}</span>
+            </button>
+          </div>
+          <TransactionStatus state={write.state} label={`Decision on claim ${label}`} />
+        </>
+      )}
     </article>
   );
 }
 
 /** An appealed claim: overturn with a new allowed amount, or uphold. */
-function AppealedClaim({ claim }: { claim: BookClaim }) {
+function AppealedClaim({ claim, keeping }: { claim: BookClaim; keeping: Keeping }) {
+  const { money, symbol } = useMoney();
   const [allowed, setAllowed] = useState(formatUnits(claim.billed, TOKEN_DECIMALS));
   const checked = checkAmount(allowed, TOKEN_DECIMALS, { max: claim.billed });
-  const write = useCareWrite("ClaimsSettlement");
+  const { write, summary, decide: decideCall } = useDecision(keeping);
   const id = claim.claimId.toString();
   const label = claimLabel(claim.claimId);
+  const decide = (overturn: boolean, newAllowed: bigint) =>
+    decideCall(
+      { functionName: "decideAppeal", args: [claim.claimId, overturn, newAllowed] },
+      overturn
+        ? `Overturned: the claim is paid on an allowed amount of ${money(newAllowed)}.`
+        : "Upheld: the earlier decision stands.",
+    );
   return (
     <article className="claim-card" aria-labelledby={`appeal-${id}`} data-testid="appealed-claim">
       <h3 id={`appeal-${id}`}>
         Appeal of claim <ClaimId claimId={claim.claimId} />
       </h3>
       <p>
-        Billed {formatMoney(claim.billed)}; allowed so far {formatMoney(claim.allowed)} (insurer paid{" "}
-        {formatMoney(claim.payerAmount)}).
+        Billed {money(claim.billed)}; allowed so far {money(claim.allowed)} (insurer paid {money(claim.payerAmount)}).
       </p>
-      <div className="field">
-        <label htmlFor={`new-allowed-${id}`}>New allowed amount if overturned (cUSD)</label>
-        <input
-          id={`new-allowed-${id}`}
-          inputMode="decimal"
-          value={allowed}
-          onChange={(e) => setAllowed(e.target.value)}
+      {write.state.status === "confirmed" ? (
+        <Decided
+          state={write.state}
+          label={`Appeal decision on claim ${label}`}
+          summary={summary}
+          dismiss={keeping.dismiss}
         />
-        {!checked.ok ? <p className="field-error">{checked.error}</p> : null}
-      </div>
-      <div className="button-row">
-        <button
-          type="button"
-          className="button"
-          disabled={!checked.ok || write.busy}
-          onClick={() =>
-            checked.ok && write.write({ functionName: "decideAppeal", args: [claim.claimId, true, checked.value] })
-          }
-        >
-          Overturn and pay<span className="visually-hidden"> claim {label}</span>
-        </button>
-        <button
-          type="button"
-          className="button button--quiet"
-          disabled={write.busy}
-          onClick={() => write.write({ functionName: "decideAppeal", args: [claim.claimId, false, 0n] })}
-        >
-          Uphold decision<span className="visually-hidden"> on claim {label}</span>
-        </button>
-      </div>
-      <TransactionStatus state={write.state} label={`Appeal decision on claim ${label}`} />
+      ) : (
+        <>
+          <div className="field">
+            <label htmlFor={`new-allowed-${id}`}>{`New allowed amount if overturned (${symbol})`}</label>
+            <input
+              id={`new-allowed-${id}`}
+              inputMode="decimal"
+              value={allowed}
+              onChange={(e) => setAllowed(e.target.value)}
+            />
+            {!checked.ok ? <p className="field-error">{checked.error}</p> : null}
+          </div>
+          <div className="button-row">
+            <button
+              type="button"
+              className="button"
+              disabled={!checked.ok || write.busy}
+              onClick={() => checked.ok && decide(true, checked.value)}
+            >
+              Overturn and pay<span className="visually-hidden"> claim {label}</span>
+            </button>
+            <button
+              type="button"
+              className="button button--quiet"
+              disabled={write.busy}
+              onClick={() => decide(false, 0n)}
+            >
+              Uphold decision<span className="visually-hidden"> on claim {label}</span>
+            </button>
+          </div>
+          <TransactionStatus state={write.state} label={`Appeal decision on claim ${label}`} />
+        </>
+      )}
     </article>
   );
 }
 
 /** A requested pre-authorisation: approve up to an amount until a date, or deny with a reason. */
-function PreAuthRequest({ preAuth }: { preAuth: InsurerBook["preAuths"][number] }) {
+function PreAuthRequest({ preAuth, keeping }: { preAuth: InsurerBook["preAuths"][number]; keeping: Keeping }) {
+  const { money, symbol } = useMoney();
   const [amount, setAmount] = useState(formatUnits(preAuth.estimate, TOKEN_DECIMALS));
   const [expires, setExpires] = useState(new Date(Date.now() + 90 * 86400_000).toISOString().slice(0, 10));
   const [reason, setReason] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const write = useCareWrite("ClaimsSettlement");
+  const { write, summary, decide } = useDecision(keeping);
   const id = preAuth.preAuthId.toString();
   return (
     <article className="claim-card" aria-labelledby={`preauth-${id}`} data-testid="preauth-request">
       <h3 id={`preauth-${id}`}>Pre-authorisation #{id}</h3>
       <p>
         {serviceClassName(preAuth.serviceClass)} under coverage #{preAuth.coverageId.toString()}, estimate{" "}
-        {formatMoney(preAuth.estimate)}, from <code>{short(preAuth.provider)}</code>. {preAuth.evidence.length} evidence
+        {money(preAuth.estimate)}, from <Party address={preAuth.provider} />. {preAuth.evidence.length} evidence
         record(s).
       </p>
-      <div className="inline-form">
-        <div className="field">
-          <label htmlFor={`pa-amount-${id}`}>Authorised up to (cUSD)</label>
-          <input
-            id={`pa-amount-${id}`}
-            inputMode="decimal"
-            value={amount}
-            onChange={(e) => setAmount(e.target.value)}
-          />
-          {errors.amount ? <p className="field-error">{errors.amount}</p> : null}
-        </div>
-        <div className="field">
-          <label htmlFor={`pa-exp-${id}`}>Valid until</label>
-          <input id={`pa-exp-${id}`} type="date" value={expires} onChange={(e) => setExpires(e.target.value)} />
-          {errors.expires ? <p className="field-error">{errors.expires}</p> : null}
-        </div>
-        <button
-          type="button"
-          className="button"
-          disabled={write.busy}
-          onClick={() => {
-            const a = checkAmount(amount, TOKEN_DECIMALS);
-            const d = checkFutureDate(expires);
-            setErrors({ ...(a.ok ? {} : { amount: a.error }), ...(d.ok ? {} : { expires: d.error }) });
-            if (a.ok && d.ok)
-              write.write({ functionName: "approvePreAuth", args: [preAuth.preAuthId, a.value, Number(d.value)] });
-          }}
-        >
-          Approve<span className="visually-hidden"> pre-authorisation {id}</span>
-        </button>
-      </div>
-      <div className="inline-form">
-        <div className="field">
-          <label htmlFor={`pa-reason-${id}`}>Reason for denial</label>
-          <select id={`pa-reason-${id}`} value={reason} onChange={(e) => setReason(e.target.value)}>
-            <option value="">Choose…</option>
-            {REASON_CODES.map((r) => (
-              <option key={r.code} value={r.code}>
-                {r.title}
-              </option>
-            ))}
-          </select>
-          {errors.reason ? <p className="field-error">{errors.reason}</p> : null}
-        </div>
-        <button
-          type="button"
-          className="button button--quiet"
-          disabled={write.busy}
-          onClick={() => {
-            if (!reason) return setErrors({ reason: "Choose a reason." });
-            write.write({ functionName: "denyPreAuth", args: [preAuth.preAuthId, Number(reason)] });
-          }}
-        >
-          Deny<span className="visually-hidden"> pre-authorisation {id}</span>
-        </button>
-      </div>
-      <TransactionStatus state={write.state} label={`Decision on pre-authorisation ${id}`} />
+      {write.state.status === "confirmed" ? (
+        <Decided
+          state={write.state}
+          label={`Decision on pre-authorisation ${id}`}
+          summary={summary}
+          dismiss={keeping.dismiss}
+        />
+      ) : (
+        <>
+          <div className="inline-form">
+            <div className="field">
+              <label htmlFor={`pa-amount-${id}`}>{`Authorised up to (${symbol})`}</label>
+              <input
+                id={`pa-amount-${id}`}
+                inputMode="decimal"
+                value={amount}
+                onChange={(e) => setAmount(e.target.value)}
+              />
+              {errors.amount ? <p className="field-error">{errors.amount}</p> : null}
+            </div>
+            <div className="field">
+              <label htmlFor={`pa-exp-${id}`}>Valid until</label>
+              <input id={`pa-exp-${id}`} type="date" value={expires} onChange={(e) => setExpires(e.target.value)} />
+              {errors.expires ? <p className="field-error">{errors.expires}</p> : null}
+            </div>
+            <button
+              type="button"
+              className="button"
+              disabled={write.busy}
+              onClick={() => {
+                const a = checkAmount(amount, TOKEN_DECIMALS);
+                const d = checkFutureDate(expires);
+                setErrors({ ...(a.ok ? {} : { amount: a.error }), ...(d.ok ? {} : { expires: d.error }) });
+                if (a.ok && d.ok)
+                  decide(
+                    { functionName: "approvePreAuth", args: [preAuth.preAuthId, a.value, Number(d.value)] },
+                    `Approved up to ${money(a.value)} until ${formatDay(d.value)}. The provider can now claim against it.`,
+                  );
+              }}
+            >
+              Approve<span className="visually-hidden"> pre-authorisation {id}</span>
+            </button>
+          </div>
+          <div className="inline-form">
+            <DenialReason id={`pa-reason-${id}`} value={reason} onChange={setReason} error={errors.reason} />
+            <button
+              type="button"
+              className="button button--quiet"
+              disabled={write.busy}
+              onClick={() => {
+                if (!reason) return setErrors({ reason: "Choose a reason." });
+                decide(
+                  { functionName: "denyPreAuth", args: [preAuth.preAuthId, Number(reason)] },
+                  `Denied: ${reasonTitle(Number(reason))}. The provider sees this reason.`,
+                );
+              }}
+            >
+              Deny<span className="visually-hidden"> pre-authorisation {id}</span>
+            </button>
+          </div>
+          <TransactionStatus state={write.state} label={`Decision on pre-authorisation ${id}`} />
+        </>
+      )}
     </article>
   );
 }
 
 export function ClaimsQueue({ book }: { book: InsurerBook }) {
+  const { money } = useMoney();
   const denied = useCareEvents({ contractName: "ClaimsSettlement", eventName: "ClaimDenied" });
   const reasons = new Map((denied.data ?? []).map((l) => [String(l.args.claimId), Number(l.args.reasonCode)]));
-  const pending = book.claims.filter((c) => c.status === 1);
-  const appealed = book.claims.filter((c) => c.status === 4);
+  const kept = useKeptCards();
+  const claimKey = (c: BookClaim) => `claim:${c.claimId}`;
+  const appealKey = (c: BookClaim) => `appeal:${c.claimId}`;
+  const preAuthKey = (p: InsurerBook["preAuths"][number]) => `preauth:${p.preAuthId}`;
+  const pending = book.claims.filter((c) => c.status === 1 || kept.has(claimKey(c)));
+  const appealed = book.claims.filter((c) => c.status === 4 || kept.has(appealKey(c)));
   const decided = book.claims.filter((c) => c.status !== 1 && c.status !== 4);
-  const preAuths = book.preAuths.filter((p) => p.status === 1);
+  const preAuths = book.preAuths.filter((p) => p.status === 1 || kept.has(preAuthKey(p)));
   return (
     <>
       <section className="card" aria-labelledby="queue-title">
@@ -317,7 +427,9 @@ export function ClaimsQueue({ book }: { book: InsurerBook }) {
         {pending.length === 0 ? (
           <p>No claims are waiting for you.</p>
         ) : (
-          pending.map((c) => <PendingClaim key={c.claimId.toString()} claim={c} self={book.self} />)
+          pending.map((c) => (
+            <PendingClaim key={claimKey(c)} claim={c} self={book.self} keeping={kept.for(claimKey(c))} />
+          ))
         )}
       </section>
       <section className="card" aria-labelledby="appeals-title">
@@ -325,7 +437,7 @@ export function ClaimsQueue({ book }: { book: InsurerBook }) {
         {appealed.length === 0 ? (
           <p>No open appeals.</p>
         ) : (
-          appealed.map((c) => <AppealedClaim key={c.claimId.toString()} claim={c} />)
+          appealed.map((c) => <AppealedClaim key={appealKey(c)} claim={c} keeping={kept.for(appealKey(c))} />)
         )}
       </section>
       <section className="card" aria-labelledby="preauths-title">
@@ -333,13 +445,13 @@ export function ClaimsQueue({ book }: { book: InsurerBook }) {
         {preAuths.length === 0 ? (
           <p>No requests are waiting.</p>
         ) : (
-          preAuths.map((p) => <PreAuthRequest key={p.preAuthId.toString()} preAuth={p} />)
+          preAuths.map((p) => <PreAuthRequest key={preAuthKey(p)} preAuth={p} keeping={kept.for(preAuthKey(p))} />)
         )}
-        {book.preAuths.some((p) => p.status !== 1) ? (
+        {book.preAuths.some((p) => p.status !== 1 && !kept.has(preAuthKey(p))) ? (
           <p className="field-hint">
             Decided:{" "}
             {book.preAuths
-              .filter((p) => p.status !== 1)
+              .filter((p) => p.status !== 1 && !kept.has(preAuthKey(p)))
               .map((p) => `#${p.preAuthId} ${PREAUTH_STATUS[p.status].toLowerCase()}`)
               .join(", ")}
           </p>
@@ -369,17 +481,17 @@ export function ClaimsQueue({ book }: { book: InsurerBook }) {
                       <ClaimId claimId={c.claimId} />
                     </th>
                     <td>
-                      <code>{short(c.patient)}</code>
+                      <PatientName patient={c.patient} />
                     </td>
-                    <td>{formatMoney(c.billed)}</td>
+                    <td>{money(c.billed)}</td>
                     <td>
                       {CLAIM_STATUS[c.status]}
                       {c.status === 3 && reasons.has(c.claimId.toString()) ? (
                         <span className="field-hint"> — {reasonText(reasons.get(c.claimId.toString())!)}</span>
                       ) : null}
                     </td>
-                    <td>{formatMoney(c.payerAmount)}</td>
-                    <td>{formatMoney(c.allowed - c.payerAmount)}</td>
+                    <td>{money(c.payerAmount)}</td>
+                    <td>{money(c.allowed - c.payerAmount)}</td>
                   </tr>
                 ))}
               </tbody>

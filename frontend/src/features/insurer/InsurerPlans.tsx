@@ -5,8 +5,9 @@ import type { Address } from "viem";
 import { Field } from "@/components/Field";
 import { TransactionStatus } from "@/components/TransactionStatus";
 import { useCareWrite } from "@/hooks/useCareWrite";
+import { useMoney } from "@/hooks/useMoney";
 import { COVERAGE_STATUS_LABEL } from "./labels";
-import { dayToSeconds, formatDay, formatMoney, TOKEN_DECIMALS } from "@/lib/money";
+import { dayToSeconds, formatDay, TOKEN_DECIMALS } from "@/lib/money";
 import { SERVICE_CLASSES, serviceClassName } from "@/lib/serviceClasses";
 import { checkAddress, checkAmount } from "@/lib/validation";
 import type { InsurerBook } from "./useInsurerBook";
@@ -21,6 +22,7 @@ function amountOrZero(input: string) {
 
 /** Creates a plan from its terms (coverage share, deductible, annual limit, pre-auth classes, auto-approval, windows). */
 function CreatePlan() {
+  const { symbol } = useMoney();
   const [v, setV] = useState({
     share: "80",
     deductible: "100",
@@ -78,14 +80,14 @@ function CreatePlan() {
         <Field label="Coverage share (%)" hint="What the plan pays after the deductible." error={errors.share}>
           <input inputMode="decimal" value={v.share} onChange={set("share")} />
         </Field>
-        <Field label="Deductible (cUSD)" hint="Per member per plan year." error={errors.deductible}>
+        <Field label={`Deductible (${symbol})`} hint="Per member per plan year." error={errors.deductible}>
           <input inputMode="decimal" value={v.deductible} onChange={set("deductible")} />
         </Field>
-        <Field label="Annual limit (cUSD)" error={errors.limit}>
+        <Field label={`Annual limit (${symbol})`} error={errors.limit}>
           <input inputMode="decimal" value={v.limit} onChange={set("limit")} />
         </Field>
         <Field
-          label="Auto-approval threshold (cUSD)"
+          label={`Auto-approval threshold (${symbol})`}
           hint="Claims billed at or below are approved at once; 0 for none."
           error={errors.auto}
         >
@@ -188,6 +190,7 @@ function OfferCoverage({ book }: { book: InsurerBook }) {
 }
 
 export function InsurerPlans({ book }: { book: InsurerBook }) {
+  const { money } = useMoney();
   return (
     <>
       <section className="card" aria-labelledby="plans-title">
@@ -212,9 +215,9 @@ export function InsurerPlans({ book }: { book: InsurerBook }) {
                   <tr key={p.planId.toString()}>
                     <th scope="row">Plan {p.planId.toString()}</th>
                     <td>{p.coverageBps / 100}%</td>
-                    <td>{formatMoney(p.deductible)}</td>
-                    <td>{formatMoney(p.annualLimit)}</td>
-                    <td>{formatMoney(p.autoApproveThreshold)}</td>
+                    <td>{money(p.deductible)}</td>
+                    <td>{money(p.annualLimit)}</td>
+                    <td>{money(p.autoApproveThreshold)}</td>
                     <td>
                       {SERVICE_CLASSES.map((_, i) => i)
                         .filter((i) => p.preAuthClasses & (1 << i))

@@ -1,5 +1,4 @@
-import { formatMoney } from "@/lib/money";
-
+import { useMoney } from "@/hooks/useMoney";
 const SEGMENTS = [
   { key: "paid", label: "Paid to providers", color: "#0a454a" },
   { key: "reserved", label: "Reserved for approved claims", color: "#b7791f" },
@@ -8,11 +7,12 @@ const SEGMENTS = [
 
 /** Paid, reserved and free funds as one stacked bar (inline SVG, no chart library). */
 export function PoolChart({ paid, reserved, free }: { paid: bigint; reserved: bigint; free: bigint }) {
+  const { money } = useMoney();
   const values = { paid, reserved, free };
   const total = paid + reserved + free;
   const width = 600;
   let x = 0;
-  const summary = SEGMENTS.map((s) => `${s.label}: ${formatMoney(values[s.key])}`).join("; ");
+  const summary = SEGMENTS.map((s) => `${s.label}: ${money(values[s.key])}`).join("; ");
   return (
     <figure>
       <svg className="pool-chart" viewBox={`0 0 ${width} 48`} role="img" aria-label={`Pool funds. ${summary}`}>
@@ -32,7 +32,7 @@ export function PoolChart({ paid, reserved, free }: { paid: bigint; reserved: bi
           {SEGMENTS.map((s) => (
             <li key={s.key}>
               <span style={{ background: s.color }} aria-hidden="true" />
-              {s.label}: <strong>{formatMoney(values[s.key])}</strong>
+              {s.label}: <strong>{money(values[s.key])}</strong>
             </li>
           ))}
         </ul>

@@ -12,7 +12,8 @@ import { blockTimes } from "@/features/records/read/pointers";
 import { PURPOSES } from "./ConsentGrantForm";
 import { useSubjectWords } from "./subject";
 import { Party } from "@/components/Party";
-import { formatMoney } from "@/lib/money";
+import { Money } from "@/components/Money";
+import { formatDay, formatMoment } from "@/lib/money";
 
 type Entry = { key: string; block: bigint; logIndex: number; kind: string; what: ReactNode; time?: number };
 
@@ -22,9 +23,8 @@ const scopeText = (s: unknown) =>
     .map((c) => CATEGORIES[c].label.toLowerCase())
     .join(", ");
 const category = (c: number) => CATEGORIES[c]?.label.toLowerCase() ?? `category ${c}`;
-const money = (v: unknown) => formatMoney(BigInt(v as bigint));
-const day = (s: unknown) =>
-  new Date(Number(s) * 1000).toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" });
+const money = (v: unknown) => <Money units={BigInt(v as bigint)} />;
+const day = (s: unknown) => formatDay(Number(s));
 const recordCategory = (id: bigint) => Number((id >> 88n) & 0xffn);
 const recordPatient = (id: bigint) => getAddress(`0x${(id >> 96n).toString(16).padStart(40, "0")}`);
 
@@ -208,13 +208,7 @@ export function AuditTrail({ patient }: { patient: AddressType }) {
           {trail.data.map((e) => (
             <li key={e.key}>
               <time dateTime={e.time ? new Date(e.time * 1000).toISOString() : undefined}>
-                {e.time
-                  ? new Date(e.time * 1000).toLocaleString("en-GB", {
-                      dateStyle: "medium",
-                      timeStyle: "short",
-                      timeZone: "UTC",
-                    })
-                  : ""}
+                {e.time ? formatMoment(e.time) : ""}
               </time>{" "}
               <strong>{e.kind}</strong>: {e.what}
             </li>

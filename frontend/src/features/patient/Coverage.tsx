@@ -1,17 +1,19 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { formatUnits, type Address as AddressType } from "viem";
+import type { Address as AddressType } from "viem";
 import { useChainId, useConfig } from "wagmi";
 import { getContractEvents, readContract } from "wagmi/actions";
 import { ClaimId } from "@/components/ClaimId";
 import { TransactionStatus } from "@/components/TransactionStatus";
 import { getContract, getDeployment } from "@/contracts/deployments";
+import { reasonText } from "@/errors/reasonCodes";
 import { useCareWrite } from "@/hooks/useCareWrite";
+import { useMoney } from "@/hooks/useMoney";
+import { formatDay as day } from "@/lib/money";
 
 const CLAIM_STATUS = ["None", "Pending review", "Approved", "Denied", "Under appeal", "Closed"];
-const day = (s: number | bigint) =>
-  new Date(Number(s) * 1000).toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" });
+const DENIED = 3;
 
 /** Coverage offers to accept, and the patient's claims with what the insurer pays and what the patient owes. */
 export function Coverage({ patient }: { patient: AddressType }) {
@@ -22,20 +24,12 @@ export function Coverage({ patient }: { patient: AddressType }) {
     queryKey: ["careledger", "coverage-claims", chainId, patient],
     queryFn: async () => {
       const c = getContract("ClaimsSettlement", chainId);
-      const token = getContract("Stablecoin", chainId);
-      if (!c) return { coverages: [], claims: [], decimals: 6, symbol: "" };
+      if (!c) return { coverages: [], claims: [], denials: new Map<string, number>() };
       const fromBlock = BigInt(getDeployment(chainId)?.deploymentBlock ?? 0);
       const base = { chainId, address: c.address, abi: c.abi, fromBlock } as const;
-      const [offered, submitted, decimals, symbol] = await Promise.all([
+      const [offered, submitted] = await Promise.all([
         getContractEvents(config, { ...base, eventName: "CoverageOffered", args: { patient } }),
         getContractEvents(config, { ...base, eventName: "ClaimSubmitted", args: { patient } }),
-        token
-          ? readContract(config, { chainId, address: token.address, abi: token.abi, functionName: "decimals" })
-          : Promise.resolve(6),
-        // Amounts are labelled with the token's own symbol, as everywhere else.
-        token
-          ? readContract(config, { chainId, address: token.address, abi: token.abi, functionName: "symbol" })
-          : Promise.resolve(""),
       ]);
       const coverages = await Promise.all(
         offered.map(async (l) => ({
@@ -62,10 +56,21 @@ export function Coverage({ patient }: { patient: AddressType }) {
           })),
         })),
       );
-      return { coverages, claims: list.reverse(), decimals: Number(decimals), symbol: String(symbol) };
+      // The insurer's reason for each denied claim (its latest denial: an appeal may be upheld).
+      const deniedIds = list.filter((claim) => claim.status === DENIED).map((claim) => claim.id);
+      const denials = new Map<string, number>();
+      if (deniedIds.length) {
+        const logs = await getContractEvents(config, {
+          ...base,
+          eventName: "ClaimDenied",
+          args: { claimId: deniedIds },
+        });
+        for (const l of logs) denials.set(String(l.args.claimId), Number(l.args.reasonCode));
+      }
+      return { coverages, claims: list.reverse(), denials };
     },
   });
-  const money = (v: bigint) => `${formatUnits(v, data.data?.decimals ?? 6)} ${data.data?.symbol ?? ""}`.trim();
+  const { money } = useMoney();
   return (
     <section className="card" aria-labelledby="coverage-title">
       <h2 id="coverage-title">Coverage and claims</h2>
@@ -95,33 +100,45 @@ export function Coverage({ patient }: { patient: AddressType }) {
       <h3>Claims</h3>
       {data.data?.claims.length === 0 ? <p>No claims about your care.</p> : null}
       {data.data?.claims.length ? (
-        <div className="table-scroll">
-          <table className="consent-table">
-            <caption className="visually-hidden">Your claims</caption>
-            <thead>
-              <tr>
-                <th scope="col">Claim</th>
-                <th scope="col">Status</th>
-                <th scope="col">Billed</th>
-                <th scope="col">Insurer pays</th>
-                <th scope="col">You owe</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.data.claims.map((c) => (
-                <tr key={String(c.id)}>
+        <table className="consent-table stack-table" data-testid="patient-claims">
+          <caption className="visually-hidden">Your claims</caption>
+          <thead>
+            <tr>
+              <th scope="col">Claim</th>
+              <th scope="col">Status</th>
+              <th scope="col">Billed</th>
+              <th scope="col">Insurer pays</th>
+              <th scope="col">You owe</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.data.claims.map((c) => {
+              const decided = c.status === 2 || c.status === 5;
+              const reason = c.status === DENIED ? data.data.denials.get(String(c.id)) : undefined;
+              return (
+                <tr key={String(c.id)} data-testid="patient-claim">
                   <th scope="row">
                     <ClaimId claimId={c.id} /> · {day(c.serviceDate)}
                   </th>
-                  <td>{CLAIM_STATUS[c.status] ?? c.status}</td>
-                  <td>{money(c.billed)}</td>
-                  <td>{c.status === 2 || c.status === 5 ? money(c.payerAmount) : "—"}</td>
-                  <td>{c.status === 2 || c.status === 5 ? money(c.allowed - c.payerAmount) : "—"}</td>
+                  <td data-label="Status">
+                    <span>
+                      {CLAIM_STATUS[c.status] ?? c.status}
+                      {reason !== undefined ? (
+                        <span className="field-hint" data-testid="denial-reason">
+                          {" "}
+                          — {reasonText(reason)}
+                        </span>
+                      ) : null}
+                    </span>
+                  </td>
+                  <td data-label="Billed">{money(c.billed)}</td>
+                  <td data-label="Insurer pays">{decided ? money(c.payerAmount) : "—"}</td>
+                  <td data-label="You owe">{decided ? money(c.allowed - c.payerAmount) : "—"}</td>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              );
+            })}
+          </tbody>
+        </table>
       ) : null}
     </section>
   );

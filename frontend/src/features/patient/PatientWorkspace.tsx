@@ -28,6 +28,7 @@ const Guardians = dynamic(() => import("./Guardians").then((m) => m.Guardians), 
 const Emergency = dynamic(() => import("./Emergency").then((m) => m.Emergency), { ssr: false, loading });
 const AuditTrail = dynamic(() => import("./AuditTrail").then((m) => m.AuditTrail), { ssr: false, loading });
 const Coverage = dynamic(() => import("./Coverage").then((m) => m.Coverage), { ssr: false, loading });
+const YourName = dynamic(() => import("./YourName").then((m) => m.YourName), { ssr: false });
 const CategoryKeys = dynamic(() => import("./CategoryKeys").then((m) => m.CategoryKeys), { ssr: false });
 
 const rightsText = (rights: number) =>
@@ -139,6 +140,7 @@ export function PatientWorkspace() {
           </div>
           <SubjectProvider value={{ asGuardian }}>
             <div id="patient-panel" role="tabpanel" aria-labelledby={`tab-${tab}`} className="tab-panel">
+              {tab === "records" && !asGuardian ? <YourName patient={subject} /> : null}
               {tab === "records" ? <RecordTimeline patient={subject} /> : null}
               {tab === "consents" ? <Consents patient={subject} actingAsGuardian={asGuardian} /> : null}
               {tab === "guardians" && !asGuardian ? <Guardians patient={subject} /> : null}

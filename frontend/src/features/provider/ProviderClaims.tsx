@@ -12,8 +12,9 @@ import { explainError } from "@/errors/explain";
 import { useRecordWriter } from "@/features/records/write/useRecordWriter";
 import { useCareEvents } from "@/hooks/useCareEvents";
 import { useCareWrite } from "@/hooks/useCareWrite";
+import { useMoney } from "@/hooks/useMoney";
 import { useCoverages, usePlans, usePreAuths } from "@/hooks/useClaimsData";
-import { dayToSeconds, formatDay, formatMoney, TOKEN_DECIMALS } from "@/lib/money";
+import { dayToSeconds, formatDay, TOKEN_DECIMALS } from "@/lib/money";
 import { recordLabel } from "@/lib/recordLabel";
 import { SERVICE_CLASSES, serviceClassName } from "@/lib/serviceClasses";
 import { checkAmount, checkText } from "@/lib/validation";
@@ -112,6 +113,9 @@ function ServiceClassSelect({ value, onChange }: { value: string; onChange: (v: 
 }
 
 /** Requests pre-authorisation for a service class and estimate. */
+const PRE_AUTH_EVIDENCE_NEEDED =
+  "Attach at least one record as evidence: the insurer cannot decide a pre-authorisation without it.";
+
 function PreAuthForm({
   patient,
   coverages,
@@ -119,6 +123,7 @@ function PreAuthForm({
   patient: Address;
   coverages: ReturnType<typeof usePatientCoverages>["accepted"];
 }) {
+  const { symbol } = useMoney();
   const [coverage, setCoverage] = useState("");
   const [serviceClass, setServiceClass] = useState("0");
   const [estimate, setEstimate] = useState("");
@@ -132,6 +137,7 @@ function PreAuthForm({
     const found: Record<string, string> = {};
     if (!coverage) found.coverage = "Choose the patient's coverage.";
     if (!amount.ok) found.estimate = amount.error;
+    if (evidence.length === 0) found.evidence = PRE_AUTH_EVIDENCE_NEEDED;
     setErrors(found);
     if (Object.keys(found).length || !amount.ok) return;
     await claims.write({
@@ -144,10 +150,13 @@ function PreAuthForm({
     <form onSubmit={submit} noValidate aria-label="Request pre-authorisation">
       <CoverageSelect coverages={coverages} value={coverage} onChange={setCoverage} error={errors.coverage} />
       <ServiceClassSelect value={serviceClass} onChange={setServiceClass} />
-      <Field label="Estimated cost (cUSD)" error={errors.estimate}>
+      <Field label={`Estimated cost (${symbol})`} error={errors.estimate}>
         <input inputMode="decimal" value={estimate} onChange={(e) => setEstimate(e.target.value)} autoComplete="off" />
       </Field>
-      <EvidencePicker patient={patient} value={evidence} onChange={setEvidence} />
+      <p className="field-hint">
+        The insurer decides on the evidence: attach at least one record that shows why the service is needed.
+      </p>
+      <EvidencePicker patient={patient} value={evidence} onChange={setEvidence} error={errors.evidence} />
       <button type="submit" className="button" disabled={claims.busy}>
         Request pre-authorisation
       </button>
@@ -168,6 +177,7 @@ function ClaimForm({
   patient: Address;
   coverages: ReturnType<typeof usePatientCoverages>["accepted"];
 }) {
+  const { money, symbol } = useMoney();
   const chainId = useChainId();
   const { address: self } = useConnection();
   const [coverage, setCoverage] = useState("");
@@ -281,7 +291,7 @@ function ClaimForm({
       <Field label="Date of service" error={errors.serviceDate}>
         <input type="date" value={serviceDate} max={today()} onChange={(e) => setServiceDate(e.target.value)} />
       </Field>
-      <Field label="Billed amount (cUSD)" error={errors.billed}>
+      <Field label={`Billed amount (${symbol})`} error={errors.billed}>
         <input inputMode="decimal" value={billed} onChange={(e) => setBilled(e.target.value)} autoComplete="off" />
       </Field>
       <Field
@@ -303,7 +313,7 @@ function ClaimForm({
           <option value="0">None</option>
           {usable.map((p) => (
             <option key={p.preAuthId.toString()} value={p.preAuthId.toString()}>
-              #{p.preAuthId.toString()} · {serviceClassName(p.serviceClass)} · up to {formatMoney(p.approvedAmount)}
+              #{p.preAuthId.toString()} · {serviceClassName(p.serviceClass)} · up to {money(p.approvedAmount)}
             </option>
           ))}
         </select>

@@ -11,12 +11,14 @@ import { reasonText } from "@/errors/reasonCodes";
 import { useCareEvents } from "@/hooks/useCareEvents";
 import { useCareRead } from "@/hooks/useCareRead";
 import { useCareWrite } from "@/hooks/useCareWrite";
+import { useMoney } from "@/hooks/useMoney";
 import { useClaims, useCoverages, usePlans } from "@/hooks/useClaimsData";
-import { CLAIM_STATUS, formatDay, formatMoney } from "@/lib/money";
+import { CLAIM_STATUS, formatDay } from "@/lib/money";
 import { serviceClassName } from "@/lib/serviceClasses";
 
 /** The provider's own claims with their status, the payouts credited per insurer, and withdrawal. */
 export function ProviderPayouts() {
+  const { money, symbol } = useMoney();
   const chainId = useChainId();
   const { address: self } = useConnection();
   const submitted = useCareEvents({
@@ -63,8 +65,8 @@ export function ProviderPayouts() {
         <h2 id="payouts-title">Payouts</h2>
         <dl className="stat-grid">
           <div>
-            <dt>Your cUSD balance</dt>
-            <dd data-testid="provider-balance">{formatMoney(balance.data as bigint | undefined)}</dd>
+            <dt>Your {symbol} balance</dt>
+            <dd data-testid="provider-balance">{money(balance.data as bigint | undefined)}</dd>
           </div>
         </dl>
         {insurers.length === 0 ? (
@@ -89,7 +91,7 @@ export function ProviderPayouts() {
                       <th scope="row">
                         <code>{`${insurer.slice(0, 6)}…${insurer.slice(-4)}`}</code>
                       </th>
-                      <td data-testid="credit">{formatMoney(credit)}</td>
+                      <td data-testid="credit">{money(credit)}</td>
                       <td>
                         <button
                           type="button"
@@ -144,15 +146,15 @@ export function ProviderPayouts() {
                       <td>
                         {serviceClassName(Number(log.args.serviceClass))}, {formatDay(Number(log.args.serviceDate))}
                       </td>
-                      <td>{formatMoney(log.args.billed as bigint)}</td>
+                      <td>{money(log.args.billed as bigint)}</td>
                       <td>
                         {c ? CLAIM_STATUS[c.status] : "…"}
                         {c?.status === 3 && reason !== undefined ? (
                           <span className="field-hint"> — {reasonText(reason)}</span>
                         ) : null}
                       </td>
-                      <td>{c && c.status !== 1 && c.status !== 3 ? formatMoney(c.payerAmount) : "—"}</td>
-                      <td>{c && c.status !== 1 && c.status !== 3 ? formatMoney(c.allowed - c.payerAmount) : "—"}</td>
+                      <td>{c && c.status !== 1 && c.status !== 3 ? money(c.payerAmount) : "—"}</td>
+                      <td>{c && c.status !== 1 && c.status !== 3 ? money(c.allowed - c.payerAmount) : "—"}</td>
                       <td>
                         {appealable ? (
                           <button type="button" className="button button--quiet" onClick={() => setAppealing(id)}>

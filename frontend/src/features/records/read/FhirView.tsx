@@ -1,3 +1,4 @@
+import { patientDisplayName } from "@careledger/sdk/fhir/builders";
 import type {
   AllergyIntolerance,
   Attachment,
@@ -85,6 +86,8 @@ export function resourceTitle(r: Resource): string {
       return `Document: ${r.description ?? text(r.type)}`;
     case "Bundle":
       return `Bundle of ${r.entry?.length ?? 0} resources`;
+    case "Patient":
+      return `Patient: ${patientDisplayName(r) ?? "no name"}`;
     default:
       return r.resourceType;
   }

@@ -15,18 +15,26 @@ import { DocumentPreview } from "./DocumentPreview";
 import { useReaderKeys } from "./keys";
 import { useRecordPointers, type RecordPointer } from "./pointers";
 import { Party } from "@/components/Party";
+import { formatMoment } from "@/lib/money";
 
 const categoryLabel = (c: number) => CATEGORIES[c]?.label ?? `Category ${c}`;
-const when = (seconds: number) =>
-  new Date(seconds * 1000).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 /**
  * A patient's records, decrypted in this browser with whatever keys the connected wallet
  * legitimately holds: the patient's own category keys, or the key envelopes of grants made to the
  * reader. Records the reader has no key for are listed as locked (never fetched); a blob that does
- * not match its on-chain commitment is named by CID and never shown.
+ * not match its on-chain commitment is named by CID and never shown. With `only`, just those
+ * records (a claim's evidence, each in the version the claim cites), nothing else is fetched.
  */
-export function RecordTimeline({ patient, reader }: { patient: AddressType; reader?: AddressType }) {
+export function RecordTimeline({
+  patient,
+  reader,
+  only,
+}: {
+  patient: AddressType;
+  reader?: AddressType;
+  only?: readonly bigint[];
+}) {
   const { address } = useConnection();
   const who = reader ?? address;
   const { identity } = useIdentity();
@@ -34,7 +42,13 @@ export function RecordTimeline({ patient, reader }: { patient: AddressType; read
   const keys = useReaderKeys(patient, who, identity);
   const [category, setCategory] = useState<string>("all");
 
-  const list = useMemo(() => pointers.data ?? [], [pointers.data]);
+  const onlyKey = only?.map(String).join(",");
+  const list = useMemo(() => {
+    const all = pointers.data ?? [];
+    if (onlyKey === undefined) return all;
+    const wanted = new Set(onlyKey.split(","));
+    return all.filter((p) => wanted.has(String(p.id)));
+  }, [pointers.data, onlyKey]);
   // Loaded while the reader unlocks, not after: every FHIR record is validated as it opens.
   usePreloadFhirValidator(list.length > 0);
   const own = Boolean(who && isAddressEqual(patient, who));
@@ -65,7 +79,8 @@ export function RecordTimeline({ patient, reader }: { patient: AddressType; read
   });
   const byId = new Map(list.map((p) => [p.id, { pointer: p, view: opened.data?.get(p.id) }]));
 
-  if (pointers.data && pointers.data.length === 0) {
+  if (pointers.data && list.length === 0) {
+    if (only) return <p className="notice">None of this claim&apos;s evidence records is on chain for this patient.</p>;
     return (
       <EmptyState title="No records yet">
         <p>
@@ -78,7 +93,8 @@ export function RecordTimeline({ patient, reader }: { patient: AddressType; read
   if (!identity) {
     return pointers.data ? (
       <p className="field-hint" role="status">
-        {pointers.data.length} encrypted records. Unlock above to read them in this browser.
+        {list.length} encrypted {only ? "evidence " : ""}
+        {list.length === 1 ? "record" : "records"}. Unlock above to read them in this browser.
       </p>
     ) : null;
   }
@@ -96,7 +112,9 @@ export function RecordTimeline({ patient, reader }: { patient: AddressType; read
       </p>
     );
   }
-  const latest = list.filter((p) => p.supersededBy === 0n && (category === "all" || String(p.category) === category));
+  const latest = list.filter(
+    (p) => (only || p.supersededBy === 0n) && (category === "all" || String(p.category) === category),
+  );
   const views = [...(opened.data?.values() ?? [])];
   const decrypted = views.filter((v) => v.status === "fhir" || v.status === "file").length;
   const done = views.length;
@@ -104,7 +122,7 @@ export function RecordTimeline({ patient, reader }: { patient: AddressType; read
   return (
     <section aria-labelledby="timeline-title" className="timeline" data-testid="record-timeline">
       <div className="timeline__head">
-        <h2 id="timeline-title">Records</h2>
+        <h2 id="timeline-title">{only ? "Evidence records" : "Records"}</h2>
         <label className="field field--inline">
           <span>Category</span>
           <select value={category} onChange={(e) => setCategory(e.target.value)}>
@@ -132,7 +150,11 @@ export function RecordTimeline({ patient, reader }: { patient: AddressType; read
       <ol className="record-list">
         {latest.map((p) => {
           const versions: RecordPointer[] = [];
-          for (let prev = p.supersedes; prev !== 0n && byId.has(prev); prev = byId.get(prev)!.pointer.supersedes) {
+          for (
+            let prev = only ? 0n : p.supersedes;
+            prev !== 0n && byId.has(prev);
+            prev = byId.get(prev)!.pointer.supersedes
+          ) {
             versions.push(byId.get(prev)!.pointer);
           }
           return (
@@ -183,7 +205,7 @@ const RecordCard = memo(function RecordCard({
     <article className={`record record--${view?.status ?? "loading"}`} data-testid="record" aria-label={title}>
       <h3>{title}</h3>
       <p className="record__meta">
-        {categoryLabel(pointer.category)} · {when(pointer.createdAt)} · by <Party address={pointer.author} />
+        {categoryLabel(pointer.category)} · {formatMoment(pointer.createdAt)} · by <Party address={pointer.author} />
         {version > 1 || pointer.supersededBy !== 0n ? (
           <span className="record__version">
             {" "}
