@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { toHex } from "viem";
-import { identityKeyFromSignature } from "../sdk/src/crypto/identity.js";
-import { identityKeyTypedData } from "../sdk/src/protocol/typedData.js";
+import { walletIdentityOf } from "./actors.js";
 import { step } from "./browser.js";
 import {
   actOnChain,
@@ -115,8 +114,7 @@ test("a newcomer registers as a patient: two identical signatures, the key deriv
       assert.match(typedData.message.warning, /./);
     });
     await step(session, "the key on chain is the one this wallet's signature derives", async () => {
-      const signature = await wallet.account.signTypedData(identityKeyTypedData(1));
-      const expected = toHex(identityKeyFromSignature(signature).publicKey);
+      const expected = toHex((await walletIdentityOf(stack, wallet.account)).publicKey);
       const chain = await actOnChain(stack, NEW_PATIENT);
       const [key, version] = await chain.client.readContract({
         address: chain.address("CareRegistry"),

@@ -39,8 +39,13 @@ export interface DemoPeople {
 export const DAY = 86_400n;
 
 /** The identity key the dApp would derive for this wallet (the SDK signs twice, refuses a non-deterministic wallet). */
-export function identityOf(person: Person): Promise<IdentityKey> {
-  return deriveIdentityKey((typedData) => person.account.signTypedData(typedData));
+export function identityOf(chain: SeedChain, person: Person): Promise<IdentityKey> {
+  return deriveIdentityKey((typedData) => person.account.signTypedData(typedData), {
+    chainId: chain.chainId,
+    verifyingContract: chain.deployment.contracts.CareRegistry.address,
+    account: person.address,
+    getCode: (address) => chain.client.getCode({ address }),
+  });
 }
 
 export async function seedPeople(chain: SeedChain, note: (detail: string) => void): Promise<DemoPeople> {
@@ -54,7 +59,9 @@ export async function seedPeople(chain: SeedChain, note: (detail: string) => voi
   } satisfies DemoPeople;
   const { authority, okafor, northside, meridian, alice, ben, chloe, daniel } = people;
 
-  await Promise.all(chain.people.map(async (person) => people.keys.set(person.address, await identityOf(person))));
+  await Promise.all(
+    chain.people.map(async (person) => people.keys.set(person.address, await identityOf(chain, person))),
+  );
   const key = (person: Person) => toHex(people.keys.get(person.address)!.publicKey);
 
   // Credentialing and the public directory listing go together, in one transaction per party.

@@ -37,6 +37,7 @@ type Ethers = {
     getBlockNumber(): Promise<number>;
     getLogs(filter: unknown): Promise<{ topics: readonly string[]; data: string; blockNumber: number }[]>;
     send(method: string, params: unknown[]): Promise<unknown>;
+    getCode(address: string): Promise<string>;
   };
   getSigners(): Promise<Signer[]>;
 };
@@ -244,8 +245,9 @@ export function eventsNamed(
 // --- Keys ------------------------------------------------------------------------------------
 
 /**
- * The signer's identity key, derived by the SDK from its EIP-712 signature of the fixed CareLedger
- * key message (signed twice; non-deterministic signers are refused).
+ * The signer's identity key, derived by the SDK from its EIP-712 signature of the CareLedger key
+ * message bound to this chain and CareRegistry (signed twice; non-deterministic signers and
+ * contract accounts are refused).
  */
 export async function identityOf(ctx: CareContext, keyVersion = 1): Promise<IdentityKey> {
   return deriveIdentityKey(
@@ -255,7 +257,13 @@ export async function identityOf(ctx: CareContext, keyVersion = 1): Promise<Iden
         typedData.types as unknown as Record<string, { name: string; type: string }[]>,
         typedData.message,
       ) as Promise<`0x${string}`>,
-    { keyVersion },
+    {
+      chainId: ctx.chainId,
+      verifyingContract: (await ctx.registry.getAddress()) as `0x${string}`,
+      account: ctx.address as `0x${string}`,
+      getCode: async (address) => (await ctx.ethers.provider.getCode(address)) as `0x${string}`,
+      keyVersion,
+    },
   );
 }
 

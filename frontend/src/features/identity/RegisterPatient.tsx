@@ -2,13 +2,12 @@
 
 import { useState } from "react";
 import { toHex } from "viem";
-import { useConfig, useConnection } from "wagmi";
-import { signTypedData } from "wagmi/actions";
+import { useConnection } from "wagmi";
 import { KeySigningStatus, type KeySigning } from "@/components/KeySigningStatus";
 import { TransactionStatus } from "@/components/TransactionStatus";
-import { explainError } from "@/errors/explain";
 import { useCareWrite } from "@/hooks/useCareWrite";
 import { useIdentity } from "./IdentityProvider";
+import { WALLET_KEY_PHISHING_WARNING, useWalletKey, walletKeyProblem } from "./walletKey";
 
 /**
  * Patient registration: the wallet signs CareLedger's fixed identity message twice (a wallet whose
@@ -16,8 +15,8 @@ import { useIdentity } from "./IdentityProvider";
  * is derived in this browser, and only its public half is registered on chain.
  */
 export function RegisterPatient() {
-  const config = useConfig();
   const { address } = useConnection();
+  const walletKey = useWalletKey();
   const { setIdentity } = useIdentity();
   const registry = useCareWrite("CareRegistry");
   const [step, setStep] = useState<KeySigning>({ status: "idle" });
@@ -28,23 +27,12 @@ export function RegisterPatient() {
     registry.reset();
     setStep({ status: "signing" });
     try {
-      // Loaded on demand: the key derivation code is not needed by anyone who is not registering.
-      const { deriveIdentityKey } = await import("@careledger/sdk/crypto/identity");
-      const identity = await deriveIdentityKey((typedData) =>
-        signTypedData(config, { account: address, ...typedData }),
-      );
+      const identity = await walletKey();
       setStep({ status: "idle" });
       const receipt = await registry.write({ functionName: "registerPatient", args: [toHex(identity.publicKey)] });
       if (receipt) setIdentity(identity);
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      setStep({
-        status: "failed",
-        message:
-          code === "NON_DETERMINISTIC_WALLET"
-            ? "This wallet signs the CareLedger key message differently each time, so it cannot keep a stable key: records encrypted today could not be opened tomorrow. Use a wallet with deterministic signatures, such as MetaMask or a hardware wallet."
-            : explainError(error).message,
-      });
+      setStep({ status: "failed", message: walletKeyProblem(error) });
     }
   }
 
@@ -56,9 +44,12 @@ export function RegisterPatient() {
         browser derives your personal encryption key. The key never leaves this browser and is never stored: signing
         again recreates it. Only its public half goes on chain, so providers can encrypt records for you.
       </p>
+      <p className="field-hint" data-testid="wallet-key-warning">
+        {WALLET_KEY_PHISHING_WARNING}
+      </p>
       <p className="field-hint">
-        Sign this message only on CareLedger. Signing costs nothing; registering takes two transactions (this one, then
-        publishing your record keys).
+        {" "}
+        Signing costs nothing; registering takes two transactions (this one, then publishing your record keys).
       </p>
       <button type="button" className="button" disabled={busy} onClick={register}>
         Create my key and register

@@ -2,14 +2,13 @@
 
 import { useState } from "react";
 import { toHex } from "viem";
-import { useConfig, useConnection } from "wagmi";
-import { signTypedData } from "wagmi/actions";
+import { useConnection } from "wagmi";
 import { KeySigningStatus, type KeySigning } from "@/components/KeySigningStatus";
 import { TransactionStatus } from "@/components/TransactionStatus";
-import { explainError } from "@/errors/explain";
 import { useCareRead } from "@/hooks/useCareRead";
 import { useCareWrite } from "@/hooks/useCareWrite";
 import { useIdentity } from "@/features/identity/IdentityProvider";
+import { WALLET_KEY_PHISHING_WARNING, useWalletKey, walletKeyProblem } from "@/features/identity/walletKey";
 
 /**
  * Unlocks this browser session: the wallet signs CareLedger's fixed key message (twice, to check it
@@ -18,8 +17,8 @@ import { useIdentity } from "@/features/identity/IdentityProvider";
  * can publish the public half here so patients can share keys with it.
  */
 export function UnlockKey({ purpose }: { purpose: string }) {
-  const config = useConfig();
   const { address } = useConnection();
+  const walletKey = useWalletKey();
   const { identity, setIdentity } = useIdentity();
   const registered = useCareRead({
     contractName: "CareRegistry",
@@ -38,19 +37,10 @@ export function UnlockKey({ purpose }: { purpose: string }) {
     if (!address) return;
     setState({ status: "signing" });
     try {
-      const { deriveIdentityKey } = await import("@careledger/sdk/crypto/identity");
-      const key = await deriveIdentityKey((typedData) => signTypedData(config, { account: address, ...typedData }));
-      setIdentity(key);
+      setIdentity(await walletKey());
       setState({ status: "idle" });
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      setState({
-        status: "failed",
-        message:
-          code === "NON_DETERMINISTIC_WALLET"
-            ? "This wallet signs the CareLedger key message differently each time, so it cannot recreate your key."
-            : explainError(error).message,
-      });
+      setState({ status: "failed", message: walletKeyProblem(error) });
     }
   }
 
@@ -81,6 +71,9 @@ export function UnlockKey({ purpose }: { purpose: string }) {
             {purpose} Your records are encrypted; the key that opens them is recreated in this browser from a signature
             of your wallet over a fixed CareLedger message. It is held in memory for this tab only and never sent
             anywhere. Signing costs nothing and sends no transaction.
+          </p>
+          <p className="field-hint" data-testid="wallet-key-warning">
+            {WALLET_KEY_PHISHING_WARNING}
           </p>
           <button type="button" className="button" disabled={state.status === "signing"} onClick={unlock}>
             Unlock with my wallet
