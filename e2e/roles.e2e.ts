@@ -83,16 +83,18 @@ test("a registered patient and the guardian she named each see their role and th
 /** Hardhat account 15 is outside the demo world: a newcomer who registers from the browser. */
 const NEW_PATIENT = 15;
 
-test("a newcomer registers as a patient: two identical signatures, the key derived in the browser, one transaction", async () => {
+test("a newcomer registers as a patient with the wallet fallback: two identical signatures, the key derived in the browser, one transaction", async () => {
   const wallet = walletFor(NEW_PATIENT, [localChain(stack)]);
   await withBrowser("patient registers", wallet, async (session) => {
     const { page } = session;
-    const register = page.getByRole("button", { name: "Create my key and register" });
+    const register = page.getByRole("button", { name: "Register with a wallet signature" });
     await connectWallet(session, wallet, stack.webUrl);
     await step(session, "the patient workspace explains registration", async () => {
       await openWorkspace(session, "Patient");
       await page.getByRole("heading", { name: "This account is not registered as a patient" }).waitFor();
-      await page.getByRole("region", { name: "Register as a patient" }).getByText("twice").waitFor();
+      const fallback = page.getByRole("group", { name: "No passkey support? Use a wallet signature instead" });
+      await fallback.getByText("twice").waitFor();
+      assert.match(await fallback.getByTestId("wallet-key-warning").innerText(), /can be phished/);
     });
     await step(session, "declining the signature stops registration and says so", async () => {
       wallet.rejectNext("eth_signTypedData_v4");

@@ -28,6 +28,7 @@ const Guardians = dynamic(() => import("./Guardians").then((m) => m.Guardians), 
 const Emergency = dynamic(() => import("./Emergency").then((m) => m.Emergency), { ssr: false, loading });
 const AuditTrail = dynamic(() => import("./AuditTrail").then((m) => m.AuditTrail), { ssr: false, loading });
 const Coverage = dynamic(() => import("./Coverage").then((m) => m.Coverage), { ssr: false, loading });
+const Passkeys = dynamic(() => import("@/features/identity/Passkeys").then((m) => m.Passkeys), { ssr: false });
 const CategoryKeys = dynamic(() => import("./CategoryKeys").then((m) => m.CategoryKeys), { ssr: false });
 
 const rightsText = (rights: number) =>
@@ -112,6 +113,7 @@ export function PatientWorkspace() {
             }
           />
           {!asGuardian && identity ? <CategoryKeys patient={subject} /> : null}
+          {!asGuardian && identity ? <Passkeys /> : null}
           <div className="tabs" role="tablist" aria-label="Patient sections">
             {tabs.map((t) => (
               <button

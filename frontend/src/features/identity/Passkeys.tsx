@@ -1,0 +1,128 @@
+"use client";
+
+import type { KeyCustody } from "@careledger/sdk/crypto/passkey";
+import { useEffect, useState } from "react";
+import { toHex } from "viem";
+import { useConnection } from "wagmi";
+import { TransactionStatus } from "@/components/TransactionStatus";
+import { useCareRead } from "@/hooks/useCareRead";
+import { useDirectory } from "@/hooks/useDirectory";
+import { formatMoment } from "@/lib/money";
+import { useIdentity } from "./IdentityProvider";
+import { PasskeyLabel, PasskeyStatus, type PasskeyStep } from "./PasskeyStatus";
+import { usePasskeyKey } from "./usePasskeyKey";
+import { passkeyProblem } from "./webauthn";
+
+/**
+ * The passkeys that hold this account's key, once it is unlocked: add one for another device,
+ * remove a lost one (never the last). A key still derived from the wallet can be kept with a
+ * passkey from here too.
+ */
+export function Passkeys() {
+  const { address } = useConnection();
+  const { identity } = useIdentity();
+  const { listingOf } = useDirectory();
+  const passkey = usePasskeyKey();
+  const { loadCustody, hasCustody, custodyDigest } = passkey;
+  const registered = useCareRead({
+    contractName: "CareRegistry",
+    functionName: "encryptionKey",
+    args: address ? [address] : undefined,
+  });
+  const [custody, setCustody] = useState<KeyCustody | { error: string }>();
+  const [label, setLabel] = useState("Another device");
+  const [step, setStep] = useState<PasskeyStep>({ status: "idle" });
+  const matches = identity && registered.data && toHex(identity.publicKey) === registered.data[0].toLowerCase();
+
+  useEffect(() => {
+    if (!hasCustody || !matches) return;
+    let live = true;
+    loadCustody().then(
+      (loaded) => live && setCustody(loaded),
+      (error: Error) => live && setCustody({ error: error.message }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [custodyDigest, hasCustody, loadCustody, matches]);
+
+  if (!identity || !matches) return null;
+  const name = (address && listingOf(address)?.displayName) || "CareLedger";
+
+  async function run(action: () => Promise<unknown>) {
+    passkey.registry.reset();
+    setStep({ status: "prompt" });
+    try {
+      await action();
+      setStep({ status: "idle" });
+    } catch (error) {
+      setStep({ status: "failed", message: passkeyProblem(error) });
+    }
+  }
+
+  const held = hasCustody && custody && "passkeys" in custody ? custody.passkeys : [];
+  const busy = step.status === "prompt" || passkey.registry.busy;
+  return (
+    <section className="card" aria-labelledby="passkeys-title" data-testid="passkeys">
+      <h2 id="passkeys-title">Your passkeys</h2>
+      {!hasCustody ? (
+        <>
+          <p>
+            Your key is derived from a wallet signature, which a phishing site could ask for. Keep it with a passkey
+            too: this device, and any you add, then unlock it with one prompt. The wallet signature still recreates this
+            same key, so for full protection register a new passkey-held key later (records shared until then stay under
+            the old one).
+          </p>
+          <PasskeyLabel id="protect-passkey-label" value={label} onChange={setLabel} />
+          <button
+            type="button"
+            className="button"
+            disabled={busy || !label.trim()}
+            onClick={() => run(() => passkey.createKey({ patient: false, name, label, identity }))}
+          >
+            Keep my key with a passkey
+          </button>
+        </>
+      ) : custody && "error" in custody ? (
+        <p role="alert" className="tx tx--failed">
+          <strong>Your passkeys could not be listed.</strong> {custody.error}
+        </p>
+      ) : (
+        <>
+          <p>
+            Each passkey below opens your key on its own. Add one on every device you use; remove one you lost. Removing
+            stops it opening your key from now on.
+          </p>
+          <ul className="list" aria-label="Passkeys holding your key">
+            {held.map((p) => (
+              <li key={p.credentialId} data-testid="passkey">
+                <strong>{p.label}</strong>{" "}
+                <span className="field-hint">added {formatMoment(Date.parse(p.addedAt) / 1000)}</span>{" "}
+                <button
+                  type="button"
+                  className="button button--quiet"
+                  disabled={busy || held.length < 2}
+                  title={held.length < 2 ? "Add another passkey before removing this one" : undefined}
+                  onClick={() => run(() => passkey.removePasskey(p.credentialId))}
+                >
+                  Remove {p.label}
+                </button>
+              </li>
+            ))}
+          </ul>
+          <PasskeyLabel id="add-passkey-label" value={label} onChange={setLabel} />
+          <button
+            type="button"
+            className="button"
+            disabled={busy || !label.trim()}
+            onClick={() => run(() => passkey.addPasskey(identity, { name, label }))}
+          >
+            Add another passkey
+          </button>
+        </>
+      )}
+      <PasskeyStatus state={step} failedTitle="Passkeys unchanged." />
+      <TransactionStatus state={passkey.registry.state} label="Passkey change" />
+    </section>
+  );
+}
