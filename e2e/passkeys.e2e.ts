@@ -270,12 +270,12 @@ test("a provider creates its key with a passkey where it first reads, and unlock
       await openRecords();
       const sent = transactions(wallet);
       await page.getByRole("button", { name: "Create my key with a passkey" }).click();
-      await page.getByText("Key publication confirmed").waitFor({ timeout: 60_000 });
+      // Published: the unlock card gives way to the card listing the passkey that holds the key.
+      await page.getByTestId("passkeys").getByTestId("passkey").first().waitFor({ timeout: 60_000 });
       assert.equal(transactions(wallet) - sent, 1);
       assert.equal(signatures(wallet), 0);
       const { key, custody } = await custodyOf(provider);
       assert.equal(custody.publicKey, key.toLowerCase());
-      await page.getByTestId("passkeys").waitFor();
     });
     await step(session, "after a reload the provider unlocks with one passkey prompt", async () => {
       await page.reload();

@@ -9,9 +9,8 @@ import { useCareRead } from "@/hooks/useCareRead";
 import { useDirectory } from "@/hooks/useDirectory";
 import { formatMoment } from "@/lib/money";
 import { useIdentity } from "./IdentityProvider";
-import { PasskeyLabel, PasskeyStatus, type PasskeyStep } from "./PasskeyStatus";
+import { PasskeyLabel, PasskeyStatus, usePasskeyStep } from "./PasskeyStatus";
 import { usePasskeyKey } from "./usePasskeyKey";
-import { passkeyProblem } from "./webauthn";
 
 /**
  * The passkeys that hold this account's key, once it is unlocked: add one for another device,
@@ -30,8 +29,8 @@ export function Passkeys() {
     args: address ? [address] : undefined,
   });
   const [custody, setCustody] = useState<KeyCustody | { error: string }>();
-  const [label, setLabel] = useState("Another device");
-  const [step, setStep] = useState<PasskeyStep>({ status: "idle" });
+  const [typed, setLabel] = useState<string>();
+  const passkeyStep = usePasskeyStep();
   const matches = identity && registered.data && toHex(identity.publicKey) === registered.data[0].toLowerCase();
 
   useEffect(() => {
@@ -49,19 +48,24 @@ export function Passkeys() {
   if (!identity || !matches) return null;
   const name = (address && listingOf(address)?.displayName) || "CareLedger";
 
-  async function run(action: () => Promise<unknown>) {
+  const run = (action: () => Promise<unknown>) => {
     passkey.registry.reset();
-    setStep({ status: "prompt" });
-    try {
-      await action();
-      setStep({ status: "idle" });
-    } catch (error) {
-      setStep({ status: "failed", message: passkeyProblem(error) });
-    }
-  }
+    return passkeyStep.run(action);
+  };
+
+  // The first passkey is usually this device; the next ones are others.
+  const label = typed ?? (hasCustody ? "Another device" : "This device");
+  const newPasskey = (id: string, text: string, action: () => Promise<unknown>) => (
+    <>
+      <PasskeyLabel id={id} value={label} onChange={setLabel} />
+      <button type="button" className="button" disabled={busy || !label.trim()} onClick={() => run(action)}>
+        {text}
+      </button>
+    </>
+  );
 
   const held = hasCustody && custody && "passkeys" in custody ? custody.passkeys : [];
-  const busy = step.status === "prompt" || passkey.registry.busy;
+  const busy = passkeyStep.busy || passkey.registry.busy;
   return (
     <section className="card" aria-labelledby="passkeys-title" data-testid="passkeys">
       <h2 id="passkeys-title">Your passkeys</h2>
@@ -73,15 +77,9 @@ export function Passkeys() {
             same key, so for full protection register a new passkey-held key later (records shared until then stay under
             the old one).
           </p>
-          <PasskeyLabel id="protect-passkey-label" value={label} onChange={setLabel} />
-          <button
-            type="button"
-            className="button"
-            disabled={busy || !label.trim()}
-            onClick={() => run(() => passkey.createKey({ patient: false, name, label, identity }))}
-          >
-            Keep my key with a passkey
-          </button>
+          {newPasskey("protect-passkey-label", "Keep my key with a passkey", () =>
+            passkey.createKey({ patient: false, name, label, identity }),
+          )}
         </>
       ) : custody && "error" in custody ? (
         <p role="alert" className="tx tx--failed">
@@ -110,18 +108,10 @@ export function Passkeys() {
               </li>
             ))}
           </ul>
-          <PasskeyLabel id="add-passkey-label" value={label} onChange={setLabel} />
-          <button
-            type="button"
-            className="button"
-            disabled={busy || !label.trim()}
-            onClick={() => run(() => passkey.addPasskey(identity, { name, label }))}
-          >
-            Add another passkey
-          </button>
+          {newPasskey("add-passkey-label", "Add another passkey", () => passkey.addPasskey(identity, { name, label }))}
         </>
       )}
-      <PasskeyStatus state={step} failedTitle="Passkeys unchanged." />
+      <PasskeyStatus state={passkeyStep.step} failedTitle="Passkeys unchanged." />
       <TransactionStatus state={passkey.registry.state} label="Passkey change" />
     </section>
   );

@@ -7,10 +7,9 @@ import { KeySigningStatus, type KeySigning } from "@/components/KeySigningStatus
 import { TransactionStatus } from "@/components/TransactionStatus";
 import { useCareWrite } from "@/hooks/useCareWrite";
 import { useIdentity } from "./IdentityProvider";
-import { PasskeyLabel, PasskeyStatus, type PasskeyStep } from "./PasskeyStatus";
+import { PasskeyLabel, PasskeyStatus, usePasskeyStep } from "./PasskeyStatus";
 import { usePasskeyKey } from "./usePasskeyKey";
 import { WALLET_KEY_PHISHING_WARNING, useWalletKey, walletKeyProblem } from "./walletKey";
-import { passkeyProblem } from "./webauthn";
 
 /**
  * Patient registration. By default a passkey holds the key: a random X25519 identity key is made in
@@ -25,21 +24,17 @@ export function RegisterPatient() {
   const { setIdentity } = useIdentity();
   const registry = useCareWrite("CareRegistry");
   const [label, setLabel] = useState("This device");
-  const [passkeyStep, setPasskeyStep] = useState<PasskeyStep>({ status: "idle" });
+  const passkeyStep = usePasskeyStep();
   const [step, setStep] = useState<KeySigning>({ status: "idle" });
-  const busy = step.status === "signing" || passkeyStep.status === "prompt" || registry.busy || passkey.registry.busy;
+  const busy = step.status === "signing" || passkeyStep.busy || registry.busy || passkey.registry.busy;
 
   async function registerWithPasskey() {
     if (!address) return;
     passkey.registry.reset();
-    setPasskeyStep({ status: "prompt" });
-    try {
+    await passkeyStep.run(async () => {
       const identity = await passkey.createKey({ patient: true, name: "CareLedger patient", label });
-      setPasskeyStep({ status: "idle" });
       if (identity) setIdentity(identity);
-    } catch (error) {
-      setPasskeyStep({ status: "failed", message: passkeyProblem(error) });
-    }
+    });
   }
 
   async function registerWithWallet() {
@@ -72,7 +67,7 @@ export function RegisterPatient() {
       <button type="button" className="button" disabled={busy || !label.trim()} onClick={registerWithPasskey}>
         Create my key with a passkey and register
       </button>
-      <PasskeyStatus state={passkeyStep} failedTitle="Registration stopped." />
+      <PasskeyStatus state={passkeyStep.step} failedTitle="Registration stopped." />
       <TransactionStatus state={passkey.registry.state} label="Registration" />
       <div className="fallback" role="group" aria-labelledby="register-fallback-title">
         <h3 id="register-fallback-title">No passkey support? Use a wallet signature instead</h3>

@@ -9,10 +9,9 @@ import { useCareRead } from "@/hooks/useCareRead";
 import { useCareWrite } from "@/hooks/useCareWrite";
 import { useDirectory } from "@/hooks/useDirectory";
 import { useIdentity } from "@/features/identity/IdentityProvider";
-import { PasskeyLabel, PasskeyStatus, type PasskeyStep } from "@/features/identity/PasskeyStatus";
+import { PasskeyLabel, PasskeyStatus, usePasskeyStep } from "@/features/identity/PasskeyStatus";
 import { usePasskeyKey } from "@/features/identity/usePasskeyKey";
 import { WALLET_KEY_PHISHING_WARNING, useWalletKey, walletKeyProblem } from "@/features/identity/walletKey";
-import { passkeyProblem } from "@/features/identity/webauthn";
 
 /**
  * Unlocks this browser session. Where a passkey holds the account's key (a key-custody document on
@@ -35,7 +34,7 @@ export function UnlockKey({ purpose }: { purpose: string }) {
   });
   const registry = useCareWrite("CareRegistry");
   const [state, setState] = useState<KeySigning>({ status: "idle" });
-  const [passkeyStep, setPasskeyStep] = useState<PasskeyStep>({ status: "idle" });
+  const { step: passkeyStep, run: withPasskey, busy: prompting } = usePasskeyStep();
   const [label, setLabel] = useState("This device");
   const registeredKey = registered.data?.[0];
   const published = registeredKey !== undefined && BigInt(registeredKey) !== 0n;
@@ -49,16 +48,6 @@ export function UnlockKey({ purpose }: { purpose: string }) {
       setState({ status: "idle" });
     } catch (error) {
       setState({ status: "failed", message: walletKeyProblem(error) });
-    }
-  }
-
-  async function withPasskey(action: () => Promise<unknown>) {
-    setPasskeyStep({ status: "prompt" });
-    try {
-      await action();
-      setPasskeyStep({ status: "idle" });
-    } catch (error) {
-      setPasskeyStep({ status: "failed", message: passkeyProblem(error) });
     }
   }
 
@@ -113,12 +102,7 @@ export function UnlockKey({ purpose }: { purpose: string }) {
             {purpose} A passkey holds your key: confirm with it once and the key is opened in this browser, in memory
             for this tab only. No other website can use your passkey.
           </p>
-          <button
-            type="button"
-            className="button"
-            disabled={passkeyStep.status === "prompt"}
-            onClick={unlockWithPasskey}
-          >
+          <button type="button" className="button" disabled={prompting} onClick={unlockWithPasskey}>
             Unlock with my passkey
           </button>
           <PasskeyStatus state={passkeyStep} failedTitle="Not unlocked." />
@@ -143,7 +127,7 @@ export function UnlockKey({ purpose }: { purpose: string }) {
           <button
             type="button"
             className="button"
-            disabled={passkeyStep.status === "prompt" || passkey.registry.busy || !label.trim()}
+            disabled={prompting || passkey.registry.busy || !label.trim()}
             onClick={createWithPasskey}
           >
             Create my key with a passkey
