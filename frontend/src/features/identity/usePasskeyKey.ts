@@ -7,12 +7,13 @@ import { encodeFunctionData, toHex, type Hex } from "viem";
 import { useChainId, useConfig, useConnection } from "wagmi";
 import { readContract } from "wagmi/actions";
 import { contractAbis, getContract } from "@/contracts/deployments";
-import { ApiBlobStore } from "@/features/records/write/apiBlobStore";
 import { useCareRead } from "@/hooks/useCareRead";
 import { useCareWrite } from "@/hooks/useCareWrite";
 import { createPasskey, evaluatePasskey } from "./webauthn";
 
 const ZERO = /^0x0*$/;
+// The storage client (and the CID code behind it) loads only when a key document is read or written.
+const blobStore = async () => new (await import("@/features/records/write/apiBlobStore")).ApiBlobStore();
 
 /**
  * Passkey custody of this account's identity key, the default for every role. The key-custody
@@ -59,7 +60,7 @@ export function usePasskeyKey() {
     const onChain = (await read("keyCustody")) as Hex;
     if (ZERO.test(onChain)) throw new Error("No passkey holds this account's key yet.");
     const { keyCustodyCid, readKeyCustody } = await import("@careledger/sdk/crypto/passkey");
-    const bytes = await new ApiBlobStore().get(keyCustodyCid(onChain));
+    const bytes = await (await blobStore()).get(keyCustodyCid(onChain));
     return readKeyCustody(bytes, onChain);
   }, [read]);
 
@@ -68,7 +69,7 @@ export function usePasskeyKey() {
     const { encodeKeyCustody, keyCustodyCid, keyCustodyDigest } = await import("@careledger/sdk/crypto/passkey");
     const bytes = encodeKeyCustody(custody);
     const stored = await keyCustodyDigest(bytes);
-    const cid = await new ApiBlobStore().put(bytes);
+    const cid = await (await blobStore()).put(bytes);
     if (cid.toString() !== keyCustodyCid(stored)) {
       throw new Error(`The store named the key document ${cid.toString()}, not by its digest; nothing was changed.`);
     }
