@@ -5,7 +5,7 @@
  * publish their category keys, so records written to them in the browser can be decrypted here.
  */
 import { deriveCategoryKey } from "../sdk/src/crypto/categoryKeys.js";
-import { identityKeyFromSecret, type IdentityKey } from "../sdk/src/crypto/identity.js";
+import { deriveIdentityKey, identityKeyFromSecret, type IdentityKey } from "../sdk/src/crypto/identity.js";
 import { CATEGORY_COUNT, INSURER_ROLE, PartyKind, PROVIDER_ROLE } from "../sdk/src/protocol/constants.js";
 import {
   createPublicClient,
@@ -17,7 +17,7 @@ import {
   type Address,
   type Hex,
 } from "viem";
-import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { actOnChain, careLedgerAbi, localChain } from "./helpers.js";
 import type { E2EStack } from "./stack.js";
 import { TestWallet } from "./wallet.js";
@@ -87,6 +87,20 @@ export async function freshActor(stack: E2EStack) {
 }
 
 export type Actor = Awaited<ReturnType<typeof freshActor>>;
+
+/**
+ * The identity key the dApp's wallet fallback derives for `account`: its signature of the key
+ * message bound to this chain and its CareRegistry (the SDK's deriveIdentityKey, as the dApp calls it).
+ */
+export async function walletIdentityOf(stack: E2EStack, account: PrivateKeyAccount): Promise<IdentityKey> {
+  const chain = await actOnChain(stack, 0);
+  return deriveIdentityKey((typedData) => account.signTypedData(typedData), {
+    chainId: stack.chainId,
+    verifyingContract: chain.address("CareRegistry") as Address,
+    account: account.address,
+    getCode: (address) => chain.client.getCode({ address }),
+  });
+}
 
 /**
  * Registers `actor` as a patient with a real identity key (a random one unless given) and publishes

@@ -6,14 +6,13 @@
  * SDK, stored through the dApp's /api/blobs route and pointed to on chain.
  */
 import { recordRecipients, sealRecord, type RecordContent } from "../sdk/src/crypto/container.js";
-import { identityKeyFromSignature, type IdentityKey } from "../sdk/src/crypto/identity.js";
+import type { IdentityKey } from "../sdk/src/crypto/identity.js";
 import { commitmentOf } from "../sdk/src/storage/blobStore.js";
-import { identityKeyTypedData } from "../sdk/src/protocol/typedData.js";
 import { categoryForResourceType } from "../sdk/src/protocol/constants.js";
 import type { Resource } from "@medplum/fhirtypes";
 import { CID } from "multiformats/cid";
 import { toHex, type Address, type Hex } from "viem";
-import { freshActor, registerPatientWithKeys } from "./actors.js";
+import { freshActor, registerPatientWithKeys, walletIdentityOf } from "./actors.js";
 import { careLedgerAbi } from "./helpers.js";
 import type { E2EStack } from "./stack.js";
 
@@ -25,7 +24,7 @@ export type Actor = Awaited<ReturnType<typeof newActor>>;
  */
 export async function newActor(stack: E2EStack) {
   const base = await freshActor(stack);
-  const identity: IdentityKey = identityKeyFromSignature(await base.account.signTypedData(identityKeyTypedData(1)));
+  const identity: IdentityKey = await walletIdentityOf(stack, base.account);
   const send = (request: Omit<Parameters<typeof base.send>[0], "abi" | "chain" | "account"> & { abi?: unknown }) =>
     base.send({ abi: careLedgerAbi, ...request } as never);
   const address = (name: string) => base.contract(name) as Address;

@@ -51,12 +51,16 @@ test("a patient registers, reads records decrypted, shares and revokes access, s
     const { page } = session;
     const tab = (name: string) => page.getByRole("tab", { name }).click();
     await connectWallet(session, patientWallet, stack.webUrl);
-    await step(session, "the patient registers with a key derived from the wallet signature", async () => {
-      await openWorkspace(session, "Patient");
-      await page.getByRole("button", { name: "Create my key and register" }).click();
-      // Registered: the workspace replaces the registration card, the key is already in memory.
-      await page.getByTestId("patient-workspace").waitFor({ timeout: 60_000 });
-    });
+    await step(
+      session,
+      "the patient registers with a key derived from the wallet signature (the fallback)",
+      async () => {
+        await openWorkspace(session, "Patient");
+        await page.getByRole("button", { name: "Register with a wallet signature" }).click();
+        // Registered: the workspace replaces the registration card, the key is already in memory.
+        await page.getByTestId("patient-workspace").waitFor({ timeout: 60_000 });
+      },
+    );
     await step(session, "the patient publishes the record keys", async () => {
       await page.getByRole("button", { name: "Publish my record keys" }).click({ timeout: 30_000 });
       await page.getByText("Key publication confirmed").waitFor({ timeout: 60_000 });

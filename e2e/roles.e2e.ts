@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { toHex } from "viem";
-import { identityKeyFromSignature } from "../sdk/src/crypto/identity.js";
-import { identityKeyTypedData } from "../sdk/src/protocol/typedData.js";
+import { walletIdentityOf } from "./actors.js";
 import { step } from "./browser.js";
 import {
   actOnChain,
@@ -84,16 +83,18 @@ test("a registered patient and the guardian she named each see their role and th
 /** Hardhat account 15 is outside the demo world: a newcomer who registers from the browser. */
 const NEW_PATIENT = 15;
 
-test("a newcomer registers as a patient: two identical signatures, the key derived in the browser, one transaction", async () => {
+test("a newcomer registers as a patient with the wallet fallback: two identical signatures, the key derived in the browser, one transaction", async () => {
   const wallet = walletFor(NEW_PATIENT, [localChain(stack)]);
   await withBrowser("patient registers", wallet, async (session) => {
     const { page } = session;
-    const register = page.getByRole("button", { name: "Create my key and register" });
+    const register = page.getByRole("button", { name: "Register with a wallet signature" });
     await connectWallet(session, wallet, stack.webUrl);
     await step(session, "the patient workspace explains registration", async () => {
       await openWorkspace(session, "Patient");
       await page.getByRole("heading", { name: "This account is not registered as a patient" }).waitFor();
-      await page.getByRole("region", { name: "Register as a patient" }).getByText("twice").waitFor();
+      const fallback = page.getByRole("group", { name: "No passkey support? Use a wallet signature instead" });
+      await fallback.getByText("twice").waitFor();
+      assert.match(await fallback.getByTestId("wallet-key-warning").innerText(), /can be phished/);
     });
     await step(session, "declining the signature stops registration and says so", async () => {
       wallet.rejectNext("eth_signTypedData_v4");
@@ -115,8 +116,7 @@ test("a newcomer registers as a patient: two identical signatures, the key deriv
       assert.match(typedData.message.warning, /./);
     });
     await step(session, "the key on chain is the one this wallet's signature derives", async () => {
-      const signature = await wallet.account.signTypedData(identityKeyTypedData(1));
-      const expected = toHex(identityKeyFromSignature(signature).publicKey);
+      const expected = toHex((await walletIdentityOf(stack, wallet.account)).publicKey);
       const chain = await actOnChain(stack, NEW_PATIENT);
       const [key, version] = await chain.client.readContract({
         address: chain.address("CareRegistry"),

@@ -21,7 +21,10 @@ const IPFS_API = {
 };
 
 export const careLedgerTasks = [
-  task("careledger:register", "Derive your CareLedger encryption key from a wallet signature and register it")
+  task(
+    "careledger:register",
+    "Register your CareLedger encryption key from your encrypted key file (a new random key and file when you have none)",
+  )
     .addOption(FROM)
     .addFlag({
       name: "keyOnly",

@@ -41,6 +41,16 @@ export const coreGasSuite: GasSuite = {
     await measure("register patient", careRegistry.connect(patient).registerPatient(bytes32Of("b1")), 75_000n);
     await careRegistry.connect(patient2).registerPatient(bytes32Of("b2"));
     await measure(
+      "publish key custody (first passkey)",
+      careRegistry.connect(patient).setKeyCustody(bytes32Of("custody-1")),
+      55_000n,
+    );
+    await measure(
+      "replace key custody (a passkey added or removed)",
+      careRegistry.connect(patient).setKeyCustody(bytes32Of("custody-2")),
+      35_000n,
+    );
+    await measure(
       "set encryption key (provider, first)",
       careRegistry.connect(provider).setEncryptionKey(bytes32Of("b3")),
     );

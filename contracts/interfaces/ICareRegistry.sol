@@ -80,6 +80,9 @@ interface ICareRegistry is ICareRegistryView {
     /// @notice Thrown when a published encryption key is zero (the SDK never derives one).
     error RegistryInvalidEncryptionKey();
 
+    /// @notice Thrown when `account` publishes a key custody while it has no encryption key for it to hold.
+    error RegistryNoEncryptionKey(address account);
+
     /// @notice Thrown when `role` is not one of PROVIDER_ROLE, INSURER_ROLE, RESEARCHER_ROLE.
     error RegistryUnknownCredentialRole(bytes32 role);
 
@@ -139,6 +142,11 @@ interface ICareRegistry is ICareRegistryView {
 
     /// @notice Emitted when `account` publishes or rotates its X25519 public key.
     event EncryptionKeyUpdated(address indexed account, bytes32 encryptionKey, uint32 keyVersion);
+
+    /// @notice Emitted when `account` published where its identity key is kept wrapped: `custody` is the
+    /// sha-256 digest of its key-custody document (the document's IPFS CIDv1 is raw + sha2-256 of it),
+    /// recorded while the account's key was at `keyVersion`; zero means the wallet fallback again.
+    event KeyCustodyUpdated(address indexed account, bytes32 custody, uint32 keyVersion);
 
     /// @notice Emitted when `authority` credentials `account` for `role`.
     event CredentialGranted(bytes32 indexed role, address indexed account, address indexed authority);
@@ -210,6 +218,17 @@ interface ICareRegistry is ICareRegistryView {
 
     /// @notice The current X25519 public key of `account` and its version (0 when none).
     function encryptionKey(address account) external view returns (bytes32 key, uint32 version);
+
+    /// @notice Publishes the sha-256 digest of the caller's key-custody document: its identity key
+    /// wrapped under each of its passkeys, stored on IPFS, so any of its devices can find and check it.
+    /// @dev Any account with an encryption key may call (usually through `multicall`, with
+    /// {registerPatient} or {setEncryptionKey}); zero clears it. The digest only points at ciphertext:
+    /// without one of the passkeys it opens nothing. Emits {KeyCustodyUpdated}.
+    /// Reverts with {RegistryNoEncryptionKey}.
+    function setKeyCustody(bytes32 custody) external;
+
+    /// @notice The sha-256 digest of `account`'s key-custody document (zero when it has none).
+    function keyCustody(address account) external view returns (bytes32);
 
     /// @notice Credentials `account` for `role` (PROVIDER_ROLE, INSURER_ROLE or RESEARCHER_ROLE).
     /// @dev Only CREDENTIAL_ADMIN_ROLE. The credential must not exist yet. Emits {CredentialGranted}.

@@ -78,6 +78,7 @@ contract CareRegistry is ICareRegistry, AccessControlDefaultAdminRules, Multical
     /// @dev round + 1 of the guardian's last approval, so zero means never.
     mapping(address patient => mapping(address guardian => uint256 roundPlusOne)) private _approvedRounds;
     mapping(bytes32 patientRoundAccount => uint256 approvals) private _approvals;
+    mapping(address account => bytes32 digest) private _keyCustody;
 
     modifier onlyCredentialRole(bytes32 role) {
         if (role != PROVIDER_ROLE && role != INSURER_ROLE && role != RESEARCHER_ROLE) {
@@ -123,6 +124,19 @@ contract CareRegistry is ICareRegistry, AccessControlDefaultAdminRules, Multical
     function encryptionKey(address account) external view returns (bytes32 key, uint32 version) {
         Account storage stored = _accounts[account];
         return (stored.encryptionKey, stored.keyVersion);
+    }
+
+    /// @inheritdoc ICareRegistry
+    function setKeyCustody(bytes32 custody) external {
+        Account storage account = _accounts[msg.sender];
+        if (account.encryptionKey == bytes32(0)) revert RegistryNoEncryptionKey(msg.sender);
+        _keyCustody[msg.sender] = custody;
+        emit KeyCustodyUpdated(msg.sender, custody, account.keyVersion);
+    }
+
+    /// @inheritdoc ICareRegistry
+    function keyCustody(address account) external view returns (bytes32) {
+        return _keyCustody[account];
     }
 
     /// @inheritdoc ICareRegistryView

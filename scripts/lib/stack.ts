@@ -129,7 +129,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const ipfsApiUrl = store.url;
     const world = seed
       ? await progress.step("Seeding the demo world", async (note) => {
-          const seeded = await seedDemoWorld({ rpcUrl, deployment, ipfsApiUrl, onProgress: note });
+          const keys = { dir: path.join(dataDir, "keys") };
+          const seeded = await seedDemoWorld({ rpcUrl, deployment, ipfsApiUrl, keys, onProgress: note });
           for (const line of seeded.summary) note(line);
           return seeded;
         })

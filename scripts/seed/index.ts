@@ -11,7 +11,8 @@ import type { DeploymentFile } from "../lib/deployments.js";
 import { SeedChain } from "./chain.js";
 import { CUSD, seedClaims, type SeededInsurance } from "./claims.js";
 import { ConsentBook, PURPOSE_NAMES, seedConsents, type SeededConsent } from "./consents.js";
-import { seedPeople, type DemoPeople } from "./people.js";
+import { seedPeople, type DemoPeople, type SeedKeys } from "./people.js";
+import { DEFAULT_KEY_DIR, DEMO_KEY_PASSPHRASE } from "../lib/keyFiles.js";
 import { seedFollowUp, seedRecords, type SeededRecord } from "./records.js";
 import { verifySeededBlobs, type BlobCheck } from "./verify.js";
 
@@ -20,6 +21,8 @@ export interface SeedOptions {
   deployment: DeploymentFile;
   /** Kubo-compatible RPC URL of the store the records go to (the embedded one: `stack.ipfsApiUrl`). */
   ipfsApiUrl: string;
+  /** The people's encrypted key files (default: written to .careledger/keys for the tasks). */
+  keys?: SeedKeys;
   /** One line per seeded item, e.g. Progress's `note`. */
   onProgress?: (detail: string) => void;
 }
@@ -42,7 +45,8 @@ export async function seedDemoWorld(options: SeedOptions): Promise<DemoWorld> {
   const chain = new SeedChain(options.deployment, options.rpcUrl);
   const store = new KuboBlobStore({ url: options.ipfsApiUrl, name: "embedded store" });
 
-  const people = await seedPeople(chain, note);
+  const keys = options.keys ?? { dir: DEFAULT_KEY_DIR };
+  const people = await seedPeople(chain, note, keys);
   const book = new ConsentBook(chain, people);
   await seedConsents(book, people, note);
 
@@ -82,6 +86,9 @@ export async function seedDemoWorld(options: SeedOptions): Promise<DemoWorld> {
     summary: [],
   };
   world.summary = summarize(world);
+  if (!keys.fromFiles) {
+    world.summary.push(`key files for the tasks: ${keys.dir} (passphrase "${keys.passphrase ?? DEMO_KEY_PASSPHRASE}")`);
+  }
   return world;
 }
 

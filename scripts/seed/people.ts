@@ -14,7 +14,17 @@ import {
   toHex,
   type IdentityKey,
 } from "@careledger/sdk";
+import { rm } from "node:fs/promises";
 import { encodeFunctionData } from "viem";
+
+import {
+  DEMO_KEY_PASSPHRASE,
+  DEMO_SCRYPT_N,
+  KeyFileError,
+  keyFilePath,
+  readKeyFile,
+  writeKeyFile,
+} from "../lib/keyFiles.js";
 
 import { DEMO_PEOPLE } from "./accounts.js";
 import type { Person, SeedChain } from "./chain.js";
@@ -38,12 +48,43 @@ export interface DemoPeople {
 
 export const DAY = 86_400n;
 
-/** The identity key the dApp would derive for this wallet (the SDK signs twice, refuses a non-deterministic wallet). */
-export function identityOf(person: Person): Promise<IdentityKey> {
-  return deriveIdentityKey((typedData) => person.account.signTypedData(typedData));
+/**
+ * Where the seed's people keep their identity keys: encrypted key files (scripts/lib/keyFiles.ts).
+ * `fromFiles`: every person's key is taken from its file in `dir` (a world seeded with keys made
+ * elsewhere; nothing is derived from a signature). Otherwise, the local demo: each demo wallet's
+ * key is derived once as the dApp's wallet fallback derives it (so the demo accounts unlock in the
+ * browser with MetaMask), and written to `dir` for the tasks, replacing the previous run's file.
+ */
+export interface SeedKeys {
+  dir: string;
+  passphrase?: string;
+  fromFiles?: boolean;
 }
 
-export async function seedPeople(chain: SeedChain, note: (detail: string) => void): Promise<DemoPeople> {
+/** The identity key of one person, from its key file or (local demo) its wallet, written to a file. */
+export async function identityOf(chain: SeedChain, person: Person, keys: SeedKeys): Promise<IdentityKey> {
+  const passphrase = keys.passphrase ?? DEMO_KEY_PASSPHRASE;
+  if (keys.fromFiles) {
+    const found = await readKeyFile(person.address, passphrase, keys.dir);
+    if (!found) throw new KeyFileError(`no key file for ${person.name} (${person.address}) in ${keys.dir}`);
+    return found.identity;
+  }
+  const identity = await deriveIdentityKey((typedData) => person.account.signTypedData(typedData), {
+    chainId: chain.chainId,
+    verifyingContract: chain.deployment.contracts.CareRegistry.address,
+    account: person.address,
+    getCode: (address) => chain.client.getCode({ address }),
+  });
+  await rm(keyFilePath(person.address, keys.dir), { force: true });
+  await writeKeyFile(person.address, identity, passphrase, { dir: keys.dir, scryptN: DEMO_SCRYPT_N });
+  return identity;
+}
+
+export async function seedPeople(
+  chain: SeedChain,
+  note: (detail: string) => void,
+  keys: SeedKeys,
+): Promise<DemoPeople> {
   const byIndex = (index: number) => chain.people.find((p) => p.index === index)!;
   const people = {
     ...(Object.fromEntries(Object.entries(DEMO_PEOPLE).map(([key, index]) => [key, byIndex(index)])) as Record<
@@ -54,7 +95,9 @@ export async function seedPeople(chain: SeedChain, note: (detail: string) => voi
   } satisfies DemoPeople;
   const { authority, okafor, northside, meridian, alice, ben, chloe, daniel } = people;
 
-  await Promise.all(chain.people.map(async (person) => people.keys.set(person.address, await identityOf(person))));
+  await Promise.all(
+    chain.people.map(async (person) => people.keys.set(person.address, await identityOf(chain, person, keys))),
+  );
   const key = (person: Person) => toHex(people.keys.get(person.address)!.publicKey);
 
   // Credentialing and the public directory listing go together, in one transaction per party.

@@ -32,6 +32,24 @@ export class WrongKeyError extends CareLedgerError {
   }
 }
 
+/**
+ * The account is a contract (a smart-contract wallet: code at the address, or an ERC-1271 /
+ * ERC-6492 signature). Its signatures are not a deterministic secret: they can change with its
+ * owners or its code, and anyone may replay a valid one. Such an account keeps its key with a passkey.
+ */
+export class ContractAccountError extends CareLedgerError {
+  constructor(
+    readonly account: string,
+    readonly reason: "code-at-address" | "erc6492-signature" | "erc1271-signature" | "not-signed-by-account",
+  ) {
+    super(
+      "CONTRACT_ACCOUNT",
+      `account ${account} is a smart-contract wallet (${reason.replaceAll("-", " ")}); a wallet signature cannot ` +
+        "hold its encryption key. Use a passkey for this account instead.",
+    );
+  }
+}
+
 /** The blob ends before the length its authenticated header announces. */
 export class TruncatedBlobError extends CareLedgerError {
   constructor(

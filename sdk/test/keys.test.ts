@@ -1,13 +1,26 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { hashTypedData } from "viem";
 import { privateKeyToAccount, generatePrivateKey } from "viem/accounts";
-import { utf8 } from "../src/bytes.js";
+import { fromHex, toHex, utf8 } from "../src/bytes.js";
+import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { identityKeyTypedData } from "../src/protocol/typedData.js";
 import { CategoryKeyring, deriveCategoryKey } from "../src/crypto/categoryKeys.js";
 import { openFhirRecord, openRecord, recordRecipients, sealRecord } from "../src/crypto/container.js";
 import { decodeKeyEnvelopes, parseEnvelopeHeader } from "../src/crypto/envelope.js";
 import { grantKeyEnvelopes, openKeyEnvelopes } from "../src/crypto/grants.js";
-import { deriveIdentityKey, identityKeyFromSignature, type SignTypedData } from "../src/crypto/identity.js";
 import {
+  ERC6492_MAGIC,
+  SECP256K1_N,
+  deriveIdentityKey,
+  identityKeyFromSignature,
+  normaliseSignature,
+  type GetCode,
+  type SignTypedData,
+} from "../src/crypto/identity.js";
+import {
+  ContractAccountError,
+  MalformedInputError,
   NonDeterministicWalletError,
   TamperedEnvelopeError,
   UnsupportedVersionError,
@@ -15,13 +28,23 @@ import {
 } from "../src/errors.js";
 import { Category, scopeOf } from "../src/protocol/constants.js";
 
-function walletSigner(privateKey = generatePrivateKey()): SignTypedData {
-  const account = privateKeyToAccount(privateKey);
+const BINDING = { chainId: 31337, verifyingContract: "0x5FbDB2315678afecb367f032d93F642f64180aa3" } as const;
+const noCode: GetCode = async () => undefined;
+
+function walletAccount(privateKey = generatePrivateKey()) {
+  return privateKeyToAccount(privateKey);
+}
+
+function walletSigner(account = walletAccount()): SignTypedData {
   return (typedData) => account.signTypedData(typedData);
 }
 
+function deriveFor(account = walletAccount(), extra: { keyVersion?: number; chainId?: number } = {}) {
+  return deriveIdentityKey(walletSigner(account), { ...BINDING, account: account.address, getCode: noCode, ...extra });
+}
+
 async function newIdentity() {
-  return deriveIdentityKey(walletSigner());
+  return deriveFor();
 }
 
 async function writeRecord(
@@ -38,43 +61,129 @@ async function writeRecord(
   );
 }
 
-describe("identity keys", () => {
-  it("derive the same key from the same wallet, different keys per wallet and key version", async () => {
-    const key = generatePrivateKey();
-    const a = await deriveIdentityKey(walletSigner(key));
-    const b = await deriveIdentityKey(walletSigner(key));
+describe("identity keys (wallet fallback)", () => {
+  it("derive the same key from the same wallet, different keys per wallet, key version, chain and registry", async () => {
+    const account = walletAccount();
+    const a = await deriveFor(account);
+    const b = await deriveFor(account);
     assert.deepEqual(a.publicKey, b.publicKey);
     assert.equal(a.keyVersion, 1);
-    const other = await deriveIdentityKey(walletSigner());
-    assert.notDeepEqual(a.publicKey, other.publicKey);
-    const rotated = await deriveIdentityKey(walletSigner(key), { keyVersion: 2 });
-    assert.notDeepEqual(a.publicKey, rotated.publicKey);
+    assert.notDeepEqual(a.publicKey, (await deriveFor()).publicKey);
+    assert.notDeepEqual(a.publicKey, (await deriveFor(account, { keyVersion: 2 })).publicKey);
+    assert.notDeepEqual(a.publicKey, (await deriveFor(account, { chainId: 1 })).publicKey);
+    const otherRegistry = await deriveIdentityKey(walletSigner(account), {
+      chainId: 31337,
+      verifyingContract: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
+      account: account.address,
+      getCode: noCode,
+    });
+    assert.notDeepEqual(a.publicKey, otherRegistry.publicKey);
   });
 
   it("use only r‖s: the recovery byte v does not change the key", async () => {
-    const sign = walletSigner();
-    const { identityKeyTypedData } = await import("../src/protocol/typedData.js");
-    const signature = await sign(identityKeyTypedData(1));
+    const signature = await walletSigner()(identityKeyTypedData(BINDING));
     const v = parseInt(signature.slice(130), 16);
     const flipped = (signature.slice(0, 130) +
       (v >= 27 ? v - 27 : v + 27).toString(16).padStart(2, "0")) as `0x${string}`;
     assert.deepEqual(identityKeyFromSignature(signature).publicKey, identityKeyFromSignature(flipped).publicKey);
   });
 
-  it("refuse a wallet whose signatures are not deterministic, with NonDeterministicWalletError", async () => {
+  it("normalise to low-s: the malleable twin (r, n - s, v flipped) derives the same key and still verifies", async () => {
+    const account = walletAccount();
+    const typedData = identityKeyTypedData(BINDING);
+    const signature = await account.signTypedData(typedData);
+    const s = BigInt(`0x${signature.slice(66, 130)}`);
+    assert.ok(s <= SECP256K1_N / 2n, "viem signs low-s");
+    const v = parseInt(signature.slice(130), 16);
+    const twin =
+      `${signature.slice(0, 66)}${(SECP256K1_N - s).toString(16).padStart(64, "0")}${(v === 27 ? 28 : 27).toString(16)}` as `0x${string}`;
+    assert.equal(normaliseSignature(twin), signature.toLowerCase());
+    assert.deepEqual(identityKeyFromSignature(twin).publicKey, identityKeyFromSignature(signature).publicKey);
+    // A wallet that returns the high-s twin one time and the low-s form the next is still deterministic.
     let n = 0;
-    const flaky: SignTypedData = async () => `0x${(++n).toString(16).padStart(128, "0")}1b`;
-    await assert.rejects(deriveIdentityKey(flaky), NonDeterministicWalletError);
+    const key = await deriveIdentityKey(async () => (n++ % 2 ? signature : twin), {
+      ...BINDING,
+      account: account.address,
+      getCode: noCode,
+    });
+    assert.deepEqual(key.publicKey, identityKeyFromSignature(signature).publicKey);
+    assert.equal(SECP256K1_N, secp256k1.Point.CURVE().n);
   });
 
-  it("sign a message that warns never to sign it elsewhere", async () => {
-    let seen: unknown;
-    await deriveIdentityKey(async (td) => {
-      seen = td;
-      return walletSigner("0x".padEnd(66, "1") as `0x${string}`)(td);
-    });
-    assert.match(JSON.stringify(seen), /ONLY inside the CareLedger app/);
-    assert.match(JSON.stringify(seen), /Never sign this message on any other/);
+  it("refuse signatures that are not secp256k1 (r or s zero or not below n), with MalformedInputError", () => {
+    const zero = `0x${"00".repeat(32)}${"11".repeat(32)}1b` as const;
+    const big = `0x${"11".repeat(32)}${"ff".repeat(32)}1b` as const;
+    assert.throws(() => identityKeyFromSignature(zero), MalformedInputError);
+    assert.throws(() => identityKeyFromSignature(big), MalformedInputError);
+    assert.throws(() => identityKeyFromSignature("0x1234"), /expected a 65-byte ECDSA signature/);
+  });
+
+  it("refuse a wallet whose signatures are not deterministic, with NonDeterministicWalletError", async () => {
+    const privateKey = generatePrivateKey();
+    const account = walletAccount(privateKey);
+    let n = 0;
+    // Two valid signatures by the same key over the same message, with different nonces.
+    const flaky: SignTypedData = async (td) => {
+      const sig = secp256k1.sign(fromHex(hashTypedData(td)), fromHex(privateKey), {
+        prehash: false,
+        extraEntropy: new Uint8Array(32).fill(++n),
+        format: "recovered",
+      });
+      return `0x${toHex(sig.subarray(1)).slice(2)}${(27 + sig[0]!).toString(16)}`;
+    };
+    await assert.rejects(
+      deriveIdentityKey(flaky, { ...BINDING, account: account.address, getCode: noCode }),
+      NonDeterministicWalletError,
+    );
+  });
+
+  it("refuse contract accounts with ContractAccountError: code, ERC-6492, ERC-1271, someone else's signature", async () => {
+    const account = walletAccount();
+    const options = { ...BINDING, account: account.address };
+    let asked = 0;
+    const counting: SignTypedData = async (td) => {
+      asked++;
+      return account.signTypedData(td);
+    };
+    const reasonOf = (reason: string) => (error: unknown) =>
+      error instanceof ContractAccountError && error.reason === reason && /Use a passkey/.test(error.message);
+    await assert.rejects(
+      deriveIdentityKey(counting, { ...options, getCode: async () => "0x6080604052" }),
+      reasonOf("code-at-address"),
+    );
+    assert.equal(asked, 0, "no signature is asked of an account with code");
+    // An EIP-7702 delegated EOA still signs with its own key.
+    await deriveIdentityKey(counting, { ...options, getCode: async () => `0xef0100${"ab".repeat(20)}` });
+    const erc6492 = `0x${"ab".repeat(200)}${ERC6492_MAGIC}` as const;
+    await assert.rejects(
+      deriveIdentityKey(async () => erc6492, { ...options, getCode: noCode }),
+      reasonOf("erc6492-signature"),
+    );
+    await assert.rejects(
+      deriveIdentityKey(async () => `0x${"12".repeat(97)}`, { ...options, getCode: noCode }),
+      reasonOf("erc1271-signature"),
+    );
+    const stranger = walletAccount();
+    await assert.rejects(
+      deriveIdentityKey(walletSigner(stranger), { ...options, getCode: noCode }),
+      reasonOf("not-signed-by-account"),
+    );
+  });
+
+  it("sign a message bound to chain and registry that warns never to sign it elsewhere", async () => {
+    let seen: ReturnType<typeof identityKeyTypedData> | undefined;
+    const account = walletAccount();
+    await deriveIdentityKey(
+      async (td) => {
+        seen = td;
+        return account.signTypedData(td);
+      },
+      { ...BINDING, account: account.address, getCode: noCode },
+    );
+    assert.equal(seen!.domain.chainId, 31337n);
+    assert.equal(seen!.domain.verifyingContract, BINDING.verifyingContract);
+    assert.match(JSON.stringify(seen!.message), /ONLY inside the CareLedger app/);
+    assert.match(JSON.stringify(seen!.message), /Never sign this message on any other/);
   });
 });
 

@@ -134,16 +134,28 @@ describe("EIP-712 typed data", () => {
     assert.equal(await recoverTypedDataAddress({ ...typed, signature }), patient.address);
   });
 
-  it("identity key message: fixed, versioned, warns, typehash next to its preimage", () => {
+  it("identity key message: bound to chain and CareRegistry, versioned, warns, typehash next to its preimage", async () => {
     assert.equal(IDENTITY_KEY_TYPEHASH, keccak256(toBytes(IDENTITY_KEY_TYPE)));
     assert.equal(
       IDENTITY_KEY_TYPE,
       `CareLedgerIdentityKey(${identityKeyTypes.CareLedgerIdentityKey.map((f) => `${f.type} ${f.name}`).join(",")})`,
     );
-    assert.deepEqual(identityKeyTypedData(), identityKeyTypedData(1));
-    assert.match(identityKeyTypedData().message.warning, /ONLY inside the CareLedger app/);
-    assert.notDeepEqual(identityKeyTypedData(2).message, identityKeyTypedData(1).message);
-    assert.throws(() => identityKeyTypedData(0), RangeError);
+    const binding = { chainId: 31337, verifyingContract: "0x5FbDB2315678afecb367f032d93F642f64180aa3" } as const;
+    assert.deepEqual(identityKeyTypedData(binding), identityKeyTypedData(binding, 1));
+    assert.deepEqual(identityKeyTypedData(binding).domain, {
+      name: "CareLedger identity key",
+      version: "2",
+      chainId: 31337n,
+      verifyingContract: binding.verifyingContract,
+    });
+    assert.match(identityKeyTypedData(binding).message.warning, /ONLY inside the CareLedger app/);
+    assert.notDeepEqual(identityKeyTypedData(binding, 2).message, identityKeyTypedData(binding, 1).message);
+    assert.throws(() => identityKeyTypedData(binding, 0), RangeError);
+    assert.throws(() => identityKeyTypedData({ chainId: 1, verifyingContract: "0x12" as never }), /not an address/);
+    const signer = privateKeyToAccount(generatePrivateKey());
+    const typed = identityKeyTypedData(binding);
+    const signature = await signer.signTypedData(typed);
+    assert.equal(await recoverTypedDataAddress({ ...typed, signature }), signer.address);
   });
 });
 

@@ -124,7 +124,7 @@ export default async function addRecord(
       note(`${content.describe} → category ${category}, key epoch ${keyEpoch}`);
       return { key: fromHex(publicKey), epoch: Number(keyEpoch) };
     });
-    const author = await progress.step("Deriving your identity key (author envelope)", () => identityOf(ctx));
+    const author = await progress.step("Opening your identity key file (author envelope)", () => identityOf(ctx));
     const stores = await openStores(args.ipfsApi);
     try {
       const stored = await progress.step(

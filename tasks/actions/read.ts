@@ -35,20 +35,22 @@ export default async function read(
     const { patient, category } = subjectOf(recordId);
     const stored = await view(ctx, "record", () => ctx.records.record(recordId));
     const keys = await progress.step("Collecting the keys you hold for this record", async (note) => {
+      const isPatient = ctx.address.toLowerCase() === patient.toLowerCase();
+      const isAuthor = stored.author.toLowerCase() === ctx.address.toLowerCase();
+      const purposes = isPatient || isAuthor ? [] : await readPurposes(ctx, patient, category);
+      if (!isPatient && !isAuthor && purposes.length === 0) {
+        throw new TaskError(
+          `No consent: ${patient} has not given ${ctx.address} read access to category ${category} (or it expired or was revoked). ` +
+            `Ask the patient to run \`careledger:grant --grantee ${ctx.address} --categories ${category}\`.`,
+        );
+      }
       const identity = await identityOf(ctx);
       const found: X25519KeyPair[] = [identity];
-      if (ctx.address.toLowerCase() === patient.toLowerCase()) {
+      if (isPatient) {
         const [, epoch] = await ctx.records.categoryKey(patient, category);
         found.push(...CategoryKeyring.forPatient(identity, { [category]: Number(epoch) }));
         note("you are the patient");
-      } else if (stored.author.toLowerCase() !== ctx.address.toLowerCase()) {
-        const purposes = await readPurposes(ctx, patient, category);
-        if (purposes.length === 0) {
-          throw new TaskError(
-            `No consent: ${patient} has not given ${ctx.address} read access to category ${category} (or it expired or was revoked). ` +
-              `Ask the patient to run \`careledger:grant --grantee ${ctx.address} --categories ${category}\`.`,
-          );
-        }
+      } else if (!isAuthor) {
         const keyring = await grantedKeys(ctx, patient, identity);
         found.push(...keyring);
         note(`consent for ${purposes.join(", ")}; ${keyring.size} category key(s) from grants`);

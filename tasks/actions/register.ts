@@ -7,16 +7,17 @@ import { Progress } from "../../scripts/lib/progress.js";
 import { TaskError, identityOf, send, withContext } from "../lib/context.js";
 
 /**
- * Derives the signer's identity key (the SDK signs the fixed EIP-712 key message twice and refuses
- * a non-deterministic signer), registers its public half, and publishes the patient's category
- * keys so providers can encrypt records to them. --key-only publishes the key for non-patients.
+ * Registers the signer's identity key: the one in its encrypted key file, or, when it has none, a
+ * new random key written to a new file (CARELEDGER_KEY_DIR, CARELEDGER_KEY_PASSPHRASE) before
+ * anything is sent. Then registers its public half and publishes the patient's category keys so
+ * providers can encrypt records to them. --key-only publishes the key for non-patients.
  */
 export default async function register(args: { from: string; keyOnly: boolean }, hre: HardhatRuntimeEnvironment) {
   return withContext(hre, args.from, async (ctx) => {
     const progress = new Progress(args.keyOnly ? 2 : 3);
     ctx.log(`${ctx.address} on ${ctx.networkName} (chain ${ctx.chainId})`);
-    const identity = await progress.step("Deriving the identity key from the wallet's signature", async (note) => {
-      const key = await identityOf(ctx);
+    const identity = await progress.step("Opening (or creating) the identity key file", async (note) => {
+      const key = await identityOf(ctx, { create: true });
       note(`public key ${toHex(key.publicKey)}`);
       return key;
     });

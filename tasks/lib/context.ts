@@ -16,7 +16,16 @@ import {
 import { HardhatPluginError } from "hardhat/plugins";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { CATEGORIES, Category, EMERGENCY_SCOPE, Purpose, deriveIdentityKey, type IdentityKey } from "@careledger/sdk";
+import {
+  CATEGORIES,
+  Category,
+  EMERGENCY_SCOPE,
+  Purpose,
+  generateIdentityKey,
+  toHex,
+  type IdentityKey,
+} from "@careledger/sdk";
+import { KeyFileError, keyFilePath, keyPassphrase, readKeyFile, writeKeyFile } from "../../scripts/lib/keyFiles.js";
 
 import { readDeploymentFile, type DeploymentFile } from "../../scripts/lib/deployments.js";
 import { explainRevert } from "./errors.js";
@@ -244,19 +253,45 @@ export function eventsNamed(
 // --- Keys ------------------------------------------------------------------------------------
 
 /**
- * The signer's identity key, derived by the SDK from its EIP-712 signature of the fixed CareLedger
- * key message (signed twice; non-deterministic signers are refused).
+ * The signer's identity key, from its encrypted key file (scripts/lib/keyFiles.ts:
+ * CARELEDGER_KEY_DIR, CARELEDGER_KEY_PASSPHRASE), never re-derived from a signature. The key must
+ * be the one registered for the signer, if any. With `create` (careledger:register), a signer
+ * without a file gets a new random key, written to a new file before anything is sent.
  */
-export async function identityOf(ctx: CareContext, keyVersion = 1): Promise<IdentityKey> {
-  return deriveIdentityKey(
-    (typedData) =>
-      ctx.signer.signTypedData(
-        typedData.domain,
-        typedData.types as unknown as Record<string, { name: string; type: string }[]>,
-        typedData.message,
-      ) as Promise<`0x${string}`>,
-    { keyVersion },
-  );
+export async function identityOf(ctx: CareContext, options: { create?: boolean } = {}): Promise<IdentityKey> {
+  try {
+    const passphrase = keyPassphrase();
+    const found = await readKeyFile(ctx.address, passphrase);
+    const [registered] = (await ctx.registry.encryptionKey(ctx.address)) as [string, bigint];
+    if (!found) {
+      const file = keyFilePath(ctx.address);
+      if (!options.create) {
+        throw new TaskError(
+          `No key file for ${ctx.address} (looked for ${file}). Create one with ` +
+            `\`npx hardhat careledger:register --from ${ctx.address}\` (add --key-only unless you are a patient).`,
+        );
+      }
+      if (BigInt(registered) !== 0n) {
+        throw new TaskError(
+          `${ctx.address} already has an encryption key on chain, but no key file at ${file}. ` +
+            "Put that key's file there (export it from the dApp), or point CARELEDGER_KEY_DIR at it.",
+        );
+      }
+      const identity = generateIdentityKey();
+      ctx.log(`  wrote a new key file: ${await writeKeyFile(ctx.address, identity, passphrase)}`);
+      return identity;
+    }
+    if (BigInt(registered) !== 0n && registered.toLowerCase() !== toHex(found.identity.publicKey)) {
+      throw new TaskError(
+        `The key in ${found.file} is not the encryption key registered for ${ctx.address} (${registered}); ` +
+          "use the key file of the key you registered last.",
+      );
+    }
+    return found.identity;
+  } catch (error) {
+    if (error instanceof KeyFileError) throw new TaskError(error.message);
+    throw error;
+  }
 }
 
 // --- Argument parsing ------------------------------------------------------------------------

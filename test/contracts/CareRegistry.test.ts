@@ -121,6 +121,42 @@ describe("CareRegistry", function () {
     });
   });
 
+  describe("key custody (passkey-wrapped identity keys)", function () {
+    it("publishes, replaces and clears the digest of an account's key-custody document", async function () {
+      const { careRegistry, accounts } = await networkHelpers.loadFixture(coreFixture);
+      const { patient, provider } = accounts;
+      expect(await careRegistry.keyCustody(patient.address)).to.equal(ethers.ZeroHash);
+      await careRegistry.connect(patient).registerPatient(bytes32Of("patient key"));
+      await expect(careRegistry.connect(patient).setKeyCustody(bytes32Of("custody 1")))
+        .to.emit(careRegistry, "KeyCustodyUpdated")
+        .withArgs(patient.address, bytes32Of("custody 1"), 1);
+      expect(await careRegistry.keyCustody(patient.address)).to.equal(bytes32Of("custody 1"));
+      await careRegistry.connect(patient).setEncryptionKey(bytes32Of("rotated"));
+      await expect(careRegistry.connect(patient).setKeyCustody(bytes32Of("custody 2")))
+        .to.emit(careRegistry, "KeyCustodyUpdated")
+        .withArgs(patient.address, bytes32Of("custody 2"), 2);
+      await expect(careRegistry.connect(patient).setKeyCustody(ethers.ZeroHash))
+        .to.emit(careRegistry, "KeyCustodyUpdated")
+        .withArgs(patient.address, ethers.ZeroHash, 2);
+      expect(await careRegistry.keyCustody(patient.address)).to.equal(ethers.ZeroHash);
+      // A provider sets key and custody in one transaction.
+      await careRegistry
+        .connect(provider)
+        .multicall([
+          careRegistry.interface.encodeFunctionData("setEncryptionKey", [bytes32Of("provider key")]),
+          careRegistry.interface.encodeFunctionData("setKeyCustody", [bytes32Of("provider custody")]),
+        ]);
+      expect(await careRegistry.keyCustody(provider.address)).to.equal(bytes32Of("provider custody"));
+    });
+
+    it("refuses a custody for an account with no encryption key, naming the account", async function () {
+      const { careRegistry, accounts } = await networkHelpers.loadFixture(coreFixture);
+      await expect(careRegistry.connect(accounts.stranger).setKeyCustody(bytes32Of("custody")))
+        .to.be.revertedWithCustomError(careRegistry, "RegistryNoEncryptionKey")
+        .withArgs(accounts.stranger.address);
+    });
+  });
+
   describe("credentials", function () {
     it("walks the lifecycle None -> Active -> Suspended -> Active -> Revoked with events", async function () {
       const { careRegistry, accounts, roles } = await networkHelpers.loadFixture(coreFixture);

@@ -24,6 +24,7 @@ import {
   PROVIDER_ROLE,
   Purpose,
   WrongKeyError,
+  deriveIdentityKey,
   openKeyEnvelopes,
   readRecord,
   toHex,
@@ -44,7 +45,8 @@ import { SeedChain, type Person } from "../../scripts/seed/chain.js";
 import { CUSD } from "../../scripts/seed/claims.js";
 import { publishedEnvelopes } from "../../scripts/seed/consents.js";
 import type { DemoWorld } from "../../scripts/seed/index.js";
-import { DAY } from "../../scripts/seed/people.js";
+import { DAY, identityOf } from "../../scripts/seed/people.js";
+import { DEMO_KEY_PASSPHRASE, readKeyFile } from "../../scripts/lib/keyFiles.js";
 import type { SeededRecord } from "../../scripts/seed/records.js";
 import { onChainPointers } from "../../scripts/seed/verify.js";
 
@@ -59,6 +61,13 @@ describe("demo world seed", function () {
   let chain: SeedChain;
   let store: KuboBlobStore;
   let dataDir: string;
+
+  async function expectRejection(promise: Promise<unknown>, message: RegExp) {
+    let failure: unknown;
+    await promise.catch((error: unknown) => (failure = error));
+    expect(failure).to.be.instanceOf(Error);
+    expect((failure as Error).message).to.match(message);
+  }
 
   before(async function () {
     this.timeout(240_000);
@@ -130,11 +139,39 @@ describe("demo world seed", function () {
     expect(await chain.read("CareRegistry", "isGuardian", [chloe.address, daniel.address, rights])).to.equal(true);
   });
 
-  it("publishes, for every person, the X25519 key derived from their own wallet signature", async function () {
+  it("publishes, for every person, the X25519 key the dApp's wallet fallback derives, and writes it to an encrypted key file", async function () {
     for (const p of chain.people) {
       const [key] = await chain.read<[string, number]>("CareRegistry", "encryptionKey", [p.address]);
       expect(key.toLowerCase(), p.name).to.equal(toHex(world.people.keys.get(p.address)!.publicKey));
+      const derived = await deriveIdentityKey((typedData) => p.account.signTypedData(typedData), {
+        chainId: chain.chainId,
+        verifyingContract: stack.deployment.contracts.CareRegistry.address,
+        account: p.address,
+        getCode: async () => undefined,
+      });
+      expect(toHex(derived.publicKey), p.name).to.equal(key.toLowerCase());
+      const file = await readKeyFile(p.address, DEMO_KEY_PASSPHRASE, path.join(dataDir, "keys"));
+      expect(file && toHex(file.identity.publicKey), `${p.name}'s key file`).to.equal(key.toLowerCase());
+      await expectRejection(
+        readKeyFile(p.address, "a wrong passphrase", path.join(dataDir, "keys")),
+        /wrong passphrase/,
+      );
     }
+  });
+
+  it("seeds from key files alone when told to, deriving nothing from a signature", async function () {
+    const keys = { dir: path.join(dataDir, "keys"), fromFiles: true };
+    const signer = chain.people[0]!;
+    const fromFile = await identityOf(
+      chain,
+      { ...signer, account: { ...signer.account, signTypedData: () => Promise.reject(new Error("no signing")) } },
+      keys,
+    );
+    expect(toHex(fromFile.publicKey)).to.equal(toHex(world.people.keys.get(signer.address)!.publicKey));
+    await expectRejection(
+      identityOf(chain, signer, { dir: path.join(dataDir, "no-keys"), fromFiles: true }),
+      /no key file for CareLedger Authority/,
+    );
   });
 
   it("lets each patient open every one of their records, including the PDFs", async function () {

@@ -99,6 +99,9 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
 
   before(async function () {
     workDir = await mkdtemp(path.join(tmpdir(), "careledger-tasks-"));
+    // Every signer's identity key lives in an encrypted key file here (careledger:register writes them).
+    process.env.CARELEDGER_KEY_DIR = path.join(workDir, "keys");
+    process.env.CARELEDGER_KEY_PASSPHRASE = "tasks test passphrase";
     await rm(JOURNAL, { recursive: true, force: true });
     const port = await freePort();
     rpcUrl = `http://127.0.0.1:${port}`;
@@ -183,14 +186,76 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
   });
 
   describe("register", function () {
-    it("derives the key from the signer's signature, registers and publishes category keys", async function () {
+    it("refuses to create a key file without a passphrase, naming the variable", async function () {
+      const saved = process.env.CARELEDGER_KEY_PASSPHRASE;
+      process.env.CARELEDGER_KEY_PASSPHRASE = "short";
+      try {
+        await rejects("careledger:register", { from: PATIENT, keyOnly: false }, /Set CARELEDGER_KEY_PASSPHRASE/);
+      } finally {
+        process.env.CARELEDGER_KEY_PASSPHRASE = saved;
+      }
+    });
+
+    it("creates a key file with a new random key, registers it and publishes category keys", async function () {
       const result = await run<{ publicKey: string }>("careledger:register", { from: PATIENT, keyOnly: false });
       expect(result.publicKey).to.match(/^0x[0-9a-f]{64}$/);
+      expect(output).to.match(/wrote a new key file: .*careledger-key\.json/);
       expect(output).to.match(/publishCategoryKeys: tx/);
-      // The same signer derives the same key again (deterministic signatures).
+      const file = JSON.parse(
+        await readFile(path.join(workDir, "keys", `${PATIENT.toLowerCase()}.careledger-key.json`), "utf8"),
+      ) as { format: string; publicKey: string; kdf: { name: string }; ciphertext: string };
+      expect(file.format).to.equal("careledger-key-export");
+      expect(file.kdf.name).to.equal("scrypt");
+      expect(file.publicKey).to.equal(result.publicKey);
       const again = await run<{ publicKey: string }>("careledger:register", { from: PROVIDER, keyOnly: true });
       expect(again.publicKey).to.not.equal(result.publicKey);
       await run("careledger:register", { from: INSURER, keyOnly: true });
+      // The provider's file opens to the same key next time: publishing again changes nothing.
+      const same = await run<{ publicKey: string }>("careledger:register", { from: PROVIDER, keyOnly: true });
+      expect(same.publicKey).to.equal(again.publicKey);
+      expect(output).to.match(/already published/);
+    });
+
+    it("refuses a wrong passphrase, an altered key file and a key that is not the registered one", async function () {
+      const saved = process.env.CARELEDGER_KEY_PASSPHRASE;
+      process.env.CARELEDGER_KEY_PASSPHRASE = "not the passphrase";
+      try {
+        await rejects(
+          "careledger:register",
+          { from: PROVIDER, keyOnly: true },
+          /wrong passphrase, or the key export file was altered/,
+        );
+      } finally {
+        process.env.CARELEDGER_KEY_PASSPHRASE = saved;
+      }
+      const providerFile = path.join(workDir, "keys", `${PROVIDER.toLowerCase()}.careledger-key.json`);
+      const original = await readFile(providerFile, "utf8");
+      const altered = JSON.parse(original) as { createdAt: string };
+      altered.createdAt = "2020-01-01T00:00:00.000Z";
+      await writeFile(providerFile, JSON.stringify(altered));
+      await rejects("careledger:register", { from: PROVIDER, keyOnly: true }, /altered/);
+      // The insurer's file in the provider's place: a real key file, but not the provider's registered key.
+      await writeFile(
+        providerFile,
+        await readFile(path.join(workDir, "keys", `${INSURER.toLowerCase()}.careledger-key.json`), "utf8"),
+      );
+      await rejects("careledger:register", { from: PROVIDER, keyOnly: true }, /is not the encryption key registered/);
+      await writeFile(providerFile, original);
+    });
+
+    it("tells a signer without a key file how to create one", async function () {
+      await rejects(
+        "careledger:grant",
+        {
+          grantee: PROVIDER,
+          categories: "observations",
+          purpose: "treatment",
+          access: "read",
+          days: 30,
+          from: STRANGER,
+        },
+        /No key file for .*careledger:register --from/,
+      );
     });
 
     it("refuses a second registration", async function () {

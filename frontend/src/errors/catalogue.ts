@@ -49,6 +49,8 @@ export const errorMessages: Record<string, Explain> = {
   RegistryPatientAlreadyRegistered: ([account]) => `${who(account)} is already registered as a patient.`,
   RegistryNotPatient: ([account]) => `${who(account)} is not a registered patient. The patient has to register first.`,
   RegistryInvalidEncryptionKey: () => "The encryption key is not valid. Create the identity key again.",
+  RegistryNoEncryptionKey: ([account]) =>
+    `${who(account)} has no encryption key yet, so no passkey can hold one. Create the key first (register, or publish your key).`,
   RegistryUnknownCredentialRole: ([r]) => `${role(r)} is not a credential CareLedger knows.`,
   RegistryInvalidCredentialTransition: ([r, account, status]) =>
     `The ${role(r)} credential of ${who(account)} is ${credentialStatus(status)}, so it cannot be changed this way.`,

@@ -103,12 +103,16 @@ export const consentRevocationTypes = {
 } as const;
 
 // ---------------------------------------------------------------------------------------------
-// Identity key derivation: a fixed message whose signature seeds the patient's X25519 key.
-// No chainId and no verifying contract: the same wallet yields the same key on every chain, so
-// records stay readable after a move from a testnet to mainnet or an L2.
+// Identity key derivation (the wallet fallback; passkeys are the default custody): a message whose
+// signature seeds the person's X25519 key. The domain binds the chain id and CareRegistry as the
+// verifying contract, so a signature asked for by another deployment, another chain or a page that
+// copies an older CareLedger message derives nothing of use here. It can still be phished: a page
+// that asks for exactly this typed data (same chain, same registry) obtains the key. The dApp says so.
 // ---------------------------------------------------------------------------------------------
 
-export const IDENTITY_KEY_DOMAIN = { name: "CareLedger", version: "1" } as const;
+export const IDENTITY_KEY_DOMAIN_NAME = "CareLedger identity key";
+/** Version 2: bound to chain id and CareRegistry (version 1 had neither and is no longer derived). */
+export const IDENTITY_KEY_DOMAIN_VERSION = "2";
 
 export const IDENTITY_KEY_WARNING =
   "Sign this ONLY inside the CareLedger app. Your signature becomes the key to your medical records: " +
@@ -126,13 +130,32 @@ export const identityKeyTypes = {
   ],
 } as const;
 
-/** The fixed typed data a wallet signs to derive identity key `keyVersion` (rotation bumps it). */
-export function identityKeyTypedData(keyVersion = 1) {
+export interface IdentityKeyBinding {
+  /** The chain the key is registered on. */
+  chainId: number | bigint;
+  /** The CareRegistry the public key is registered in. */
+  verifyingContract: Address;
+}
+
+export function identityKeyDomain(binding: IdentityKeyBinding) {
+  return {
+    name: IDENTITY_KEY_DOMAIN_NAME,
+    version: IDENTITY_KEY_DOMAIN_VERSION,
+    chainId: BigInt(binding.chainId),
+    verifyingContract: binding.verifyingContract,
+  } as const;
+}
+
+/** The typed data a wallet signs to derive identity key `keyVersion` (rotation bumps it) for one registry. */
+export function identityKeyTypedData(binding: IdentityKeyBinding, keyVersion = 1) {
   if (!Number.isInteger(keyVersion) || keyVersion < 1 || keyVersion > 0xffffffff) {
     throw new RangeError(`keyVersion ${keyVersion} must be an integer in 1..2^32-1`);
   }
+  if (!/^0x[0-9a-fA-F]{40}$/.test(binding.verifyingContract)) {
+    throw new RangeError(`verifyingContract ${String(binding.verifyingContract)} is not an address (the CareRegistry)`);
+  }
   return {
-    domain: IDENTITY_KEY_DOMAIN,
+    domain: identityKeyDomain(binding),
     types: identityKeyTypes,
     primaryType: "CareLedgerIdentityKey" as const,
     message: {

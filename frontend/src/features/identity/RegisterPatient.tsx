@@ -2,49 +2,52 @@
 
 import { useState } from "react";
 import { toHex } from "viem";
-import { useConfig, useConnection } from "wagmi";
-import { signTypedData } from "wagmi/actions";
+import { useConnection } from "wagmi";
 import { KeySigningStatus, type KeySigning } from "@/components/KeySigningStatus";
 import { TransactionStatus } from "@/components/TransactionStatus";
-import { explainError } from "@/errors/explain";
 import { useCareWrite } from "@/hooks/useCareWrite";
 import { useIdentity } from "./IdentityProvider";
+import { PasskeyLabel, PasskeyStatus, usePasskeyStep } from "./PasskeyStatus";
+import { usePasskeyKey } from "./usePasskeyKey";
+import { WALLET_KEY_PHISHING_WARNING, useWalletKey, walletKeyProblem } from "./walletKey";
 
 /**
- * Patient registration: the wallet signs CareLedger's fixed identity message twice (a wallet whose
- * two signatures differ is refused: it could never re-derive the same key), the X25519 identity key
- * is derived in this browser, and only its public half is registered on chain.
+ * Patient registration. By default a passkey holds the key: a random X25519 identity key is made in
+ * this browser, wrapped under the passkey, the wrapped copy stored on IPFS and its digest registered
+ * with the public key in one transaction. The fallback, for browsers without passkey PRF support,
+ * derives the key from two wallet signatures and says plainly that it can be phished.
  */
 export function RegisterPatient() {
-  const config = useConfig();
   const { address } = useConnection();
+  const walletKey = useWalletKey();
+  const passkey = usePasskeyKey();
   const { setIdentity } = useIdentity();
   const registry = useCareWrite("CareRegistry");
+  const [label, setLabel] = useState("This device");
+  const passkeyStep = usePasskeyStep();
   const [step, setStep] = useState<KeySigning>({ status: "idle" });
-  const busy = step.status === "signing" || registry.busy;
+  const busy = step.status === "signing" || passkeyStep.busy || registry.busy || passkey.registry.busy;
 
-  async function register() {
+  async function registerWithPasskey() {
+    if (!address) return;
+    passkey.registry.reset();
+    await passkeyStep.run(async () => {
+      const identity = await passkey.createKey({ patient: true, name: "CareLedger patient", label });
+      if (identity) setIdentity(identity);
+    });
+  }
+
+  async function registerWithWallet() {
     if (!address) return;
     registry.reset();
     setStep({ status: "signing" });
     try {
-      // Loaded on demand: the key derivation code is not needed by anyone who is not registering.
-      const { deriveIdentityKey } = await import("@careledger/sdk/crypto/identity");
-      const identity = await deriveIdentityKey((typedData) =>
-        signTypedData(config, { account: address, ...typedData }),
-      );
+      const identity = await walletKey();
       setStep({ status: "idle" });
       const receipt = await registry.write({ functionName: "registerPatient", args: [toHex(identity.publicKey)] });
       if (receipt) setIdentity(identity);
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      setStep({
-        status: "failed",
-        message:
-          code === "NON_DETERMINISTIC_WALLET"
-            ? "This wallet signs the CareLedger key message differently each time, so it cannot keep a stable key: records encrypted today could not be opened tomorrow. Use a wallet with deterministic signatures, such as MetaMask or a hardware wallet."
-            : explainError(error).message,
-      });
+      setStep({ status: "failed", message: walletKeyProblem(error) });
     }
   }
 
@@ -52,19 +55,35 @@ export function RegisterPatient() {
     <section className="card" aria-labelledby="register-title">
       <h2 id="register-title">Register as a patient</h2>
       <p>
-        Your wallet will ask you to sign the same CareLedger message <strong>twice</strong>. From that signature this
-        browser derives your personal encryption key. The key never leaves this browser and is never stored: signing
-        again recreates it. Only its public half goes on chain, so providers can encrypt records for you.
+        A <strong>passkey</strong> on this device will hold your personal encryption key. The key is made in this
+        browser and only its public half goes on chain, so providers can encrypt records for you. A copy locked by the
+        passkey is stored so that your other devices can open it with a passkey you add later. No other website can use
+        your passkey.
       </p>
+      <PasskeyLabel id="register-passkey-label" value={label} onChange={setLabel} />
       <p className="field-hint">
-        Sign this message only on CareLedger. Signing costs nothing; registering takes two transactions (this one, then
-        publishing your record keys).
+        Registering takes two transactions (this one, then publishing your record keys). Signing costs nothing.
       </p>
-      <button type="button" className="button" disabled={busy} onClick={register}>
-        Create my key and register
+      <button type="button" className="button" disabled={busy || !label.trim()} onClick={registerWithPasskey}>
+        Create my key with a passkey and register
       </button>
-      <KeySigningStatus state={step} failedTitle="Registration stopped." />
-      <TransactionStatus state={registry.state} label="Registration" />
+      <PasskeyStatus state={passkeyStep.step} failedTitle="Registration stopped." />
+      <TransactionStatus state={passkey.registry.state} label="Registration" />
+      <div className="fallback" role="group" aria-labelledby="register-fallback-title">
+        <h3 id="register-fallback-title">No passkey support? Use a wallet signature instead</h3>
+        <p>
+          Your wallet will ask you to sign the same CareLedger message <strong>twice</strong>. From that signature this
+          browser derives your encryption key; signing again recreates it, so nothing is stored.
+        </p>
+        <p className="field-hint" data-testid="wallet-key-warning">
+          {WALLET_KEY_PHISHING_WARNING}
+        </p>
+        <button type="button" className="button button--quiet" disabled={busy} onClick={registerWithWallet}>
+          Register with a wallet signature
+        </button>
+        <KeySigningStatus state={step} failedTitle="Registration stopped." />
+        <TransactionStatus state={registry.state} label="Registration" />
+      </div>
     </section>
   );
 }

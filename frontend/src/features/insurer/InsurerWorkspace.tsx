@@ -8,6 +8,7 @@ import { useInsurerBook } from "./useInsurerBook";
 const loading = () => <p role="status">Loading…</p>;
 const ClaimsQueue = dynamic(() => import("./ClaimsQueue").then((m) => m.ClaimsQueue), { ssr: false, loading });
 const InsurerPlans = dynamic(() => import("./InsurerPlans").then((m) => m.InsurerPlans), { ssr: false, loading });
+const Passkeys = dynamic(() => import("@/features/identity/Passkeys").then((m) => m.Passkeys), { ssr: false });
 import "@/app/workspaces.css";
 
 /** The insurer workspace, shown by <RoleGate role="insurer"> to accounts that hold the role. */
@@ -18,6 +19,7 @@ export function InsurerWorkspace() {
       <InsurerPool book={book} />
       <ClaimsQueue book={book} />
       <InsurerPlans book={book} />
+      <Passkeys />
     </div>
   );
 }

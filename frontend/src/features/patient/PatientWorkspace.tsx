@@ -29,6 +29,7 @@ const Emergency = dynamic(() => import("./Emergency").then((m) => m.Emergency), 
 const AuditTrail = dynamic(() => import("./AuditTrail").then((m) => m.AuditTrail), { ssr: false, loading });
 const Coverage = dynamic(() => import("./Coverage").then((m) => m.Coverage), { ssr: false, loading });
 const YourName = dynamic(() => import("./YourName").then((m) => m.YourName), { ssr: false });
+const Passkeys = dynamic(() => import("@/features/identity/Passkeys").then((m) => m.Passkeys), { ssr: false });
 const CategoryKeys = dynamic(() => import("./CategoryKeys").then((m) => m.CategoryKeys), { ssr: false });
 
 const rightsText = (rights: number) =>
@@ -113,6 +114,7 @@ export function PatientWorkspace() {
             }
           />
           {!asGuardian && identity ? <CategoryKeys patient={subject} /> : null}
+          {!asGuardian && identity ? <Passkeys /> : null}
           <div className="tabs" role="tablist" aria-label="Patient sections">
             {tabs.map((t) => (
               <button

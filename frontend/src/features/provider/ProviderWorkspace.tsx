@@ -14,6 +14,7 @@ import "@/app/workspaces.css";
 // The sections below the consent table are their own chunks (record sealing, claims, payouts):
 // the first load carries only the patient search.
 const loading = () => <p role="status">Loading…</p>;
+const Passkeys = dynamic(() => import("@/features/identity/Passkeys").then((m) => m.Passkeys), { ssr: false });
 const ConsentedRecords = dynamic(() => import("./ConsentedRecords").then((m) => m.ConsentedRecords), {
   ssr: false,
   loading,
@@ -190,6 +191,7 @@ export function ProviderWorkspace() {
       ) : null}
 
       <ProviderPayouts />
+      <Passkeys />
     </div>
   );
 }

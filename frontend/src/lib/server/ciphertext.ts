@@ -2,9 +2,13 @@
  * The blob route stores only ciphertext: record containers sealed in the browser by the SDK
  * (`sdk/src/crypto/container.ts`: magic "CLRC", version, payload parameters, key envelopes,
  * then AES-256-GCM segments). An upload must carry that header, and what follows it must be as
- * random as ciphertext is; known plaintext formats get a message that names them.
+ * random as ciphertext is; known plaintext formats get a message that names them. The one other
+ * thing it stores is a key-custody document (`sdk/src/crypto/passkey.ts`, magic "CLKC"): an
+ * identity key wrapped under passkeys, accepted only when it parses as one (it holds no secret
+ * in the clear, only public fields and 48-byte wraps).
  */
 import { CONTAINER_MAGIC, SUPPORTED_CONTAINER_VERSIONS } from "@careledger/sdk/crypto/container";
+import { decodeKeyCustody, isKeyCustody } from "@careledger/sdk/crypto/passkey";
 
 /** magic(4) + version(1) + payload parameters(24) + envelope count(2). */
 const FIXED_HEADER_BYTES = 31;
@@ -33,6 +37,14 @@ export function checkCiphertext(bytes: Uint8Array): CiphertextVerdict {
   const known = plaintextSignatures.find((s) => s.bytes.every((b, i) => bytes[i] === b));
   if (known) {
     return { ok: false, reason: `This looks like an unencrypted ${known.name}. Encrypt it in the browser first.` };
+  }
+  if (isKeyCustody(bytes)) {
+    try {
+      decodeKeyCustody(bytes);
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, reason: `This key-custody document is malformed: ${(error as Error).message}.` };
+    }
   }
   const hasMagic = CONTAINER_MAGIC.every((b, i) => bytes[i] === b);
   if (!hasMagic || bytes.length < FIXED_HEADER_BYTES) {

@@ -3,10 +3,11 @@
 import type { IdentityKey } from "@careledger/sdk/crypto/identity";
 import { useCallback } from "react";
 import { hexToBytes, toHex, type Address, type Hex } from "viem";
-import { useChainId, useConfig, useConnection } from "wagmi";
-import { readContract, signTypedData } from "wagmi/actions";
+import { useChainId, useConfig } from "wagmi";
+import { readContract } from "wagmi/actions";
 import { getContract } from "@/contracts/deployments";
 import { useIdentity } from "@/features/identity/IdentityProvider";
+import { useWalletKey } from "@/features/identity/walletKey";
 import { ApiBlobStore, type UploadProgress } from "./apiBlobStore";
 
 /** A sealed record on the store, ready for RecordRegistry.addRecord / addRecords / amendRecord. */
@@ -29,17 +30,15 @@ export class MissingCategoryKeyError extends Error {}
 export function useRecordWriter(patient: Address | undefined) {
   const config = useConfig();
   const chainId = useChainId();
-  const { address } = useConnection();
   const { identity, setIdentity } = useIdentity();
+  const walletKey = useWalletKey();
 
   const authorKey = useCallback(async (): Promise<IdentityKey> => {
     if (identity) return identity;
-    if (!address) throw new Error("Connect a wallet first.");
-    const { deriveIdentityKey } = await import("@careledger/sdk/crypto/identity");
-    const derived = await deriveIdentityKey((typedData) => signTypedData(config, { account: address, ...typedData }));
+    const derived = await walletKey();
     setIdentity(derived);
     return derived;
-  }, [address, config, identity, setIdentity]);
+  }, [identity, setIdentity, walletKey]);
 
   const categoryKey = useCallback(
     async (category: number) => {
