@@ -21,6 +21,10 @@ const upload = (body: Uint8Array | string, type = "application/octet-stream") =>
 
 async function sealedAllergy() {
   const recipients = recordRecipients({
+    chainId: stack.chainId,
+    registry: `0x${"11".repeat(20)}`,
+    patient: `0x${"22".repeat(20)}`,
+    author: `0x${"33".repeat(20)}`,
     category: 0,
     epoch: 1,
     categoryPublicKey: generateKeyPair().publicKey,

@@ -24,6 +24,7 @@ import {
   PROVIDER_ROLE,
   Purpose,
   WrongKeyError,
+  keyDomainOf,
   openKeyEnvelopes,
   readRecord,
   toHex,
@@ -89,7 +90,19 @@ describe("demo world seed", function () {
   const recordsOf = (patient: Person, kind?: string) =>
     world.records.filter((r) => r.patient.address === patient.address && (!kind || r.kind === kind));
   const open = (record: SeededRecord, keys: Parameters<typeof readRecord>[0]["keys"]) =>
-    readRecord({ store, cid: record.cid, commitment: record.commitment, keys });
+    readRecord({
+      store,
+      cid: record.cid,
+      commitment: record.commitment,
+      keys,
+      binding: {
+        ...keyDomainOf(stack.deployment),
+        patient: record.patient.address,
+        author: record.author.address,
+        category: record.category,
+        epoch: record.keyEpoch,
+      },
+    });
   const openFhir = async <T extends Resource>(record: SeededRecord, keys: Parameters<typeof readRecord>[0]["keys"]) =>
     JSON.parse(utf8.decode((await open(record, keys)).bytes)) as T;
 
@@ -107,6 +120,7 @@ describe("demo world seed", function () {
     openKeyEnvelopes(
       await publishedEnvelopes(chain, patient.address, grantee.address, purpose),
       world.people.keys.get(grantee.address)!,
+      { ...keyDomainOf(stack.deployment), patient: patient.address, grantee: grantee.address },
     );
 
   it("finishes well within the start-up budget", function () {

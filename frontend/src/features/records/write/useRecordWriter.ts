@@ -5,7 +5,7 @@ import { useCallback } from "react";
 import { hexToBytes, toHex, type Address, type Hex } from "viem";
 import { useChainId, useConfig, useConnection } from "wagmi";
 import { readContract, signTypedData } from "wagmi/actions";
-import { getContract } from "@/contracts/deployments";
+import { getContract, getKeyDomain } from "@/contracts/deployments";
 import { useIdentity } from "@/features/identity/IdentityProvider";
 import { ApiBlobStore, type UploadProgress } from "./apiBlobStore";
 
@@ -61,6 +61,14 @@ export function useRecordWriter(patient: Address | undefined) {
     [chainId, config, patient],
   );
 
+  /** What the record is bound to: this network's CareRegistry, the patient and the signed-in author. */
+  const binding = useCallback(() => {
+    const domain = getKeyDomain(chainId);
+    if (!domain) throw new Error("CareRegistry is not deployed on this network.");
+    if (!patient || !address) throw new Error("Connect a wallet and choose a patient first.");
+    return { ...domain, patient, author: address };
+  }, [address, chainId, patient]);
+
   const sealFhir = useCallback(
     async (resource: object, category: number, onProgress?: (p: UploadProgress) => void): Promise<SealedRecord> => {
       const author = await authorKey();
@@ -73,10 +81,11 @@ export function useRecordWriter(patient: Address | undefined) {
         categoryPublicKey: key.publicKey,
         epoch: key.epoch,
         authorPublicKey: author.publicKey,
+        binding: binding(),
       });
       return toSealed(written, key.epoch);
     },
-    [authorKey, categoryKey],
+    [authorKey, binding, categoryKey],
   );
 
   const sealFile = useCallback(
@@ -95,10 +104,11 @@ export function useRecordWriter(patient: Address | undefined) {
         categoryPublicKey: key.publicKey,
         epoch: key.epoch,
         authorPublicKey: author.publicKey,
+        binding: binding(),
       });
       return toSealed(written, key.epoch);
     },
-    [authorKey, categoryKey],
+    [authorKey, binding, categoryKey],
   );
 
   return { sealFhir, sealFile, authorKey };
