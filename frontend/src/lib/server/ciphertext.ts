@@ -4,7 +4,7 @@
  * then AES-256-GCM segments). An upload must carry that header, and what follows it must be as
  * random as ciphertext is; known plaintext formats get a message that names them.
  */
-import { CONTAINER_MAGIC, SUPPORTED_CONTAINER_VERSIONS } from "@careledger/sdk/crypto/container";
+import { CONTAINER_MAGIC, CONTAINER_VERSION, SUPPORTED_CONTAINER_VERSIONS } from "@careledger/sdk/crypto/container";
 
 /** magic(4) + version(1) + payload parameters(24) + envelope count(2). */
 const FIXED_HEADER_BYTES = 31;
@@ -39,7 +39,12 @@ export function checkCiphertext(bytes: Uint8Array): CiphertextVerdict {
     return { ok: false, reason: "This is not a CareLedger encrypted record. Encrypt it in the browser first." };
   }
   if (!SUPPORTED_CONTAINER_VERSIONS.includes(bytes[CONTAINER_MAGIC.length])) {
-    return { ok: false, reason: `Record container version ${bytes[CONTAINER_MAGIC.length]} is not supported.` };
+    return {
+      ok: false,
+      reason:
+        `Record container version ${bytes[CONTAINER_MAGIC.length]} is not supported: this dApp writes version ` +
+        `${CONTAINER_VERSION}. The local chain is reseeded on every start, so write the record again.`,
+    };
   }
   const body = bytes.subarray(FIXED_HEADER_BYTES, FIXED_HEADER_BYTES + (1 << 20));
   if (body.length >= MIN_ENTROPY_SAMPLE && bitsPerByte(body) < randomBitsPerByte(body.length) - ENTROPY_SLACK) {
