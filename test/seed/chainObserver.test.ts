@@ -10,10 +10,6 @@
  * still ClaimsSettlement arguments and events (SECURITY.md, "What the chain reveals", says so).
  */
 import { expect } from "chai";
-import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import {
   createPublicClient,
   decodeEventLog,
@@ -26,13 +22,11 @@ import {
   type Hex,
 } from "viem";
 
-import { readDeploymentFile, writeDeploymentsModule } from "../../scripts/lib/deployments.js";
-import { freePort } from "../../scripts/lib/processes.js";
-import { ROOT, startStack, type Stack } from "../../scripts/lib/stack.js";
+import type { Stack } from "../../scripts/lib/stack.js";
+import { startSeededStack } from "../helpers/seededStack.js";
 
 /** Its own chain id, as seed.test.ts has: the committed local deployments file stays put. */
 const CHAIN_ID = 31341;
-const DEPLOYMENTS = path.join(ROOT, "deployments");
 
 /** Encounter names a curious observer would try first. */
 const DICTIONARY = [
@@ -55,28 +49,16 @@ const DICTIONARY = [
 
 describe("what a chain observer sees of the seeded world", function () {
   let stack: Stack;
-  let dataDir: string;
+  let stop: (() => Promise<void>) | undefined;
 
   before(async function () {
     this.timeout(240_000);
-    dataDir = await mkdtemp(path.join(tmpdir(), "careledger-observer-"));
-    stack = await startStack({
-      web: false,
-      chainId: CHAIN_ID,
-      chainPort: await freePort(),
-      storagePort: await freePort(),
-      dataDir,
-      out: { write: () => true } as unknown as NodeJS.WritableStream,
-    });
+    ({ stack, stop } = await startSeededStack(CHAIN_ID));
   });
 
   after(async function () {
     this.timeout(60_000);
-    await stack?.stop();
-    await rm(path.join(DEPLOYMENTS, `${CHAIN_ID}.json`), { force: true });
-    await rm(path.join(ROOT, "ignition", "deployments", `chain-${CHAIN_ID}`), { recursive: true, force: true });
-    if (existsSync(path.join(DEPLOYMENTS, "31337.json"))) await writeDeploymentsModule(await readDeploymentFile(31337));
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await stop?.();
   });
 
   it("finds no clinical text, in the clear or hashed without salt, in any calldata or event", async function () {

@@ -7,10 +7,6 @@
  *   npx hardhat test mocha test/seed/seed.test.ts
  */
 import { expect } from "chai";
-import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 
 import {
   ACCESS_READ,
@@ -36,9 +32,7 @@ import {
   type Resource,
 } from "@careledger/sdk";
 
-import { readDeploymentFile, writeDeploymentsModule } from "../../scripts/lib/deployments.js";
-import { freePort } from "../../scripts/lib/processes.js";
-import { ROOT, startStack, type Stack } from "../../scripts/lib/stack.js";
+import type { Stack } from "../../scripts/lib/stack.js";
 import { SeedChain, type Person } from "../../scripts/seed/chain.js";
 import { CUSD } from "../../scripts/seed/claims.js";
 import { publishedEnvelopes } from "../../scripts/seed/consents.js";
@@ -46,30 +40,22 @@ import type { DemoWorld } from "../../scripts/seed/index.js";
 import { DAY } from "../../scripts/seed/people.js";
 import type { SeededRecord } from "../../scripts/seed/records.js";
 import { onChainPointers } from "../../scripts/seed/verify.js";
+import { startSeededStack } from "../helpers/seededStack.js";
 
 /** Not 31337: the deploy step writes deployments/<chainId>.json, and the committed local one must stay put. */
 const CHAIN_ID = 31339;
-const DEPLOYMENTS = path.join(ROOT, "deployments");
 const CLAIM = { pending: 1, approved: 2, denied: 3 } as const;
 
 describe("demo world seed", function () {
   let stack: Stack;
+  let stop: (() => Promise<void>) | undefined;
   let world: DemoWorld;
   let chain: SeedChain;
   let store: KuboBlobStore;
-  let dataDir: string;
 
   before(async function () {
     this.timeout(240_000);
-    dataDir = await mkdtemp(path.join(tmpdir(), "careledger-seed-"));
-    stack = await startStack({
-      web: false,
-      chainId: CHAIN_ID,
-      chainPort: await freePort(),
-      storagePort: await freePort(),
-      dataDir,
-      out: { write: () => true } as unknown as NodeJS.WritableStream,
-    });
+    ({ stack, stop } = await startSeededStack(CHAIN_ID));
     world = stack.world!;
     chain = new SeedChain(stack.deployment, stack.rpcUrl);
     store = new KuboBlobStore({ url: stack.ipfsApiUrl });
@@ -77,13 +63,7 @@ describe("demo world seed", function () {
 
   after(async function () {
     this.timeout(60_000);
-    await stack?.stop();
-    await rm(path.join(DEPLOYMENTS, `${CHAIN_ID}.json`), { force: true });
-    await rm(path.join(ROOT, "ignition", "deployments", `chain-${CHAIN_ID}`), { recursive: true, force: true });
-    // The deploy step regenerated deployments/index.ts with this chain in it: regenerate it from the
-    // local chain's file again (not from a copy taken before, which a concurrent deploy may have outdated).
-    if (existsSync(path.join(DEPLOYMENTS, "31337.json"))) await writeDeploymentsModule(await readDeploymentFile(31337));
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await stop?.();
   });
 
   const person = (name: string): Person => chain.person(name);
