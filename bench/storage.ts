@@ -26,7 +26,7 @@ import {
   unwrapRecordKey,
   type RecordContentKey,
 } from "../sdk/src/crypto/container.js";
-import { EnvelopeKind, unwrapKey, wrapKey } from "../sdk/src/crypto/envelope.js";
+import { EnvelopePurpose, unwrapKey, wrapKey } from "../sdk/src/crypto/envelope.js";
 import { generateKeyPair, type X25519KeyPair } from "../sdk/src/crypto/keys.js";
 import { HeliaBlobStore } from "../sdk/src/node/helia.js";
 import { getRecord, putRecord, sealAndStore, type StoredRecord } from "../sdk/src/storage/records.js";
@@ -80,6 +80,20 @@ async function timeInterleaved(steps: Step<never>[], runs: number, batch: number
 
 const step = <T>(s: Step<T>) => s as unknown as Step<never>;
 
+/** What the benchmark's records and envelopes are bound to (any chain, registry and accounts do). */
+const BINDING = {
+  chainId: 31337,
+  registry: `0x${"11".repeat(20)}`,
+  patient: `0x${"22".repeat(20)}`,
+  author: `0x${"33".repeat(20)}`,
+  category: 6,
+  epoch: 0,
+};
+const WRAP = {
+  binding: { ...BINDING, purpose: EnvelopePurpose.Record, recipient: BINDING.patient },
+  aad: randomBytes(29),
+};
+
 const mbps = (bytes: number, ms: number) => bytes / MiB / (ms / 1000);
 
 async function memoryProbe(dataDir: string) {
@@ -88,8 +102,7 @@ async function memoryProbe(dataDir: string) {
   const store = await HeliaBlobStore.open({ dataDir });
   const reader = generateKeyPair();
   const recipients = recordRecipients({
-    category: 6,
-    epoch: 0,
+    ...BINDING,
     categoryPublicKey: reader.publicKey,
     authorPublicKey: generateKeyPair().publicKey,
   });
@@ -98,7 +111,7 @@ async function memoryProbe(dataDir: string) {
     store,
     await sealRecord({ kind: "attachment", contentType: "application/pdf", bytes: randomBytes(2 * MiB) }, recipients),
   );
-  await openRecord(await getRecord(store, warm.cid, warm.commitment), reader);
+  await openRecord(await getRecord(store, warm.cid, warm.commitment), reader, BINDING);
   globalThis.gc?.();
   const baseline = process.resourceUsage().maxRSS * 1024;
   const rssBefore = process.memoryUsage().rss;
@@ -113,7 +126,7 @@ async function memoryProbe(dataDir: string) {
   const afterStore = process.resourceUsage().maxRSS * 1024;
   globalThis.gc?.();
   const fetched = await getRecord(store, stored.cid, stored.commitment);
-  const opened = await openRecord(fetched, reader);
+  const opened = await openRecord(fetched, reader, BINDING);
   if (opened.bytes.length !== size) throw new Error("round trip failed");
   const peak = process.resourceUsage().maxRSS * 1024;
   await store.close();
@@ -144,8 +157,7 @@ async function main() {
   const reader = generateKeyPair();
   const author = generateKeyPair();
   const recipients = recordRecipients({
-    category: 6,
-    epoch: 0,
+    ...BINDING,
     categoryPublicKey: reader.publicKey,
     authorPublicKey: author.publicKey,
   });
@@ -168,7 +180,7 @@ async function main() {
         stored.push(await sealAndStore(store, args));
       };
       const openStored = async ({ record, keys }: { record: StoredRecord; keys: RecordContentKey | X25519KeyPair }) => {
-        const opened = await openRecord(await getRecord(store, record.cid, record.commitment), keys);
+        const opened = await openRecord(await getRecord(store, record.cid, record.commitment), keys, BINDING);
         if (opened.bytes.length !== size) throw new Error("round trip failed");
       };
       const [sha, aesRaw, append, payloadStore, payloadFetch, recordStore, recordFetch] = await timeInterleaved(
@@ -198,7 +210,7 @@ async function main() {
               Promise.all(
                 stored.slice(-count).map(async (record) => ({
                   record,
-                  keys: await unwrapRecordKey((await store.get(record.cid)).subarray(0, 4096), reader),
+                  keys: await unwrapRecordKey((await store.get(record.cid)).subarray(0, 4096), reader, BINDING),
                 })),
               ),
             run: openStored,
@@ -256,16 +268,14 @@ async function main() {
     }
 
     const secret = randomBytes(32);
-    for (let i = 0; i < 20; i++)
-      await unwrapKey(await wrapKey(secret, reader.publicKey, { kind: EnvelopeKind.RecordForCategory }), reader);
+    for (let i = 0; i < 20; i++) await unwrapKey(await wrapKey(secret, reader.publicKey, WRAP), reader, WRAP);
     const envelopes: Uint8Array[] = [];
     const n = 200;
     let t = performance.now();
-    for (let i = 0; i < n; i++)
-      envelopes.push(await wrapKey(secret, reader.publicKey, { kind: EnvelopeKind.RecordForCategory }));
+    for (let i = 0; i < n; i++) envelopes.push(await wrapKey(secret, reader.publicKey, WRAP));
     const wrapMs = (performance.now() - t) / n;
     t = performance.now();
-    for (const e of envelopes) await unwrapKey(e, reader);
+    for (const e of envelopes) await unwrapKey(e, reader, WRAP);
     const unwrapMs = (performance.now() - t) / n;
 
     const probe = spawnSync(

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { recordRecipients, sealRecord } from "../sdk/src/crypto/container.js";
 import { generateKeyPair } from "../sdk/src/crypto/keys.js";
+import { cidOf } from "../sdk/src/storage/blobStore.js";
 import { useStack, type E2EStack } from "./stack.js";
 
 let stack: E2EStack;
@@ -21,6 +22,10 @@ const upload = (body: Uint8Array | string, type = "application/octet-stream") =>
 
 async function sealedAllergy() {
   const recipients = recordRecipients({
+    chainId: stack.chainId,
+    registry: `0x${"11".repeat(20)}`,
+    patient: `0x${"22".repeat(20)}`,
+    author: `0x${"33".repeat(20)}`,
     category: 0,
     epoch: 1,
     categoryPublicKey: generateKeyPair().publicKey,
@@ -39,8 +44,13 @@ test("the blob route refuses anything that is not an encrypted record", async ()
     ["random bytes without the container header", crypto.getRandomValues(new Uint8Array(512)), /not a CareLedger/],
     [
       "a container header over plaintext",
-      new Uint8Array([...new TextEncoder().encode("CLRC"), 1, ...new TextEncoder().encode("a".repeat(600))]),
+      new Uint8Array([...new TextEncoder().encode("CLRC"), 2, ...new TextEncoder().encode("a".repeat(600))]),
       /content is not encrypted/,
+    ],
+    [
+      "a version 1 container (the old hand-made envelopes)",
+      new Uint8Array([...new TextEncoder().encode("CLRC"), 1, ...crypto.getRandomValues(new Uint8Array(600))]),
+      /version 1 is not supported.*reseeded/,
     ],
   ];
   for (const [what, body, reason] of cases) {
@@ -75,6 +85,10 @@ test("a sealed record goes to the store and comes back byte for byte", async (t)
 test("an upload streams through to the store: a multi-MiB record round-trips, one past the limit is cut off", async (t) => {
   // A real 5 MiB record (several 1 MiB blocks: the route forwards it after judging its first MiB).
   const recipients = recordRecipients({
+    chainId: stack.chainId,
+    registry: `0x${"11".repeat(20)}`,
+    patient: `0x${"22".repeat(20)}`,
+    author: `0x${"33".repeat(20)}`,
     category: 7,
     epoch: 1,
     categoryPublicKey: generateKeyPair().publicKey,
@@ -113,4 +127,27 @@ test("an upload streams through to the store: a multi-MiB record round-trips, on
   } as RequestInit & { duplex: "half" });
   assert.equal(tooLarge.status, 413);
   assert.match(((await tooLarge.json()) as { error: string }).error, /limited to 64 MiB/);
+});
+
+test("every page carries a strict Content-Security-Policy with a fresh nonce, and the route's CID is the bytes' CID", async (t) => {
+  const policies: string[] = [];
+  for (const route of ["/", "/patient", "/provider"]) {
+    const page = await fetch(`${stack.webUrl}${route}`);
+    const policy = page.headers.get("content-security-policy") ?? "";
+    assert.match(policy, /script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/, route);
+    assert.match(policy, /object-src 'none'/, route);
+    assert.match(policy, /frame-ancestors 'none'/, route);
+    assert.doesNotMatch(policy, /script-src[^;]*'unsafe-inline'/, route);
+    // Next.js puts the request's nonce on its own inline scripts.
+    const nonce = /'nonce-([^']+)'/.exec(policy)![1]!;
+    assert.ok((await page.text()).includes(`nonce="${nonce}"`), `${route}: scripts carry the nonce`);
+    policies.push(nonce);
+  }
+  assert.equal(new Set(policies).size, policies.length, "a nonce is never reused");
+
+  const sealed = await sealedAllergy();
+  const response = await upload(sealed);
+  if (response.status === 502) return t.skip("no storage server behind the dApp yet");
+  const { cid } = (await response.json()) as { cid: string };
+  assert.equal(cid, (await cidOf(sealed)).toString(), "the route answers the unixfs-v1-2025 CID of what it stored");
 });

@@ -37,6 +37,10 @@ async function arrangeEvidence(clinician: Actor, patient: Actor, patientIdentity
   const blob = await sealRecord(
     { kind: "fhir", resource: buildAllergyIntolerance({ patient: { reference: "Patient/e2e" } }) },
     recordRecipients({
+      chainId: stack.chainId,
+      registry: clinician.contract("CareRegistry"),
+      patient: patient.address,
+      author: clinician.address,
       category: Category.Allergies,
       epoch: 1,
       categoryPublicKey: deriveCategoryKey(patientIdentity, Category.Allergies, 1).publicKey,

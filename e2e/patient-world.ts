@@ -82,6 +82,10 @@ export async function sealForPatient(
   const blob = await sealRecord(
     content,
     recordRecipients({
+      chainId: author.client.chain!.id,
+      registry: author.contract("CareRegistry"),
+      patient,
+      author: author.address,
       category: c,
       epoch,
       categoryPublicKey: hexBytes(publicKey),

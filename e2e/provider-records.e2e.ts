@@ -134,7 +134,14 @@ test("a provider adds a FHIR record through the form and a PDF by upload, encryp
     const blob = new Uint8Array(await response.arrayBuffer());
     assert.equal(await commitmentOf(blob), record.commitment, "the stored blob verifies against its commitment");
     assert.ok(!Buffer.from(blob).includes(Buffer.from("Penicillin")), "the store holds ciphertext only");
-    const result = await openRecord(blob, deriveCategoryKey(identity, record.category, record.keyEpoch));
+    const result = await openRecord(blob, deriveCategoryKey(identity, record.category, record.keyEpoch), {
+      chainId: stack.chainId,
+      registry: patient.contract("CareRegistry"),
+      patient: patient.address,
+      author: record.author,
+      category: record.category,
+      epoch: record.keyEpoch,
+    });
     opened.push({ category: record.category, contentType: result.meta.contentType, body: result.bytes });
   }
   const text = (c: number) => opened.filter((o) => o.category === c).map((o) => new TextDecoder().decode(o.body));

@@ -4,9 +4,9 @@
  * providers claim with record ids as evidence: one claim is approved automatically and withdrawn by
  * the GP, one awaits the insurer's review, one is denied with a reason code.
  */
-import { claimLabel } from "@careledger/sdk";
+import { claimLabel, saltedCommitment } from "@careledger/sdk";
 import { evidenceOrder } from "@careledger/sdk/protocol/claimIds";
-import { keccak256, stringToHex } from "viem";
+import type { Hex } from "viem";
 
 import type { Person, SeedChain } from "./chain.js";
 import type { DemoPeople } from "./people.js";
@@ -49,6 +49,8 @@ export interface SeededClaim {
   reasonCode?: number;
   withdrawn?: bigint;
   label: string;
+  /** The salts of the claim's encounter and contents commitments (kept off chain, in memory only). */
+  salts: { encounter: Hex; claim: Hex };
 }
 
 export interface SeededInsurance {
@@ -114,23 +116,37 @@ export async function seedClaims(
     const coverageId = coverage.get(patient)!;
     const evidenceIds = evidenceOrder(args.evidence);
     const encounter = `${patient.address}:${args.label}`;
+    // Guessable text goes on chain only as a salted commitment (SDK saltedCommitment), as in the
+    // claim task and the dApp.
+    const scope = { chainId: chain.chainId, contract: chain.address("ClaimsSettlement") };
+    const encounterCommitment = saltedCommitment({ ...scope, purpose: "encounter" }, encounter);
+    const claimCommitment = saltedCommitment(
+      { ...scope, purpose: "claim" },
+      `${encounter}:${coverageId}:${evidenceIds.join(",")}`,
+    );
     const receipt = await chain.send(provider, "ClaimsSettlement", "submitClaim", [
       {
         coverageId,
         serviceClass: args.serviceClass,
         serviceDate: Number(now - args.daysAgo * DAY),
         billed: args.billed,
-        // The encounter stays off chain: a commitment binding it to this deployment is published (as the claim task does).
-        encounterCommitment: keccak256(
-          stringToHex(`${chain.chainId}:${chain.address("ClaimsSettlement")}:${encounter}`),
-        ),
-        claimCommitment: keccak256(stringToHex(`claim:${encounter}:${coverageId}:${evidenceIds.join(",")}`)),
+        encounterCommitment: encounterCommitment.commitment,
+        claimCommitment: claimCommitment.commitment,
         evidence: evidenceIds,
         preAuthId: 0n,
       },
     ]);
     const claimId = chain.events<{ claimId: bigint }>(receipt, "ClaimSubmitted")[0]!.claimId;
-    return { claimId, patient, provider, billed: args.billed, status: "pending", payerAmount: 0n, label: args.label };
+    return {
+      claimId,
+      patient,
+      provider,
+      billed: args.billed,
+      status: "pending",
+      payerAmount: 0n,
+      label: args.label,
+      salts: { encounter: encounterCommitment.salt, claim: claimCommitment.salt },
+    };
   };
 
   const [checkUp, labPanel, asthmaReview] = await Promise.all([

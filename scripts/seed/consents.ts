@@ -16,6 +16,7 @@ import {
   consentGrantTypedData,
   deriveCategoryKey,
   fromHex,
+  keyDomainOf,
   grantKeyEnvelopes,
   scopeOf,
   toHex,
@@ -72,6 +73,7 @@ export class ConsentBook {
     const bytes = await grantKeyEnvelopes({
       patient: this.people.keys.get(patient.address)!,
       granteePublicKey: this.people.keys.get(grantee.address)!.publicKey,
+      binding: { ...keyDomainOf(this.chain.deployment), patient: patient.address, grantee: grantee.address },
       scope,
       epochs,
       // After a rotation the grantee also gets the earlier epochs, to read the older records.

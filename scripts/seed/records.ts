@@ -22,6 +22,7 @@ import {
   demoPatientHistory,
   demoPdf,
   fromHex,
+  keyDomainOf,
   toHex,
   walletIdentifier,
   writeAttachmentRecord,
@@ -224,6 +225,7 @@ export async function writeRecords(writer: RecordWriter, patient: Person, drafts
         categoryPublicKey: fromHex(key.publicKey),
         epoch: key.epoch,
         authorPublicKey: people.keys.get(draft.author.address)!.publicKey,
+        binding: { ...keyDomainOf(chain.deployment), patient: patient.address, author: draft.author.address },
       };
       const stored =
         "resource" in draft

@@ -4,6 +4,7 @@
  * import, a fetch); Node scripts can use `loadDeployment` from `sdk/src/node/deployments.ts`.
  */
 import { isAddress, type Abi, type Address } from "viem";
+import type { KeyDomain } from "./crypto/envelope.js";
 import { DeploymentNotFoundError, MalformedInputError } from "./errors.js";
 
 export const CONTRACT_NAMES = [
@@ -74,4 +75,12 @@ export function contractOf(deployment: Deployment, name: ContractName): Contract
   const contract = deployment.contracts[name];
   if (!contract) throw new MalformedInputError(`deployment for chain ${deployment.chainId} has no ${name}`);
   return contract;
+}
+
+/** The chain and CareRegistry every key envelope and record of this deployment is bound to. */
+export function keyDomainOf(deployment: {
+  chainId: number;
+  contracts: { CareRegistry: { address: string } };
+}): KeyDomain {
+  return { chainId: deployment.chainId, registry: deployment.contracts.CareRegistry.address };
 }

@@ -27,8 +27,8 @@ export class TamperedEnvelopeError extends CareLedgerError {
 
 /** None of the envelopes is addressed to the key that was offered, or the passphrase is wrong. */
 export class WrongKeyError extends CareLedgerError {
-  constructor(message: string) {
-    super("WRONG_KEY", message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("WRONG_KEY", message, options);
   }
 }
 
@@ -70,11 +70,13 @@ export class UnsupportedVersionError extends CareLedgerError {
     readonly format: string,
     readonly version: number,
     readonly supported: readonly number[],
+    /** What to do instead of the generic advice (e.g. why an older version is refused). */
+    advice?: string,
   ) {
     super(
       "UNSUPPORTED_VERSION",
       `${format} version ${version} is not accepted (this SDK accepts ${supported.join(", ")}); ` +
-        "upgrade the SDK if the data is newer, or re-create it if it is an old or replayed copy",
+        (advice ?? "upgrade the SDK if the data is newer, or re-create it if it is an old or replayed copy"),
     );
   }
 }
@@ -91,6 +93,21 @@ export class IntegrityError extends CareLedgerError {
       "INTEGRITY_MISMATCH",
       `blob ${cid} from store "${store}" does not match its on-chain commitment ` +
         `(expected sha-256 ${expected}, got ${actual}); the copy was rejected`,
+    );
+  }
+}
+
+/** A store answered a CID other than the one its bytes have (a lying or misconfigured store). */
+export class StoreCidMismatchError extends CareLedgerError {
+  constructor(
+    readonly store: string,
+    readonly answered: string,
+    readonly computed: string,
+  ) {
+    super(
+      "STORE_CID_MISMATCH",
+      `store "${store}" answered CID ${answered} for the upload, but those bytes have CID ${computed} ` +
+        "(unixfs-v1-2025: CIDv1, raw leaves, 1 MiB chunks): nothing was put on chain; try again or use another store",
     );
   }
 }

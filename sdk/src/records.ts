@@ -12,6 +12,7 @@ import {
   recordRecipients,
   sealRecord,
   type OpenedRecord,
+  type RecordBinding,
   type RecordKeys,
 } from "./crypto/container.js";
 import { MalformedInputError } from "./errors.js";
@@ -27,6 +28,8 @@ export interface RecordTarget {
   epoch: number;
   /** The author's identity public key (keeps the author able to read what it wrote). */
   authorPublicKey: Uint8Array;
+  /** What the record is bound to besides its category and epoch: chain, registry, patient, author. */
+  binding: Omit<RecordBinding, "category" | "epoch">;
 }
 
 /** The category a resource (or a Bundle, by its first entry) is filed under. */
@@ -54,6 +57,7 @@ export async function writeFhirRecord(
   const blob = await sealRecord(
     { kind: "fhir", resource },
     recordRecipients({
+      ...target.binding,
       category,
       epoch: target.epoch,
       categoryPublicKey: target.categoryPublicKey,
@@ -82,6 +86,7 @@ export async function writeAttachmentRecord(
       body: target.body,
       bodyLength: target.bodyLength,
       recipients: recordRecipients({
+        ...target.binding,
         category,
         epoch: target.epoch,
         categoryPublicKey: target.categoryPublicKey,
@@ -99,11 +104,13 @@ export interface RecordPointerRef {
   /** The on-chain commitment (bytes32 sha-256 of the stored blob). */
   commitment: string;
   keys: RecordKeys;
+  /** What the chain says the record is (RecordRegistry entry and deployment). */
+  binding: RecordBinding;
 }
 
 /** Fetches, verifies, decrypts (any content type). @throws IntegrityError, WrongKeyError, Tampered*Error */
 export async function readRecord(ref: RecordPointerRef, options?: StoreOptions): Promise<OpenedRecord> {
-  return openRecord(await getRecord(ref.store, ref.cid, ref.commitment, options), ref.keys);
+  return openRecord(await getRecord(ref.store, ref.cid, ref.commitment, options), ref.keys, ref.binding);
 }
 
 /** Fetches, verifies, decrypts and validates a FHIR record. @throws FhirValidationError too */

@@ -9,29 +9,36 @@ import {
   newPayloadParams,
   SEGMENT_SIZE,
 } from "../src/crypto/blob.js";
+import { concatBytes, fromHex } from "../src/bytes.js";
 import {
   openFhirRecord,
   openRecord,
   openRecordStream,
   parseRecordHeader,
   prepareRecordSeal,
+  recordHeaderMac,
   recordRecipients,
   sealRecord,
   sealRecordStream,
   sealWith,
   unwrapRecordKey,
+  type RecordBinding,
 } from "../src/crypto/container.js";
 import {
   decodeKeyEnvelopes,
+  encodeEnvelopeEntries,
   encodeKeyEnvelopes,
-  EnvelopeKind,
-  ENVELOPE_HEADER_LENGTH,
+  EnvelopePurpose,
+  ENVELOPE_PREFIX_LENGTH,
   unwrapKey,
   useNativeX25519,
   wrapKey,
+  type EnvelopeBinding,
 } from "../src/crypto/envelope.js";
-import { generateKeyPair } from "../src/crypto/keys.js";
+import { deriveCategoryKey } from "../src/crypto/categoryKeys.js";
+import { generateKeyPair, keyIdOf } from "../src/crypto/keys.js";
 import {
+  CareLedgerError,
   TamperedCiphertextError,
   TamperedEnvelopeError,
   TruncatedBlobError,
@@ -49,6 +56,16 @@ function fill(size: number): Uint8Array {
   return bytes;
 }
 
+const address = (byte: number) => `0x${byte.toString(16).padStart(2, "0").repeat(20)}`;
+const BINDING: RecordBinding = {
+  chainId: 31337,
+  registry: address(0xc1),
+  patient: address(0xa1),
+  author: address(0xd1),
+  category: 4,
+  epoch: 0,
+};
+
 function parties() {
   const category = generateKeyPair();
   const author = generateKeyPair();
@@ -56,8 +73,7 @@ function parties() {
     category,
     author,
     recipients: recordRecipients({
-      category: 4,
-      epoch: 0,
+      ...BINDING,
       categoryPublicKey: category.publicKey,
       authorPublicKey: author.publicKey,
     }),
@@ -106,7 +122,7 @@ describe("record container", () => {
         recipients,
       );
       for (const reader of [category, author]) {
-        const opened = await openRecord(blob, reader);
+        const opened = await openRecord(blob, reader, BINDING);
         assert.equal(opened.meta.contentType, "application/pdf");
         assert.equal(opened.meta.fileName, "scan.pdf");
         assert.ok(Buffer.from(opened.bytes).equals(Buffer.from(bytes)));
@@ -124,7 +140,25 @@ describe("record container", () => {
     const { category, recipients } = parties();
     const resource = { resourceType: "Observation" as const, status: "final" as const, code: { text: "x" } };
     const blob = await sealRecord({ kind: "fhir", resource }, recipients);
-    assert.deepEqual(await openFhirRecord(blob, category), resource);
+    assert.deepEqual(await openFhirRecord(blob, category, BINDING), resource);
+  });
+
+  it("opens with a patient's category key from a keyring, trying only the key of its category and epoch", async () => {
+    const patient = { secret: fill(32) };
+    const key = deriveCategoryKey(patient, 4, 2);
+    const binding = { ...BINDING, epoch: 2 };
+    const blob = await sealRecord(
+      { kind: "attachment", contentType: "text/plain", bytes: fill(5) },
+      recordRecipients({ ...binding, categoryPublicKey: key.publicKey, authorPublicKey: generateKeyPair().publicKey }),
+    );
+    const ring = [
+      deriveCategoryKey(patient, 4, 0),
+      deriveCategoryKey(patient, 4, 1),
+      key,
+      deriveCategoryKey(patient, 5, 2),
+    ];
+    assert.ok(Buffer.from((await openRecord(blob, ring, binding)).bytes).equals(Buffer.from(fill(5))));
+    await assert.rejects(openRecord(blob, ring.slice(0, 2), binding), WrongKeyError);
   });
 
   it("seals with a prepared seal once only, and opens with an unwrapped content key", async () => {
@@ -143,20 +177,22 @@ describe("record container", () => {
     assert.throws(() => sealWith({ ...fresh } as typeof fresh, fill(1)), /not a record seal/);
     assert.throws(() => sealWith(Object.create(fresh) as typeof fresh, fill(1)), /not a record seal/);
 
-    const contentKey = await unwrapRecordKey(blob, author);
-    const opened = await openRecord(blob, contentKey);
+    const contentKey = await unwrapRecordKey(blob, author, BINDING);
+    const opened = await openRecord(blob, contentKey, BINDING);
     assert.ok(Buffer.from(opened.bytes).equals(Buffer.from(body)));
     assert.equal(opened.meta.contentType, "image/png");
-    // The same key does not open another record, even one sealed to the same parties.
+    // The same key does not open another record, even one sealed to the same parties ...
     const other = await sealRecord({ kind: "attachment", contentType: "image/png", bytes: body }, recipients);
-    await assert.rejects(openRecord(other, contentKey), WrongKeyError);
-    await assert.rejects(unwrapRecordKey(blob, generateKeyPair()), WrongKeyError);
+    await assert.rejects(openRecord(other, contentKey, BINDING), WrongKeyError);
+    await assert.rejects(unwrapRecordKey(blob, generateKeyPair(), BINDING), WrongKeyError);
+    // ... nor this record read as another patient's.
+    await assert.rejects(openRecord(blob, contentKey, { ...BINDING, patient: address(0xa2) }), WrongKeyError);
     // Nor a blob with this record's prefix but other envelopes.
     const header = await parseRecordHeader(blob);
     const spliced = new Uint8Array(blob);
-    spliced[header.length - 1]! ^= 1; // the last envelope's last byte
-    await assert.rejects(openRecord(spliced, contentKey), WrongKeyError);
-    assert.ok(Buffer.from((await openRecord(other, category)).bytes).equals(Buffer.from(body)));
+    spliced[header.length - 1]! ^= 1; // the header MAC's last byte
+    await assert.rejects(openRecord(spliced, contentKey, BINDING), WrongKeyError);
+    assert.ok(Buffer.from((await openRecord(other, category, BINDING)).bytes).equals(Buffer.from(body)));
   });
 
   it("streams in and out with bounded pieces", async () => {
@@ -178,7 +214,7 @@ describe("record container", () => {
       sealed.length,
     );
     assert.ok(chunks.every((c) => c.length <= SEG + 16 || c === chunks[0]));
-    const opened = await openRecordStream(chunks, category);
+    const opened = await openRecordStream(chunks, category, BINDING);
     let total = 0;
     for await (const piece of opened.body) {
       assert.ok(piece.length <= SEG);
@@ -187,17 +223,34 @@ describe("record container", () => {
     assert.equal(total, size);
   });
 
-  it("exposes the category and epoch of its envelopes in the clear header", async () => {
-    const { recipients } = parties();
-    const blob = await sealRecord({ kind: "attachment", contentType: "text/plain", bytes: fill(3) }, recipients);
-    const header = await parseRecordHeader(blob);
-    assert.deepEqual(
-      header.envelopeHeaders.map((h) => [h.kind, h.category, h.epoch]),
-      [
-        [EnvelopeKind.RecordForCategory, 4, 0],
-        [EnvelopeKind.RecordForAuthor, 4, 0],
-      ],
+  it("names no recipient, patient, author, category key or key id in the clear", async () => {
+    const { category, author, recipients } = parties();
+    const blobs = await Promise.all(
+      [1, 2].map(() => sealRecord({ kind: "attachment", contentType: "text/plain", bytes: fill(3) }, recipients)),
     );
+    for (const blob of blobs) {
+      const bytes = Buffer.from(blob);
+      for (const secretish of [
+        category.publicKey,
+        author.publicKey,
+        keyIdOf(category.publicKey),
+        keyIdOf(author.publicKey),
+        fromHex(BINDING.patient),
+        fromHex(BINDING.author),
+        fromHex(BINDING.registry),
+      ]) {
+        assert.equal(bytes.indexOf(Buffer.from(secretish)), -1);
+      }
+    }
+    // Two records to the same people share nothing after the fixed magic and version: no
+    // 8-byte run of the envelopes of one appears in the other.
+    const [a, b] = await Promise.all(blobs.map((blob) => parseRecordHeader(blob)));
+    const other = Buffer.from(b!.bytes);
+    for (const envelope of a!.envelopes) {
+      for (let i = ENVELOPE_PREFIX_LENGTH; i + 8 <= envelope.length; i++) {
+        assert.equal(other.indexOf(Buffer.from(envelope.subarray(i, i + 8))), -1, `offset ${i}`);
+      }
+    }
   });
 
   describe("rejects", () => {
@@ -210,13 +263,16 @@ describe("record container", () => {
       const header = await parseRecordHeader(blob);
       return { ...p, blob, header };
     }
+    /** The same record with another header (envelope list and MAC) in front of its payload. */
+    const rebuild = (blob: Uint8Array, header: { length: number }, body: Uint8Array, mac: Uint8Array) =>
+      concatBytes([body, mac, blob.subarray(header.length)]);
 
     it("tampered ciphertext with TamperedCiphertextError", async () => {
       const { blob, category, header } = await sample();
       for (const offset of [header.length, header.length + SEG + 20, blob.length - 1]) {
         const bad = new Uint8Array(blob);
         bad[offset]! ^= 1;
-        await assert.rejects(openRecord(bad, category), TamperedCiphertextError);
+        await assert.rejects(openRecord(bad, category, BINDING), TamperedCiphertextError);
       }
     });
 
@@ -224,108 +280,251 @@ describe("record container", () => {
       const { blob, category } = await sample();
       const longer = new Uint8Array(blob.length + 1);
       longer.set(blob);
-      await assert.rejects(openRecord(longer, category), TamperedCiphertextError);
+      await assert.rejects(openRecord(longer, category, BINDING), TamperedCiphertextError);
       const longer2 = new Uint8Array(blob.length + SEG + 16);
       longer2.set(blob);
-      await assert.rejects(openRecord(longer2, category), TamperedCiphertextError);
+      await assert.rejects(openRecord(longer2, category, BINDING), TamperedCiphertextError);
     });
 
-    it("a tampered envelope with TamperedEnvelopeError", async () => {
-      const { blob, category } = await sample();
-      const bad = new Uint8Array(blob);
-      bad[31 + 2 + ENVELOPE_HEADER_LENGTH + 3]! ^= 0x40; // inside the first envelope's ciphertext
-      await assert.rejects(openRecord(bad, category), TamperedEnvelopeError);
+    it("any flipped bit of the header (prefix, envelopes, MAC), for either reader", async () => {
+      const { blob, category, author, header } = await sample(10);
+      for (let offset = 5; offset < header.length; offset += 7) {
+        const bad = new Uint8Array(blob);
+        bad[offset]! ^= 0x10;
+        for (const reader of [category, author]) {
+          await assert.rejects(
+            openRecord(bad, reader, BINDING),
+            // Payload parameters that no longer parse, lengths that no longer add up, or an
+            // envelope or MAC that no longer authenticates: each an SDK error, never a record.
+            (e: Error) => e instanceof CareLedgerError,
+            `offset ${offset}`,
+          );
+        }
+      }
     });
 
-    it("a tampered header (payload parameters) with TamperedEnvelopeError", async () => {
-      const { blob, category } = await sample();
+    it("a header MAC that does not verify with TamperedEnvelopeError", async () => {
+      const { blob, category, header } = await sample();
       const bad = new Uint8Array(blob);
-      bad[5 + 12]! ^= 1; // base nonce
-      await assert.rejects(openRecord(bad, category), TamperedEnvelopeError);
-      const bad2 = new Uint8Array(blob);
-      bad2[5 + 11]! ^= 1; // plaintext length
-      await assert.rejects(openRecord(bad2, category), TamperedEnvelopeError);
+      bad[header.length - 5]! ^= 1;
+      await assert.rejects(openRecord(bad, category, BINDING), TamperedEnvelopeError);
+    });
+
+    it("two envelopes wrapping different keys: neither key opens the container (key commitment)", async () => {
+      const { blob, category, author, header } = await sample(10);
+      const [k1, k2] = [generateContentKey(), generateContentKey()];
+      const common = { ...BINDING, purpose: EnvelopePurpose.Record };
+      const body = concatBytes([
+        header.prefix,
+        encodeEnvelopeEntries([
+          await wrapKey(k1, category.publicKey, {
+            binding: { ...common, recipient: BINDING.patient },
+            aad: header.prefix,
+          }),
+          await wrapKey(k2, author.publicKey, {
+            binding: { ...common, recipient: BINDING.author },
+            aad: header.prefix,
+          }),
+        ]),
+      ]);
+      // Committed to K1: the author's K2 does not verify; committed to K2: the patient's K1 does not.
+      await assert.rejects(
+        openRecord(rebuild(blob, header, body, recordHeaderMac(k1, body, BINDING)), author, BINDING),
+        TamperedEnvelopeError,
+      );
+      await assert.rejects(
+        openRecord(rebuild(blob, header, body, recordHeaderMac(k2, body, BINDING)), category, BINDING),
+        TamperedEnvelopeError,
+      );
+    });
+
+    it("a dropped, duplicated or reordered envelope", async () => {
+      const { blob, category, author, header } = await sample(10);
+      const [toCategory, toAuthor] = header.envelopes as [Uint8Array, Uint8Array];
+      for (const list of [
+        [toCategory],
+        [toAuthor],
+        [toCategory, toAuthor, toAuthor],
+        [toCategory, toCategory, toAuthor],
+      ]) {
+        const body = concatBytes([header.prefix, encodeEnvelopeEntries(list)]);
+        for (const reader of [category, author])
+          await assert.rejects(
+            openRecord(rebuild(blob, header, body, header.mac), reader, BINDING),
+            TamperedEnvelopeError,
+          );
+      }
+      const swapped = concatBytes([header.prefix, encodeEnvelopeEntries([toAuthor, toCategory])]);
+      for (const reader of [category, author])
+        await assert.rejects(openRecord(rebuild(blob, header, swapped, header.mac), reader, BINDING), WrongKeyError);
+    });
+
+    it("a container moved to another patient, category, epoch, chain, registry or author", async () => {
+      const { blob, category, author } = await sample(10);
+      const moved: Partial<RecordBinding>[] = [
+        { patient: address(0xa2) },
+        { category: 5 },
+        { epoch: 1 },
+        { chainId: 1 },
+        { registry: address(0xc2) },
+      ];
+      for (const change of moved) {
+        for (const reader of [category, author]) {
+          await assert.rejects(
+            openRecord(blob, reader, { ...BINDING, ...change }),
+            WrongKeyError,
+            JSON.stringify(change),
+          );
+        }
+      }
+      // Another author: the author envelope does not open, and the patient's category key, which
+      // does, finds the header MAC bound to the real author.
+      await assert.rejects(openRecord(blob, author, { ...BINDING, author: address(0xd2) }), WrongKeyError);
+      await assert.rejects(openRecord(blob, category, { ...BINDING, author: address(0xd2) }), TamperedEnvelopeError);
     });
 
     it("a wrong key with WrongKeyError", async () => {
       const { blob } = await sample();
-      await assert.rejects(openRecord(blob, generateKeyPair()), WrongKeyError);
+      await assert.rejects(openRecord(blob, generateKeyPair(), BINDING), WrongKeyError);
     });
 
     it("a truncated blob with TruncatedBlobError, wherever it is cut", async () => {
       const { blob, category, header } = await sample();
-      for (const cut of [3, 40, header.length, header.length + 100, header.length + SEG + 16, blob.length - 1]) {
-        await assert.rejects(openRecord(blob.subarray(0, cut), category), TruncatedBlobError, `cut at ${cut}`);
+      for (const cut of [
+        3,
+        40,
+        header.length - 1,
+        header.length,
+        header.length + 100,
+        header.length + SEG + 16,
+        blob.length - 1,
+      ]) {
+        await assert.rejects(openRecord(blob.subarray(0, cut), category, BINDING), TruncatedBlobError, `cut at ${cut}`);
       }
     });
 
-    it("an unsupported or replayed container version with UnsupportedVersionError", async () => {
+    it("the old version 1 and unknown versions with UnsupportedVersionError saying why", async () => {
       const { blob, category } = await sample(10);
-      for (const version of [0, 2, 255]) {
+      for (const version of [0, 1, 3, 255]) {
         const bad = new Uint8Array(blob);
         bad[4] = version;
-        await assert.rejects(openRecord(bad, category), UnsupportedVersionError);
+        await assert.rejects(openRecord(bad, category, BINDING), UnsupportedVersionError);
       }
+      const v1 = new Uint8Array(blob);
+      v1[4] = 1;
+      await assert.rejects(openRecord(v1, category, BINDING), /reseeded on every `npm start`/);
     });
   });
 });
 
-describe("key envelopes", () => {
-  for (const kind of Object.values(EnvelopeKind)) {
+describe("key envelopes (HPKE base mode)", () => {
+  const binding = (purpose: EnvelopePurpose): EnvelopeBinding => ({
+    purpose,
+    chainId: 31337,
+    registry: address(0xc1),
+    patient: address(0xa1),
+    recipient: address(0xb1),
+    category: 2,
+    epoch: 7,
+  });
+
+  for (const purpose of Object.values(EnvelopePurpose)) {
     for (const size of [0, 1, 32, 1000]) {
-      it(`round-trip kind ${kind}, ${size}-byte secret`, async () => {
+      it(`round-trip purpose ${purpose}, ${size}-byte secret`, async () => {
         const recipient = generateKeyPair();
         const secret = fill(size);
-        const context = new Uint8Array([9, 9]);
-        const envelope = await wrapKey(secret, recipient.publicKey, { kind, category: 2, epoch: 7, context });
-        assert.deepEqual(await unwrapKey(envelope, recipient, { context }), secret);
-        await assert.rejects(unwrapKey(envelope, recipient, { context: new Uint8Array([9]) }), TamperedEnvelopeError);
+        const aad = new Uint8Array([9, 9]);
+        const envelope = await wrapKey(secret, recipient.publicKey, { binding: binding(purpose), aad });
+        assert.deepEqual(await unwrapKey(envelope, recipient, { binding: binding(purpose), aad }), secret);
+        await assert.rejects(
+          unwrapKey(envelope, recipient, { binding: binding(purpose), aad: new Uint8Array([9]) }),
+          WrongKeyError,
+        );
       });
     }
   }
 
-  it("binds every header field: kind, category, epoch, nonce", async () => {
+  it("binds purpose, chain, registry, patient, recipient, category and epoch", async () => {
     const recipient = generateKeyPair();
-    const envelope = await wrapKey(fill(32), recipient.publicKey, {
-      kind: EnvelopeKind.CategoryGrant,
-      category: 2,
-      epoch: 1,
-    });
-    for (const offset of [6, 7, 11, 20, 60, ENVELOPE_HEADER_LENGTH, envelope.length - 1]) {
+    const good = binding(EnvelopePurpose.Grant);
+    const envelope = await wrapKey(fill(32), recipient.publicKey, { binding: good });
+    const changes: Partial<EnvelopeBinding>[] = [
+      { purpose: EnvelopePurpose.Emergency },
+      { chainId: 1 },
+      { registry: address(0xc2) },
+      { patient: address(0xa2) },
+      { recipient: address(0xb2) },
+      { category: 3 },
+      { category: undefined },
+      { epoch: 8 },
+    ];
+    for (const change of changes) {
+      await assert.rejects(
+        unwrapKey(envelope, recipient, { binding: { ...good, ...change } }),
+        WrongKeyError,
+        JSON.stringify(change),
+      );
+    }
+    // Addresses are compared as addresses, whatever their case.
+    const upper = { ...good, patient: good.patient.toUpperCase().replace("0X", "0x") };
+    assert.deepEqual(await unwrapKey(envelope, recipient, { binding: upper }), fill(32));
+    await assert.rejects(
+      wrapKey(fill(32), recipient.publicKey, { binding: { ...good, patient: "alice" } }),
+      /patient "alice" is not a 20-byte 0x address/,
+    );
+  });
+
+  it("fails on any flipped bit, and carries nothing but version, suite, enc and ciphertext", async () => {
+    const recipient = generateKeyPair();
+    const envelope = await wrapKey(fill(32), recipient.publicKey, { binding: binding(EnvelopePurpose.Record) });
+    assert.equal(envelope.length, 6 + 32 + 32 + 16);
+    for (let offset = 6; offset < envelope.length; offset++) {
       const bad = new Uint8Array(envelope);
       bad[offset]! ^= 1;
-      await assert.rejects(unwrapKey(bad, recipient), TamperedEnvelopeError, `offset ${offset}`);
+      await assert.rejects(
+        unwrapKey(bad, recipient, { binding: binding(EnvelopePurpose.Record) }),
+        WrongKeyError,
+        `offset ${offset}`,
+      );
     }
   });
 
-  it("rejects a wrong key, and unsupported or replayed versions", async () => {
+  it("rejects a wrong key, and the old or unknown versions and suites", async () => {
     const recipient = generateKeyPair();
-    const envelope = await wrapKey(fill(32), recipient.publicKey, { kind: EnvelopeKind.CategoryGrant });
-    await assert.rejects(unwrapKey(envelope, generateKeyPair()), WrongKeyError);
-    for (const version of [0, 2]) {
+    const b = { binding: binding(EnvelopePurpose.Grant) };
+    const envelope = await wrapKey(fill(32), recipient.publicKey, b);
+    await assert.rejects(unwrapKey(envelope, generateKeyPair(), b), WrongKeyError);
+    for (const [offset, value] of [
+      [4, 0],
+      [4, 1],
+      [4, 3],
+      [5, 0],
+      [5, 2],
+    ] as const) {
       const replayed = new Uint8Array(envelope);
-      replayed[4] = version;
-      await assert.rejects(unwrapKey(replayed, recipient), UnsupportedVersionError);
+      replayed[offset] = value;
+      await assert.rejects(unwrapKey(replayed, recipient, b), UnsupportedVersionError);
     }
   });
 
-  it("interoperate between the native (WebCrypto) and pure-JS X25519 paths, both ways", async () => {
+  it("interoperate between @hpke/core (WebCrypto X25519) and @hpke/dhkem-x25519 (pure JS), both ways", async () => {
     const recipient = generateKeyPair();
     const secret = fill(32);
+    const b = { binding: binding(EnvelopePurpose.Recovery) };
     try {
       useNativeX25519(true);
-      const native = await wrapKey(secret, recipient.publicKey, { kind: EnvelopeKind.CategoryGrant });
+      const native = await wrapKey(secret, recipient.publicKey, b);
       useNativeX25519(false);
-      assert.deepEqual(await unwrapKey(native, recipient), secret);
-      const js = await wrapKey(secret, recipient.publicKey, { kind: EnvelopeKind.CategoryGrant });
+      assert.deepEqual(await unwrapKey(native, recipient, b), secret);
+      const js = await wrapKey(secret, recipient.publicKey, b);
       useNativeX25519(true);
-      assert.deepEqual(await unwrapKey(js, recipient), secret);
-      // A low-order (all-zero) ephemeral key is refused on either path.
+      assert.deepEqual(await unwrapKey(js, recipient, b), secret);
+      // A low-order (all-zero) encapsulated key is refused on either path.
       for (const native of [true, false]) {
         useNativeX25519(native);
         const bad = new Uint8Array(js);
-        bad.fill(0, 20, 52);
-        await assert.rejects(unwrapKey(bad, recipient), TamperedEnvelopeError);
+        bad.fill(0, 6, 38);
+        await assert.rejects(unwrapKey(bad, recipient, b), WrongKeyError);
       }
     } finally {
       useNativeX25519(true);
@@ -335,16 +534,22 @@ describe("key envelopes", () => {
   it("encodes and decodes envelope lists", async () => {
     const r = generateKeyPair();
     const list = await Promise.all(
-      [1, 2, 3].map((e) => wrapKey(fill(32), r.publicKey, { kind: EnvelopeKind.CategoryGrant, epoch: e })),
+      [1, 2, 3].map((epoch) =>
+        wrapKey(fill(32), r.publicKey, { binding: { ...binding(EnvelopePurpose.Grant), epoch } }),
+      ),
     );
     assert.deepEqual(decodeKeyEnvelopes(encodeKeyEnvelopes(list)), list);
     assert.deepEqual(decodeKeyEnvelopes(encodeKeyEnvelopes([])), []);
+    const old = encodeKeyEnvelopes(list);
+    old[4] = 1;
+    assert.throws(() => decodeKeyEnvelopes(old), UnsupportedVersionError);
   });
 
   it("wraps and unwraps in under 5 ms each", async () => {
     const recipient = generateKeyPair();
     const secret = fill(32);
-    for (let i = 0; i < 5; i++) await unwrapKey(await wrapKey(secret, recipient.publicKey, { kind: 1 }), recipient); // warm-up
+    const b = { binding: binding(EnvelopePurpose.Record), aad: fill(29) };
+    for (let i = 0; i < 5; i++) await unwrapKey(await wrapKey(secret, recipient.publicKey, b), recipient, b); // warm-up
     // Best of three batches: the machine is shared, a busy neighbour should not fail the suite.
     let wrapMs = Infinity;
     let unwrapMs = Infinity;
@@ -352,10 +557,10 @@ describe("key envelopes", () => {
       const n = 30;
       let t = performance.now();
       const envelopes: Uint8Array[] = [];
-      for (let i = 0; i < n; i++) envelopes.push(await wrapKey(secret, recipient.publicKey, { kind: 1 }));
+      for (let i = 0; i < n; i++) envelopes.push(await wrapKey(secret, recipient.publicKey, b));
       wrapMs = Math.min(wrapMs, (performance.now() - t) / n);
       t = performance.now();
-      for (const e of envelopes) await unwrapKey(e, recipient);
+      for (const e of envelopes) await unwrapKey(e, recipient, b);
       unwrapMs = Math.min(unwrapMs, (performance.now() - t) / n);
     }
     assert.ok(wrapMs < 5, `wrap ${wrapMs.toFixed(2)} ms`);

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { encodeAbiParameters, keccak256, recoverTypedDataAddress, toBytes } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { claimIdHex, claimIdOf, claimLabel } from "../src/protocol/claimIds.js";
+import { opensCommitment, saltedCommitment } from "../src/protocol/commitments.js";
 import * as C from "../src/protocol/constants.js";
 import {
   CONSENT_GRANT_TYPE,
@@ -192,5 +193,60 @@ describe("directory listings", () => {
     assert.equal(C.profileTextProblems({ displayName: "é".repeat(33), registryId: "" }).displayName, "too long");
     assert.equal(C.profileTextProblems({ displayName: "Lab", registryId: "9".repeat(65) }).registryId, "too long");
     assert.equal(C.MAX_PROFILE_TEXT, 64);
+  });
+});
+
+describe("salted commitments of guessable text", () => {
+  const scope = { chainId: 31337, contract: `0x${"5e".repeat(20)}` } as const;
+  const DICTIONARY = [
+    "hypertension check-up",
+    "asthma review",
+    "lab panel",
+    "flu shot",
+    "annual physical",
+    "prenatal visit",
+    "therapy session",
+    "x-ray",
+    "mri",
+    "blood test",
+    "follow-up",
+    "vaccination",
+    "dental cleaning",
+    "eye exam",
+    "physiotherapy",
+  ];
+
+  it("commit to the same text differently each time (256 random bits) and open with the salt", () => {
+    const a = saltedCommitment({ ...scope, purpose: "encounter" }, "hypertension check-up");
+    const b = saltedCommitment({ ...scope, purpose: "encounter" }, "hypertension check-up");
+    assert.notEqual(a.commitment, b.commitment);
+    assert.equal(a.salt.length, 2 + 64);
+    assert.ok(opensCommitment({ ...scope, purpose: "encounter" }, "hypertension check-up", a.salt, a.commitment));
+    // Bound to the purpose, the chain and the contract.
+    assert.ok(!opensCommitment({ ...scope, purpose: "claim" }, "hypertension check-up", a.salt, a.commitment));
+    assert.ok(
+      !opensCommitment({ ...scope, chainId: 1, purpose: "encounter" }, "hypertension check-up", a.salt, a.commitment),
+    );
+    assert.ok(
+      !opensCommitment(
+        { ...scope, contract: `0x${"5f".repeat(20)}`, purpose: "encounter" },
+        "hypertension check-up",
+        a.salt,
+        a.commitment,
+      ),
+    );
+  });
+
+  it("are not recovered by a dictionary of likely texts without the salt", () => {
+    const { commitment } = saltedCommitment({ ...scope, purpose: "encounter" }, "hypertension check-up");
+    const zero = `0x${"00".repeat(32)}` as const;
+    for (const guess of DICTIONARY) {
+      assert.notEqual(saltedCommitment({ ...scope, purpose: "encounter" }, guess, zero).commitment, commitment);
+      assert.notEqual(keccak256(toBytes(guess)), commitment);
+    }
+  });
+
+  it("refuse a salt that is not 256 bits", () => {
+    assert.throws(() => saltedCommitment({ ...scope, purpose: "appeal" }, "x", "0x1234"), /32 bytes of 0x hex/);
   });
 });

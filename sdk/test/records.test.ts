@@ -29,12 +29,18 @@ describe("record write and read paths", () => {
   const patient = identityKeyFromSecret(randomBytes(32));
   const provider = identityKeyFromSecret(randomBytes(32));
   const ctx = { patient: { reference: "Patient/p1" }, performer: { reference: "Practitioner/dr1" } };
+  const domain = { chainId: 31337, registry: `0x${"c1".repeat(20)}` };
+  const people = { patient: `0x${"a1".repeat(20)}`, author: `0x${"d1".repeat(20)}` };
   const target = (category: number) => ({
     store,
     epoch: 0,
     categoryPublicKey: deriveCategoryKey(patient, category, 0).publicKey,
     authorPublicKey: provider.publicKey,
+    binding: { ...domain, ...people },
   });
+  /** What the chain would say of a written record. */
+  const onChain = (w: { category: number }) => ({ ...domain, ...people, category: w.category, epoch: 0 });
+  const grantBinding = { ...domain, patient: people.patient, grantee: `0x${"b1".repeat(20)}` };
 
   it("writes the demo history and reads every record back through a grant", async () => {
     const written = [];
@@ -46,12 +52,17 @@ describe("record write and read paths", () => {
       await grantKeyEnvelopes({
         patient,
         granteePublicKey: doctor.publicKey,
+        binding: grantBinding,
         scope: scopeOf([0, 1, 2, 3, 4, 5, 6, 7]),
       }),
       doctor,
+      grantBinding,
     );
     for (const w of written) {
-      assert.deepEqual(await readFhirRecord({ store, cid: w.cid, commitment: w.commitment, keys: ring }), w.resource);
+      assert.deepEqual(
+        await readFhirRecord({ store, cid: w.cid, commitment: w.commitment, keys: ring, binding: onChain(w) }),
+        w.resource,
+      );
     }
   });
 
@@ -72,15 +83,22 @@ describe("record write and read paths", () => {
       bodyLength: body.length,
     });
     const own = CategoryKeyring.forPatient(patient, { [Category.Documents]: 0 });
-    const opened = await readRecord({ store, cid: w.cid, commitment: w.commitment, keys: own });
+    const binding = onChain(w);
+    const opened = await readRecord({ store, cid: w.cid, commitment: w.commitment, keys: own, binding });
     assert.equal(opened.meta.fileName, "mri.pdf");
     assert.ok(Buffer.from(opened.bytes).equals(Buffer.from(body)));
     await assert.rejects(
-      readRecord({ store, cid: w.cid, commitment: `0x${"00".repeat(32)}`, keys: own }),
+      readRecord({ store, cid: w.cid, commitment: `0x${"00".repeat(32)}`, keys: own, binding }),
       IntegrityError,
     );
     await assert.rejects(
-      readRecord({ store, cid: w.cid, commitment: w.commitment, keys: identityKeyFromSecret(randomBytes(32)) }),
+      readRecord({
+        store,
+        cid: w.cid,
+        commitment: w.commitment,
+        keys: identityKeyFromSecret(randomBytes(32)),
+        binding,
+      }),
       WrongKeyError,
     );
   });

@@ -20,6 +20,10 @@ import { MalformedInputError, RecoveryError, UnsupportedVersionError, WrongKeyEr
 
 const FAST = { scryptN: 2 ** 12 };
 
+const DOMAIN = { chainId: 31337, registry: `0x${"c1".repeat(20)}` };
+const PATIENT = `0x${"a1".repeat(20)}`;
+const guardianAddress = (i: number) => `0x${(0xe0 + i).toString(16).repeat(20)}`;
+
 function patient() {
   return identityKeyFromSecret(randomBytes(32));
 }
@@ -28,11 +32,11 @@ describe("encrypted key export file", () => {
   it("restores the identity key, which opens records written before the loss", async () => {
     const identity = patient();
     const category = deriveCategoryKey(identity, 2, 0);
+    const binding = { ...DOMAIN, patient: PATIENT, author: `0x${"d1".repeat(20)}`, category: 2, epoch: 0 };
     const blob = await sealRecord(
       { kind: "attachment", contentType: "text/plain", bytes: new Uint8Array([1, 2, 3]) },
       recordRecipients({
-        category: 2,
-        epoch: 0,
+        ...binding,
         categoryPublicKey: category.publicKey,
         authorPublicKey: generateKeyPair().publicKey,
       }),
@@ -44,7 +48,10 @@ describe("encrypted key export file", () => {
     assert.equal(parsed.kdf.name, "scrypt");
     const restored = await importKeyFile(file, "correct horse battery");
     assert.deepEqual(restored.publicKey, identity.publicKey);
-    assert.deepEqual((await openRecord(blob, deriveCategoryKey(restored, 2, 0))).bytes, new Uint8Array([1, 2, 3]));
+    assert.deepEqual(
+      (await openRecord(blob, deriveCategoryKey(restored, 2, 0), binding)).bytes,
+      new Uint8Array([1, 2, 3]),
+    );
   });
 
   it("rejects a wrong passphrase, an altered file and an unknown version", async () => {
@@ -197,20 +204,28 @@ describe("guardian recovery", () => {
     const guardians = [generateKeyPair(), generateKeyPair(), generateKeyPair()];
     const shares = await createGuardianShares(
       identity,
-      guardians.map((g, i) => ({ id: `guardian-${i}`, publicKey: g.publicKey })),
+      guardians.map((g, i) => ({ id: `guardian-${i}`, address: guardianAddress(i), publicKey: g.publicKey })),
       2,
+      { ...DOMAIN, patient: PATIENT },
     );
+    const as = (i: number) => ({ ...DOMAIN, patient: PATIENT, holder: guardianAddress(i) });
     assert.equal(shares.length, 3);
-    // A guardian cannot open another guardian's share.
-    await assert.rejects(openGuardianShare(shares[0]!, guardians[1]!), WrongKeyError);
+    // A guardian cannot open another guardian's share, nor its own as another patient's.
+    await assert.rejects(openGuardianShare(shares[0]!, guardians[1]!, as(1)), WrongKeyError);
+    await assert.rejects(
+      openGuardianShare(shares[0]!, guardians[0]!, { ...as(0), patient: guardianAddress(9) }),
+      WrongKeyError,
+    );
 
     // Recovery: the patient's new device key receives re-wrapped shares from two guardians.
     const recoveryDevice = generateKeyPair();
     const returned = [
-      await rewrapGuardianShare(shares[0]!, guardians[0]!, recoveryDevice.publicKey),
-      await rewrapGuardianShare(shares[2]!, guardians[2]!, recoveryDevice.publicKey),
+      await rewrapGuardianShare(shares[0]!, guardians[0]!, recoveryDevice.publicKey, as(0)),
+      await rewrapGuardianShare(shares[2]!, guardians[2]!, recoveryDevice.publicKey, as(2)),
     ];
-    const plainShares = await Promise.all(returned.map((e) => openGuardianShare(e, recoveryDevice)));
+    const plainShares = await Promise.all(
+      returned.map((e) => openGuardianShare(e, recoveryDevice, { ...DOMAIN, patient: PATIENT, holder: PATIENT })),
+    );
     const recovered = await recoverFromShares(plainShares, registered);
     assert.deepEqual(recovered.identity.publicKey, identity.publicKey);
     assert.deepEqual(recovered.identity.secret, identity.secret);
@@ -222,10 +237,15 @@ describe("guardian recovery", () => {
     const guardians = [generateKeyPair(), generateKeyPair(), generateKeyPair()];
     const shares = await createGuardianShares(
       identity,
-      guardians.map((g, i) => ({ id: `guardian-${i}`, publicKey: g.publicKey })),
+      guardians.map((g, i) => ({ id: `guardian-${i}`, address: guardianAddress(i), publicKey: g.publicKey })),
       2,
+      { ...DOMAIN, patient: PATIENT },
     );
-    const plain = await Promise.all(shares.map((s, i) => openGuardianShare(s, guardians[i]!)));
+    const plain = await Promise.all(
+      shares.map((s, i) =>
+        openGuardianShare(s, guardians[i]!, { ...DOMAIN, patient: PATIENT, holder: guardianAddress(i) }),
+      ),
+    );
     // Another patient's registered key (or a rotated one): the shares are consistent but do not match.
     await assert.rejects(
       recoverFromShares(plain.slice(0, 2), { publicKey: patient().publicKey, keyVersion: 1 }),
@@ -253,8 +273,9 @@ describe("published recovery shares (CareRegistry.setRecovery)", () => {
     const addresses = ["0x" + "11".repeat(20), "0x" + "ab".repeat(20)];
     const shares = await createGuardianShares(
       identity,
-      guardians.map((g, i) => ({ id: addresses[i]!, publicKey: g.publicKey })),
+      guardians.map((g, i) => ({ id: addresses[i]!, address: addresses[i]!, publicKey: g.publicKey })),
       2,
+      { ...DOMAIN, patient: PATIENT },
     );
     const decoded = decodeRecoveryShares(encodeRecoveryShares(shares));
     assert.deepEqual(

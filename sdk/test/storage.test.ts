@@ -15,14 +15,30 @@ import { sha256 as sha256Hasher } from "multiformats/hashes/sha2";
 import { randomBytes } from "../src/bytes.js";
 import { generateKeyPair } from "../src/crypto/keys.js";
 import { openRecord, recordRecipients, sealRecord } from "../src/crypto/container.js";
-import { BlobNotFoundError, IntegrityError, SizeLimitError, StoreLockedError } from "../src/errors.js";
+import {
+  BlobNotFoundError,
+  IntegrityError,
+  SizeLimitError,
+  StoreCidMismatchError,
+  StoreLockedError,
+} from "../src/errors.js";
 import { HeliaBlobStore } from "../src/node/helia.js";
 import { startStorageServer, type StorageServer } from "../src/node/storageServer.js";
-import { commitmentOf, fetchVerified } from "../src/storage/blobStore.js";
+import { cidOf, commitmentOf, fetchVerified, type BlobStore } from "../src/storage/blobStore.js";
 import { KuboBlobStore } from "../src/storage/kubo.js";
 import { ReplicatedBlobStore } from "../src/storage/replicated.js";
 import { getRecord, putRecord, sealAndStore } from "../src/storage/records.js";
 import { formatRepairReport, verifyAndRepair, type RecordPointer } from "../src/storage/verifyAndRepair.js";
+
+/** What a record is bound to in these tests (any chain, registry and accounts). */
+const bound = (category: number) => ({
+  chainId: 31337,
+  registry: `0x${"c1".repeat(20)}`,
+  patient: `0x${"a1".repeat(20)}`,
+  author: `0x${"d1".repeat(20)}`,
+  category,
+  epoch: 0,
+});
 
 const MiB = 1024 * 1024;
 const SIZES = [0, 1, MiB - 1, MiB, MiB + 1, 50 * MiB];
@@ -242,8 +258,7 @@ describe("HeliaBlobStore write path (stock UnixFS importer, Helia's pins)", () =
   it("sealAndStore commits to exactly the stored bytes", async () => {
     const reader = generateKeyPair();
     const recipients = recordRecipients({
-      category: 1,
-      epoch: 0,
+      ...bound(1),
       categoryPublicKey: reader.publicKey,
       authorPublicKey: generateKeyPair().publicKey,
     });
@@ -259,9 +274,9 @@ describe("HeliaBlobStore write path (stock UnixFS importer, Helia's pins)", () =
       assert.equal(stored.commitment, await commitmentOf(blob));
       assert.equal(stored.size, blob.length);
       assert.ok(
-        Buffer.from((await openRecord(await getRecord(store, stored.cid, stored.commitment), reader)).bytes).equals(
-          Buffer.from(body),
-        ),
+        Buffer.from(
+          (await openRecord(await getRecord(store, stored.cid, stored.commitment), reader, bound(1))).bytes,
+        ).equals(Buffer.from(body)),
       );
     }
   });
@@ -560,8 +575,7 @@ describe("ReplicatedBlobStore and verification against the on-chain commitment",
     const blob = await sealRecord(
       { kind: "attachment", contentType: "application/pdf", bytes: randomBytes(1500) },
       recordRecipients({
-        category: 6,
-        epoch: 0,
+        ...bound(6),
         categoryPublicKey: reader.publicKey,
         authorPublicKey: generateKeyPair().publicKey,
       }),
@@ -570,7 +584,7 @@ describe("ReplicatedBlobStore and verification against the on-chain commitment",
     const cid = await replicated.put(blob);
     const commitment = await commitmentOf(blob);
     assert.ok((await a.has(cid)) && (await b.has(cid)));
-    const opened = await openRecord(await replicated.getVerified(cid, commitment), reader);
+    const opened = await openRecord(await replicated.getVerified(cid, commitment), reader, bound(6));
     assert.equal(opened.bytes.length, 1500);
   });
 
@@ -583,8 +597,7 @@ describe("ReplicatedBlobStore and verification against the on-chain commitment",
       body,
       bodyLength: body.length,
       recipients: recordRecipients({
-        category: 5,
-        epoch: 0,
+        ...bound(5),
         categoryPublicKey: reader.publicKey,
         authorPublicKey: generateKeyPair().publicKey,
       }),
@@ -593,7 +606,7 @@ describe("ReplicatedBlobStore and verification against the on-chain commitment",
     assert.equal(blob.length, stored.size);
     assert.equal(await commitmentOf(blob), stored.commitment);
     assert.ok(stored.cid.equals((await putRecord(a, blob)).cid));
-    const opened = await openRecord(await getRecord(b, stored.cid, stored.commitment), reader);
+    const opened = await openRecord(await getRecord(b, stored.cid, stored.commitment), reader, bound(5));
     assert.equal(opened.meta.fileName, "xray.png");
     assert.ok(Buffer.from(opened.bytes).equals(Buffer.from(body)));
   });
@@ -685,5 +698,86 @@ describe("ReplicatedBlobStore and verification against the on-chain commitment",
       await dataA.close();
       await server.close();
     }
+  });
+});
+
+describe("stores are not trusted for what the SDK can check", () => {
+  /** An in-memory store that can lie: about the CID it gave, and about the bytes it hashed. */
+  function liar(options: { cid?: CID; bytes?: Uint8Array } = {}) {
+    const blobs = new Map<string, Uint8Array>();
+    const store: BlobStore & { putCommitted: unknown; getCommitted: unknown } = {
+      name: "liar",
+      async put(data) {
+        const chunks: Uint8Array[] = [];
+        if (data instanceof Uint8Array) chunks.push(data);
+        else for await (const c of data) chunks.push(c);
+        const bytes = Buffer.concat(chunks);
+        const cid = await cidOf(bytes);
+        blobs.set(cid.toString(), bytes);
+        return options.cid ?? cid;
+      },
+      async get(cid) {
+        return options.bytes ?? blobs.get(cid.toString())!;
+      },
+      async *stream(cid) {
+        yield await this.get(cid);
+      },
+      async has(cid) {
+        return blobs.has(cid.toString());
+      },
+      async pin() {},
+      // Claims to hash for the SDK, and answers whatever commitment the caller hopes for.
+      async putCommitted() {
+        throw new Error("never called: only the SDK's own stores are trusted to hash");
+      },
+      async getCommitted(cid: CID) {
+        return { bytes: options.bytes ?? blobs.get(cid.toString())!, commitment: `0x${"00".repeat(32)}` };
+      },
+    };
+    return store;
+  }
+  const recipients = () =>
+    recordRecipients({
+      ...bound(1),
+      categoryPublicKey: generateKeyPair().publicKey,
+      authorPublicKey: generateKeyPair().publicKey,
+    });
+
+  it("a store answering another CID is caught before the CID can go on chain (putRecord and sealAndStore)", async () => {
+    const other = await cidOf(randomBytes(10));
+    const blob = await sealRecord(
+      { kind: "attachment", contentType: "text/plain", bytes: randomBytes(100) },
+      recipients(),
+    );
+    await assert.rejects(putRecord(liar({ cid: other }), blob), StoreCidMismatchError);
+    const body = randomBytes(MiB + 3);
+    await assert.rejects(
+      sealAndStore(liar({ cid: other }), {
+        meta: { contentType: "text/plain" },
+        body,
+        bodyLength: body.length,
+        recipients: recipients(),
+      }),
+      (error: Error) => error instanceof StoreCidMismatchError && error.message.includes(other.toString()),
+    );
+    // An honest store's CID is the computed one.
+    const stored = await putRecord(liar(), blob);
+    assert.ok(stored.cid.equals(await cidOf(blob)));
+  });
+
+  it("a fake committing store is not trusted: fetchVerified hashes what it returns", async () => {
+    const good = randomBytes(1000);
+    const evil = randomBytes(1000);
+    const store = liar({ bytes: evil });
+    const cid = await store.put(good);
+    // The store says the evil bytes hash to the commitment the reader expects.
+    const expected = await commitmentOf(good);
+    (store as { getCommitted: unknown }).getCommitted = async () => ({ bytes: evil, commitment: expected });
+    await assert.rejects(fetchVerified(store, cid, expected), IntegrityError);
+    await assert.rejects(getRecord(store, cid, expected), IntegrityError);
+    // The same store returning the right bytes passes, whatever its getCommitted says.
+    const honest = liar();
+    const honestCid = await honest.put(good);
+    assert.ok(Buffer.from(await fetchVerified(honest, honestCid, expected)).equals(Buffer.from(good)));
   });
 });

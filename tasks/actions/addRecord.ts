@@ -12,6 +12,7 @@ import {
   assertValidResource,
   categoryForResourceType,
   fromHex,
+  keyDomainOf,
   recordRecipients,
   sealAndStore,
   type Resource,
@@ -135,6 +136,9 @@ export default async function addRecord(
             body: content.body,
             bodyLength: content.body.length,
             recipients: recordRecipients({
+              ...keyDomainOf(ctx.deployment),
+              patient,
+              author: ctx.address,
               category,
               epoch,
               categoryPublicKey: key,

@@ -1,6 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { claimIdHex, evidenceOrder } from "@careledger/sdk";
-import { keccak256, toUtf8Bytes } from "ethers";
+import { claimIdHex, evidenceOrder, saltedCommitment } from "@careledger/sdk";
 
 import {
   TaskError,
@@ -48,21 +47,29 @@ export default async function claim(
     }
     return withContext(hre, args.from, async (ctx) => {
       const latest = await ctx.signer.provider!.getBlock("latest");
+      // Guessable text (the encounter id, what the claim covers) goes on chain only as a commitment
+      // salted with 256 random bits; the salts are printed for the provider to keep.
+      const scope = { chainId: ctx.chainId, contract: ctx.deployment.contracts.ClaimsSettlement.address };
+      const encounterCommitment = saltedCommitment({ ...scope, purpose: "encounter" }, encounter);
+      const claimCommitment = saltedCommitment(
+        { ...scope, purpose: "claim" },
+        `${encounter}:${coverageId}:${evidence.join(",")}`,
+      );
       const request = {
         coverageId,
         serviceClass: args.serviceClass,
         serviceDate: Number(latest!.timestamp) - 60,
         billed: await parseAmount(ctx, args.billed, "--billed"),
-        // The encounter id stays off chain: only a commitment binding it to this deployment is published.
-        encounterCommitment: keccak256(
-          toUtf8Bytes(`${ctx.chainId}:${ctx.deployment.contracts.ClaimsSettlement.address}:${encounter}`),
-        ),
-        claimCommitment: keccak256(toUtf8Bytes(`claim:${encounter}:${coverageId}:${evidence.join(",")}`)),
+        encounterCommitment: encounterCommitment.commitment,
+        claimCommitment: claimCommitment.commitment,
         evidence,
         preAuthId: parseId(args.preAuth || "0", "--pre-auth"),
       };
       const { logs } = await send(ctx, "submitClaim", () => ctx.claims.submitClaim(request));
       const claimId = eventsNamed(ctx, logs, "ClaimSubmitted")[0]!.claimId as bigint;
+      ctx.log(
+        `keep these salts to open the commitments later: encounter ${encounterCommitment.salt}, claim ${claimCommitment.salt}`,
+      );
       const stored = await ctx.claims.getClaim(claimId);
       ctx.log(
         `claim ${claimIdHex(claimId)}: ${STATUS[Number(stored.status)]}${Number(stored.status) === 2 ? ` (paid ${await formatAmount(ctx, stored.payerAmount)})` : ""}`,

@@ -1,7 +1,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { hexlify } from "ethers";
 
-import { categoriesInScope, fromHex, grantKeyEnvelopes } from "@careledger/sdk";
+import { categoriesInScope, fromHex, grantKeyEnvelopes, keyDomainOf } from "@careledger/sdk";
 
 import { Progress } from "../../scripts/lib/progress.js";
 import {
@@ -52,7 +52,13 @@ export default async function grant(
           throw new TaskError(`${ctx.address} has no category keys: run \`careledger:register\` first.`);
         epochs[category] = Number(epoch);
       }
-      const bytes = await grantKeyEnvelopes({ patient: identity, granteePublicKey: granteeKey, scope, epochs });
+      const bytes = await grantKeyEnvelopes({
+        patient: identity,
+        granteePublicKey: granteeKey,
+        binding: { ...keyDomainOf(ctx.deployment), patient: ctx.address, grantee },
+        scope,
+        epochs,
+      });
       note(`${bytes.length} bytes of key envelopes for categories ${categoriesInScope(scope).join(", ")}`);
       return bytes;
     });

@@ -10,6 +10,7 @@ import {
   Purpose,
   assertValidResource,
   getRecord,
+  keyDomainOf,
   openKeyEnvelopes,
   openRecord,
   type X25519KeyPair,
@@ -78,7 +79,13 @@ export default async function read(
       const opened = await progress.step("Decrypting", async (note) => {
         let record;
         try {
-          record = await openRecord(blob, keys);
+          record = await openRecord(blob, keys, {
+            ...keyDomainOf(ctx.deployment),
+            patient,
+            author: stored.author,
+            category,
+            epoch: Number(stored.keyEpoch),
+          });
         } catch (error) {
           if ((error as { code?: string }).code === "WRONG_KEY" || (error as Error).name === "WrongKeyError") {
             throw new TaskError(
@@ -121,7 +128,13 @@ async function grantedKeys(ctx: CareContext, patient: string, identity: X25519Ke
   for await (const log of logsSince(ctx, ctx.deployment.contracts.ConsentManager.address, topics)) {
     const parsed = ctx.consents.interface.parseLog({ topics: [...log.topics], data: log.data })!;
     const envelopes = getBytes(parsed.args.keyEnvelopes);
-    if (envelopes.length > 0) await openKeyEnvelopes(envelopes, identity, keyring);
+    if (envelopes.length > 0)
+      await openKeyEnvelopes(
+        envelopes,
+        identity,
+        { ...keyDomainOf(ctx.deployment), patient, grantee: ctx.address },
+        keyring,
+      );
   }
   return keyring;
 }

@@ -52,11 +52,15 @@ async function storyFixture() {
   const category = deriveCategoryKey(identity, CONDITIONS, EPOCH);
   await recordRegistry.connect(accounts.patient).publishCategoryKeys([CONDITIONS], [toHex(category.publicKey)]);
   const content = new TextEncoder().encode("Condition: asthma, since 2019");
+  const domain = { chainId: (await ethers.provider.getNetwork()).chainId, registry: await careRegistry.getAddress() };
+  const patient = accounts.patient.address;
+  const recordBinding = { ...domain, patient, author: patient, category: CONDITIONS, epoch: EPOCH };
+  const grantBinding = { ...domain, patient, grantee: accounts.provider.address };
+  const recoveryBinding = { ...domain, patient };
   const blob = await sealRecord(
     { kind: "attachment", contentType: "text/plain", bytes: content },
     recordRecipients({
-      category: CONDITIONS,
-      epoch: EPOCH,
+      ...recordBinding,
       categoryPublicKey: category.publicKey,
       authorPublicKey: identity.publicKey,
     }),
@@ -67,6 +71,7 @@ async function storyFixture() {
   const grantEnvelopes = await grantKeyEnvelopes({
     patient: identity,
     granteePublicKey: providerKey.publicKey,
+    binding: grantBinding,
     scope: 1 << CONDITIONS,
     epochs: { [CONDITIONS]: EPOCH },
   });
@@ -84,11 +89,25 @@ async function storyFixture() {
   // Recovery set up: 2 of 3, each share wrapped to a guardian's registered key, published on chain.
   const shares = await createGuardianShares(
     identity,
-    guardianWallets.map((w, i) => ({ id: w.address, publicKey: guardianKeys[i]!.publicKey })),
+    guardianWallets.map((w, i) => ({ id: w.address, address: w.address, publicKey: guardianKeys[i]!.publicKey })),
     2,
+    recoveryBinding,
   );
   await careRegistry.connect(accounts.patient).setRecovery(2, encodeRecoveryShares(shares));
-  return { ...core, identity, guardianWallets, guardianKeys, providerKey, newWallet, blob, content, grantEnvelopes };
+  return {
+    ...core,
+    identity,
+    guardianWallets,
+    guardianKeys,
+    providerKey,
+    newWallet,
+    blob,
+    content,
+    grantEnvelopes,
+    recordBinding,
+    grantBinding,
+    recoveryBinding,
+  };
 }
 
 type Story = Awaited<ReturnType<typeof storyFixture>>;
@@ -104,7 +123,10 @@ async function guardianReleases(story: Story, index: number, newDevicePublicKey:
     (s) => s.guardianId.toLowerCase() === wallet.address.toLowerCase(),
   );
   expect(mine, "the guardian finds its share").to.not.equal(undefined);
-  const released = await rewrapGuardianShare(mine!, guardianKeys[index]!, newDevicePublicKey);
+  const released = await rewrapGuardianShare(mine!, guardianKeys[index]!, newDevicePublicKey, {
+    ...story.recoveryBinding,
+    holder: wallet.address,
+  });
   await careRegistry.connect(wallet).approveRecovery(accounts.patient.address, newWallet.address, released);
 }
 
@@ -128,7 +150,9 @@ describe("Recovery story (real core, SDK crypto)", function () {
     );
     const released = approvals.filter((e) => e.args.round === round).map((e) => fromHex(e.args.releasedShare));
     expect(released).to.have.length(2);
-    const plain = await Promise.all(released.map((envelope) => openGuardianShare(envelope, newDevice)));
+    const plain = await Promise.all(
+      released.map((envelope) => openGuardianShare(envelope, newDevice, { ...story.recoveryBinding, holder: patient })),
+    );
     const [registeredKey, keyVersion] = await careRegistry.encryptionKey(patient);
     const { identity } = await recoverFromShares(plain, {
       publicKey: registeredKey as `0x${string}`,
@@ -138,7 +162,7 @@ describe("Recovery story (real core, SDK crypto)", function () {
 
     // Every old record opens with the recovered key; the records are still the patient id's.
     expect(await recordRegistry.recordCount(patient, CONDITIONS)).to.equal(1n);
-    const opened = await openRecord(blob, deriveCategoryKey(identity, CONDITIONS, EPOCH));
+    const opened = await openRecord(blob, deriveCategoryKey(identity, CONDITIONS, EPOCH), story.recordBinding);
     expect(equalBytes(opened.bytes, content)).to.equal(true);
     // The new address writes for the patient; the lost wallet cannot.
     expect(await careRegistry.actingFor(newWallet.address)).to.equal(patient);
@@ -151,8 +175,10 @@ describe("Recovery story (real core, SDK crypto)", function () {
     expect(
       await consentManager.hasConsent(patient, accounts.provider.address, CONDITIONS, Purpose.Treatment, ACCESS_READ),
     ).to.equal(true);
-    const keyring = await openKeyEnvelopes(story.grantEnvelopes, story.providerKey);
-    expect(equalBytes((await openRecord(blob, keyring.get(CONDITIONS, EPOCH)!)).bytes, content)).to.equal(true);
+    const keyring = await openKeyEnvelopes(story.grantEnvelopes, story.providerKey, story.grantBinding);
+    expect(
+      equalBytes((await openRecord(blob, keyring.get(CONDITIONS, EPOCH)!, story.recordBinding)).bytes, content),
+    ).to.equal(true);
   });
 
   it("one guardian's share alone does not rebuild the key, and shares from another patient are refused", async function () {
@@ -161,7 +187,10 @@ describe("Recovery story (real core, SDK crypto)", function () {
     const newDevice = generateKeyPair();
     await guardianReleases(story, 1, newDevice.publicKey);
     const [event] = await careRegistry.queryFilter(careRegistry.filters.RecoveryApproved(accounts.patient.address));
-    const one = await openGuardianShare(fromHex(event!.args.releasedShare), newDevice);
+    const one = await openGuardianShare(fromHex(event!.args.releasedShare), newDevice, {
+      ...story.recoveryBinding,
+      holder: accounts.patient.address,
+    });
     const [registeredKey] = await careRegistry.encryptionKey(accounts.patient.address);
     try {
       await recoverFromShares([one], { publicKey: registeredKey as `0x${string}`, keyVersion: 1 });

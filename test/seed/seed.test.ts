@@ -6,11 +6,9 @@
  *
  *   npx hardhat test mocha test/seed/seed.test.ts
  */
-import { expect } from "chai";
-import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
+
+import { expect } from "chai";
 
 import {
   ACCESS_READ,
@@ -25,6 +23,7 @@ import {
   Purpose,
   WrongKeyError,
   deriveIdentityKey,
+  keyDomainOf,
   openKeyEnvelopes,
   readRecord,
   toHex,
@@ -38,9 +37,7 @@ import {
   patientDisplayName,
 } from "@careledger/sdk";
 
-import { readDeploymentFile, writeDeploymentsModule } from "../../scripts/lib/deployments.js";
-import { freePort } from "../../scripts/lib/processes.js";
-import { ROOT, startStack, type Stack } from "../../scripts/lib/stack.js";
+import type { Stack } from "../../scripts/lib/stack.js";
 import { SeedChain, type Person } from "../../scripts/seed/chain.js";
 import { CUSD } from "../../scripts/seed/claims.js";
 import { publishedEnvelopes } from "../../scripts/seed/consents.js";
@@ -49,18 +46,19 @@ import { DAY, identityOf } from "../../scripts/seed/people.js";
 import { DEMO_KEY_PASSPHRASE, readKeyFile } from "../../scripts/lib/keyFiles.js";
 import type { SeededRecord } from "../../scripts/seed/records.js";
 import { onChainPointers } from "../../scripts/seed/verify.js";
+import { startSeededStack } from "../helpers/seededStack.js";
 
 /** Not 31337: the deploy step writes deployments/<chainId>.json, and the committed local one must stay put. */
 const CHAIN_ID = 31339;
-const DEPLOYMENTS = path.join(ROOT, "deployments");
 const CLAIM = { pending: 1, approved: 2, denied: 3 } as const;
 
 describe("demo world seed", function () {
   let stack: Stack;
+  let stop: (() => Promise<void>) | undefined;
+  let dataDir: string;
   let world: DemoWorld;
   let chain: SeedChain;
   let store: KuboBlobStore;
-  let dataDir: string;
 
   async function expectRejection(promise: Promise<unknown>, message: RegExp) {
     let failure: unknown;
@@ -71,15 +69,7 @@ describe("demo world seed", function () {
 
   before(async function () {
     this.timeout(240_000);
-    dataDir = await mkdtemp(path.join(tmpdir(), "careledger-seed-"));
-    stack = await startStack({
-      web: false,
-      chainId: CHAIN_ID,
-      chainPort: await freePort(),
-      storagePort: await freePort(),
-      dataDir,
-      out: { write: () => true } as unknown as NodeJS.WritableStream,
-    });
+    ({ stack, stop, dataDir } = await startSeededStack(CHAIN_ID));
     world = stack.world!;
     chain = new SeedChain(stack.deployment, stack.rpcUrl);
     store = new KuboBlobStore({ url: stack.ipfsApiUrl });
@@ -87,20 +77,26 @@ describe("demo world seed", function () {
 
   after(async function () {
     this.timeout(60_000);
-    await stack?.stop();
-    await rm(path.join(DEPLOYMENTS, `${CHAIN_ID}.json`), { force: true });
-    await rm(path.join(ROOT, "ignition", "deployments", `chain-${CHAIN_ID}`), { recursive: true, force: true });
-    // The deploy step regenerated deployments/index.ts with this chain in it: regenerate it from the
-    // local chain's file again (not from a copy taken before, which a concurrent deploy may have outdated).
-    if (existsSync(path.join(DEPLOYMENTS, "31337.json"))) await writeDeploymentsModule(await readDeploymentFile(31337));
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await stop?.();
   });
 
   const person = (name: string): Person => chain.person(name);
   const recordsOf = (patient: Person, kind?: string) =>
     world.records.filter((r) => r.patient.address === patient.address && (!kind || r.kind === kind));
   const open = (record: SeededRecord, keys: Parameters<typeof readRecord>[0]["keys"]) =>
-    readRecord({ store, cid: record.cid, commitment: record.commitment, keys });
+    readRecord({
+      store,
+      cid: record.cid,
+      commitment: record.commitment,
+      keys,
+      binding: {
+        ...keyDomainOf(stack.deployment),
+        patient: record.patient.address,
+        author: record.author.address,
+        category: record.category,
+        epoch: record.keyEpoch,
+      },
+    });
   const openFhir = async <T extends Resource>(record: SeededRecord, keys: Parameters<typeof readRecord>[0]["keys"]) =>
     JSON.parse(utf8.decode((await open(record, keys)).bytes)) as T;
 
@@ -118,6 +114,7 @@ describe("demo world seed", function () {
     openKeyEnvelopes(
       await publishedEnvelopes(chain, patient.address, grantee.address, purpose),
       world.people.keys.get(grantee.address)!,
+      { ...keyDomainOf(stack.deployment), patient: patient.address, grantee: grantee.address },
     );
 
   it("finishes well within the start-up budget", function () {

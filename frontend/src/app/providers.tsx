@@ -3,6 +3,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { WagmiProvider, type State } from "wagmi";
+import { IdleLock } from "@/components/IdleLock";
 import { IdentityProvider } from "@/features/identity/IdentityProvider";
 import { getConfig } from "@/wagmi";
 
@@ -12,7 +13,10 @@ export function Providers({ children, initialState }: { children: ReactNode; ini
   return (
     <WagmiProvider config={config} initialState={initialState}>
       <QueryClientProvider client={queryClient}>
-        <IdentityProvider>{children}</IdentityProvider>
+        <IdentityProvider>
+          <IdleLock />
+          {children}
+        </IdentityProvider>
       </QueryClientProvider>
     </WagmiProvider>
   );

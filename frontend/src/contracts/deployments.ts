@@ -3,6 +3,7 @@
  * `deployments/` directly. The source is the generated deployments/index.ts (ABIs `as const` and
  * the address book of every deployments/<chainId>.json), written by the deploy step.
  */
+import type { KeyDomain } from "@careledger/sdk/crypto/envelope";
 import type { Abi, Address } from "viem";
 import {
   careRegistryAbi,
@@ -46,6 +47,12 @@ export function getContract<name extends ContractName>(
 ): { address: Address; abi: (typeof contractAbis)[name] } | undefined {
   const address = getDeployment(chainId)?.contracts[name];
   return address ? { address, abi: contractAbis[name] } : undefined;
+}
+
+/** The chain and CareRegistry every key envelope and record of this network is bound to. */
+export function getKeyDomain(chainId: number | undefined): KeyDomain | undefined {
+  const registry = getDeployment(chainId)?.contracts.CareRegistry;
+  return chainId && registry ? { chainId, registry } : undefined;
 }
 
 /** Every error any CareLedger contract can revert with: used to decode a revert from any call. */

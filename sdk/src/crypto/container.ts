@@ -3,19 +3,42 @@
  *
  *   off len field
  *     0   4 magic "CLRC"
- *     4   1 container version (1)
+ *     4   1 container version (2)
  *     5  24 payload parameters (segment size, plaintext length, base nonce)
- *    29   2 envelope count n
- *    31     n × (length u16 ‖ key envelope)   content key wrapped to the category key and the author
- *     …     payload: segmented AES-256-GCM (blob.ts) of  u32 metaLength ‖ meta JSON ‖ body
+ *    29   2 envelope count (always 2)
+ *    31     2 × (length u16 ‖ key envelope)   [0] to the patient's category key, [1] to the author
+ *     …  32 header MAC: HMAC-SHA256(HKDF(K, "header mac"), label ‖ bytes 0..here ‖ binding)
+ *     …     payload: segmented AES-256-GCM (blob.ts) under HKDF(K, "payload") of
+ *           u32 metaLength ‖ meta JSON ‖ body, with the whole header as associated data
  *
- * The content type lives in the encrypted meta, never in the clear. The payload's associated
- * data is bytes 0..29; every envelope binds the same bytes as its context, so a changed length
- * or nonce is reported as a tampered header (the envelope fails) before any payload is touched.
+ * K is the record's random 256-bit content key. The header MAC is the key commitment (as in
+ * age): HMAC-SHA256 is collision resistant in its key, so no second key opens the same
+ * container, and an author cannot wrap K1 to the patient and K2 to itself. It also covers the
+ * envelope list (a dropped, duplicated or reordered envelope fails) and the binding the reader
+ * expects from chain: chain id, registry, patient, author, category and epoch. Each envelope is
+ * HPKE-bound (envelope.ts) to the same fields and takes bytes 0..29 as associated data, so a
+ * changed length or nonce fails before any payload is touched.
+ *
+ * Nothing in the clear names the patient, the category, the epoch or the author: envelopes are
+ * found by trial decryption (a reader opens at most two). The content type lives in the
+ * encrypted meta.
+ *
+ * Version 1 (hand-made ECIES envelopes with clear key ids, no header MAC) is refused with
+ * UnsupportedVersionError; the local chain and store are reseeded on every start, so nothing
+ * needs migrating.
  */
 import type { Resource } from "@medplum/fhirtypes";
+import { hkdf } from "@noble/hashes/hkdf.js";
+import { hmac } from "@noble/hashes/hmac.js";
+import { sha256 } from "@noble/hashes/sha2.js";
 import { concatBytes, equalBytes, utf8, type ByteSource } from "../bytes.js";
-import { MalformedInputError, TruncatedBlobError, UnsupportedVersionError, WrongKeyError } from "../errors.js";
+import {
+  MalformedInputError,
+  TamperedEnvelopeError,
+  TruncatedBlobError,
+  UnsupportedVersionError,
+  WrongKeyError,
+} from "../errors.js";
 import {
   ciphertextLength,
   decodePayloadParams,
@@ -30,21 +53,28 @@ import {
   type PayloadParams,
 } from "./blob.js";
 import { ByteReader } from "./byteReader.js";
+import type { CategoryKey } from "./categoryKeys.js";
 import {
-  EnvelopeKind,
-  isAddressedTo,
-  parseEnvelopeHeader,
+  encodeEnvelopeBinding,
+  encodeEnvelopeEntries,
+  EnvelopePurpose,
+  OLD_DATA_ADVICE,
   unwrapKey,
   wrapKey,
-  type EnvelopeHeader,
+  type EnvelopeBinding,
+  type KeyDomain,
 } from "./envelope.js";
 import type { X25519KeyPair } from "./keys.js";
 
 export const CONTAINER_MAGIC = utf8.encode("CLRC");
-export const CONTAINER_VERSION = 1;
+export const CONTAINER_VERSION = 2;
 export const SUPPORTED_CONTAINER_VERSIONS: readonly number[] = [CONTAINER_VERSION];
 const PREFIX_LENGTH = 5 + PAYLOAD_PARAMS_LENGTH;
-const ENVELOPE_CONTEXT_LABEL = utf8.encode("CareLedger record v1");
+export const RECORD_ENVELOPE_COUNT = 2;
+export const HEADER_MAC_LENGTH = 32;
+const HEADER_MAC_LABEL = utf8.encode("CareLedger record v2 header");
+const MAC_KEY_INFO = utf8.encode("CareLedger record v2 header mac");
+const PAYLOAD_KEY_INFO = utf8.encode("CareLedger record v2 payload");
 
 export const FHIR_JSON = "application/fhir+json";
 
@@ -54,29 +84,64 @@ export interface RecordMeta {
   fileName?: string;
 }
 
-export interface RecordRecipient {
-  publicKey: Uint8Array;
-  kind: EnvelopeKind;
-  category?: number;
-  epoch?: number;
+/**
+ * What a record is bound to, as the chain says it: a writer takes it from the patient's
+ * registered keys, a reader from the RecordRegistry entry (its patient, author, category and
+ * key epoch) and the deployment (chain id, CareRegistry address).
+ */
+export interface RecordBinding extends KeyDomain {
+  patient: string;
+  /** The account that wrote the record (RecordRegistry's `author`). */
+  author: string;
+  category: number;
+  epoch: number;
+}
+
+/** The two recipients of every record: the patient's category key and the author. */
+export interface RecordRecipients {
+  binding: RecordBinding;
+  categoryPublicKey: Uint8Array;
+  authorPublicKey: Uint8Array;
 }
 
 /** The two envelopes every record carries: the patient's category key and the author. */
-export function recordRecipients(args: {
-  category: number;
-  epoch: number;
-  categoryPublicKey: Uint8Array;
-  authorPublicKey: Uint8Array;
-}): RecordRecipient[] {
+export function recordRecipients(
+  args: RecordBinding & { categoryPublicKey: Uint8Array; authorPublicKey: Uint8Array },
+): RecordRecipients {
+  const { chainId, registry, patient, author, category, epoch } = args;
+  return {
+    binding: { chainId, registry, patient, author, category, epoch },
+    categoryPublicKey: args.categoryPublicKey,
+    authorPublicKey: args.authorPublicKey,
+  };
+}
+
+/** The envelope bindings of a record: [0] the patient's category key, [1] the author. */
+function envelopeBindings(binding: RecordBinding): [EnvelopeBinding, EnvelopeBinding] {
+  const common = {
+    purpose: EnvelopePurpose.Record,
+    chainId: binding.chainId,
+    registry: binding.registry,
+    patient: binding.patient,
+    category: binding.category,
+    epoch: binding.epoch,
+  };
   return [
-    {
-      publicKey: args.categoryPublicKey,
-      kind: EnvelopeKind.RecordForCategory,
-      category: args.category,
-      epoch: args.epoch,
-    },
-    { publicKey: args.authorPublicKey, kind: EnvelopeKind.RecordForAuthor, category: args.category },
+    { ...common, recipient: binding.patient },
+    { ...common, recipient: binding.author },
   ];
+}
+
+/** The header MAC (key commitment) over the header's bytes before it and the binding. */
+export function recordHeaderMac(contentKey: Uint8Array, headerBody: Uint8Array, binding: RecordBinding): Uint8Array {
+  const macKey = hkdf(sha256, contentKey, undefined, MAC_KEY_INFO, 32);
+  const authorBinding = envelopeBindings(binding)[1];
+  return hmac(sha256, macKey, concatBytes([HEADER_MAC_LABEL, headerBody, encodeEnvelopeBinding(authorBinding)]));
+}
+
+function payloadKey(contentKey: Uint8Array, usages: KeyUsage[]): Promise<CryptoKey> {
+  const raw = hkdf(sha256, contentKey, undefined, PAYLOAD_KEY_INFO, 32);
+  return importContentKey(raw, usages).finally(() => raw.fill(0));
 }
 
 export interface SealedRecordStream {
@@ -85,18 +150,14 @@ export interface SealedRecordStream {
   stream: AsyncIterable<Uint8Array>;
 }
 
-function envelopeContext(prefix: Uint8Array) {
-  return concatBytes([ENVELOPE_CONTEXT_LABEL, prefix]);
-}
-
 /**
- * The public-key half of sealing a record: a fresh content key, wrapped to every recipient and
- * bound to the payload parameters (so the body's length is fixed here). Use it for exactly one
- * body: it carries the record's nonce.
+ * The public-key half of sealing a record: a fresh content key, wrapped to both recipients and
+ * bound to the payload parameters (so the body's length is fixed here), and the header MAC.
+ * Use it for exactly one body: it carries the record's nonce.
  */
 export class RecordSeal {
   private constructor(
-    /** The container's clear header (prefix and envelopes). */
+    /** The container's clear header (prefix, envelopes, header MAC). */
     readonly header: Uint8Array,
     /** Total container length in bytes. */
     readonly length: number,
@@ -112,7 +173,6 @@ export class RecordSeal {
 
 interface SealState {
   params: PayloadParams;
-  prefix: Uint8Array;
   metaPrefix: Uint8Array;
   key: CryptoKey;
   used: boolean;
@@ -128,10 +188,9 @@ const sealState = new WeakMap<RecordSeal, SealState>();
 export async function prepareRecordSeal(args: {
   meta: RecordMeta;
   bodyLength: number;
-  recipients: readonly RecordRecipient[];
+  recipients: RecordRecipients;
   segmentSize?: number;
 }): Promise<RecordSeal> {
-  if (args.recipients.length === 0) throw new RangeError("a record needs at least one recipient");
   const metaBytes = utf8.encode(JSON.stringify(args.meta));
   const metaPrefix = new Uint8Array(4 + metaBytes.length);
   new DataView(metaPrefix.buffer).setUint32(0, metaBytes.length);
@@ -139,23 +198,19 @@ export async function prepareRecordSeal(args: {
 
   const params = newPayloadParams(metaPrefix.length + args.bodyLength, args.segmentSize ?? SEGMENT_SIZE);
   const prefix = concatBytes([CONTAINER_MAGIC, Uint8Array.of(CONTAINER_VERSION), encodePayloadParams(params)]);
+  const { binding, categoryPublicKey, authorPublicKey } = args.recipients;
+  const [toCategory, toAuthor] = envelopeBindings(binding);
   const rawKey = generateContentKey();
-  const context = envelopeContext(prefix);
   try {
-    const envelopes = await Promise.all(
-      args.recipients.map((r) =>
-        wrapKey(rawKey, r.publicKey, { kind: r.kind, category: r.category, epoch: r.epoch, context }),
-      ),
-    );
-    const header = concatBytes([
-      prefix,
-      Uint8Array.of(envelopes.length >> 8, envelopes.length & 0xff),
-      ...envelopes.flatMap((e) => [Uint8Array.of(e.length >> 8, e.length & 0xff), e]),
+    const envelopes = await Promise.all([
+      wrapKey(rawKey, categoryPublicKey, { binding: toCategory, aad: prefix }),
+      wrapKey(rawKey, authorPublicKey, { binding: toAuthor, aad: prefix }),
     ]);
-    const key = await importContentKey(rawKey, ["encrypt"]);
+    const body = concatBytes([prefix, encodeEnvelopeEntries(envelopes)]);
+    const header = concatBytes([body, recordHeaderMac(rawKey, body, binding)]);
+    const key = await payloadKey(rawKey, ["encrypt"]);
     return RecordSeal.create(header, header.length + ciphertextLength(params), {
       params,
-      prefix,
       metaPrefix,
       key,
       used: false,
@@ -181,7 +236,7 @@ export function sealWith(seal: RecordSeal, body: ByteSource): SealedRecordStream
   }
   async function* stream(): AsyncGenerator<Uint8Array> {
     yield seal.header;
-    yield* encryptSegments(state!.key, state!.params, state!.prefix, plaintext());
+    yield* encryptSegments(state!.key, state!.params, seal.header, plaintext());
   }
   return { length: seal.length, stream: stream() };
 }
@@ -191,7 +246,7 @@ export async function sealRecordStream(args: {
   meta: RecordMeta;
   body: ByteSource;
   bodyLength: number;
-  recipients: readonly RecordRecipient[];
+  recipients: RecordRecipients;
   segmentSize?: number;
 }): Promise<SealedRecordStream> {
   return sealWith(await prepareRecordSeal(args), args.body);
@@ -202,7 +257,7 @@ export type RecordContent =
   | { kind: "attachment"; contentType: string; fileName?: string; bytes: Uint8Array };
 
 /** Seals a FHIR resource or an attachment into container bytes. */
-export async function sealRecord(content: RecordContent, recipients: readonly RecordRecipient[]): Promise<Uint8Array> {
+export async function sealRecord(content: RecordContent, recipients: RecordRecipients): Promise<Uint8Array> {
   const [meta, body] =
     content.kind === "fhir"
       ? [{ contentType: FHIR_JSON }, utf8.encode(JSON.stringify(content.resource))]
@@ -223,10 +278,15 @@ export async function sealRecord(content: RecordContent, recipients: readonly Re
 export interface RecordHeader {
   version: number;
   params: PayloadParams;
-  /** Raw bytes 0..29: the payload's associated data and the envelopes' context. */
+  /** Raw bytes 0..29: the envelopes' associated data. */
   prefix: Uint8Array;
+  /** [0] to the category key, [1] to the author. */
   envelopes: Uint8Array[];
-  envelopeHeaders: EnvelopeHeader[];
+  /** The header's bytes before the MAC (what it covers, with the binding). */
+  body: Uint8Array;
+  mac: Uint8Array;
+  /** The whole clear header (prefix, envelopes, MAC): the payload's associated data. */
+  bytes: Uint8Array;
   /** Header length in bytes; the payload starts here. */
   length: number;
 }
@@ -237,32 +297,33 @@ async function readHeader(reader: ByteReader): Promise<RecordHeader> {
     if (bytes.length < n) throw new TruncatedBlobError(`record ends inside its ${what}`, undefined, reader.bytesRead);
     return bytes;
   };
-  const prefix = await need(PREFIX_LENGTH, "header");
+  const prefix = (await need(PREFIX_LENGTH, "header")).slice();
   if (!equalBytes(prefix.subarray(0, 4), CONTAINER_MAGIC))
     throw new MalformedInputError("not a CareLedger record (bad magic)");
   const version = prefix[4]!;
   if (!SUPPORTED_CONTAINER_VERSIONS.includes(version)) {
-    throw new UnsupportedVersionError("record container", version, SUPPORTED_CONTAINER_VERSIONS);
+    throw new UnsupportedVersionError("record container", version, SUPPORTED_CONTAINER_VERSIONS, OLD_DATA_ADVICE);
   }
   const params = decodePayloadParams(prefix.subarray(5));
   const countBytes = await need(2, "header");
   const count = (countBytes[0]! << 8) | countBytes[1]!;
+  if (count !== RECORD_ENVELOPE_COUNT) {
+    throw new TamperedEnvelopeError(
+      `record header lists ${count} key envelopes; a version ${CONTAINER_VERSION} record carries exactly ` +
+        `${RECORD_ENVELOPE_COUNT} (the category key and the author): an envelope was dropped or added`,
+    );
+  }
   const envelopes: Uint8Array[] = [];
   for (let i = 0; i < count; i++) {
     const lengthBytes = await need(2, "envelopes");
     envelopes.push((await need((lengthBytes[0]! << 8) | lengthBytes[1]!, "envelopes")).slice());
   }
-  return {
-    version,
-    params,
-    prefix: prefix.slice(),
-    envelopes,
-    envelopeHeaders: envelopes.map(parseEnvelopeHeader),
-    length: reader.bytesRead,
-  };
+  const body = concatBytes([prefix, encodeEnvelopeEntries(envelopes)]);
+  const mac = (await need(HEADER_MAC_LENGTH, "header MAC")).slice();
+  return { version, params, prefix, envelopes, body, mac, bytes: concatBytes([body, mac]), length: reader.bytesRead };
 }
 
-/** Parses the clear header of a record (which categories/epochs/keys it is wrapped to). */
+/** Parses the clear header of a record (it names no recipient: see the file comment). */
 export async function parseRecordHeader(source: ByteSource): Promise<RecordHeader> {
   return readHeader(new ByteReader(source));
 }
@@ -277,46 +338,87 @@ function keyList(keys: RecordKeys): X25519KeyPair[] {
 /**
  * One record's content key, unwrapped once: it opens that record again without the X25519
  * step (a record shown again, or a reader that keeps keys for the session). Bound to the
- * record's header prefix, which carries its random nonce.
+ * record's header, which carries its random nonce, and to the binding it was checked against.
  */
 export interface RecordContentKey {
   readonly contentKey: CryptoKey;
-  /** The record's whole clear header (prefix and envelopes) the key was unwrapped from. */
+  /** The record's whole clear header (prefix, envelopes, MAC) the key was unwrapped from. */
   readonly header: Uint8Array;
+  /** encodeEnvelopeBinding of the author envelope's binding: what the header MAC was checked against. */
+  readonly binding: Uint8Array;
 }
 
-/** Unwraps a record's content key with whichever of `keys` it is addressed to. @throws WrongKeyError */
-export async function unwrapRecordKey(source: ByteSource, keys: RecordKeys): Promise<RecordContentKey> {
+/**
+ * Unwraps a record's content key with whichever of `keys` opens it, and checks the header MAC
+ * against `binding` (from chain). @throws WrongKeyError, TamperedEnvelopeError
+ */
+export async function unwrapRecordKey(
+  source: ByteSource,
+  keys: RecordKeys,
+  binding: RecordBinding,
+): Promise<RecordContentKey> {
   const header = await parseRecordHeader(source);
-  return { contentKey: await unwrapContentKey(header, keys), header: headerBytes(header) };
+  return {
+    contentKey: await unwrapContentKey(header, keys, binding),
+    header: header.bytes,
+    binding: bindingBytes(binding),
+  };
 }
 
-/** The clear header's bytes, as stored. */
-function headerBytes(header: RecordHeader): Uint8Array {
-  return concatBytes([
-    header.prefix,
-    Uint8Array.of(header.envelopes.length >> 8, header.envelopes.length & 0xff),
-    ...header.envelopes.flatMap((e) => [Uint8Array.of(e.length >> 8, e.length & 0xff), e]),
-  ]);
+function bindingBytes(binding: RecordBinding): Uint8Array {
+  return encodeEnvelopeBinding(envelopeBindings(binding)[1]);
 }
 
-async function contentKeyFor(header: RecordHeader, keys: RecordKeys | RecordContentKey): Promise<CryptoKey> {
-  if (!("contentKey" in keys)) return unwrapContentKey(header, keys);
-  if (!equalBytes(keys.header, headerBytes(header)))
+async function contentKeyFor(
+  header: RecordHeader,
+  keys: RecordKeys | RecordContentKey,
+  binding: RecordBinding,
+): Promise<CryptoKey> {
+  if (!("contentKey" in keys)) return unwrapContentKey(header, keys, binding);
+  if (!equalBytes(keys.header, header.bytes))
     throw new WrongKeyError("this content key belongs to another record (its header differs)");
+  if (!equalBytes(keys.binding, bindingBytes(binding)))
+    throw new WrongKeyError("this content key was checked against another patient, author, category, epoch or chain");
   return keys.contentKey;
 }
 
-async function unwrapContentKey(header: RecordHeader, keys: RecordKeys): Promise<CryptoKey> {
-  const context = envelopeContext(header.prefix);
+/** Which envelopes a key may open: a category key only its own (category, epoch), any other pair both. */
+function candidates(pair: X25519KeyPair, binding: RecordBinding): number[] {
+  const category = (pair as Partial<CategoryKey>).category;
+  if (category === undefined) return [0, 1];
+  return category === binding.category && (pair as CategoryKey).epoch === binding.epoch ? [0] : [];
+}
+
+async function unwrapContentKey(header: RecordHeader, keys: RecordKeys, binding: RecordBinding): Promise<CryptoKey> {
+  const bindings = envelopeBindings(binding);
   for (const pair of keyList(keys)) {
-    const envelope = header.envelopes.find((e) => isAddressedTo(e, pair.publicKey));
-    if (envelope) return importContentKey(await unwrapKey(envelope, pair, { context }), ["decrypt"]);
+    for (const index of candidates(pair, binding)) {
+      let raw: Uint8Array;
+      try {
+        raw = await unwrapKey(header.envelopes[index]!, pair, { binding: bindings[index]!, aad: header.prefix });
+      } catch (error) {
+        if (error instanceof WrongKeyError) continue;
+        throw error;
+      }
+      try {
+        if (!equalBytes(recordHeaderMac(raw, header.body, binding), header.mac)) {
+          throw new TamperedEnvelopeError(
+            `record header MAC does not verify with the key the ${index === 0 ? "category" : "author"} envelope ` +
+              "holds: the envelopes wrap different keys, the envelope list was changed, or the record is not " +
+              "bound to this author",
+          );
+        }
+        return await payloadKey(raw, ["decrypt"]);
+      } finally {
+        raw.fill(0);
+      }
+    }
   }
-  const wanted = header.envelopeHeaders
-    .map((h) => `${h.kind === EnvelopeKind.RecordForCategory ? `category ${h.category} epoch ${h.epoch}` : "author"}`)
-    .join(", ");
-  throw new WrongKeyError(`none of the offered keys opens this record (it is wrapped to: ${wanted})`);
+  throw new WrongKeyError(
+    `none of the offered keys opens this record as a record of patient ${binding.patient} by ${binding.author} ` +
+      `(category ${binding.category}, epoch ${binding.epoch}, chain ${binding.chainId}): the keys are not the ` +
+      "reader's for it, the record was written for another patient, category, epoch or chain, or it was altered",
+  );
 }
 
 export interface OpenedRecordStream {
@@ -329,18 +431,20 @@ export interface OpenedRecordStream {
 }
 
 /**
- * Opens a container stream: checks the header, unwraps the content key, decrypts lazily. Every
- * piece is authentic when it is yielded, but the body is only complete once the iterator ends
- * without error (a truncated or extended stream fails at its end): do not act on a partial body.
+ * Opens a container stream: checks the header against `binding` (what the chain says the
+ * record is), unwraps the content key, decrypts lazily. Every piece is authentic when it is
+ * yielded, but the body is only complete once the iterator ends without error (a truncated or
+ * extended stream fails at its end): do not act on a partial body.
  */
 export async function openRecordStream(
   source: ByteSource,
   keys: RecordKeys | RecordContentKey,
+  binding: RecordBinding,
 ): Promise<OpenedRecordStream> {
   const reader = new ByteReader(source);
   const header = await readHeader(reader);
-  const key = await contentKeyFor(header, keys);
-  const segments = decryptSegments(key, header.params, header.prefix, reader.rest())[Symbol.asyncIterator]();
+  const key = await contentKeyFor(header, keys, binding);
+  const segments = decryptSegments(key, header.params, header.bytes, reader.rest())[Symbol.asyncIterator]();
   // The meta sits at the front of the first segment(s).
   const metaReader = new ByteReader({ [Symbol.asyncIterator]: () => segments });
   const lengthBytes = await metaReader.read(4);
@@ -357,8 +461,12 @@ export interface OpenedRecord {
   bytes: Uint8Array;
 }
 
-export async function openRecord(blob: ByteSource, keys: RecordKeys | RecordContentKey): Promise<OpenedRecord> {
-  const opened = await openRecordStream(blob, keys);
+export async function openRecord(
+  blob: ByteSource,
+  keys: RecordKeys | RecordContentKey,
+  binding: RecordBinding,
+): Promise<OpenedRecord> {
+  const opened = await openRecordStream(blob, keys, binding);
   const bytes = new Uint8Array(opened.bodyLength);
   let offset = 0;
   for await (const part of opened.body) {
@@ -372,8 +480,9 @@ export async function openRecord(blob: ByteSource, keys: RecordKeys | RecordCont
 export async function openFhirRecord<T extends Resource = Resource>(
   blob: ByteSource,
   keys: RecordKeys | RecordContentKey,
+  binding: RecordBinding,
 ): Promise<T> {
-  const opened = await openRecord(blob, keys);
+  const opened = await openRecord(blob, keys, binding);
   if (opened.meta.contentType !== FHIR_JSON) {
     throw new MalformedInputError(`record holds ${opened.meta.contentType}, not FHIR JSON`);
   }

@@ -19,7 +19,7 @@ import {
   utf8,
 } from "../bytes.js";
 import { MalformedInputError, RecoveryError, UnsupportedVersionError, WrongKeyError } from "../errors.js";
-import { EnvelopeKind, unwrapKey, wrapKey } from "./envelope.js";
+import { EnvelopePurpose, unwrapKey, wrapKey, type EnvelopeBinding, type KeyDomain } from "./envelope.js";
 import { identityKeyFromSecret, type IdentityKey } from "./identity.js";
 import type { X25519KeyPair } from "./keys.js";
 import { combineShares, splitSecret } from "./shamir.js";
@@ -133,8 +133,10 @@ export async function importKeyFile(json: string, passphrase: string): Promise<I
 }
 
 export interface Guardian {
-  /** Label for the UI (e.g. the guardian's address). */
+  /** Label for the UI (e.g. the guardian's name). */
   id: string;
+  /** The guardian's account: the share envelope is bound to it. */
+  address: string;
   publicKey: Uint8Array;
 }
 
@@ -144,47 +146,66 @@ export interface GuardianShare {
   envelope: Uint8Array;
 }
 
-const SHARE_CONTEXT = utf8.encode("CareLedger recovery share v1");
+/** What a share envelope is bound to: the deployment and the patient whose secret it is part of. */
+export interface RecoveryBinding extends KeyDomain {
+  patient: string;
+}
+
+function shareBinding(binding: RecoveryBinding, holder: string): EnvelopeBinding {
+  return {
+    purpose: EnvelopePurpose.Recovery,
+    chainId: binding.chainId,
+    registry: binding.registry,
+    patient: binding.patient,
+    recipient: holder,
+  };
+}
 
 /** Splits the identity secret k-of-n and wraps one share to each guardian. */
 export async function createGuardianShares(
   identity: IdentityKey,
   guardians: readonly Guardian[],
   threshold: number,
+  binding: RecoveryBinding,
 ): Promise<GuardianShare[]> {
   const shares = await splitSecret(identity.secret, guardians.length, threshold);
   return Promise.all(
     guardians.map(async (guardian, i) => ({
       guardianId: guardian.id,
-      envelope: await wrapKey(shares[i]!, guardian.publicKey, {
-        kind: EnvelopeKind.RecoveryShare,
-        epoch: identity.keyVersion,
-        context: SHARE_CONTEXT,
-      }),
+      envelope: await wrapKey(shares[i]!, guardian.publicKey, { binding: shareBinding(binding, guardian.address) }),
     })),
   );
 }
 
-/** The guardian's side: unwraps the share it holds (to hand back to the patient). */
+/**
+ * The holder's side: unwraps a share (a guardian its own; the patient's recovery device the
+ * ones guardians re-wrapped to it, with holder = the patient). @throws WrongKeyError
+ */
 export async function openGuardianShare(
   share: GuardianShare | Uint8Array,
-  guardian: X25519KeyPair,
+  holderKey: X25519KeyPair,
+  binding: RecoveryBinding & { holder: string },
 ): Promise<Uint8Array> {
   const envelope = share instanceof Uint8Array ? share : share.envelope;
-  return unwrapKey(envelope, guardian, { context: SHARE_CONTEXT, expectedKind: EnvelopeKind.RecoveryShare });
+  return unwrapKey(envelope, holderKey, { binding: shareBinding(binding, binding.holder) });
 }
 
 /**
- * A guardian re-wraps its share to the patient's new (recovery) key so it never travels in the
- * clear.
+ * A guardian (binding.holder) re-wraps its share to the patient's new (recovery) key so it
+ * never travels in the clear.
  */
 export async function rewrapGuardianShare(
   share: GuardianShare | Uint8Array,
   guardian: X25519KeyPair,
   recipientPublicKey: Uint8Array,
+  binding: RecoveryBinding & { holder: string },
 ) {
-  const plain = await openGuardianShare(share, guardian);
-  return wrapKey(plain, recipientPublicKey, { kind: EnvelopeKind.RecoveryShare, context: SHARE_CONTEXT });
+  const plain = await openGuardianShare(share, guardian, binding);
+  try {
+    return await wrapKey(plain, recipientPublicKey, { binding: shareBinding(binding, binding.patient) });
+  } finally {
+    plain.fill(0);
+  }
 }
 
 /** The key registered on chain for the account being recovered (`CareRegistry.encryptionKey`). */

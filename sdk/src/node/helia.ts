@@ -25,6 +25,7 @@ import { BlobNotFoundError, SizeLimitError, StoreLockedError } from "../errors.j
 import {
   DEFAULT_MAX_BLOB_BYTES,
   limitSize,
+  registerCommittingStore,
   toCid,
   type CidLike,
   type CommittingStore,
@@ -157,6 +158,7 @@ export class HeliaBlobStore implements CommittingStore {
     this.fs = unixfs(this.helia);
     this.name = options.name ?? `helia:${options.dataDir}`;
     this.maxBlobBytes = options.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES;
+    registerCommittingStore(this);
   }
 
   /**

@@ -8,7 +8,7 @@
  */
 import { CID } from "multiformats/cid";
 import { collectBytes, sha256, toHex, type ByteSource } from "../bytes.js";
-import { BlobNotFoundError, IntegrityError, SizeLimitError } from "../errors.js";
+import { BlobNotFoundError, IntegrityError, SizeLimitError, StoreCidMismatchError } from "../errors.js";
 
 export type CidLike = CID | string;
 
@@ -97,9 +97,20 @@ export interface CommittingStore extends BlobStore {
   getCommitted(cid: CidLike, options?: StoreOptions): Promise<{ bytes: Uint8Array; commitment: `0x${string}` }>;
 }
 
+/**
+ * The SDK's own committing stores (the embedded HeliaBlobStore registers each instance it makes).
+ * Having a `getCommitted` method earns nothing: any other object that claims to hash for us is
+ * treated as a plain store, and the SDK hashes its bytes itself.
+ */
+const committingStores = new WeakSet<object>();
+
+/** @internal Called by the SDK's own stores' constructors only. */
+export function registerCommittingStore(store: CommittingStore): void {
+  committingStores.add(store);
+}
+
 export function isCommittingStore(store: BlobStore): store is CommittingStore {
-  const s = store as Partial<CommittingStore>;
-  return typeof s.putCommitted === "function" && typeof s.getCommitted === "function";
+  return committingStores.has(store);
 }
 
 /**
@@ -112,7 +123,8 @@ export async function fetchVerified(
   commitment: string,
   options?: StoreOptions,
 ): Promise<Uint8Array> {
-  // A store that hashes while it reads (the embedded one) saves a second pass over the bytes.
+  // The SDK's embedded store hashes (with the SDK's own code) while it reads, which saves a second
+  // pass over the bytes; every other store's bytes are hashed here.
   const { bytes, commitment: actual } = isCommittingStore(store)
     ? await store.getCommitted(cid, options)
     : await store.get(cid, options).then(async (b) => ({ bytes: b, commitment: await commitmentOf(b) }));
@@ -120,6 +132,33 @@ export async function fetchVerified(
     throw new IntegrityError(toCid(cid).toString(), store.name, commitment, actual);
   }
   return bytes;
+}
+
+/**
+ * The CID `bytes` have under the unixfs-v1-2025 profile every CareLedger store uses (CIDv1, raw
+ * leaves, 1 MiB chunks, 1,024 links, sha2-256), computed here with `ipfs-unixfs-importer` (loaded
+ * on first use) without storing anything.
+ */
+export async function cidOf(bytes: Uint8Array): Promise<CID> {
+  const { importer } = await import("ipfs-unixfs-importer");
+  const discard = { put: async (cid: CID) => cid };
+  let root: CID | undefined;
+  for await (const entry of importer([{ content: bytes }], discard as never, { profile: "unixfs-v1-2025" }))
+    root = entry.cid;
+  return root!;
+}
+
+/**
+ * Checks the CID a store (or an upload route) answered against the CID of the bytes sent, so a
+ * lying route cannot make a writer put a pointer to something else on chain.
+ * @throws StoreCidMismatchError naming both
+ */
+export async function assertStoredCid(store: string, bytes: Uint8Array, answered: CidLike): Promise<CID> {
+  const computed = await cidOf(bytes);
+  if (!computed.equals(toCid(answered))) {
+    throw new StoreCidMismatchError(store, toCid(answered).toString(), computed.toString());
+  }
+  return computed;
 }
 
 export function isNotFound(error: unknown): boolean {

@@ -4,7 +4,7 @@ import {
   prepareRecordSeal,
   sealWith,
   type RecordMeta,
-  type RecordRecipient,
+  type RecordRecipients,
   type RecordSeal,
 } from "../crypto/container.js";
 import type { ByteSource } from "../bytes.js";
@@ -12,6 +12,7 @@ import {
   commitmentOf,
   fetchVerified,
   isCommittingStore,
+  assertStoredCid,
   UNIXFS_CHUNK_SIZE,
   type BlobStore,
   type CidLike,
@@ -26,14 +27,18 @@ export interface StoredRecord {
   size: number;
 }
 
-/** Stores a sealed record and computes its commitment (in parallel). */
+/**
+ * Stores a sealed record and computes its commitment (in parallel). A store other than the SDK's
+ * embedded one has the CID it answered checked against the CID computed from the bytes.
+ * @throws StoreCidMismatchError
+ */
 export async function putRecord(store: BlobStore, blob: Uint8Array, options?: StoreOptions): Promise<StoredRecord> {
   if (isCommittingStore(store)) {
     const { cid, commitment } = await store.putCommitted(blob, options);
     return { cid, commitment, size: blob.length };
   }
-  const [cid, commitment] = await Promise.all([store.put(blob, options), commitmentOf(blob)]);
-  return { cid, commitment, size: blob.length };
+  const [answered, commitment] = await Promise.all([store.put(blob, options), commitmentOf(blob)]);
+  return { cid: await assertStoredCid(store.name, blob, answered), commitment, size: blob.length };
 }
 
 /**
@@ -62,7 +67,7 @@ export async function getRecord(
 export async function sealAndStore(
   store: BlobStore,
   args:
-    | { meta: RecordMeta; body: ByteSource; bodyLength: number; recipients: readonly RecordRecipient[] }
+    | { meta: RecordMeta; body: ByteSource; bodyLength: number; recipients: RecordRecipients }
     | { seal: RecordSeal; body: ByteSource },
   options?: StoreOptions,
 ): Promise<StoredRecord> {
@@ -97,7 +102,12 @@ export async function sealAndStore(
     sealedAll();
   }
   // The digest runs (off the main thread) while the store writes its last blocks and pins.
-  const [cid, commitment] = await Promise.all([store.put(aligned(), options), produced.then(() => commitmentOf(blob))]);
+  const [answered, commitment] = await Promise.all([
+    store.put(aligned(), options),
+    produced.then(() => commitmentOf(blob)),
+  ]);
   if (offset !== sealed.length) throw new Error(`sealed ${offset} of ${sealed.length} bytes`);
-  return { cid, commitment, size: blob.length };
+  // The CID goes on chain: it must be the CID of these bytes, whatever the store (or the dApp's
+  // upload route) answered.
+  return { cid: await assertStoredCid(store.name, blob, answered), commitment, size: blob.length };
 }

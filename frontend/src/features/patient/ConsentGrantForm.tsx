@@ -122,6 +122,9 @@ export function ConsentGrantForm({
         await grantKeyEnvelopes({
           patient: identity,
           granteePublicKey: fromHex(granteeKey),
+          // Bound to this network's CareRegistry, the patient and the grantee: the envelopes open
+          // for nobody else and in no other grant.
+          binding: { chainId, registry: registry.address, patient, grantee: g.value },
           scope: c.value,
           epochs: current,
         }),

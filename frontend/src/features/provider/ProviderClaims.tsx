@@ -3,7 +3,7 @@
 import { claimIdOf, evidenceOrder } from "@careledger/sdk/protocol/claimIds";
 import { Category } from "@careledger/sdk/protocol/constants";
 import { useState, type FormEvent } from "react";
-import { keccak256, toBytes, toHex, type Address } from "viem";
+import type { Address } from "viem";
 import { useChainId, useConnection } from "wagmi";
 import { Field } from "@/components/Field";
 import { TransactionStatus } from "@/components/TransactionStatus";
@@ -220,10 +220,11 @@ function ClaimForm({
     const settlement = getContract("ClaimsSettlement", chainId);
     const cover = coverages.find((c) => c.coverageId.toString() === coverage);
     if (!settlement || !self || !cover?.plan) return;
-    const salt = toHex(crypto.getRandomValues(new Uint8Array(32)));
-    const encounterRef = `${serviceDate}:${evidence.map(String).join(",")}`;
-    const encounterCommitment = keccak256(
-      toBytes(`careledger:encounter:${chainId}:${patient}:${self}:${encounterRef}:${salt}`),
+    const { saltedCommitment } = await import("@careledger/sdk/protocol/commitments");
+    const encounterRef = `${patient}:${self}:${serviceDate}:${evidence.map(String).join(",")}`;
+    const { commitment: encounterCommitment, salt } = saltedCommitment(
+      { purpose: "encounter", chainId, contract: settlement.address },
+      encounterRef,
     );
     let claimCommitment: `0x${string}`;
     try {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { keccak256, toBytes, type Address } from "viem";
+import type { Address } from "viem";
 import { useChainId, useConnection, useReadContracts } from "wagmi";
 import { claimIdHex, claimLabel } from "@careledger/sdk/protocol/claimIds";
 import { ClaimId } from "@/components/ClaimId";
@@ -174,10 +174,14 @@ export function ProviderPayouts() {
             aria-label={`Appeal claim ${claimLabel(appealing)}`}
             onSubmit={async (e) => {
               e.preventDefault();
-              const receipt = await appeal.write({
-                functionName: "appealClaim",
-                args: [appealing, keccak256(toBytes(note.trim() || `appeal of claim ${claimIdHex(appealing)}`))],
-              });
+              if (!settlement) return;
+              // The note is guessable text: only its salted commitment goes on chain.
+              const { saltedCommitment } = await import("@careledger/sdk/protocol/commitments");
+              const { commitment } = saltedCommitment(
+                { purpose: "appeal", chainId, contract: settlement.address },
+                note.trim() || `appeal of claim ${claimIdHex(appealing)}`,
+              );
+              const receipt = await appeal.write({ functionName: "appealClaim", args: [appealing, commitment] });
               if (receipt) {
                 setAppealing(undefined);
                 setNote("");

@@ -7,7 +7,7 @@
  * identity key wrapped under passkeys, accepted only when it parses as one (it holds no secret
  * in the clear, only public fields and 48-byte wraps).
  */
-import { CONTAINER_MAGIC, SUPPORTED_CONTAINER_VERSIONS } from "@careledger/sdk/crypto/container";
+import { CONTAINER_MAGIC, CONTAINER_VERSION, SUPPORTED_CONTAINER_VERSIONS } from "@careledger/sdk/crypto/container";
 import { decodeKeyCustody, isKeyCustody } from "@careledger/sdk/crypto/passkey";
 
 /** magic(4) + version(1) + payload parameters(24) + envelope count(2). */
@@ -51,7 +51,12 @@ export function checkCiphertext(bytes: Uint8Array): CiphertextVerdict {
     return { ok: false, reason: "This is not a CareLedger encrypted record. Encrypt it in the browser first." };
   }
   if (!SUPPORTED_CONTAINER_VERSIONS.includes(bytes[CONTAINER_MAGIC.length])) {
-    return { ok: false, reason: `Record container version ${bytes[CONTAINER_MAGIC.length]} is not supported.` };
+    return {
+      ok: false,
+      reason:
+        `Record container version ${bytes[CONTAINER_MAGIC.length]} is not supported: this dApp writes version ` +
+        `${CONTAINER_VERSION}. The local chain is reseeded on every start, so write the record again.`,
+    };
   }
   const body = bytes.subarray(FIXED_HEADER_BYTES, FIXED_HEADER_BYTES + (1 << 20));
   if (body.length >= MIN_ENTROPY_SAMPLE && bitsPerByte(body) < randomBitsPerByte(body.length) - ENTROPY_SLACK) {

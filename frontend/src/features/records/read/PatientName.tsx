@@ -48,7 +48,7 @@ export function usePatientName(patient: AddressType | undefined): PatientNameSta
     queryFn: async () => {
       const { patientDisplayName } = await import("@careledger/sdk/fhir/builders");
       for (const pointer of readable) {
-        const view = await openPointer(pointer, keys.data!.keyring, "encounters");
+        const view = await openPointer(pointer, keys.data!, "encounters");
         if (view.status === "fhir" && view.resource.resourceType === "Patient") {
           const text = patientDisplayName(view.resource as Patient);
           if (text) return { text, recordId: pointer.id };

@@ -70,9 +70,7 @@ export function RecordTimeline({
     staleTime: Infinity,
     queryFn: async () => {
       const views = await Promise.all(
-        list.map((p) =>
-          openPointer(p, keys.data!.keyring, categoryLabel(p.category), undefined, blobs.data?.get(p.cid)),
-        ),
+        list.map((p) => openPointer(p, keys.data!, categoryLabel(p.category), undefined, blobs.data?.get(p.cid))),
       );
       return new Map(list.map((p, i) => [p.id, views[i]]));
     },

@@ -1,4 +1,6 @@
 import type { CategoryKeyring } from "@careledger/sdk/crypto/categoryKeys";
+import type { RecordBinding } from "@careledger/sdk/crypto/container";
+import type { KeyDomain } from "@careledger/sdk/crypto/envelope";
 import type { Resource } from "@medplum/fhirtypes";
 import type { RecordPointer } from "./pointers";
 
@@ -10,6 +12,21 @@ export type OpenedRecordView =
   | { status: "failed"; message: string };
 
 const FHIR_JSON = "application/fhir+json";
+
+/**
+ * What the chain says a record is (its RecordRegistry entry and the network's CareRegistry): a
+ * record opens only under it, so a blob moved from another patient, category, epoch, author or
+ * network does not open.
+ */
+export function recordBindingOf(pointer: RecordPointer, domain: KeyDomain): RecordBinding {
+  return {
+    ...domain,
+    patient: pointer.patient,
+    author: pointer.author,
+    category: pointer.category,
+    epoch: pointer.keyEpoch,
+  };
+}
 
 /** Reads a blob back through the dApp's /api/blobs route (ciphertext only). */
 async function fetchBlob(cid: string, signal?: AbortSignal): Promise<Uint8Array> {
@@ -111,16 +128,16 @@ export async function fetchVerifiedBlobs(
 
 /**
  * Fetch → verify against the on-chain commitment → unwrap the content key with the category key
- * → decrypt → (FHIR) validate. Never returns unverified or unauthenticated bytes.
+ * and check the header MAC against the on-chain record → decrypt → (FHIR) validate. Never returns unverified or unauthenticated bytes.
  */
 export async function openPointer(
   pointer: RecordPointer,
-  keyring: CategoryKeyring,
+  keys: { keyring: CategoryKeyring; domain: KeyDomain },
   categoryLabel: string,
   signal?: AbortSignal,
   fetched?: FetchedBlob,
 ): Promise<OpenedRecordView> {
-  const key = keyring.get(pointer.category, pointer.keyEpoch);
+  const key = keys.keyring.get(pointer.category, pointer.keyEpoch);
   if (!key) {
     return {
       status: "locked",
@@ -132,7 +149,7 @@ export async function openPointer(
     const verified = fetched ?? (await fetchVerifiedBlob(pointer, signal));
     if (!verified.ok) return { status: "failed", message: verified.message };
     const blob = verified.bytes;
-    const opened = await openRecord(blob, key);
+    const opened = await openRecord(blob, key, recordBindingOf(pointer, keys.domain));
     if (opened.meta.contentType === FHIR_JSON) {
       const { assertValidResource } = await import("@careledger/sdk/fhir/validate");
       const resource = await assertValidResource(JSON.parse(new TextDecoder().decode(opened.bytes)));
@@ -149,9 +166,9 @@ export async function openPointer(
     const code = (error as { code?: string }).code;
     const reason =
       code === "WRONG_KEY"
-        ? "none of your keys opens it"
+        ? "none of your keys opens it as this patient's record (it was written for other keys, copied from another record, or altered)"
         : code === "TAMPERED_CIPHERTEXT" || code === "TAMPERED_ENVELOPE"
-          ? "its ciphertext was altered"
+          ? "its header or ciphertext was altered (its key commitment or a segment does not verify)"
           : code === "TRUNCATED_BLOB"
             ? "it is truncated"
             : code === "FHIR_INVALID"

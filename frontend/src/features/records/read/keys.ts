@@ -2,12 +2,13 @@
 
 import { useQuery } from "@tanstack/react-query";
 import type { CategoryKeyring } from "@careledger/sdk/crypto/categoryKeys";
+import type { KeyDomain } from "@careledger/sdk/crypto/envelope";
 import type { IdentityKey } from "@careledger/sdk/crypto/identity";
 import { CATEGORY_COUNT } from "@careledger/sdk/protocol/constants";
 import { hexToBytes, isAddressEqual, type Address, type Hex } from "viem";
 import { useChainId, useConfig } from "wagmi";
 import { getContractEvents, readContract } from "wagmi/actions";
-import { getContract, getDeployment } from "@/contracts/deployments";
+import { getContract, getDeployment, getKeyDomain } from "@/contracts/deployments";
 
 export type ReaderKeys = {
   keyring: CategoryKeyring;
@@ -17,6 +18,8 @@ export type ReaderKeys = {
   own: boolean;
   /** Envelopes that could not be opened (wrong key, tampering), described for the person. */
   problems: string[];
+  /** The chain and CareRegistry the keys and records are bound to. */
+  domain: KeyDomain;
 };
 
 /** The patient's current category-key epochs, and whether each category key is published. */
@@ -67,6 +70,7 @@ export function useReaderKeys(
   const epochs = useCategoryEpochs(patient);
   const fromBlock = BigInt(getDeployment(chainId)?.deploymentBlock ?? 0);
   const own = Boolean(patient && reader && isAddressEqual(patient, reader));
+  const domain = getKeyDomain(chainId);
   return useQuery({
     queryKey: [
       "careledger",
@@ -77,11 +81,18 @@ export function useReaderKeys(
       identity ? Array.from(identity.keyId).join(".") : "locked",
       JSON.stringify(epochs.data?.map((e) => e.epoch)),
     ],
-    enabled: Boolean(patient && reader && identity && epochs.data && consent),
+    enabled: Boolean(patient && reader && identity && epochs.data && consent && domain),
     queryFn: async (): Promise<ReaderKeys> => {
       const { CategoryKeyring } = await import("@careledger/sdk/crypto/categoryKeys");
       const current = Object.fromEntries(epochs.data!.map((e) => [e.category, e.epoch]));
-      if (own) return { keyring: CategoryKeyring.forPatient(identity!, current), epochs: current, own, problems: [] };
+      if (own)
+        return {
+          keyring: CategoryKeyring.forPatient(identity!, current),
+          epochs: current,
+          own,
+          problems: [],
+          domain: domain!,
+        };
       const { openKeyEnvelopes } = await import("@careledger/sdk/crypto/grants");
       const logs = await getContractEvents(config, {
         chainId,
@@ -97,14 +108,19 @@ export function useReaderKeys(
         const envelopes = (log.args as { keyEnvelopes: Hex }).keyEnvelopes;
         if (!envelopes || envelopes === "0x") continue;
         try {
-          await openKeyEnvelopes(hexToBytes(envelopes), identity!, keyring);
+          await openKeyEnvelopes(
+            hexToBytes(envelopes),
+            identity!,
+            { ...domain!, patient: patient!, grantee: reader! },
+            keyring,
+          );
         } catch (error) {
           problems.push(
             `The keys of the grant in block ${log.blockNumber} could not be opened with your key (${(error as Error).message}).`,
           );
         }
       }
-      return { keyring, epochs: current, own, problems };
+      return { keyring, epochs: current, own, problems, domain: domain! };
     },
   });
 }

@@ -2,8 +2,10 @@
 
 import { useQuery } from "@tanstack/react-query";
 import type { Address } from "viem";
+import { useChainId } from "wagmi";
 import { useIdentity } from "@/features/identity/IdentityProvider";
-import { fetchVerifiedBlob } from "@/features/records/read/decrypt";
+import { getKeyDomain } from "@/contracts/deployments";
+import { fetchVerifiedBlob, recordBindingOf } from "@/features/records/read/decrypt";
 import { useRecordPointers } from "@/features/records/read/pointers";
 import { UnlockKey } from "@/features/records/read/UnlockKey";
 import { RecordForm } from "./RecordForm";
@@ -26,18 +28,19 @@ export function AmendRecord({
   onDone: () => void;
 }) {
   const { identity } = useIdentity();
+  const domain = getKeyDomain(useChainId());
   const pointers = useRecordPointers(patient);
   const pointer = pointers.data?.find((p) => p.id === recordId);
   const current = useQuery({
     queryKey: ["careledger", "amend-from", pointer?.cid, identity ? Array.from(identity.keyId).join(".") : "locked"],
-    enabled: Boolean(pointer && identity),
+    enabled: Boolean(pointer && identity && domain),
     staleTime: Infinity,
     retry: false,
     queryFn: async () => {
       const verified = await fetchVerifiedBlob(pointer!);
       if (!verified.ok) throw new Error(verified.message);
       const { openFhirRecord } = await import("@careledger/sdk/crypto/container");
-      const resource = await openFhirRecord(verified.bytes, identity!);
+      const resource = await openFhirRecord(verified.bytes, identity!, recordBindingOf(pointer!, domain!));
       return formValuesOf(kind, resource as unknown as Record<string, unknown>);
     },
   });

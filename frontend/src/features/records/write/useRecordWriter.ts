@@ -3,9 +3,9 @@
 import type { IdentityKey } from "@careledger/sdk/crypto/identity";
 import { useCallback } from "react";
 import { hexToBytes, toHex, type Address, type Hex } from "viem";
-import { useChainId, useConfig } from "wagmi";
+import { useChainId, useConfig, useConnection } from "wagmi";
 import { readContract } from "wagmi/actions";
-import { getContract } from "@/contracts/deployments";
+import { getContract, getKeyDomain } from "@/contracts/deployments";
 import { useIdentity } from "@/features/identity/IdentityProvider";
 import { useWalletKey } from "@/features/identity/walletKey";
 import { ApiBlobStore, type UploadProgress } from "./apiBlobStore";
@@ -30,6 +30,7 @@ export class MissingCategoryKeyError extends Error {}
 export function useRecordWriter(patient: Address | undefined) {
   const config = useConfig();
   const chainId = useChainId();
+  const { address } = useConnection();
   const { identity, setIdentity } = useIdentity();
   const walletKey = useWalletKey();
 
@@ -60,6 +61,14 @@ export function useRecordWriter(patient: Address | undefined) {
     [chainId, config, patient],
   );
 
+  /** What the record is bound to: this network's CareRegistry, the patient and the signed-in author. */
+  const binding = useCallback(() => {
+    const domain = getKeyDomain(chainId);
+    if (!domain) throw new Error("CareRegistry is not deployed on this network.");
+    if (!patient || !address) throw new Error("Connect a wallet and choose a patient first.");
+    return { ...domain, patient, author: address };
+  }, [address, chainId, patient]);
+
   const sealFhir = useCallback(
     async (resource: object, category: number, onProgress?: (p: UploadProgress) => void): Promise<SealedRecord> => {
       const author = await authorKey();
@@ -72,10 +81,11 @@ export function useRecordWriter(patient: Address | undefined) {
         categoryPublicKey: key.publicKey,
         epoch: key.epoch,
         authorPublicKey: author.publicKey,
+        binding: binding(),
       });
       return toSealed(written, key.epoch);
     },
-    [authorKey, categoryKey],
+    [authorKey, binding, categoryKey],
   );
 
   const sealFile = useCallback(
@@ -98,10 +108,11 @@ export function useRecordWriter(patient: Address | undefined) {
         categoryPublicKey: key.publicKey,
         epoch: key.epoch,
         authorPublicKey: author.publicKey,
+        binding: binding(),
       });
       return toSealed(written, key.epoch);
     },
-    [authorKey, categoryKey],
+    [authorKey, binding, categoryKey],
   );
 
   return { sealFhir, sealFile, authorKey };
