@@ -7,3 +7,4 @@ export * from "./categoryKeys.js";
 export * from "./grants.js";
 export * from "./shamir.js";
 export * from "./recovery.js";
+export * from "./rotation.js";

@@ -52,7 +52,8 @@ export function useCategoryEpochs(patient: Address | undefined) {
 /**
  * The category keys the connected reader legitimately holds for `patient`: the patient derives
  * its own (every epoch up to the current one); a grantee opens the key envelopes addressed to its
- * identity key in every ConsentGranted event for (patient, grantee). Keys received under a grant
+ * identity key in every ConsentGranted event for (patient, grantee), and the new keys re-wrapped to
+ * it when the patient rotated categories it keeps reading (CategoryKeysRewrapped). Keys received under a grant
  * that was revoked later stay with the grantee (they cannot be taken back); records written after
  * the revocation use a newer epoch the grantee never received.
  */
@@ -83,14 +84,13 @@ export function useReaderKeys(
       const current = Object.fromEntries(epochs.data!.map((e) => [e.category, e.epoch]));
       if (own) return { keyring: CategoryKeyring.forPatient(identity!, current), epochs: current, own, problems: [] };
       const { openKeyEnvelopes } = await import("@careledger/sdk/crypto/grants");
-      const logs = await getContractEvents(config, {
-        chainId,
-        address: consent!.address,
-        abi: consent!.abi,
-        eventName: "ConsentGranted",
-        args: { patient: patient!, grantee: reader! },
-        fromBlock,
-      });
+      const query = { chainId, address: consent!.address, abi: consent!.abi, fromBlock };
+      const args = { patient: patient!, grantee: reader! };
+      const [granted, rewrapped] = await Promise.all([
+        getContractEvents(config, { ...query, eventName: "ConsentGranted", args }),
+        getContractEvents(config, { ...query, eventName: "CategoryKeysRewrapped", args }),
+      ]);
+      const logs = [...granted, ...rewrapped];
       const keyring = new CategoryKeyring();
       const problems: string[] = [];
       for (const log of logs) {
@@ -100,7 +100,7 @@ export function useReaderKeys(
           await openKeyEnvelopes(hexToBytes(envelopes), identity!, keyring);
         } catch (error) {
           problems.push(
-            `The keys of the grant in block ${log.blockNumber} could not be opened with your key (${(error as Error).message}).`,
+            `The keys published to you in block ${log.blockNumber} could not be opened with your key (${(error as Error).message}).`,
           );
         }
       }
