@@ -189,6 +189,13 @@ describe("Key rotation and revocation that holds", function () {
     await expect(recordRegistry.connect(asConsents).rotateCategoryKeysFor(patient.address, [rotation(0, 1)], []))
       .to.be.revertedWithCustomError(recordRegistry, "RecordLengthMismatch")
       .withArgs(1, 0);
+    // Ends are kept to the minute, rounded down, never 0 (that means "no end"), at most 2^27 - 1 minutes.
+    await recordRegistry.connect(asConsents).shareCategoryKeys(patient.address, 1 << 7, 2n ** 40n);
+    expect((await recordRegistry.categoryKeyState(patient.address, 7)).writableUntil).to.equal((2n ** 27n - 1n) * 60n);
+    await recordRegistry.connect(asConsents).shareCategoryKeys(patient.address, 1 << 7, 30n);
+    const earliest = await recordRegistry.categoryKeyState(patient.address, 7);
+    expect(earliest.writableUntil).to.equal(60n);
+    expect(earliest.needsNewKeys).to.equal(true);
   });
 
   it("a guardian's revocation leaves the categories needing new keys until the patient renews them all at once", async function () {
