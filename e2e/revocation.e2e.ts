@@ -1,0 +1,131 @@
+/**
+ * Revocation that holds, in the browser: a guardian revokes the lab; writes to the lab's categories
+ * are refused until the patient, at her next unlock, sees why and renews the keys in one wallet
+ * confirmation (declined once first: nothing changes, the way to finish stays); the GP, who keeps
+ * its grant, gets the new keys in the same transaction and writes again; the lab gets nothing new.
+ */
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { grantKeyEnvelopes, openKeyEnvelopes } from "../sdk/src/crypto/grants.js";
+import { buildObservation } from "../sdk/src/fhir/builders.js";
+import { Category } from "../sdk/src/protocol/constants.js";
+import { toHex, type Hex } from "viem";
+import { step } from "./browser.js";
+import { careLedgerAbi, connectWallet, openWorkspace, withBrowser } from "./helpers.js";
+import { addRecordAs, newActor, type Actor } from "./patient-world.js";
+import { useStack, type E2EStack } from "./stack.js";
+
+let stack: E2EStack;
+before(async () => {
+  stack = await useStack();
+});
+after(async () => {
+  await stack?.stop();
+});
+
+const OBSERVATIONS = 1 << Category.Observations;
+
+async function grantWithKeys(patient: Actor, grantee: Actor, scope: number, days: bigint) {
+  const now = (await patient.client.getBlock()).timestamp;
+  const envelopes = await grantKeyEnvelopes({
+    patient: patient.identity,
+    granteePublicKey: grantee.identity.publicKey,
+    scope,
+    epochs: { [Category.Observations]: 1 },
+  });
+  await patient.send({
+    address: patient.contract("ConsentManager"),
+    functionName: "grantConsent",
+    args: [
+      { grantee: grantee.address, scope, purpose: 0, access: 3, notBefore: 0n, expiresAt: now + days * 86_400n },
+      toHex(envelopes),
+    ],
+  });
+}
+
+test("a guardian revokes the lab: writes wait until the patient renews the keys at unlock; the GP keeps reading, the lab does not", async () => {
+  const [patient, lab, gp, guardian] = await Promise.all([
+    newActor(stack),
+    newActor(stack),
+    newActor(stack),
+    newActor(stack),
+  ]);
+  await patient.registerAsPatient();
+  // The authority signs both credentials: one after the other (one nonce at a time).
+  await lab.credentialAsProvider("Harbour Lab");
+  await gp.credentialAsProvider("Dr. Iris Gale");
+  await Promise.all([lab.publishEncryptionKey(), gp.publishEncryptionKey(), guardian.publishEncryptionKey()]);
+  await grantWithKeys(patient, lab, OBSERVATIONS, 30n);
+  await grantWithKeys(patient, gp, OBSERVATIONS, 365n);
+  const now = (await patient.client.getBlock()).timestamp;
+  await patient.send({
+    address: patient.contract("CareRegistry"),
+    functionName: "setGuardian",
+    args: [guardian.address, 3, 0n, now + 90n * 86_400n],
+  });
+  const observation = () => ({
+    kind: "fhir" as const,
+    resource: buildObservation({ patient: { reference: `Patient/${patient.address}` } }, "hba1c"),
+  });
+  await addRecordAs(stack, lab, patient.address, observation());
+
+  // The guardian revokes the lab; it holds no keys, so Observations need new keys.
+  await guardian.send({
+    address: guardian.contract("ConsentManager"),
+    functionName: "revokeConsentFor",
+    args: [patient.address, lab.address, 0],
+  });
+  await assert.rejects(addRecordAs(stack, gp, patient.address, observation()), /RecordCategoryNeedsNewKeys/);
+
+  const patientWallet = patient.browserWallet();
+  await withBrowser("patient renews the keys at unlock", patientWallet, async (session) => {
+    const { page } = session;
+    await connectWallet(session, patientWallet, stack.webUrl);
+    await openWorkspace(session, "Patient");
+    await page.getByRole("button", { name: "Unlock with my wallet" }).click();
+    const renew = page.getByTestId("renew-keys");
+    await step(session, "the unlocked patient sees which categories need new keys, and why", async () => {
+      await renew.getByRole("heading", { name: /New keys needed for Observations/ }).waitFor({ timeout: 60_000 });
+      await renew.getByText(/revoked .*access on/).waitFor();
+    });
+    await step(session, "declined in the wallet: nothing changes, and the way to finish stays", async () => {
+      patientWallet.rejectNext("eth_sendTransaction");
+      await renew.getByRole("button", { name: "Renew keys" }).click();
+      await renew.getByText("Nothing changed: these categories still need new keys. Renew again to finish.").waitFor({
+        timeout: 60_000,
+      });
+      assert.equal(await page.getByText("New keys issued").count(), 0, "no success beside the failure");
+    });
+    await step(session, "renewed in one confirmation, passed on to the GP", async () => {
+      const sentBefore = patientWallet.requests.filter((r) => r.method === "eth_sendTransaction").length;
+      await renew.getByRole("button", { name: "Renew keys" }).click();
+      await page.getByRole("heading", { name: "New keys issued" }).waitFor({ timeout: 60_000 });
+      await page.getByText("Reading on with the new keys").waitFor();
+      assert.equal(patientWallet.requests.filter((r) => r.method === "eth_sendTransaction").length - sentBefore, 1);
+    });
+    await step(session, "the audit trail shows the revocation by the guardian and the keys passed on", async () => {
+      await page.getByRole("tab", { name: "Audit trail" }).click();
+      const trail = page.getByTestId("audit-trail");
+      await trail.getByText("Keys needed").first().waitFor({ timeout: 30_000 });
+      await trail.getByText("Keys passed on").first().waitFor();
+      await trail.getByText("New keys").first().waitFor();
+    });
+  });
+
+  // The GP writes again under the new epoch, and opens its new key; the lab received nothing new.
+  const written = await addRecordAs(stack, gp, patient.address, observation());
+  assert.equal(written.keyEpoch, 2);
+  const consent = { address: patient.contract("ConsentManager"), abi: careLedgerAbi } as const;
+  const rewraps = async (grantee: Actor) =>
+    (await patient.client.getContractEvents({
+      ...consent,
+      eventName: "CategoryKeysRewrapped",
+      args: { patient: patient.address, grantee: grantee.address },
+      fromBlock: 0n,
+    })) as unknown as { args: { keyEnvelopes: Hex } }[];
+  const [gpRewrap] = await rewraps(gp);
+  assert.ok(gpRewrap, "the GP got the new keys");
+  const gpKeys = await openKeyEnvelopes(Buffer.from(gpRewrap.args.keyEnvelopes.slice(2), "hex"), gp.identity);
+  assert.ok(gpKeys.get(Category.Observations, 2), "the GP holds the epoch-2 observations key");
+  assert.equal((await rewraps(lab)).length, 0, "the lab got no new key");
+});
