@@ -25,7 +25,7 @@ after(async () => {
 
 const OBSERVATIONS = 1 << Category.Observations;
 
-async function grantWithKeys(patient: Actor, grantee: Actor, scope: number, days: bigint) {
+async function grantWithKeys(patient: Actor, grantee: Actor, scope: number, days: bigint, purpose = 0) {
   const now = (await patient.client.getBlock()).timestamp;
   const envelopes = await grantKeyEnvelopes({
     patient: patient.identity,
@@ -37,7 +37,14 @@ async function grantWithKeys(patient: Actor, grantee: Actor, scope: number, days
     address: patient.contract("ConsentManager"),
     functionName: "grantConsent",
     args: [
-      { grantee: grantee.address, scope, purpose: 0, access: 3, notBefore: 0n, expiresAt: now + days * 86_400n },
+      {
+        grantee: grantee.address,
+        scope,
+        purpose,
+        access: purpose === 0 ? 3 : 1,
+        notBefore: 0n,
+        expiresAt: now + days * 86_400n,
+      },
       toHex(envelopes),
     ],
   });
@@ -128,4 +135,80 @@ test("a guardian revokes the lab: writes wait until the patient renews the keys 
   const gpKeys = await openKeyEnvelopes(Buffer.from(gpRewrap.args.keyEnvelopes.slice(2), "hex"), gp.identity);
   assert.ok(gpKeys.get(Category.Observations, 2), "the GP holds the epoch-2 observations key");
   assert.equal((await rewraps(lab)).length, 0, "the lab got no new key");
+});
+
+test("the patient revokes the lab in one confirmation (declined once first); the GP and the insurer keep reading, the lab does not", async () => {
+  const [patient, lab, gp, insurer] = await Promise.all([
+    newActor(stack),
+    newActor(stack),
+    newActor(stack),
+    newActor(stack),
+  ]);
+  await patient.registerAsPatient();
+  await lab.credentialAsProvider("Harbour Lab");
+  await gp.credentialAsProvider("Dr. Iris Gale");
+  await Promise.all([lab.publishEncryptionKey(), gp.publishEncryptionKey(), insurer.publishEncryptionKey()]);
+  await grantWithKeys(patient, lab, OBSERVATIONS, 30n);
+  await grantWithKeys(patient, gp, OBSERVATIONS, 365n);
+  await grantWithKeys(patient, insurer, OBSERVATIONS, 365n, 1);
+
+  const hasConsent = (grantee: Actor) =>
+    patient.client.readContract({
+      address: patient.contract("ConsentManager"),
+      abi: careLedgerAbi,
+      functionName: "hasConsent",
+      args: [patient.address, grantee.address, Category.Observations, 0, 1],
+    });
+  const patientWallet = patient.browserWallet();
+  await withBrowser("patient revokes the lab", patientWallet, async (session) => {
+    const { page } = session;
+    await connectWallet(session, patientWallet, stack.webUrl);
+    await openWorkspace(session, "Patient");
+    await page.getByRole("button", { name: "Unlock with my wallet" }).click();
+    await page.getByRole("tab", { name: "Consents" }).click();
+    const grant = page.getByTestId("grant").filter({ hasText: "Harbour Lab" });
+    await step(session, "declined in the wallet: access unchanged, and it says how to finish", async () => {
+      await grant.getByRole("button", { name: "Revoke…" }).click();
+      patientWallet.rejectNext("eth_sendTransaction");
+      await grant.getByRole("button", { name: "Revoke access" }).click();
+      await grant.getByText("Nothing changed: access is still granted. Revoke again to finish.").waitFor({
+        timeout: 60_000,
+      });
+      assert.equal(await grant.getByText(/Access revoked/).count(), 0, "no success beside the failure");
+      assert.equal(await hasConsent(lab), true);
+    });
+    await step(session, "one confirmation revokes and passes the new keys to the GP and the insurer", async () => {
+      const sentBefore = patientWallet.requests.filter((r) => r.method === "eth_sendTransaction").length;
+      await grant.getByRole("button", { name: "Revoke access" }).click();
+      await grant.getByText(/Access revoked and new keys issued in the same transaction/).waitFor({ timeout: 60_000 });
+      await grant.getByText(/Still reading with the new keys/).waitFor();
+      await grant.getByText("Dr. Iris Gale").waitFor();
+      assert.equal(patientWallet.requests.filter((r) => r.method === "eth_sendTransaction").length - sentBefore, 1);
+      assert.equal(await hasConsent(lab), false);
+    });
+  });
+
+  // A record the GP writes afterwards is under epoch 2: the GP and the insurer hold that key, the lab does not.
+  const written = await addRecordAs(stack, gp, patient.address, {
+    kind: "fhir",
+    resource: buildObservation({ patient: { reference: `Patient/${patient.address}` } }, "hba1c"),
+  });
+  assert.equal(written.keyEpoch, 2);
+  const epoch2 = async (grantee: Actor) => {
+    const logs = (await patient.client.getContractEvents({
+      address: patient.contract("ConsentManager"),
+      abi: careLedgerAbi,
+      eventName: "CategoryKeysRewrapped",
+      args: { patient: patient.address, grantee: grantee.address },
+      fromBlock: 0n,
+    })) as unknown as { args: { keyEnvelopes: Hex } }[];
+    for (const log of logs) {
+      const keys = await openKeyEnvelopes(Buffer.from(log.args.keyEnvelopes.slice(2), "hex"), grantee.identity);
+      if (keys.get(Category.Observations, 2)) return true;
+    }
+    return false;
+  };
+  assert.equal(await epoch2(gp), true, "the GP reads records written after the revocation");
+  assert.equal(await epoch2(insurer), true, "the insurer reads them too");
+  assert.equal(await epoch2(lab), false, "the lab does not");
 });
