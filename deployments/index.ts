@@ -14,7 +14,7 @@ export const deployments = {
   31337: {
     chainId: 31337,
     network: "localhost",
-    rpcUrl: "http://127.0.0.1:8545",
+    rpcUrl: "http://127.0.0.1:8612",
     deploymentBlock: 1,
     contracts: {
       CareRegistry: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
