@@ -212,3 +212,53 @@ test("the patient revokes the lab in one confirmation (declined once first); the
   assert.equal(await epoch2(insurer), true, "the insurer reads them too");
   assert.equal(await epoch2(lab), false, "the lab does not");
 });
+
+test("a lab whose grant expired cannot open a record written after the expiry: writes wait for new keys, the GP keeps reading", async () => {
+  const [patient, lab, gp] = await Promise.all([newActor(stack), newActor(stack), newActor(stack)]);
+  await patient.registerAsPatient();
+  await lab.credentialAsProvider("Harbour Lab");
+  await gp.credentialAsProvider("Dr. Iris Gale");
+  await Promise.all([lab.publishEncryptionKey(), gp.publishEncryptionKey()]);
+  await grantWithKeys(patient, lab, OBSERVATIONS, 1n);
+  await grantWithKeys(patient, gp, OBSERVATIONS, 365n);
+  // A day and a minute later the lab's grant has ended; its key of epoch 1 must take no new record.
+  await patient.client.request({ method: "evm_increaseTime" as never, params: [86_460] as never });
+  await patient.client.request({ method: "evm_mine" as never, params: [] as never });
+  await assert.rejects(
+    addRecordAs(stack, gp, patient.address, {
+      kind: "fhir",
+      resource: buildObservation({ patient: { reference: `Patient/${patient.address}` } }, "hba1c"),
+    }),
+    /RecordCategoryKeyEnded/,
+  );
+  const patientWallet = patient.browserWallet();
+  await withBrowser("patient renews after an expiry", patientWallet, async (session) => {
+    const { page } = session;
+    await connectWallet(session, patientWallet, stack.webUrl);
+    await openWorkspace(session, "Patient");
+    await page.getByRole("button", { name: "Unlock with my wallet" }).click();
+    const renew = page.getByTestId("renew-keys");
+    await step(session, "the expired grant's categories ask for new keys; renewed in one confirmation", async () => {
+      await renew.getByRole("heading", { name: /New keys needed for Observations/ }).waitFor({ timeout: 60_000 });
+      await renew.getByRole("button", { name: "Renew keys" }).click();
+      await page.getByRole("heading", { name: "New keys issued" }).waitFor({ timeout: 60_000 });
+    });
+  });
+  const written = await addRecordAs(stack, gp, patient.address, {
+    kind: "fhir",
+    resource: buildObservation({ patient: { reference: `Patient/${patient.address}` } }, "hba1c"),
+  });
+  assert.equal(written.keyEpoch, 2);
+  const rewrapped = (await patient.client.getContractEvents({
+    address: patient.contract("ConsentManager"),
+    abi: careLedgerAbi,
+    eventName: "CategoryKeysRewrapped",
+    args: { patient: patient.address },
+    fromBlock: 0n,
+  })) as unknown as { args: { grantee: string } }[];
+  assert.deepEqual(
+    rewrapped.map((log) => log.args.grantee.toLowerCase()),
+    [gp.address.toLowerCase()],
+    "only the GP, whose grant lives on, got the epoch-2 key",
+  );
+});

@@ -3,7 +3,7 @@
 import { CATEGORY_COUNT } from "@careledger/sdk/protocol/constants";
 import { toHex, type Address, type Hex } from "viem";
 import type { Config } from "wagmi";
-import { readContract } from "wagmi/actions";
+import { getBlock, readContract } from "wagmi/actions";
 import { getContract } from "@/contracts/deployments";
 import type { GrantRow } from "./useGrants";
 
@@ -59,8 +59,9 @@ export async function buildRotation(
       }),
   );
   if (published.length === 0) return { rotations: [], rewraps: [], keptReaders: [], withoutKey: [] };
-  const block = BigInt(Math.floor(Date.now() / 1000));
-  const targets = rewrapTargets(args.grants, published, block, args.excluding);
+  // The chain's clock decides which grants have ended, not this device's.
+  const { timestamp } = await getBlock(config, { chainId });
+  const targets = rewrapTargets(args.grants, published, timestamp, args.excluding);
   const withoutKey: Address[] = [];
   const keyed = (
     await Promise.all(
