@@ -121,3 +121,30 @@ describe("key rotation", () => {
     await assert.rejects(planKeyRotation({ patient, categories: [], epochs: {}, targets: [] }), /no category/);
   });
 });
+
+describe("emergency key release", () => {
+  it("passes held category keys on to a provider, who opens them like a grant", async () => {
+    const { releaseHeldKeys, grantKeyEnvelopes } = await import("../src/index.js");
+    const guardian = keyPairFromSecret(secret(4));
+    const provider = keyPairFromSecret(secret(5));
+    const held = await openKeyEnvelopes(
+      await grantKeyEnvelopes({
+        patient,
+        granteePublicKey: guardian.publicKey,
+        scope: 0b1111,
+        epochs: { 0: 1, 1: 2, 2: 1, 3: 1 },
+        includePastEpochs: false,
+      }),
+      guardian,
+    );
+    const released = await openKeyEnvelopes(await releaseHeldKeys([...held], provider.publicKey), provider);
+    assert.deepEqual([...released].map((k) => [k.category, k.epoch]).sort(), [
+      [0, 1],
+      [1, 2],
+      [2, 1],
+      [3, 1],
+    ]);
+    assert.ok(equalBytes(released.get(1, 2)!.publicKey, deriveCategoryKey(patient, 1, 2).publicKey));
+    await assert.rejects(releaseHeldKeys([], provider.publicKey), /no key/);
+  });
+});

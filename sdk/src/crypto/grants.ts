@@ -39,6 +39,16 @@ export interface GrantKeysArgs {
   includePastEpochs?: boolean;
 }
 
+/** One category key wrapped to a recipient, as every grant envelope is. */
+function wrapGrantKey(key: CategoryKey, recipientPublicKey: Uint8Array): Promise<Uint8Array> {
+  return wrapKey(key.privateKey, recipientPublicKey, {
+    kind: EnvelopeKind.CategoryGrant,
+    category: key.category,
+    epoch: key.epoch,
+    context: GRANT_CONTEXT,
+  });
+}
+
 /** Wraps the scope's category keys to the grantee; returns the individual envelopes. */
 export async function wrapCategoryKeys(args: GrantKeysArgs): Promise<Uint8Array[]> {
   const jobs: Promise<Uint8Array>[] = [];
@@ -46,18 +56,23 @@ export async function wrapCategoryKeys(args: GrantKeysArgs): Promise<Uint8Array[
     const current = args.epochs?.[category] ?? 0;
     const first = args.includePastEpochs === false ? current : 0;
     for (let epoch = first; epoch <= current; epoch++) {
-      const key = deriveCategoryKey(args.patient, category, epoch);
-      jobs.push(
-        wrapKey(key.privateKey, args.granteePublicKey, {
-          kind: EnvelopeKind.CategoryGrant,
-          category,
-          epoch,
-          context: GRANT_CONTEXT,
-        }),
-      );
+      jobs.push(wrapGrantKey(deriveCategoryKey(args.patient, category, epoch), args.granteePublicKey));
     }
   }
   return Promise.all(jobs);
+}
+
+/**
+ * Passes category keys someone holds (a guardian's emergency summary keys, opened from its grant) on
+ * to another recipient (the provider of a break-glass): the bytes for `releaseEmergencyKeys`, in the
+ * grant format, so the recipient opens them with `openKeyEnvelopes`.
+ */
+export async function releaseHeldKeys(
+  keys: readonly CategoryKey[],
+  recipientPublicKey: Uint8Array,
+): Promise<Uint8Array> {
+  if (keys.length === 0) throw new RangeError("releaseHeldKeys: no key to release");
+  return encodeKeyEnvelopes(await Promise.all(keys.map((key) => wrapGrantKey(key, recipientPublicKey))));
 }
 
 /** The bytes for ConsentGrant.keyEnvelopes. */

@@ -53,7 +53,8 @@ export function useCategoryEpochs(patient: Address | undefined) {
  * The category keys the connected reader legitimately holds for `patient`: the patient derives
  * its own (every epoch up to the current one); a grantee opens the key envelopes addressed to its
  * identity key in every ConsentGranted event for (patient, grantee), and the new keys re-wrapped to
- * it when the patient rotated categories it keeps reading (CategoryKeysRewrapped). Keys received under a grant
+ * it when the patient rotated categories it keeps reading (CategoryKeysRewrapped), and the emergency keys
+ * released to it for a break-glass (EmergencyKeysReleased). Keys received under a grant
  * that was revoked later stay with the grantee (they cannot be taken back); records written after
  * the revocation use a newer epoch the grantee never received.
  */
@@ -86,11 +87,17 @@ export function useReaderKeys(
       const { openKeyEnvelopes } = await import("@careledger/sdk/crypto/grants");
       const query = { chainId, address: consent!.address, abi: consent!.abi, fromBlock };
       const args = { patient: patient!, grantee: reader! };
-      const [granted, rewrapped] = await Promise.all([
+      const [granted, rewrapped, released] = await Promise.all([
         getContractEvents(config, { ...query, eventName: "ConsentGranted", args }),
         getContractEvents(config, { ...query, eventName: "CategoryKeysRewrapped", args }),
+        // Emergency summary keys released to this provider for its break-glass.
+        getContractEvents(config, {
+          ...query,
+          eventName: "EmergencyKeysReleased",
+          args: { patient: patient!, provider: reader! },
+        }),
       ]);
-      const logs = [...granted, ...rewrapped];
+      const logs = [...granted, ...rewrapped, ...released];
       const keyring = new CategoryKeyring();
       const problems: string[] = [];
       for (const log of logs) {
