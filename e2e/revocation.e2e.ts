@@ -50,8 +50,9 @@ async function grantWithKeys(patient: Actor, grantee: Actor, scope: number, days
   });
 }
 
-test("a guardian revokes the lab: writes wait until the patient renews the keys at unlock; the GP keeps reading, the lab does not", async () => {
-  const [patient, lab, gp, guardian] = await Promise.all([
+/** A registered patient, a lab and a GP (both credentialed, listed, with keys), each granted Observations. */
+async function patientWithLabAndGp(labDays = 30n) {
+  const [patient, lab, gp, other] = await Promise.all([
     newActor(stack),
     newActor(stack),
     newActor(stack),
@@ -61,9 +62,14 @@ test("a guardian revokes the lab: writes wait until the patient renews the keys 
   // The authority signs both credentials: one after the other (one nonce at a time).
   await lab.credentialAsProvider("Harbour Lab");
   await gp.credentialAsProvider("Dr. Iris Gale");
-  await Promise.all([lab.publishEncryptionKey(), gp.publishEncryptionKey(), guardian.publishEncryptionKey()]);
-  await grantWithKeys(patient, lab, OBSERVATIONS, 30n);
+  await Promise.all([lab.publishEncryptionKey(), gp.publishEncryptionKey(), other.publishEncryptionKey()]);
+  await grantWithKeys(patient, lab, OBSERVATIONS, labDays);
   await grantWithKeys(patient, gp, OBSERVATIONS, 365n);
+  return { patient, lab, gp, other };
+}
+
+test("a guardian revokes the lab: writes wait until the patient renews the keys at unlock; the GP keeps reading, the lab does not", async () => {
+  const { patient, lab, gp, other: guardian } = await patientWithLabAndGp();
   const now = (await patient.client.getBlock()).timestamp;
   await patient.send({
     address: patient.contract("CareRegistry"),
@@ -138,18 +144,7 @@ test("a guardian revokes the lab: writes wait until the patient renews the keys 
 });
 
 test("the patient revokes the lab in one confirmation (declined once first); the GP and the insurer keep reading, the lab does not", async () => {
-  const [patient, lab, gp, insurer] = await Promise.all([
-    newActor(stack),
-    newActor(stack),
-    newActor(stack),
-    newActor(stack),
-  ]);
-  await patient.registerAsPatient();
-  await lab.credentialAsProvider("Harbour Lab");
-  await gp.credentialAsProvider("Dr. Iris Gale");
-  await Promise.all([lab.publishEncryptionKey(), gp.publishEncryptionKey(), insurer.publishEncryptionKey()]);
-  await grantWithKeys(patient, lab, OBSERVATIONS, 30n);
-  await grantWithKeys(patient, gp, OBSERVATIONS, 365n);
+  const { patient, lab, gp, other: insurer } = await patientWithLabAndGp();
   await grantWithKeys(patient, insurer, OBSERVATIONS, 365n, 1);
 
   const hasConsent = (grantee: Actor) =>
@@ -214,13 +209,7 @@ test("the patient revokes the lab in one confirmation (declined once first); the
 });
 
 test("a lab whose grant expired cannot open a record written after the expiry: writes wait for new keys, the GP keeps reading", async () => {
-  const [patient, lab, gp] = await Promise.all([newActor(stack), newActor(stack), newActor(stack)]);
-  await patient.registerAsPatient();
-  await lab.credentialAsProvider("Harbour Lab");
-  await gp.credentialAsProvider("Dr. Iris Gale");
-  await Promise.all([lab.publishEncryptionKey(), gp.publishEncryptionKey()]);
-  await grantWithKeys(patient, lab, OBSERVATIONS, 1n);
-  await grantWithKeys(patient, gp, OBSERVATIONS, 365n);
+  const { patient, gp } = await patientWithLabAndGp(1n);
   // A day and a minute later the lab's grant has ended; its key of epoch 1 must take no new record.
   await patient.client.request({ method: "evm_increaseTime" as never, params: [86_460] as never });
   await patient.client.request({ method: "evm_mine" as never, params: [] as never });
