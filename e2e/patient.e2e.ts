@@ -273,6 +273,13 @@ test("a patient registers, reads records decrypted, shares and revokes access, s
       await trail.getByText("Break-glass opened").waitFor();
       await trail.getByText("(reason code 7)").waitFor();
       await trail.getByText("Consent revoked").waitFor();
+      // The gasless grant is credited to the patient who signed it, the relayer only submitted it.
+      await trail
+        .getByText(/submitted by/)
+        .first()
+        .waitFor();
+      // The revocation rotated the keys in the same transaction.
+      await trail.getByText("New keys").first().waitFor();
       assert.ok((await trail.getByText("Record added").count()) >= 4);
       await trail
         .getByText(/added a record to observations \(labs, vitals\)\./)

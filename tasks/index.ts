@@ -94,15 +94,22 @@ export const careLedgerTasks = [
     .setAction(() => import("./actions/grant.js"))
     .build(),
 
-  task("careledger:revoke", "Patient: revoke a consent grant and rotate the affected category keys")
+  task(
+    "careledger:revoke",
+    "Patient: revoke a consent grant and, in the same transaction, rotate its categories' keys for the grantees who keep reading",
+  )
     .addOption({ name: "grantee", description: "Whose access ends (address)", defaultValue: "" })
     .addOption({ name: "purpose", description: "treatment | claims | research | emergency", defaultValue: "treatment" })
     .addFlag({
       name: "keepKeys",
-      description: "Do not rotate the category keys (the former grantee could still open records written later)",
+      description: "Revoke only; its categories then refuse new records until careledger:renew-keys",
     })
     .addOption(FROM)
     .setAction(() => import("./actions/revoke.js"))
+    .build(),
+  task("careledger:renew-keys", "Patient: renew every category that needs new keys, in one transaction")
+    .addOption(FROM)
+    .setAction(() => import("./actions/renewKeys.js"))
     .build(),
 
   task("careledger:read", "Fetch a record, verify it against its on-chain commitment, decrypt it to a file")

@@ -23,7 +23,7 @@ export const coreGasSuite: GasSuite = {
   name: "core",
   async run(connection) {
     const { careRegistry, consentManager, recordRegistry, accounts, roles, domain } = await deployCore(connection);
-    const { admin, patient, provider, guardian, relayer, patient2, provider2 } = accounts;
+    const { admin, patient, provider, guardian, relayer, patient2, provider2, insurer, stranger } = accounts;
     const latest = async () => BigInt(await connection.networkHelpers.time.latest());
     const results: GasMeasurement[] = [];
     const measure = async (
@@ -181,21 +181,31 @@ export const coreGasSuite: GasSuite = {
         .revokeConsentBySig(patient2.address, provider2.address, Purpose.Treatment, 2n, deadline, revokeSig.serialized),
     );
 
-    // Records
+    // The revocations above left every category of the patient needing new keys (the guardian's
+    // grant covered them all): renew them, re-wrapped to the provider's two grants, so writes go on.
+    await consentManager.connect(patient).rotateCategoryKeys(
+      ALL_CATEGORIES.map((category) => ({ category, expectedEpoch: 1, publicKey: bytes32Of(`renew-all-${category}`) })),
+      [
+        { grantee: provider.address, purpose: Purpose.Treatment, keyEnvelopes: envelopesOf("all-a", 9) },
+        { grantee: provider.address, purpose: Purpose.Claims, keyEnvelopes: envelopesOf("all-b", 9) },
+      ],
+    );
+
+    // Records (key epoch 2 after the renewal)
     await measure(
       "add record",
-      recordRegistry.connect(provider).addRecord(patient.address, 4, cidOf("c11"), bytes32Of("b6"), 1),
+      recordRegistry.connect(provider).addRecord(patient.address, 4, cidOf("c11"), bytes32Of("b6"), 2),
       90_000n,
       "credentialed provider with write consent, 36 B CID",
     );
     await measure(
       "add record (by patient)",
-      recordRegistry.connect(patient).addRecord(patient.address, 6, cidOf("c12"), bytes32Of("b7"), 1),
+      recordRegistry.connect(patient).addRecord(patient.address, 6, cidOf("c12"), bytes32Of("b7"), 2),
     );
     const batch = Array.from({ length: 10 }, (_, i) => ({
       category: i % 3,
       commitment: bytes32Of(`batch-commitment-${i}`),
-      keyEpoch: 1,
+      keyEpoch: 2,
       cid: cidOf(`batch-cid-${i}`),
     }));
     const batchGas = await gasOf(recordRegistry.connect(provider).addRecords(patient.address, batch));
@@ -208,7 +218,7 @@ export const coreGasSuite: GasSuite = {
     const spreadBatch = Array.from({ length: 10 }, (_, i) => ({
       category: i % 9,
       commitment: bytes32Of(`spread-commitment-${i}`),
-      keyEpoch: 1,
+      keyEpoch: 2,
       cid: cidOf(`spread-cid-${i}`),
     }));
     const spreadGas = await gasOf(recordRegistry.connect(provider).addRecords(patient.address, spreadBatch));
@@ -220,9 +230,87 @@ export const coreGasSuite: GasSuite = {
     const firstId = await recordRegistry.computeRecordId(patient.address, 4, 0);
     await measure(
       "amend record",
-      recordRegistry.connect(provider).amendRecord(firstId, cidOf("c14"), bytes32Of("b9"), 1),
+      recordRegistry.connect(provider).amendRecord(firstId, cidOf("c14"), bytes32Of("b9"), 2),
     );
-    await measure("rotate category key", recordRegistry.connect(patient).rotateCategoryKey(4, bytes32Of("b10")));
+    const epochOf = async (who: string, category: number) =>
+      Number((await recordRegistry.categoryKey(who, category))[1]);
+    await measure(
+      "rotate category key",
+      consentManager
+        .connect(patient)
+        .rotateCategoryKeys(
+          [{ category: 4, expectedEpoch: await epochOf(patient.address, 4), publicKey: bytes32Of("b10") }],
+          [],
+        ),
+      undefined,
+      "one category, re-wrapped to nobody",
+    );
+
+    // Revocation that holds: rotation in the revoking transaction, re-wraps, renewal.
+    const threeCategories = [5, 6, 7];
+    await consentManager
+      .connect(patient)
+      .grantConsent(
+        { ...terms, grantee: stranger.address, scope: 0b11100000, purpose: Purpose.Research, access: ACCESS_READ },
+        envelopesOf("research", 3),
+      );
+    const rotationsOf = async (who: string, categories: number[], label: string) =>
+      Promise.all(
+        categories.map(async (category) => ({
+          category,
+          expectedEpoch: await epochOf(who, category),
+          publicKey: bytes32Of(`${label}-${category}`),
+        })),
+      );
+    await measure(
+      "revoke with rotation of 3 categories + re-wrap to 2 remaining grantees",
+      consentManager
+        .connect(patient)
+        .revokeAndRotate(
+          stranger.address,
+          Purpose.Research,
+          await rotationsOf(patient.address, threeCategories, "rotated"),
+          [
+            { grantee: provider.address, purpose: Purpose.Treatment, keyEnvelopes: envelopesOf("rewrap-a", 3) },
+            { grantee: provider.address, purpose: Purpose.Claims, keyEnvelopes: envelopesOf("rewrap-b", 3) },
+          ],
+        ),
+      120_000n,
+      "one transaction: revoke, 3 new public keys, 2 × 3 key envelopes (282 B each) as event data",
+    );
+    await consentManager
+      .connect(patient2)
+      .grantConsent(
+        { ...terms, grantee: stranger.address, scope: 1, purpose: Purpose.Research, access: ACCESS_READ },
+        envelopesOf("research2", 1),
+      );
+    await measure(
+      "revoke with rotation of 1 category, no remaining grantee",
+      consentManager
+        .connect(patient2)
+        .revokeAndRotate(stranger.address, Purpose.Research, await rotationsOf(patient2.address, [0], "alone"), []),
+      45_000n,
+    );
+    await consentManager
+      .connect(patient)
+      .grantConsent(
+        { ...terms, grantee: insurer.address, scope: 0b11100000, purpose: Purpose.Research, access: ACCESS_READ },
+        envelopesOf("insurer", 3),
+      );
+    await measure(
+      "revoke consent by guardian (3 categories then need new keys)",
+      consentManager.connect(guardian).revokeConsentFor(patient.address, insurer.address, Purpose.Research),
+    );
+    await measure(
+      "renewal of 3 pending categories",
+      consentManager
+        .connect(patient)
+        .rotateCategoryKeys(await rotationsOf(patient.address, threeCategories, "renewed"), [
+          { grantee: provider.address, purpose: Purpose.Treatment, keyEnvelopes: envelopesOf("renew-a", 3) },
+        ]),
+      90_000n,
+      "3 new public keys, re-wrapped to 1 remaining grantee (3 envelopes)",
+    );
 
     // Break-glass
     await measure(
@@ -231,8 +319,16 @@ export const coreGasSuite: GasSuite = {
       80_000n,
     );
     await measure(
+      "release emergency keys (guardian)",
+      consentManager.connect(guardian).releaseEmergencyKeys(patient.address, provider2.address, envelopesOf("sos", 4)),
+      undefined,
+      "4 emergency-summary envelopes as event data",
+    );
+    await measure(
       "close break-glass",
       consentManager.connect(patient).closeBreakGlass(patient.address, provider2.address),
+      undefined,
+      "keys were released: the emergency categories stop being writable",
     );
 
     return results;

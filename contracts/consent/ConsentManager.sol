@@ -9,6 +9,7 @@ import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {ICareRegistry} from "../interfaces/ICareRegistry.sol";
 import {IConsentManager} from "../interfaces/IConsentManager.sol";
 import {IConsentView} from "../interfaces/IConsentView.sol";
+import {IRecordRegistry} from "../interfaces/IRecordRegistry.sol";
 import {
     ACCESS_READ,
     ACCESS_WRITE,
@@ -25,8 +26,10 @@ import {
 
 /// @title ConsentManager
 /// @notice Patients' consent grants (direct, by a guardian, or by EIP-712 signature so the patient
-/// pays no gas; EOAs and ERC-1271 wallets alike), their revocation and cancellation, and time-limited
-/// break-glass emergency access.
+/// pays no gas; EOAs and ERC-1271 wallets alike), their revocation and cancellation (with the key
+/// rotation that makes a revocation hold), and time-limited break-glass emergency access with its
+/// key release. Tells the RecordRegistry who holds which category keys until when, so that no record
+/// is ever written under a key held by someone whose access has ended.
 contract ConsentManager is IConsentManager, EIP712, Nonces {
     /// @notice keccak256("ConsentGrant(address patient,address grantee,uint16 scope,uint8 purpose,uint8 access,
     /// uint64 notBefore,uint64 expiresAt,bytes keyEnvelopes,uint64 issuedAt,uint256 nonce,uint256 deadline)")
@@ -55,6 +58,9 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
     /// otherwise only ever grow by one, can never wrap around to replay an old signature.
     uint256 public constant MAX_NONCE_INVALIDATION = type(uint32).max;
 
+    /// @notice The most grantees one rotation may re-wrap the new keys to.
+    uint256 public constant MAX_REWRAPS = 32;
+
     uint256 private constant _REVOKED_BIT = 1 << 24;
     uint256 private constant _GUARDIAN_GRANT_BIT = 1 << 25;
     uint256 private constant _REVOKED_AT_SHIFT = 208;
@@ -66,6 +72,13 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
 
     /// @notice The registry of patients, credentials and guardians.
     ICareRegistry public immutable REGISTRY;
+
+    /// @notice The RecordRegistry whose category keys these grants hand out; bound once, right after
+    /// deployment, by the deployer ({bindRecordRegistry}).
+    IRecordRegistry public recordRegistry;
+
+    /// @dev The only account that may bind the RecordRegistry (the two contracts name each other).
+    address private immutable _DEPLOYER;
 
     /// @dev A {Grant} packed into one word, written with one SSTORE (a struct of packed fields costs one
     /// read-modify-write per field): scope bits 0..15, access 16..23, revoked 24, made by a guardian 25,
@@ -80,6 +93,7 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
     mapping(address patient => uint256) private _signatureNonces;
     mapping(address patient => mapping(address provider => BreakGlass)) private _breakGlasses;
     mapping(address patient => bool) private _breakGlassOptOuts;
+    mapping(address patient => address agent) private _releaseAgents;
     /// @dev Mirror of CareRegistry's account-recovery links (see {syncAccount}): zero (acts for itself),
     /// the patient id an address took over, or _MOVED_AWAY | where its identity went.
     mapping(address account => uint256 link) private _links;
@@ -87,6 +101,20 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
     /// @param registry The CareRegistry of this deployment.
     constructor(ICareRegistry registry) EIP712("CareLedger ConsentManager", "1") {
         REGISTRY = registry;
+        _DEPLOYER = msg.sender;
+    }
+
+    /// @inheritdoc IConsentManager
+    function bindRecordRegistry(IRecordRegistry records) external {
+        if (
+            msg.sender != _DEPLOYER ||
+            address(recordRegistry) != address(0) ||
+            address(records.CONSENTS()) != address(this)
+        ) {
+            revert ConsentRecordRegistryBindingRefused(msg.sender, address(records));
+        }
+        recordRegistry = records;
+        emit RecordRegistryBound(address(records));
     }
 
     // ----------------------------------------------------------------------------------------
@@ -95,7 +123,8 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
 
     /// @inheritdoc IConsentManager
     function grantConsent(ConsentTerms calldata terms, bytes calldata keyEnvelopes) external {
-        _grant(_actingFor(msg.sender), terms, keyEnvelopes, address(0));
+        address patient = _actingFor(msg.sender);
+        _grant(patient, terms, keyEnvelopes, patient);
     }
 
     /// @inheritdoc IConsentManager
@@ -133,18 +162,40 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
             abi.encode(CONSENT_GRANT_TYPEHASH, patient, terms, keccak256(keyEnvelopes), issuedAt, nonce, deadline)
         );
         _checkSignature(patient, structHash, signature);
-        _grant(patient, terms, keyEnvelopes, address(0));
+        _grant(patient, terms, keyEnvelopes, patient);
     }
 
     /// @inheritdoc IConsentManager
     function revokeConsent(address grantee, Purpose purpose) external {
-        _revoke(_actingFor(msg.sender), grantee, purpose);
+        address patient = _actingFor(msg.sender);
+        _requireNewKeys(patient, _revoke(patient, grantee, purpose, patient));
+    }
+
+    /// @inheritdoc IConsentManager
+    function revokeAndRotate(
+        address grantee,
+        Purpose purpose,
+        IRecordRegistry.KeyRotation[] calldata rotations,
+        KeyRewrap[] calldata rewraps
+    ) external {
+        address patient = _actingFor(msg.sender);
+        uint16 exposed = _revoke(patient, grantee, purpose, patient);
+        uint16 rotated = _rotate(patient, rotations, rewraps);
+        _requireNewKeys(patient, exposed & ~rotated);
+    }
+
+    /// @inheritdoc IConsentManager
+    function rotateCategoryKeys(
+        IRecordRegistry.KeyRotation[] calldata rotations,
+        KeyRewrap[] calldata rewraps
+    ) external {
+        _rotate(_actingFor(msg.sender), rotations, rewraps);
     }
 
     /// @inheritdoc IConsentManager
     function revokeConsentFor(address patient, address grantee, Purpose purpose) external {
         _checkGuardian(patient, GUARDIAN_MANAGE_CONSENT);
-        _revoke(patient, grantee, purpose);
+        _requireNewKeys(patient, _revoke(patient, grantee, purpose, msg.sender));
     }
 
     /// @inheritdoc IConsentManager
@@ -162,7 +213,7 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
             abi.encode(CONSENT_REVOCATION_TYPEHASH, patient, grantee, purpose, nonce, deadline)
         );
         _checkSignature(patient, structHash, signature);
-        _revoke(patient, grantee, purpose);
+        _requireNewKeys(patient, _revoke(patient, grantee, purpose, patient));
     }
 
     /// @inheritdoc IConsentManager
@@ -297,7 +348,8 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
             openedAt: uint64(block.timestamp),
             expiresAt: expiresAt,
             reasonCode: reasonCode,
-            reopensAt: 0
+            reopensAt: 0,
+            keysReleased: false
         });
         emit BreakGlassOpened(patient, msg.sender, reasonCode, expiresAt);
     }
@@ -320,6 +372,40 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
         breakGlass.expiresAt = uint64(block.timestamp);
         breakGlass.reopensAt = reopensAt;
         emit BreakGlassClosed(patient, provider, msg.sender, reopensAt);
+        // The provider keeps the emergency keys it was given: they stop being safe to write to now.
+        if (breakGlass.keysReleased)
+            recordRegistry.shareCategoryKeys(patient, EMERGENCY_SCOPE, uint64(block.timestamp));
+    }
+
+    /// @inheritdoc IConsentManager
+    function releaseEmergencyKeys(address patient, address provider, bytes calldata keyEnvelopes) external {
+        if (
+            msg.sender != _controllerIn(patient, _signatureNonces[patient]) &&
+            msg.sender != _releaseAgents[patient] &&
+            !REGISTRY.isGuardian(patient, msg.sender, GUARDIAN_EMERGENCY)
+        ) {
+            revert ConsentUnauthorizedKeyRelease(patient, provider, msg.sender);
+        }
+        if (!_isBreakGlassOpen(patient, provider)) revert ConsentBreakGlassNotOpen(patient, provider);
+        if (keyEnvelopes.length == 0) revert ConsentEmptyKeyRelease(patient, provider);
+        BreakGlass storage breakGlass = _breakGlasses[patient][provider];
+        uint64 until = breakGlass.expiresAt;
+        breakGlass.keysReleased = true;
+        emit EmergencyKeysReleased(patient, provider, msg.sender, until, keyEnvelopes);
+        recordRegistry.shareCategoryKeys(patient, EMERGENCY_SCOPE, until);
+    }
+
+    /// @inheritdoc IConsentManager
+    function setEmergencyReleaseAgent(address agent) external {
+        address patient = _actingFor(msg.sender);
+        if (agent == msg.sender || agent == patient) revert ConsentInvalidReleaseAgent(patient, agent);
+        _releaseAgents[patient] = agent;
+        emit EmergencyReleaseAgentSet(patient, agent);
+    }
+
+    /// @inheritdoc IConsentManager
+    function emergencyReleaseAgentOf(address patient) external view returns (address) {
+        return _releaseAgents[patient];
     }
 
     /// @inheritdoc IConsentManager
@@ -366,11 +452,12 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
     // Internals
     // ----------------------------------------------------------------------------------------
 
+    /// @dev `grantedBy` is who decided: the patient (directly or by signature) or a guardian.
     function _grant(
         address patient,
         ConsentTerms calldata terms,
         bytes calldata keyEnvelopes,
-        address guardian
+        address grantedBy
     ) private {
         ConsentTerms memory t = terms; // decode and validate the calldata once
         if (t.grantee == address(0) || t.grantee == patient) revert ConsentInvalidGrantee(patient, t.grantee);
@@ -379,21 +466,22 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
         if (t.expiresAt <= t.notBefore || t.expiresAt <= block.timestamp) {
             revert ConsentInvalidPeriod(t.notBefore, t.expiresAt, uint64(block.timestamp));
         }
-        bytes32 grantKey = _grantKey(patient, t.grantee, t.purpose);
-        // Keep the last revocation time: a later grant must not revive older signatures.
-        uint256 revokedAtBits = (_grants[grantKey] >> _REVOKED_AT_SHIFT) << _REVOKED_AT_SHIFT;
-        uint256 packedGrant =
-            uint256(t.scope) |
-                (uint256(t.access) << 16) |
-                (uint256(t.notBefore) << 32) |
-                (uint256(t.expiresAt) << 96) |
-                (block.timestamp << 160) |
-                revokedAtBits;
-        if (guardian != address(0)) {
-            packedGrant |= _GUARDIAN_GRANT_BIT;
-            _grantGuardians[grantKey] = guardian;
+        {
+            bytes32 grantKey = _grantKey(patient, t.grantee, t.purpose);
+            // Keep the last revocation time: a later grant must not revive older signatures.
+            uint256 packedGrant =
+                uint256(t.scope) |
+                    (uint256(t.access) << 16) |
+                    (uint256(t.notBefore) << 32) |
+                    (uint256(t.expiresAt) << 96) |
+                    (block.timestamp << 160) |
+                    ((_grants[grantKey] >> _REVOKED_AT_SHIFT) << _REVOKED_AT_SHIFT);
+            if (grantedBy != patient) {
+                packedGrant |= _GUARDIAN_GRANT_BIT;
+                _grantGuardians[grantKey] = grantedBy;
+            }
+            _grants[grantKey] = packedGrant;
         }
-        _grants[grantKey] = packedGrant;
         emit ConsentGranted(
             patient,
             t.grantee,
@@ -402,18 +490,82 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
             t.access,
             t.notBefore,
             t.expiresAt,
+            grantedBy,
             msg.sender,
             keyEnvelopes
         );
+        // The envelopes hand the grantee the categories' current keys: writing to them must stop when
+        // this grant ends. A grant that never ends (or carries no key) needs no such note.
+        if (t.expiresAt != type(uint64).max && keyEnvelopes.length != 0) {
+            recordRegistry.shareCategoryKeys(patient, t.scope, t.expiresAt);
+        }
     }
 
     /// @dev Revokes the grant if there is one, and in any case records now as the triple's last
-    /// revocation, which voids every signed grant for it issued until now.
-    function _revoke(address patient, address grantee, Purpose purpose) private {
+    /// revocation, which voids every signed grant for it issued until now. Returns the categories
+    /// whose current keys the grantee may hold and whose writing was not already bounded by the
+    /// grant's end: the scope of a grant that had not ended.
+    function _revoke(
+        address patient,
+        address grantee,
+        Purpose purpose,
+        address revokedBy
+    ) private returns (uint16 exposed) {
         bytes32 grantKey = _grantKey(patient, grantee, purpose);
-        uint256 kept = _grants[grantKey] & ((1 << _REVOKED_AT_SHIFT) - 1);
+        uint256 packedGrant = _grants[grantKey];
+        // Any grant that has not ended counts, whatever its access: its key envelopes are opaque here.
+        if (packedGrant & _REVOKED_BIT == 0 && block.timestamp < uint64(packedGrant >> 96)) {
+            exposed = uint16(packedGrant); // expiresAt is 0 when there is no grant
+        }
+        uint256 kept = packedGrant & ((1 << _REVOKED_AT_SHIFT) - 1);
         _grants[grantKey] = kept | _REVOKED_BIT | (block.timestamp << _REVOKED_AT_SHIFT);
-        emit ConsentRevoked(patient, grantee, purpose, msg.sender);
+        emit ConsentRevoked(patient, grantee, purpose, revokedBy, msg.sender);
+    }
+
+    function _requireNewKeys(address patient, uint16 scope) private {
+        if (scope != 0) recordRegistry.requireNewCategoryKeys(patient, scope);
+    }
+
+    /// @dev Moves `patient`'s categories of `rotations` to new epochs and publishes the new keys
+    /// re-wrapped to the grantees of `rewraps`, each of which must hold a grant that has not ended.
+    /// Each new key is safe to write to until the earliest end among the grants it went to.
+    /// Returns the rotated categories. The patient's dApp finds the live grantees; leaving one out
+    /// only cuts that grantee off from later records, naming one whose grant ended reverts.
+    function _rotate(
+        address patient,
+        IRecordRegistry.KeyRotation[] calldata rotations,
+        KeyRewrap[] calldata rewraps
+    ) private returns (uint16 rotated) {
+        uint256 rotationCount = rotations.length;
+        uint256 rewrapCount = rewraps.length;
+        if (rewrapCount > MAX_REWRAPS) revert ConsentTooManyRewraps(rewrapCount, MAX_REWRAPS);
+        // RecordRegistry bounds the number of rotations (at most CATEGORY_COUNT).
+        uint64[] memory writableUntil = new uint64[](rotationCount);
+        for (uint256 j = 0; j < rotationCount; ++j) {
+            rotated |= uint16(1) << rotations[j].category;
+            writableUntil[j] = type(uint64).max;
+        }
+        for (uint256 i = 0; i < rewrapCount; ++i) {
+            KeyRewrap calldata rewrap = rewraps[i];
+            bytes32 grantKey = _grantKey(patient, rewrap.grantee, rewrap.purpose);
+            uint256 packedGrant = _grants[grantKey];
+            uint64 expiresAt = uint64(packedGrant >> 96);
+            if (
+                packedGrant & _REVOKED_BIT != 0 ||
+                block.timestamp >= expiresAt ||
+                !_granterStillAuthorised(patient, grantKey, packedGrant)
+            ) {
+                revert ConsentRewrapToEndedGrant(patient, rewrap.grantee, rewrap.purpose);
+            }
+            uint16 covered = uint16(packedGrant) & rotated;
+            for (uint256 j = 0; j < rotationCount; ++j) {
+                if ((covered >> rotations[j].category) & 1 == 1 && expiresAt < writableUntil[j]) {
+                    writableUntil[j] = expiresAt;
+                }
+            }
+            emit CategoryKeysRewrapped(patient, rewrap.grantee, rewrap.purpose, covered, rewrap.keyEnvelopes);
+        }
+        recordRegistry.rotateCategoryKeysFor(patient, rotations, writableUntil);
     }
 
     function _invalidateNonces(address patient, uint256 newNonce) private {

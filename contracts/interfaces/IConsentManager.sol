@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {Purpose} from "../libraries/CareTypes.sol";
 import {IConsentView} from "./IConsentView.sol";
+import {IRecordRegistry} from "./IRecordRegistry.sol";
 
 // Only the fields a client filters on (who, for whom) are indexed; the rest stays readable data.
 // solhint-disable gas-indexed-events
@@ -55,7 +56,37 @@ interface IConsentManager is IConsentView {
         uint64 expiresAt;
         uint16 reasonCode;
         uint64 reopensAt;
+        bool keysReleased;
     }
+
+    /// @notice New category keys wrapped to a grantee that keeps its grant (`purpose`) through a
+    /// rotation: `keyEnvelopes` are published in {CategoryKeysRewrapped} only, never stored.
+    struct KeyRewrap {
+        address grantee;
+        Purpose purpose;
+        bytes keyEnvelopes;
+    }
+
+    /// @notice Thrown when {bindRecordRegistry} is called by anyone but the deployer, a second time, or
+    /// with a RecordRegistry that does not name this ConsentManager.
+    error ConsentRecordRegistryBindingRefused(address caller, address records);
+
+    /// @notice Thrown when a rotation would re-wrap new keys to `grantee` of `patient` for `purpose`,
+    /// whose grant was revoked or has ended (or whose guardian may no longer grant).
+    error ConsentRewrapToEndedGrant(address patient, address grantee, Purpose purpose);
+
+    /// @notice Thrown when a rotation re-wraps to `count` grantees, more than `max`.
+    error ConsentTooManyRewraps(uint256 count, uint256 max);
+
+    /// @notice Thrown when `account` (neither the patient, a guardian with GUARDIAN_EMERGENCY, nor the
+    /// patient's release agent) releases emergency keys of `patient` to `provider`.
+    error ConsentUnauthorizedKeyRelease(address patient, address provider, address account);
+
+    /// @notice Thrown when an emergency key release to `provider` for `patient` carries no envelope.
+    error ConsentEmptyKeyRelease(address patient, address provider);
+
+    /// @notice Thrown when `patient` names itself as its own emergency release agent.
+    error ConsentInvalidReleaseAgent(address patient, address agent);
 
     /// @notice Thrown when a break-glass names a `patient` not registered in the CareRegistry.
     error ConsentPatientNotRegistered(address patient);
@@ -131,9 +162,10 @@ interface IConsentManager is IConsentView {
     /// closed, before the cooling period ends at `reopensAt`.
     error ConsentBreakGlassCoolingDown(address patient, address provider, uint64 reopensAt);
 
-    /// @notice Emitted when `grantedBy` (the patient, a guardian, or a relayer carrying the patient's
-    /// signature) grants `grantee` consent. `keyEnvelopes` are the category keys wrapped to the
-    /// grantee's identity key by the SDK; they are published here only, never stored.
+    /// @notice Emitted when `grantedBy` (the patient, whether it sent the grant or signed it, or a
+    /// guardian) grants `grantee` consent; `submittedBy` sent the transaction (a relayer for a signed
+    /// grant). `keyEnvelopes` are the category keys wrapped to the grantee's identity key by the SDK;
+    /// they are published here only, never stored.
     event ConsentGranted(
         address indexed patient,
         address indexed grantee,
@@ -143,13 +175,48 @@ interface IConsentManager is IConsentView {
         uint64 notBefore,
         uint64 expiresAt,
         address grantedBy,
+        address submittedBy,
         bytes keyEnvelopes
     );
 
-    /// @notice Emitted when `revokedBy` (the patient, a guardian, or a relayer carrying the patient's
-    /// signature) revokes the grant for (`patient`, `grantee`, `purpose`), or cancels it in advance
+    /// @notice Emitted when `revokedBy` (the patient, whether it sent the revocation or signed it, or a
+    /// guardian) revokes the grant for (`patient`, `grantee`, `purpose`), or cancels it in advance
     /// when there is none yet: every signed grant for the triple issued until now is void.
-    event ConsentRevoked(address indexed patient, address indexed grantee, Purpose purpose, address revokedBy);
+    /// `submittedBy` sent the transaction (a relayer for a signed revocation).
+    event ConsentRevoked(
+        address indexed patient,
+        address indexed grantee,
+        Purpose purpose,
+        address revokedBy,
+        address submittedBy
+    );
+
+    /// @notice Emitted when `patient`'s new keys of `categories` (bit c = category c) were wrapped to
+    /// `grantee`, which keeps its grant for `purpose`, in a rotation.
+    event CategoryKeysRewrapped(
+        address indexed patient,
+        address indexed grantee,
+        Purpose purpose,
+        uint16 categories,
+        bytes keyEnvelopes
+    );
+
+    /// @notice Emitted when `releasedBy` (a guardian, the patient, or its release agent) hands `provider`,
+    /// holding an open break-glass for `patient` until `until`, the emergency summary's keys.
+    event EmergencyKeysReleased(
+        address indexed patient,
+        address indexed provider,
+        address indexed releasedBy,
+        uint64 until,
+        bytes keyEnvelopes
+    );
+
+    /// @notice Emitted when `patient` chooses `agent` (zero: none) to release its emergency keys to any
+    /// provider that opens a break-glass, without waiting for a guardian.
+    event EmergencyReleaseAgentSet(address indexed patient, address agent);
+
+    /// @notice Emitted once, when the deployer binds this ConsentManager to its RecordRegistry.
+    event RecordRegistryBound(address records);
 
     /// @notice Emitted when `invalidatedBy` (the patient or a guardian) moves `patient`'s signature nonce
     /// from `fromNonce` to `toNonce`: every signature with a nonce in [fromNonce, toNonce) is void.
@@ -211,18 +278,53 @@ interface IConsentManager is IConsentView {
         bytes calldata signature
     ) external;
 
+    /// @notice Binds the RecordRegistry whose category keys grants hand out (it names this contract too).
+    /// @dev Only the deployer, once. Emits {RecordRegistryBound}. Reverts with
+    /// {ConsentRecordRegistryBindingRefused}.
+    function bindRecordRegistry(IRecordRegistry records) external;
+
     /// @notice Revokes the caller's grant to `grantee` for `purpose` at once, and voids every signed
     /// grant for that triple issued until now. With no grant (yet, or any more) it is a cancellation:
-    /// a signed grant a relayer holds back can no longer be submitted.
-    /// @dev Emits {ConsentRevoked}.
+    /// a signed grant a relayer holds back can no longer be submitted. Without a rotation, the
+    /// categories the grantee could read need new keys: nobody may write to them until the patient
+    /// renews them ({rotateCategoryKeys}); {revokeAndRotate} does both at once.
+    /// @dev Emits {ConsentRevoked} (and RecordRegistry's {CategoryKeysNeeded} when a live read grant
+    /// was revoked).
     function revokeConsent(address grantee, Purpose purpose) external;
 
+    /// @notice Revokes like {revokeConsent} and, in the same transaction, moves the categories of
+    /// `rotations` to new keys, re-wrapped to the grantees of `rewraps` that keep their grants.
+    /// @dev The caller is the patient. Categories the revoked grant could read that are not rotated
+    /// need new keys. Emits {ConsentRevoked}, one {CategoryKeysRewrapped} per rewrap and RecordRegistry's
+    /// {CategoryKeyPublished} per rotation. Reverts with the errors of {rotateCategoryKeys}.
+    function revokeAndRotate(
+        address grantee,
+        Purpose purpose,
+        IRecordRegistry.KeyRotation[] calldata rotations,
+        KeyRewrap[] calldata rewraps
+    ) external;
+
+    /// @notice Moves the caller's categories of `rotations` to new keys re-wrapped to the grantees of
+    /// `rewraps` (renewal of categories that need new keys, or a voluntary rotation). Each new key may
+    /// be written to until the earliest end among the grants it went to.
+    /// @dev Each rotation states the epoch it expects. Emits one {CategoryKeysRewrapped} per rewrap and
+    /// RecordRegistry's {CategoryKeyPublished} per rotation. Reverts with {ConsentTooManyRewraps},
+    /// {ConsentRewrapToEndedGrant} and the errors of RecordRegistry's `rotateCategoryKeysFor`
+    /// ({RecordRotationEpochMismatch} for a stale or doubled rotation).
+    function rotateCategoryKeys(
+        IRecordRegistry.KeyRotation[] calldata rotations,
+        KeyRewrap[] calldata rewraps
+    ) external;
+
     /// @notice Revokes (or cancels in advance) `patient`'s grant to `grantee` for `purpose` as its guardian.
+    /// A guardian holds no category keys, so the categories the grantee could read need new keys
+    /// until the patient renews them.
     /// @dev The caller must hold GUARDIAN_MANAGE_CONSENT for `patient` right now. Emits {ConsentRevoked}.
     /// Reverts with {ConsentUnauthorizedGuardian}.
     function revokeConsentFor(address patient, address grantee, Purpose purpose) external;
 
     /// @notice Revokes (or cancels in advance) with `patient`'s EIP-712 signature; anyone may submit it.
+    /// The categories the grantee could read need new keys until the patient renews them.
     /// @dev Typed data: `ConsentRevocation(address patient,address grantee,uint8 purpose,uint256 nonce,
     /// uint256 deadline)`, same domain, nonces and signature checks as {grantConsentBySig}. Emits
     /// {ConsentRevoked}. Reverts with {ConsentExpiredSignature}, {InvalidAccountNonce} or
@@ -275,6 +377,25 @@ interface IConsentManager is IConsentView {
     /// @dev The caller must hold GUARDIAN_EMERGENCY for `patient` right now. Emits
     /// {BreakGlassOptOutUpdated}. Reverts with {ConsentUnauthorizedGuardian}.
     function setBreakGlassOptOutFor(address patient, bool optedOut) external;
+
+    /// @notice Hands `provider`, holding an open break-glass for `patient`, the emergency summary's keys
+    /// (`keyEnvelopes`, wrapped to the provider's identity key). The keys then stop being safe to
+    /// write to when the break-glass ends (or at once when it is closed early).
+    /// @dev The patient, a guardian holding GUARDIAN_EMERGENCY (a trusted contact), or the patient's
+    /// release agent. Emits {EmergencyKeysReleased}. Reverts with {ConsentUnauthorizedKeyRelease},
+    /// {ConsentBreakGlassNotOpen} or {ConsentEmptyKeyRelease}.
+    function releaseEmergencyKeys(address patient, address provider, bytes calldata keyEnvelopes) external;
+
+    /// @notice Chooses `agent` (zero: none) as the caller's pre-arranged emergency release agent: it may
+    /// release the emergency keys to any provider holding an open break-glass, with no human in the
+    /// loop. It needs those keys itself (an Emergency grant to it), so it can read the emergency
+    /// summary, and it releases to whichever credentialed provider opens a break-glass: choose one
+    /// you trust as you would a guardian.
+    /// @dev Emits {EmergencyReleaseAgentSet}. Reverts with {ConsentInvalidReleaseAgent}.
+    function setEmergencyReleaseAgent(address agent) external;
+
+    /// @notice `patient`'s emergency release agent (zero: none).
+    function emergencyReleaseAgentOf(address patient) external view returns (address);
 
     /// @notice The last break-glass `provider` opened for `patient` (open while `expiresAt` > now).
     function breakGlassOf(address patient, address provider) external view returns (BreakGlass memory);

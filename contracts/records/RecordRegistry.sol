@@ -19,6 +19,20 @@ contract RecordRegistry is IRecordRegistry {
     uint256 private constant _INDEX_BITS = 88;
     uint256 private constant _INDEX_MASK = (1 << _INDEX_BITS) - 1;
 
+    /// @dev Bits per category in a patient's key-state word (see {_keyStates}).
+    uint256 private constant _KEY_STATE_BITS = 28;
+    /// @dev The low 27 bits of a category's key state: the minute from which its current key may no
+    /// longer be written to (0 = no end), i.e. floor(earliest end of any grant that received it / 60).
+    uint256 private constant _UNTIL_MASK = (1 << 27) - 1;
+    /// @dev Bit 27 of a category's key state: its current key reached a grantee whose grant was revoked
+    /// without a rotation, so it needs new keys.
+    uint256 private constant _NEEDS_KEYS_BIT = 1 << 27;
+    uint256 private constant _CATEGORY_STATE_MASK = (1 << _KEY_STATE_BITS) - 1;
+    /// @dev Set in the key-state word from a patient's first published key on (bits 252..255 belong to
+    /// no category), so that a grant's note about its keys rewrites a non-zero slot (5,000 gas less
+    /// than filling an empty one).
+    uint256 private constant _KEY_STATE_IN_USE_BIT = 1 << 255;
+
     /// @notice The registry of patients and credentials.
     ICareRegistryView public immutable REGISTRY;
 
@@ -53,6 +67,11 @@ contract RecordRegistry is IRecordRegistry {
     mapping(address patient => mapping(uint8 category => bytes32 publicKey)) private _categoryKeys;
     mapping(uint256 recordId => StoredRecord) private _records;
     mapping(uint256 recordId => Versions) private _versions;
+    /// @dev Whether each category's current key is still safe to write to, for all nine categories
+    /// in one word (one storage read per write, one write per grant): category c owns bits
+    /// [28c, 28c + 28): the low 27 the minute its key stops being safe (0 = never, rounded down so
+    /// it is never late), bit 27 "needs new keys". Reset for a category when it moves to a new epoch.
+    mapping(address patient => uint256 keyState) private _keyStates;
 
     /// @param registry The CareRegistry of this deployment.
     /// @param consents The ConsentManager of this deployment.
@@ -74,6 +93,7 @@ contract RecordRegistry is IRecordRegistry {
         uint32 keyEpoch
     ) external returns (uint256 recordId) {
         if (!_writesAsPatient(patient)) _checkWriteConsent(patient, category);
+        _checkKeyState(_keyStates[patient], patient, category, keyEpoch);
         return _addRecord(patient, category, cid, commitment, keyEpoch, false);
     }
 
@@ -88,6 +108,7 @@ contract RecordRegistry is IRecordRegistry {
         // Bit c set = category c already met in this batch: its write consent is checked and its
         // first record holds the batch's metadata.
         uint256 seenCategories;
+        uint256 keyState = _keyStates[patient];
         recordIds_ = new uint256[](size);
         for (uint256 i = 0; i < size; ++i) {
             RecordInput calldata input = records[i];
@@ -97,6 +118,7 @@ contract RecordRegistry is IRecordRegistry {
                 if (!byPatient) _checkWriteConsent(patient, category);
                 seenCategories |= uint256(1) << category;
             }
+            _checkKeyState(keyState, patient, category, input.keyEpoch);
             recordIds_[i] = _addRecord(patient, category, input.cid, input.commitment, input.keyEpoch, seen);
         }
     }
@@ -118,6 +140,7 @@ contract RecordRegistry is IRecordRegistry {
             if (REGISTRY.actingFor(msg.sender) != patient) revert RecordUnauthorizedAmender(previousId, msg.sender);
         }
         if (!_writesAsPatient(patient)) _checkWriteConsent(patient, category);
+        _checkKeyState(_keyStates[patient], patient, category, keyEpoch);
         recordId = _addRecord(patient, category, cid, commitment, keyEpoch, false);
         uint256 index = recordId & _INDEX_MASK;
         previousVersions.supersededBy = uint64(index + 1);
@@ -183,14 +206,101 @@ contract RecordRegistry is IRecordRegistry {
         uint256 size = categories.length;
         if (size != publicKeys.length) revert RecordLengthMismatch(size, publicKeys.length);
         if (size == 0 || size > CATEGORY_COUNT) revert RecordInvalidBatchSize(size, CATEGORY_COUNT);
+        uint256 keyState = _keyStates[patient];
         for (uint256 i = 0; i < size; ++i) {
-            _publishCategoryKey(patient, categories[i], publicKeys[i]);
+            uint8 category = categories[i];
+            if (category >= CATEGORY_COUNT) revert RecordInvalidCategory(category);
+            uint32 epoch = _categories[patient][category].epoch;
+            if (epoch != 0) revert RecordCategoryKeyAlreadyPublished(patient, category, epoch);
+            keyState = _publishCategoryKey(patient, category, publicKeys[i], keyState, 0);
+        }
+        _keyStates[patient] = keyState | _KEY_STATE_IN_USE_BIT;
+    }
+
+    /// @inheritdoc IRecordRegistry
+    function rotateCategoryKeysFor(
+        address patient,
+        KeyRotation[] calldata rotations,
+        uint64[] calldata writableUntil
+    ) external {
+        _checkConsents();
+        uint256 size = rotations.length;
+        if (size != writableUntil.length) revert RecordLengthMismatch(size, writableUntil.length);
+        if (size == 0 || size > CATEGORY_COUNT) revert RecordInvalidBatchSize(size, CATEGORY_COUNT);
+        uint256 keyState = _keyStates[patient];
+        for (uint256 i = 0; i < size; ++i) {
+            KeyRotation calldata rotation = rotations[i];
+            uint8 category = rotation.category;
+            if (category >= CATEGORY_COUNT) revert RecordInvalidCategory(category);
+            uint32 epoch = _categories[patient][category].epoch;
+            if (epoch == 0) revert RecordCategoryKeyMissing(patient, category);
+            if (rotation.expectedEpoch != epoch) {
+                revert RecordRotationEpochMismatch(patient, category, rotation.expectedEpoch, epoch);
+            }
+            keyState = _publishCategoryKey(patient, category, rotation.publicKey, keyState, writableUntil[i]);
+        }
+        _keyStates[patient] = keyState;
+    }
+
+    /// @inheritdoc IRecordRegistry
+    function shareCategoryKeys(address patient, uint16 scope, uint64 until) external {
+        _checkConsents();
+        uint256 keyState = _keyStates[patient];
+        uint256 untilMinute = _minuteOf(until);
+        uint256 updated = keyState;
+        for (uint256 c = 0; c < CATEGORY_COUNT; ++c) {
+            if ((scope >> c) & 1 == 0) continue;
+            uint256 shift = c * _KEY_STATE_BITS;
+            uint256 current = (updated >> shift) & _UNTIL_MASK;
+            if (current == 0 || untilMinute < current) {
+                updated = (updated & ~(_UNTIL_MASK << shift)) | (untilMinute << shift);
+            }
+        }
+        if (updated != keyState) _keyStates[patient] = updated;
+    }
+
+    /// @inheritdoc IRecordRegistry
+    function requireNewCategoryKeys(address patient, uint16 scope) external {
+        _checkConsents();
+        uint256 keyState = _keyStates[patient];
+        uint256 updated = keyState;
+        for (uint256 c = 0; c < CATEGORY_COUNT; ++c) {
+            if ((scope >> c) & 1 == 1) updated |= _NEEDS_KEYS_BIT << (c * _KEY_STATE_BITS);
+        }
+        if (updated != keyState) {
+            _keyStates[patient] = updated;
+            emit CategoryKeysNeeded(patient, scope);
         }
     }
 
     /// @inheritdoc IRecordRegistry
-    function rotateCategoryKey(uint8 category, bytes32 publicKey) external {
-        _publishCategoryKey(_callerPatient(), category, publicKey);
+    function categoryKeyState(address patient, uint8 category) external view returns (CategoryKeyState memory) {
+        if (category >= CATEGORY_COUNT) revert RecordInvalidCategory(category);
+        uint256 state = (_keyStates[patient] >> (category * _KEY_STATE_BITS)) & _CATEGORY_STATE_MASK;
+        uint64 until = uint64((state & _UNTIL_MASK) * 60);
+        uint32 epoch = _categories[patient][category].epoch;
+        return
+            CategoryKeyState({
+                publicKey: _categoryKeys[patient][category],
+                epoch: epoch,
+                needsNewKeys: epoch != 0 && (state & _NEEDS_KEYS_BIT != 0 || (until != 0 && block.timestamp >= until)),
+                writableUntil: until
+            });
+    }
+
+    /// @inheritdoc IRecordRegistry
+    function categoriesNeedingKeys(address patient) external view returns (uint16 mask) {
+        uint256 keyState = _keyStates[patient];
+        for (uint256 c = 0; c < CATEGORY_COUNT; ++c) {
+            uint256 state = keyState >> (c * _KEY_STATE_BITS);
+            uint256 until = (state & _UNTIL_MASK) * 60;
+            if (
+                _categories[patient][uint8(c)].epoch != 0 &&
+                (state & _NEEDS_KEYS_BIT != 0 || (until != 0 && block.timestamp >= until))
+            ) {
+                mask |= uint16(1 << c);
+            }
+        }
     }
 
     /// @inheritdoc IRecordRegistry
@@ -232,20 +342,50 @@ contract RecordRegistry is IRecordRegistry {
         emit RecordAdded(patient, msg.sender, recordId, cid);
     }
 
-    function _publishCategoryKey(address patient, uint8 category, bytes32 publicKey) private {
-        if (category >= CATEGORY_COUNT) revert RecordInvalidCategory(category);
+    /// @dev Moves `patient`'s `category` to its next epoch under `publicKey`, with a fresh key state:
+    /// safe to write to until `until` (the earliest end among the grants it was wrapped to in the same
+    /// transaction; type(uint64).max for none). Returns the updated key-state word.
+    function _publishCategoryKey(
+        address patient,
+        uint8 category,
+        bytes32 publicKey,
+        uint256 keyState,
+        uint64 until
+    ) private returns (uint256) {
         if (publicKey == bytes32(0)) revert RecordInvalidCategoryKey(category);
         CategoryState storage state = _categories[patient][category];
         uint32 epoch = state.epoch + 1;
         state.epoch = epoch;
         _categoryKeys[patient][category] = publicKey;
         emit CategoryKeyPublished(patient, category, epoch, publicKey);
+        uint256 shift = uint256(category) * _KEY_STATE_BITS;
+        uint256 untilBits = until == type(uint64).max || until == 0 ? 0 : _minuteOf(until);
+        return (keyState & ~(_CATEGORY_STATE_MASK << shift)) | (untilBits << shift);
     }
 
-    /// @dev The patient the caller speaks for (its own id, or the one it took over by account recovery).
-    function _callerPatient() private view returns (address patient) {
-        patient = REGISTRY.actingFor(msg.sender);
-        if (!REGISTRY.isPatient(patient)) revert RecordNotPatient(msg.sender);
+    /// @dev `time` in whole minutes, rounded down (so a key is never written to after a grant that
+    /// holds it ended), at least 1 (0 means "no end") and at most the 27-bit maximum (year 2225):
+    /// a later end counts as that one, so such a category needs new keys from 2225 on.
+    function _minuteOf(uint64 time) private pure returns (uint256 minute) {
+        minute = time / 60;
+        if (minute == 0) minute = 1;
+        if (minute > _UNTIL_MASK) minute = _UNTIL_MASK;
+    }
+
+    /// @dev The invariant: no record under a key that reached someone whose access has ended.
+    /// `keyState` is `patient`'s key-state word (read once per transaction).
+    function _checkKeyState(uint256 keyState, address patient, uint8 category, uint32 keyEpoch) private view {
+        if (category >= CATEGORY_COUNT) return; // {_addRecord} rejects it
+        uint256 keyBits = keyState >> (uint256(category) * _KEY_STATE_BITS);
+        if (keyBits & _NEEDS_KEYS_BIT != 0) revert RecordCategoryNeedsNewKeys(patient, category, keyEpoch);
+        uint256 untilMinute = keyBits & _UNTIL_MASK;
+        if (untilMinute != 0 && block.timestamp >= untilMinute * 60) {
+            revert RecordCategoryKeyEnded(patient, category, keyEpoch, uint64(untilMinute * 60));
+        }
+    }
+
+    function _checkConsents() private view {
+        if (msg.sender != address(CONSENTS)) revert RecordNotConsentManager(msg.sender);
     }
 
     /// @dev Also rejects an unknown category: hasConsent is false for it.
@@ -267,6 +407,12 @@ contract RecordRegistry is IRecordRegistry {
         if (REGISTRY.isCredentialed(PROVIDER_ROLE, msg.sender)) return false;
         if (REGISTRY.actingFor(msg.sender) != patient) revert RecordWriterNotCredentialed(msg.sender);
         return true;
+    }
+
+    /// @dev The patient the caller speaks for (its own id, or the one it took over by account recovery).
+    function _callerPatient() private view returns (address patient) {
+        patient = REGISTRY.actingFor(msg.sender);
+        if (!REGISTRY.isPatient(patient)) revert RecordNotPatient(msg.sender);
     }
 
     /// @dev Splits `recordId` into its parts; reverts with {RecordNotFound} unless the record exists.

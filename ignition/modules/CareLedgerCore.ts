@@ -2,7 +2,8 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
 /**
  * Deploys the CareLedger core: identities and credentials (CareRegistry), consent
- * (ConsentManager) and record pointers (RecordRegistry). `CareLedger` builds the whole system on
+ * (ConsentManager) and record pointers (RecordRegistry), then binds the ConsentManager to the
+ * RecordRegistry (once, by the deployer). `CareLedger` builds the whole system on
  * top of this module, so both share one source.
  *
  * Parameters (ignition/parameters/<network>.json), under "CareLedgerCore":
@@ -15,6 +16,9 @@ export default buildModule("CareLedgerCore", (m) => {
   const careRegistry = m.contract("CareRegistry", [admin]);
   const consentManager = m.contract("ConsentManager", [careRegistry]);
   const recordRegistry = m.contract("RecordRegistry", [careRegistry, consentManager]);
+  // The two name each other: grants tell the RecordRegistry who holds which category keys until when,
+  // and rotations go through the ConsentManager, which checks the grants the new keys go to.
+  m.call(consentManager, "bindRecordRegistry", [recordRegistry]);
 
   return { careRegistry, consentManager, recordRegistry };
 });

@@ -2,7 +2,8 @@
  * Consent: who may read or write which of a patient's categories, why, until when. Every grant
  * carries the category keys wrapped to the grantee's published X25519 key (SDK `grantKeyEnvelopes`),
  * as the dApp's grant form does; one grant is submitted by the Relayer with the patient's EIP-712
- * signature (gasless); one is revoked, after which the patient rotates the affected category keys.
+ * signature (gasless); one is revoked, and in the same transaction the affected category keys rotate
+ * and are re-wrapped to the grantees who keep reading (SDK `planKeyRotation`), as the dApp does.
  */
 import type { Address, Hex } from "viem";
 
@@ -14,10 +15,11 @@ import {
   Purpose,
   categoriesInScope,
   consentGrantTypedData,
-  deriveCategoryKey,
   fromHex,
   keyDomainOf,
   grantKeyEnvelopes,
+  planKeyRotation,
+  rewrapTargets,
   scopeOf,
   toHex,
 } from "@careledger/sdk";
@@ -143,25 +145,48 @@ export class ConsentBook {
   }
 
   /**
-   * Revokes a grant, then rotates the keys of the categories it covered: records written from now
-   * on are wrapped to keys the former grantee never received.
+   * Revokes a grant and, in the same transaction, rotates the keys of the categories it covered,
+   * re-wrapped to every grantee that keeps a live grant on them: records written from now on are
+   * wrapped to keys the former grantee never received, and nobody else is cut off.
    */
-  async revokeAndRotate(patient: Person, grantee: Person, purpose: number): Promise<number[]> {
+  async revokeAndRotate(
+    patient: Person,
+    grantee: Person,
+    purpose: number,
+  ): Promise<{ rotated: number[]; rewrappedTo: Person[] }> {
     const consent = this.consents.find((c) => c.patient === patient && c.grantee === grantee && c.purpose === purpose);
     if (!consent) throw new Error(`${patient.name} never granted ${grantee.name} ${PURPOSE_NAMES[purpose]} consent`);
-    await this.chain.send(patient, "ConsentManager", "revokeConsent", [grantee.address, purpose]);
-    consent.revoked = true;
-    const identity = this.people.keys.get(patient.address)!;
     const epochs = this.epochs.get(patient.address)!;
     const rotated = categoriesInScope(consent.scope);
-    await Promise.all(
-      rotated.map((category) => {
-        epochs[category] = epochs[category]! + 1;
-        const next = deriveCategoryKey(identity, category, epochs[category]!);
-        return this.chain.send(patient, "RecordRegistry", "rotateCategoryKey", [category, toHex(next.publicKey)]);
-      }),
+    const mine = this.consents.filter((c) => c.patient === patient);
+    const targets = rewrapTargets(
+      mine.map((c) => ({
+        grantee: c.grantee.address,
+        purpose: c.purpose,
+        scope: c.scope,
+        expiresAt: c.expiresAt,
+        revoked: c.revoked,
+      })),
+      rotated,
+      await this.chain.now(),
+      { grantee: grantee.address, purpose },
     );
-    return rotated;
+    const plan = await planKeyRotation({
+      patient: this.people.keys.get(patient.address)!,
+      binding: { ...keyDomainOf(this.chain.deployment), patient: patient.address },
+      categories: rotated,
+      epochs,
+      targets: targets.map((t) => ({ ...t, publicKey: this.people.keys.get(t.grantee)!.publicKey })),
+    });
+    await this.chain.send(patient, "ConsentManager", "revokeAndRotate", [
+      grantee.address,
+      purpose,
+      plan.rotations.map((r) => ({ ...r, publicKey: toHex(r.publicKey) })),
+      plan.rewraps.map((r) => ({ ...r, keyEnvelopes: toHex(r.keyEnvelopes) })),
+    ]);
+    consent.revoked = true;
+    Object.assign(epochs, plan.nextEpochs);
+    return { rotated, rewrappedTo: targets.map((t) => mine.find((c) => c.grantee.address === t.grantee)!.grantee) };
   }
 }
 
@@ -231,25 +256,31 @@ export async function seedConsents(
   );
 }
 
-/** Reads the key envelopes a grant published (ConsentGranted.keyEnvelopes), e.g. to open them as the grantee. */
+/**
+ * Every key-envelope list published to a grantee for (patient, purpose): the last grant's
+ * (ConsentGranted.keyEnvelopes) and the re-wraps of later rotations (CategoryKeysRewrapped), oldest
+ * first, e.g. to open them as the grantee.
+ */
 export async function publishedEnvelopes(
   chain: SeedChain,
   patient: Address,
   grantee: Address,
   purpose: number,
-): Promise<Uint8Array> {
+): Promise<Uint8Array[]> {
   const { address, abi } = chain.deployment.contracts.ConsentManager;
-  const logs = await chain.client.getContractEvents({
-    address,
-    abi,
-    eventName: "ConsentGranted",
-    args: { patient, grantee },
-    fromBlock: BigInt(chain.deployment.deploymentBlock),
-  });
-  const last = logs
-    .map((log) => (log as unknown as { args: { purpose: number; keyEnvelopes: Hex } }).args)
-    .filter((args) => Number(args.purpose) === purpose)
-    .at(-1);
+  const fromBlock = BigInt(chain.deployment.deploymentBlock);
+  type Logged = { blockNumber: bigint; logIndex: number; args: { purpose: number; keyEnvelopes: Hex } };
+  const [granted, rewrapped] = (await Promise.all(
+    (["ConsentGranted", "CategoryKeysRewrapped"] as const).map((eventName) =>
+      chain.client.getContractEvents({ address, abi, eventName, args: { patient, grantee }, fromBlock }),
+    ),
+  )) as unknown as [Logged[], Logged[]];
+  const ofPurpose = (logs: Logged[]) => logs.filter((log) => Number(log.args.purpose) === purpose);
+  const last = ofPurpose(granted).at(-1);
   if (!last) throw new Error(`no ConsentGranted from ${patient} to ${grantee} for ${PURPOSE_NAMES[purpose]}`);
-  return fromHex(last.keyEnvelopes);
+  const later = ofPurpose(rewrapped).filter(
+    (log) =>
+      log.blockNumber > last.blockNumber || (log.blockNumber === last.blockNumber && log.logIndex > last.logIndex),
+  );
+  return [last, ...later].map((log) => fromHex(log.args.keyEnvelopes));
 }

@@ -53,21 +53,14 @@ export async function seedDemoWorld(options: SeedOptions): Promise<DemoWorld> {
   const writer = { chain, people, store, epochs: book.epochs };
   const records = await seedRecords(writer, note);
 
-  // Chloe revokes the lab; her observation and report keys rotate; her GP is re-granted the new
-  // keys, and its next record is one the lab can no longer open.
-  const { chloe, northside, okafor } = people;
-  const rotated = await book.revokeAndRotate(chloe, northside, Purpose.Treatment);
-  const gp = book.consents.find((c) => c.patient === chloe && c.grantee === okafor)!;
-  await book.grant(chloe, okafor, {
-    purpose: Purpose.Treatment,
-    scope: gp.scope,
-    access: gp.access,
-    days: 365n,
-    note: "re-granted with the rotated keys",
-  });
+  // Chloe revokes the lab: in the same transaction her lab categories move to new keys, re-wrapped
+  // to her GP (who keeps reading); the GP's next record is one the lab can no longer open.
+  const { chloe, northside } = people;
+  const { rotated, rewrappedTo } = await book.revokeAndRotate(chloe, northside, Purpose.Treatment);
   records.push(...(await seedFollowUp(writer)));
   note(
-    `${chloe.name} revoked ${northside.name}; categories ${rotated.join(", ")} rotated to epoch 2; 1 record written after`,
+    `${chloe.name} revoked ${northside.name}; categories ${rotated.join(", ")} rotated to epoch 2 and re-wrapped to ` +
+      `${rewrappedTo.map((p) => p.name).join(", ") || "nobody"}; 1 record written after`,
   );
 
   const insurance = await seedClaims(chain, people, records, note);

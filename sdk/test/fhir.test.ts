@@ -346,6 +346,20 @@ describe("FHIR exports", () => {
     assert.equal(consentGrantToFhirConsent(grant, deployment, new Date("2027-06-01T00:00:00Z")).status, "inactive");
   });
 
+  it("starts a grant without notBefore when it was made, and ends a revoked one at its revocation with a deny", async () => {
+    const made = { ...grant, notBefore: 0n, grantedAt: 1_767_300_000n };
+    const open = consentGrantToFhirConsent(made, deployment, new Date("2026-06-01T00:00:00Z"));
+    assert.equal(open.provision?.period?.start, "2026-01-01T20:40:00Z");
+    assert.equal(open.dateTime, "2026-01-01T20:40:00Z");
+    assert.equal(open.provision?.provision, undefined);
+    const revoked = consentGrantToFhirConsent({ ...made, revoked: true, revokedAt: 1_770_000_000n }, deployment);
+    assert.deepEqual(await validateResource(revoked), []);
+    assert.equal(revoked.status, "inactive");
+    assert.equal(revoked.provision?.period?.end, "2026-02-02T02:40:00Z");
+    assert.equal(revoked.provision?.provision?.[0]?.type, "deny");
+    assert.equal(revoked.provision?.provision?.[0]?.period?.start, "2026-02-02T02:40:00Z");
+  });
+
   it("exports a claim as a valid FHIR Claim with amounts from token units", async () => {
     const claim = claimToFhirClaim(sampleClaim(), {
       chainId: 31337,

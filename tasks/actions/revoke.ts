@@ -1,15 +1,17 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { hexlify } from "ethers";
 
-import { categoriesInScope, deriveCategoryKey } from "@careledger/sdk";
+import { categoriesInScope } from "@careledger/sdk";
 
 import { Progress } from "../../scripts/lib/progress.js";
-import { TaskError, identityOf, parseAddress, parsePurpose, purposeName, send, withContext } from "../lib/context.js";
+import { TaskError, parseAddress, parsePurpose, purposeName, send, withContext } from "../lib/context.js";
+import { buildRotation } from "../lib/rotation.js";
 
 /**
- * The patient revokes a grant, then rotates the keys of the categories it covered (the epoch goes
- * up), so records written afterwards are wrapped to keys the former grantee never received.
- * What the grantee already decrypted cannot be taken back.
+ * The patient revokes a grant and, in the same transaction, moves the categories it covered to new
+ * keys wrapped to every grantee that keeps a live grant on them: records written afterwards are
+ * encrypted to keys the former grantee never received, and nobody else is cut off. With
+ * --keep-keys the revocation goes alone and those categories refuse new records until
+ * `careledger:renew-keys`. What the grantee already decrypted cannot be taken back.
  */
 export default async function revoke(
   args: { grantee?: string; purpose: string; keepKeys: boolean; from: string },
@@ -25,27 +27,42 @@ export default async function revoke(
         `${ctx.address} never granted ${grantee} consent for ${purposeName(purpose)}; check --grantee and --purpose.`,
       );
     }
-    await progress.step(`Revoking the ${purposeName(purpose)} grant of ${grantee}`, () =>
-      send(ctx, "revokeConsent", () => ctx.consents.revokeConsent(grantee, purpose)),
-    );
-    const rotated: number[] = [];
-    if (!args.keepKeys) {
-      await progress.step("Rotating the affected category keys", async (note) => {
-        const identity = await identityOf(ctx);
-        for (const category of categoriesInScope(Number(existing.scope))) {
-          const [, epoch] = await ctx.records.categoryKey(ctx.address, category);
-          const next = deriveCategoryKey(identity, category, Number(epoch) + 1);
-          await send(ctx, `rotateCategoryKey(${category})`, () =>
-            ctx.records.rotateCategoryKey(category, hexlify(next.publicKey)),
-          );
-          rotated.push(category);
-        }
-        note(`categories ${rotated.join(", ")} now at a new epoch; grant other readers again to share new records`);
-      });
+    const categories = categoriesInScope(Number(existing.scope));
+    if (args.keepKeys) {
+      await progress.step(`Revoking the ${purposeName(purpose)} grant of ${grantee} (keys kept)`, () =>
+        send(ctx, "revokeConsent", () => ctx.consents.revokeConsent(grantee, purpose)),
+      );
+      ctx.log(`Categories ${categories.join(", ")} now refuse new records until you run \`careledger:renew-keys\`.`);
+      return { grantee, purpose, rotated: [] as number[], rewrappedTo: [] as string[] };
     }
+    const built = await progress.step(
+      "Building the new category keys for the grantees who keep reading",
+      async (note) => {
+        const result = await buildRotation(ctx, categories, { grantee, purpose });
+        note(
+          `categories ${result.plan.rotations.map((r) => r.category).join(", ")}; new keys for ${result.rewraps.length} grant(s)` +
+            (result.skipped.length
+              ? `; no encryption key on chain for ${result.skipped.join(", ")} (they will not read new records)`
+              : ""),
+        );
+        return result;
+      },
+    );
+    await progress.step(
+      `Revoking the ${purposeName(purpose)} grant of ${grantee} and rotating its keys (one transaction)`,
+      () =>
+        send(ctx, "revokeAndRotate", () =>
+          ctx.consents.revokeAndRotate(grantee, purpose, built.rotations, built.rewraps),
+        ),
+    );
     ctx.log(
       "What the grantee already decrypted cannot be taken back; revocation protects what is written from now on.",
     );
-    return { grantee, purpose, rotated };
+    return {
+      grantee,
+      purpose,
+      rotated: built.plan.rotations.map((r) => r.category),
+      rewrappedTo: built.plan.rewraps.map((r) => r.grantee),
+    };
   });
 }

@@ -58,6 +58,14 @@ const EXPLANATIONS: Record<string, Explain> = {
     `Patient ${a[0]} has no key for category ${a[1]} yet. The patient runs \`careledger:register\` (it publishes the category keys).`,
   RecordStaleKeyEpoch: (a) =>
     `The patient rotated the key of category ${a[1]} (epoch ${a[3]}, not ${a[2]}) while this was being written; run the command again.`,
+  RecordRotationEpochMismatch: (a) =>
+    `Category ${a[1]} of ${a[0]} is at epoch ${a[3]}, not ${a[2]}: it was rotated meanwhile. Run the command again (it reads the epochs afresh).`,
+  RecordCategoryNeedsNewKeys: (a) =>
+    `Category ${a[1]} of ${a[0]} needs new keys (a grantee holding epoch ${a[2]} was revoked). The patient runs \`careledger:renew-keys\` first.`,
+  RecordCategoryKeyEnded: (a) =>
+    `Category ${a[1]} of ${a[0]} needs new keys (a grant holding epoch ${a[2]} ended at ${a[3]}). The patient runs \`careledger:renew-keys\` first.`,
+  ConsentRewrapToEndedGrant: (a) =>
+    `The ${a[2]} grant of ${a[1]} has ended and cannot receive new keys; run the command again (it re-reads the grants).`,
   RecordNotFound: (a) => `There is no record ${a[0]} on this chain; check --record and --network.`,
   ClaimsMissingCredential: (a) =>
     `${a[1]} lacks the credential this needs (${ROLE_NAMES[a[0]] ?? a[0]}). The authority grants it with \`careledger:credential grant\`.`,

@@ -331,7 +331,11 @@ describe("Account recovery", function () {
         recordRegistry,
         "RecordAmended",
       );
-      await expect(recordRegistry.connect(newAddress).rotateCategoryKey(OBSERVATIONS, bytes32Of("obs2")))
+      await expect(
+        f.consentManager
+          .connect(newAddress)
+          .rotateCategoryKeys([{ category: OBSERVATIONS, expectedEpoch: 1, publicKey: bytes32Of("obs2") }], []),
+      )
         .to.emit(recordRegistry, "CategoryKeyPublished")
         .withArgs(patient, OBSERVATIONS, 2, bytes32Of("obs2"));
       await recordRegistry.connect(newAddress).publishCategoryKeys([0], [bytes32Of("allergies")]);
@@ -342,12 +346,19 @@ describe("Account recovery", function () {
       for (const call of [
         () =>
           recordRegistry.connect(accounts.patient).addRecord(patient, OBSERVATIONS, cidOf("thief"), bytes32Of("t"), 2),
-        () => recordRegistry.connect(accounts.patient).rotateCategoryKey(OBSERVATIONS, bytes32Of("thief")),
       ]) {
         await expect(call())
           .to.be.revertedWithCustomError(careRegistry, "RegistryAccountMoved")
           .withArgs(patient, newAddress.address);
       }
+      // Key rotations go through the ConsentManager, which refuses the old address once synced.
+      await expect(
+        f.consentManager
+          .connect(accounts.patient)
+          .rotateCategoryKeys([{ category: OBSERVATIONS, expectedEpoch: 2, publicKey: bytes32Of("thief") }], []),
+      )
+        .to.be.revertedWithCustomError(f.consentManager, "ConsentAccountMoved")
+        .withArgs(patient, newAddress.address);
       // Someone who speaks for no one is still just an uncredentialed writer.
       await expect(
         recordRegistry.connect(accounts.stranger).addRecord(patient, OBSERVATIONS, cidOf("x"), bytes32Of("x"), 2),

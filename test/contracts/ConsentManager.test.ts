@@ -95,6 +95,7 @@ describe("ConsentManager", function () {
           terms.notBefore,
           terms.expiresAt,
           patient.address,
+          patient.address,
           ENVELOPES,
         );
       const grant = await consentManager.consentOf(patient.address, provider.address, Purpose.Treatment);
@@ -190,7 +191,7 @@ describe("ConsentManager", function () {
       await consentManager.connect(patient).grantConsent(terms, "0x");
       await expect(consentManager.connect(patient).revokeConsent(provider.address, Purpose.Treatment))
         .to.emit(consentManager, "ConsentRevoked")
-        .withArgs(patient.address, provider.address, Purpose.Treatment, patient.address);
+        .withArgs(patient.address, provider.address, Purpose.Treatment, patient.address, patient.address);
       expect(
         await consentManager.hasConsent(patient.address, provider.address, 0, Purpose.Treatment, ACCESS_READ),
       ).to.equal(false);
@@ -204,7 +205,7 @@ describe("ConsentManager", function () {
       const { patient, provider } = accounts;
       await expect(consentManager.connect(patient).revokeConsent(provider.address, Purpose.Treatment))
         .to.emit(consentManager, "ConsentRevoked")
-        .withArgs(patient.address, provider.address, Purpose.Treatment, patient.address);
+        .withArgs(patient.address, provider.address, Purpose.Treatment, patient.address, patient.address);
       const cancelled = await consentManager.consentOf(patient.address, provider.address, Purpose.Treatment);
       expect(cancelled.revoked).to.equal(true);
       expect(cancelled.grantedAt).to.equal(0n);
@@ -242,6 +243,7 @@ describe("ConsentManager", function () {
           terms.notBefore,
           terms.expiresAt,
           guardian.address,
+          guardian.address,
           ENVELOPES,
         );
       expect(
@@ -251,7 +253,7 @@ describe("ConsentManager", function () {
         consentManager.connect(guardian).revokeConsentFor(patient.address, provider.address, Purpose.Treatment),
       )
         .to.emit(consentManager, "ConsentRevoked")
-        .withArgs(patient.address, provider.address, Purpose.Treatment, guardian.address);
+        .withArgs(patient.address, provider.address, Purpose.Treatment, guardian.address, guardian.address);
     });
 
     it("rejects strangers, guardians outside their rights, before and after their period", async function () {
@@ -309,6 +311,7 @@ describe("ConsentManager", function () {
           terms.access,
           terms.notBefore,
           terms.expiresAt,
+          patient.address,
           relayer.address,
           ENVELOPES,
         );
@@ -483,7 +486,7 @@ describe("ConsentManager", function () {
       const sig = await signConsentRevocation(patient, domain, provider.address, Purpose.Treatment, 0n, deadline);
       await expect(revoke(sig))
         .to.emit(consentManager, "ConsentRevoked")
-        .withArgs(patient.address, provider.address, Purpose.Treatment, relayer.address);
+        .withArgs(patient.address, provider.address, Purpose.Treatment, patient.address, relayer.address);
       expect(await consentManager.nonces(patient.address)).to.equal(1n);
       await expect(revoke(sig))
         .to.be.revertedWithCustomError(consentManager, "InvalidAccountNonce")
@@ -763,7 +766,7 @@ describe("ConsentManager", function () {
       // No grant exists yet: the revocation is a cancellation, recorded and evented.
       await expect(consentManager.connect(patient).revokeConsent(provider.address, Purpose.Treatment))
         .to.emit(consentManager, "ConsentRevoked")
-        .withArgs(patient.address, provider.address, Purpose.Treatment, patient.address);
+        .withArgs(patient.address, provider.address, Purpose.Treatment, patient.address, patient.address);
       const revokedAt = BigInt(await time.latest());
       await expect(
         consentManager
@@ -971,6 +974,7 @@ describe("ConsentManager", function () {
           terms.access,
           terms.notBefore,
           terms.expiresAt,
+          walletAddress,
           relayer.address,
           ENVELOPES,
         );
@@ -1002,7 +1006,7 @@ describe("ConsentManager", function () {
           .revokeConsentBySig(walletAddress, provider.address, Purpose.Treatment, 1n, deadline, revocation.serialized),
       )
         .to.emit(consentManager, "ConsentRevoked")
-        .withArgs(walletAddress, provider.address, Purpose.Treatment, relayer.address);
+        .withArgs(walletAddress, provider.address, Purpose.Treatment, walletAddress, relayer.address);
       expect(
         await consentManager.hasConsent(walletAddress, provider.address, 0, Purpose.Treatment, ACCESS_READ),
       ).to.equal(false);

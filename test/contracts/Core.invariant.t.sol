@@ -137,6 +137,20 @@ contract CoreInvariantTest is CoreFixture {
         vm.assertEq(handler.unexpectedSuccesses(), 0, "revocation or break-glass outcome differs from the model");
     }
 
+    /// Revocation holds: no record was ever written under a category key epoch that had reached a
+    /// grantee (or a break-glass provider) whose access had ended, whoever revoked it (patient,
+    /// guardian, signature) and however it ended (revocation, expiry, closing); and a write is
+    /// refused for its key only when such a holder exists (or is within the minute the chain
+    /// rounds to). Stale rotations are refused (counted in unexpectedSuccesses).
+    /**
+     * hardhat-config: invariant.runs = 48
+     * hardhat-config: invariant.depth = 50
+     */
+    function invariant_noRecordUnderAKeyHeldByAnEndedGrant() public view {
+        vm.assertEq(handler.leakedWrites(), 0, "a record was written under a key an ended grantee holds");
+        vm.assertEq(handler.overBlockedWrites(), 0, "a write was refused for its key with no ended holder");
+    }
+
     /// Nonces only go up, by exactly one per signed grant or revocation.
     /**
      * hardhat-config: invariant.runs = 48

@@ -44,27 +44,42 @@ function expectedId(patient: string, category: number, index: number) {
 
 describe("RecordRegistry", function () {
   describe("category keys", function () {
-    it("publishes keys at epoch 1 and rotates them", async function () {
-      const { recordRegistry, accounts } = await networkHelpers.loadFixture(recordsFixture);
-      const { patient } = accounts;
+    it("publishes keys at epoch 1 and rotates them through the ConsentManager only", async function () {
+      const { recordRegistry, consentManager, accounts } = await networkHelpers.loadFixture(recordsFixture);
+      const { patient, patient2 } = accounts;
       expect(await recordRegistry.categoryKey(patient.address, 0)).to.deep.equal([bytes32Of("key-0"), 1n]);
-      await expect(recordRegistry.connect(patient).rotateCategoryKey(0, bytes32Of("key-0b")))
+      await expect(
+        consentManager
+          .connect(patient)
+          .rotateCategoryKeys([{ category: 0, expectedEpoch: 1, publicKey: bytes32Of("key-0b") }], []),
+      )
         .to.emit(recordRegistry, "CategoryKeyPublished")
         .withArgs(patient.address, 0, 2, bytes32Of("key-0b"));
       expect(await recordRegistry.categoryKey(patient.address, 0)).to.deep.equal([bytes32Of("key-0b"), 2n]);
+      // A published key never changes by publishing again: that would skip the re-wrap and the epoch check.
       await expect(recordRegistry.connect(patient).publishCategoryKeys([1, 2], [bytes32Of("k1"), bytes32Of("k2")]))
+        .to.be.revertedWithCustomError(recordRegistry, "RecordCategoryKeyAlreadyPublished")
+        .withArgs(patient.address, 1, 1);
+      await expect(recordRegistry.connect(patient2).publishCategoryKeys([1, 2], [bytes32Of("k1"), bytes32Of("k2")]))
         .to.emit(recordRegistry, "CategoryKeyPublished")
-        .withArgs(patient.address, 2, 2, bytes32Of("k2"));
+        .withArgs(patient2.address, 2, 1, bytes32Of("k2"));
       expect(await recordRegistry.categoryKey(accounts.stranger.address, 0)).to.deep.equal([ethers.ZeroHash, 0n]);
+      // Only the ConsentManager may rotate, share or flag keys.
+      for (const call of [
+        recordRegistry.connect(patient).rotateCategoryKeysFor(patient.address, [], []),
+        recordRegistry.connect(patient).shareCategoryKeys(patient.address, 1, 1n),
+        recordRegistry.connect(patient).requireNewCategoryKeys(patient.address, 1),
+      ]) {
+        await expect(call)
+          .to.be.revertedWithCustomError(recordRegistry, "RecordNotConsentManager")
+          .withArgs(patient.address);
+      }
     });
 
     it("rejects non-patients, bad lengths, unknown categories and zero keys", async function () {
       const { recordRegistry, accounts } = await networkHelpers.loadFixture(recordsFixture);
       const { patient, stranger } = accounts;
       await expect(recordRegistry.connect(stranger).publishCategoryKeys([0], [bytes32Of("x")]))
-        .to.be.revertedWithCustomError(recordRegistry, "RecordNotPatient")
-        .withArgs(stranger.address);
-      await expect(recordRegistry.connect(stranger).rotateCategoryKey(0, bytes32Of("x")))
         .to.be.revertedWithCustomError(recordRegistry, "RecordNotPatient")
         .withArgs(stranger.address);
       await expect(recordRegistry.connect(patient).publishCategoryKeys([0, 1], [bytes32Of("x")]))
@@ -82,10 +97,10 @@ describe("RecordRegistry", function () {
       )
         .to.be.revertedWithCustomError(recordRegistry, "RecordInvalidBatchSize")
         .withArgs(10, 9);
-      await expect(recordRegistry.connect(patient).rotateCategoryKey(9, bytes32Of("x")))
+      await expect(recordRegistry.connect(accounts.patient2).publishCategoryKeys([9], [bytes32Of("x")]))
         .to.be.revertedWithCustomError(recordRegistry, "RecordInvalidCategory")
         .withArgs(9);
-      await expect(recordRegistry.connect(patient).rotateCategoryKey(0, ethers.ZeroHash))
+      await expect(recordRegistry.connect(accounts.patient2).publishCategoryKeys([0], [ethers.ZeroHash]))
         .to.be.revertedWithCustomError(recordRegistry, "RecordInvalidCategoryKey")
         .withArgs(0);
     });
@@ -206,7 +221,7 @@ describe("RecordRegistry", function () {
     });
 
     it("rejects empty pointers, unknown categories, missing and stale key epochs", async function () {
-      const { recordRegistry, accounts } = await networkHelpers.loadFixture(recordsFixture);
+      const { recordRegistry, consentManager, accounts } = await networkHelpers.loadFixture(recordsFixture);
       const { patient, provider, patient2 } = accounts;
       await expect(
         recordRegistry.connect(provider).addRecord(patient.address, OBSERVATIONS, "0x", bytes32Of("x"), 1),
@@ -227,7 +242,9 @@ describe("RecordRegistry", function () {
           .connect(accounts.stranger)
           .addRecord(accounts.stranger.address, 0, cidOf("x"), bytes32Of("x"), 1),
       ).to.be.revertedWithCustomError(recordRegistry, "RecordCategoryKeyMissing");
-      await recordRegistry.connect(patient).rotateCategoryKey(OBSERVATIONS, bytes32Of("new"));
+      await consentManager
+        .connect(patient)
+        .rotateCategoryKeys([{ category: OBSERVATIONS, expectedEpoch: 1, publicKey: bytes32Of("new") }], []);
       await expect(
         recordRegistry.connect(provider).addRecord(patient.address, OBSERVATIONS, cidOf("x"), bytes32Of("x"), 1),
       )
@@ -421,13 +438,15 @@ describe("RecordRegistry", function () {
     });
 
     it("rejects unknown records and stale epochs", async function () {
-      const { recordRegistry, accounts, v1 } = await networkHelpers.loadFixture(amendFixture);
+      const { recordRegistry, consentManager, accounts, v1 } = await networkHelpers.loadFixture(amendFixture);
       const { patient, provider } = accounts;
       const missing = expectedId(patient.address, OBSERVATIONS, 1);
       await expect(recordRegistry.connect(provider).amendRecord(missing, cidOf("x"), bytes32Of("x"), 1))
         .to.be.revertedWithCustomError(recordRegistry, "RecordNotFound")
         .withArgs(missing);
-      await recordRegistry.connect(patient).rotateCategoryKey(OBSERVATIONS, bytes32Of("new"));
+      await consentManager
+        .connect(patient)
+        .rotateCategoryKeys([{ category: OBSERVATIONS, expectedEpoch: 1, publicKey: bytes32Of("new") }], []);
       await expect(recordRegistry.connect(provider).amendRecord(v1, cidOf("x"), bytes32Of("x"), 1))
         .to.be.revertedWithCustomError(recordRegistry, "RecordStaleKeyEpoch")
         .withArgs(patient.address, OBSERVATIONS, 1, 2);

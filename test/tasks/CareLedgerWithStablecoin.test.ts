@@ -24,8 +24,10 @@ describe("CareLedgerWithStablecoin (Ignition module)", function () {
     expect(await system.stablecoin.getAddress()).to.equal(await existing.getAddress());
     expect(await system.claimsSettlement.stablecoin()).to.equal(await existing.getAddress());
     expect(await system.careRegistry.defaultAdmin()).to.equal(authority.address);
-    // Four contracts, no token: CareRegistry, ConsentManager, RecordRegistry, ClaimsSettlement.
-    expect((await ethers.provider.getTransactionCount(deployer.address)) - nonceBefore).to.equal(4);
+    // Four contracts and the ConsentManager's binding to its RecordRegistry, no token: CareRegistry,
+    // ConsentManager, RecordRegistry, bindRecordRegistry, ClaimsSettlement.
+    expect((await ethers.provider.getTransactionCount(deployer.address)) - nonceBefore).to.equal(5);
+    expect(await system.consentManager.recordRegistry()).to.equal(await system.recordRegistry.getAddress());
   });
 
   it("refuses to deploy without the stablecoin parameter", async function () {

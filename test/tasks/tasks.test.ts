@@ -619,19 +619,29 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
   });
 
   describe("revoke", function () {
-    it("revokes the provider's grant and rotates the category keys", async function () {
-      const { rotated } = await run<{ rotated: number[] }>("careledger:revoke", {
+    it("revokes the provider's grant and rotates the category keys in one transaction, re-wrapped to the insurer", async function () {
+      const { rotated, rewrappedTo } = await run<{ rotated: number[]; rewrappedTo: string[] }>("careledger:revoke", {
         grantee: PROVIDER,
         purpose: "treatment",
         keepKeys: false,
         from: PATIENT,
       });
       expect(rotated).to.deep.equal([4, 6]);
+      // The insurer's claims grant on observations lives on: it got the new observations key.
+      expect(rewrappedTo.map((a) => a.toLowerCase())).to.deep.equal([INSURER.toLowerCase()]);
       await rejects(
         "careledger:add-record",
         { patient: PATIENT, file: observationFile, category: "", from: PROVIDER },
         /No consent/,
       );
+    });
+
+    it("revokes with --keep-keys, then renew-keys renews the categories in one transaction", async function () {
+      await run("careledger:revoke", { grantee: INSURER, purpose: "claims", keepKeys: true, from: PATIENT });
+      const { renewed } = await run<{ renewed: number[] }>("careledger:renew-keys", { from: PATIENT });
+      expect(renewed).to.deep.equal([4]);
+      const again = await run<{ renewed: number[] }>("careledger:renew-keys", { from: PATIENT });
+      expect(again.renewed).to.deep.equal([]);
     });
 
     it("explains a grant that never existed", async function () {

@@ -105,6 +105,17 @@ export const errorMessages: Record<string, Explain> = {
     `${who(account)} no longer speaks for this patient's consents: the identity moved to ${who(movedTo)}. Connect that wallet.`,
   ConsentAccountInSync: ([, controller]) =>
     `The consents already answer to ${who(controller)}; there is nothing to update.`,
+  ConsentRecordRegistryBindingRefused: () =>
+    "The consent contract is already linked to its record registry; only the deployer links it, once.",
+  ConsentRewrapToEndedGrant: ([, grantee, p]) =>
+    `The ${purpose(p)} grant of ${who(grantee)} has ended, so it cannot receive the new keys. Reload the page and try again.`,
+  ConsentTooManyRewraps: ([count, max]) =>
+    `One key change can pass the new keys to at most ${String(max)} grantees (this one: ${String(count)}). Revoke grants you no longer need first.`,
+  ConsentUnauthorizedKeyRelease: ([patient]) =>
+    `Only ${who(patient)}, a guardian with the emergency right, or the release agent the patient chose may release the emergency keys.`,
+  ConsentEmptyKeyRelease: () => "The key release carried no key. Unlock your keys and release again.",
+  ConsentInvalidReleaseAgent: () =>
+    "You cannot be your own release agent. Choose a guardian, a clinic or a service you trust.",
   ConsentBreakGlassCoolingDown: ([patient, , reopensAt]) =>
     `${who(patient)} (or a guardian) closed your emergency access; you may open it again from ${when(reopensAt)}.`,
   ConsentProviderNotCredentialed: ([provider]) => `${who(provider)} is not a credentialed provider.`,
@@ -136,6 +147,15 @@ export const errorMessages: Record<string, Explain> = {
   RecordAlreadySuperseded: ([recordId, by]) =>
     `Record #${String(recordId)} was already amended by record #${String(by)}. Amend the latest version.`,
   RecordUnauthorizedAmender: ([recordId, account]) => `${who(account)} may not amend record #${String(recordId)}.`,
+  RecordNotConsentManager: () => "Only the consent contract may change category keys. Use the Consents page.",
+  RecordCategoryKeyAlreadyPublished: ([, category, epoch]) =>
+    `The key of category ${String(category)} is already published (epoch ${String(epoch)}); a new key comes with a key renewal on the Consents page.`,
+  RecordRotationEpochMismatch: ([, category, expected, current]) =>
+    `The key of category ${String(category)} changed meanwhile (epoch ${String(current)}, this page expected ${String(expected)}): it was already renewed, perhaps in another tab. Reload the page; renew again only if it still asks.`,
+  RecordCategoryNeedsNewKeys: ([patient]) =>
+    `Someone who held ${who(patient)}'s key for this kind of record lost access, so nothing more is written under that key. The patient renews the keys when they next unlock CareLedger; add the record after that.`,
+  RecordCategoryKeyEnded: ([patient, , , until]) =>
+    `A grant (or emergency access) that held ${who(patient)}'s key for this kind of record ended on ${when(until)}, so nothing more is written under that key. The patient renews the keys when they next unlock CareLedger; add the record after that.`,
 
   // ClaimsSettlement
   ClaimsMissingCredential: ([r, account]) => `${who(account)} needs an active ${role(r)} credential for this.`,

@@ -68,22 +68,50 @@ function grantPlaintext(key: CategoryKey): Uint8Array {
   return concatBytes([head, key.privateKey]);
 }
 
+/** Each key wrapped to `recipientPublicKey` under `binding`, in the grant envelope format. */
+function wrapGrantKeys(
+  keys: readonly CategoryKey[],
+  recipientPublicKey: Uint8Array,
+  binding: EnvelopeBinding,
+): Promise<Uint8Array[]> {
+  return Promise.all(
+    keys.map((key) => {
+      const plain = grantPlaintext(key);
+      return wrapKey(plain, recipientPublicKey, { binding }).finally(() => plain.fill(0));
+    }),
+  );
+}
+
 /** Wraps the scope's category keys to the grantee; returns the individual envelopes. */
 export async function wrapCategoryKeys(
   args: GrantKeysArgs,
   purpose: typeof EnvelopePurpose.Grant | typeof EnvelopePurpose.Emergency = EnvelopePurpose.Grant,
 ): Promise<Uint8Array[]> {
-  const binding = grantEnvelopeBinding(args.binding, purpose);
-  const jobs: Promise<Uint8Array>[] = [];
+  const keys: CategoryKey[] = [];
   for (const category of categoriesInScope(args.scope)) {
     const current = args.epochs?.[category] ?? 0;
     const first = args.includePastEpochs === false ? current : 0;
-    for (let epoch = first; epoch <= current; epoch++) {
-      const plain = grantPlaintext(deriveCategoryKey(args.patient, category, epoch));
-      jobs.push(wrapKey(plain, args.granteePublicKey, { binding }).finally(() => plain.fill(0)));
-    }
+    for (let epoch = first; epoch <= current; epoch++) keys.push(deriveCategoryKey(args.patient, category, epoch));
   }
-  return Promise.all(jobs);
+  return wrapGrantKeys(keys, args.granteePublicKey, grantEnvelopeBinding(args.binding, purpose));
+}
+
+/**
+ * Passes category keys someone holds (a guardian's emergency summary keys, opened from its grant) on
+ * to another recipient (the provider of a break-glass): the bytes for `releaseEmergencyKeys`, in the
+ * grant format bound to purpose emergency, so the recipient opens them with
+ * `openKeyEnvelopes(bytes, key, binding, keyring, EnvelopePurpose.Emergency)`.
+ * `binding.grantee` is the recipient (the provider).
+ */
+export async function releaseHeldKeys(
+  keys: readonly CategoryKey[],
+  recipientPublicKey: Uint8Array,
+  binding: GrantBinding,
+): Promise<Uint8Array> {
+  if (keys.length === 0) throw new RangeError("releaseHeldKeys: no key to release");
+  return encodeKeyEnvelopes(
+    await wrapGrantKeys(keys, recipientPublicKey, grantEnvelopeBinding(binding, EnvelopePurpose.Emergency)),
+  );
 }
 
 /** The bytes for ConsentGrant.keyEnvelopes. */

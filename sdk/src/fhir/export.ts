@@ -28,6 +28,10 @@ export interface ConsentGrantRecord {
   notBefore: bigint | number;
   expiresAt: bigint | number;
   revoked?: boolean;
+  /** When the grant was made (consentOf.grantedAt): the consent's date, and its start when notBefore is 0. */
+  grantedAt?: bigint | number;
+  /** consentOf.revokedAt: for a revoked grant, when its access ended. */
+  revokedAt?: bigint | number;
 }
 
 export function consentGrantToFhirConsent(
@@ -43,6 +47,17 @@ export function consentGrantToFhirConsent(
   ];
   const reason = PURPOSE_ACT_REASON[grant.purpose as Purpose];
   if (!reason) throw new RangeError(`purpose ${grant.purpose} is not a CareLedger Purpose`);
+  // The grant applies from notBefore, or from when it was made when notBefore is 0 (not from 1970).
+  const grantedAt = BigInt(grant.grantedAt ?? 0);
+  const start = BigInt(grant.notBefore) > grantedAt ? BigInt(grant.notBefore) : grantedAt;
+  const revokedAt = grant.revoked ? BigInt(grant.revokedAt ?? 0) : 0n;
+  // A revocation ends the permit there, and is stated as a deny from then on.
+  const end =
+    revokedAt !== 0n && (expiresAt === 0n || expiresAt === NO_EXPIRY || revokedAt < expiresAt)
+      ? revokedAt
+      : expiresAt !== 0n && expiresAt !== NO_EXPIRY
+        ? expiresAt
+        : undefined;
   return {
     resourceType: "Consent",
     identifier: [
@@ -52,6 +67,7 @@ export function consentGrantToFhirConsent(
       },
     ],
     status: grant.revoked || expired ? "inactive" : "active",
+    ...(grantedAt !== 0n ? { dateTime: isoSeconds(grantedAt) } : {}),
     scope: { coding: [{ system: SYSTEM.CONSENT_SCOPE, code: "patient-privacy", display: "Privacy Consent" }] },
     category: [{ coding: [{ system: SYSTEM.LOINC, code: "59284-0", display: "Patient Consent" }] }],
     patient: { identifier: walletIdentifier(grant.patient, deployment.chainId) },
@@ -60,8 +76,8 @@ export function consentGrantToFhirConsent(
     provision: {
       type: "permit",
       period: {
-        start: isoSeconds(grant.notBefore),
-        ...(expiresAt !== 0n && expiresAt !== NO_EXPIRY ? { end: isoSeconds(expiresAt) } : {}),
+        ...(start !== 0n ? { start: isoSeconds(start) } : {}),
+        ...(end !== undefined ? { end: isoSeconds(end) } : {}),
       },
       actor: [
         {
@@ -76,6 +92,24 @@ export function consentGrantToFhirConsent(
       class: categoriesInScope(grant.scope).flatMap((c) =>
         CATEGORIES[c]!.resourceTypes.map((t) => ({ system: SYSTEM.RESOURCE_TYPES, code: t })),
       ),
+      ...(revokedAt !== 0n
+        ? {
+            provision: [
+              {
+                type: "deny" as const,
+                period: { start: isoSeconds(revokedAt) },
+                actor: [
+                  {
+                    role: {
+                      coding: [{ system: SYSTEM.PARTICIPATION_TYPE, code: "IRCP", display: "information recipient" }],
+                    },
+                    reference: { identifier: walletIdentifier(grant.grantee, deployment.chainId) },
+                  },
+                ],
+              },
+            ],
+          }
+        : {}),
     },
   };
 }

@@ -37,6 +37,7 @@ abstract contract CoreFixture is Test {
         registry = new CareRegistry(address(this));
         consents = new ConsentManager(registry);
         records = new RecordRegistry(ICareRegistryView(address(registry)), IConsentView(address(consents)));
+        consents.bindRecordRegistry(records);
         patient = vm.addr(PATIENT_KEY);
         patient2 = vm.addr(PATIENT2_KEY);
         vm.prank(patient);

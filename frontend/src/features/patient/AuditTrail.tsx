@@ -70,6 +70,11 @@ export function AuditTrail({ patient }: { patient: AddressType }) {
         offered,
         accepted,
         submitted,
+        keysPublished,
+        keysNeeded,
+        rewrapped,
+        released,
+        agentSet,
       ] = await Promise.all([
         get("CareRegistry", "PatientRegistered", p),
         get("CareRegistry", "GuardianSet", p),
@@ -84,6 +89,11 @@ export function AuditTrail({ patient }: { patient: AddressType }) {
         get("ClaimsSettlement", "CoverageOffered", p),
         get("ClaimsSettlement", "CoverageAccepted", p),
         get("ClaimsSettlement", "ClaimSubmitted", p),
+        get("RecordRegistry", "CategoryKeyPublished", p),
+        get("RecordRegistry", "CategoryKeysNeeded", p),
+        get("ConsentManager", "CategoryKeysRewrapped", p),
+        get("ConsentManager", "EmergencyKeysReleased", p),
+        get("ConsentManager", "EmergencyReleaseAgentSet", p),
       ]);
       const claimIds = submitted.map((l) => String(l.args.claimId));
       const [approved, denied, paid, appealed] = claimIds.length
@@ -104,6 +114,11 @@ export function AuditTrail({ patient }: { patient: AddressType }) {
           }),
         );
       const who = (a: unknown) => <Party address={a as AddressType} />;
+      // A signed (gasless) consent names its signer; whoever sent the transaction is "submitted by".
+      const submitted_ = (a: Record<string, unknown>, by: unknown) =>
+        a.submittedBy && String(a.submittedBy).toLowerCase() !== String(by).toLowerCase() ? (
+          <> (submitted by {who(a.submittedBy)})</>
+        ) : null;
       push("Registration", registered, () => <>You registered as a patient.</>);
       push("Guardian", gSet, (a) => (
         <>
@@ -114,14 +129,50 @@ export function AuditTrail({ patient }: { patient: AddressType }) {
       push("Consent granted", granted, (a) => (
         <>
           {who(a.grantedBy)} allowed {who(a.grantee)} to {Number(a.access) & 2 ? "read and add" : "read"}{" "}
-          {scopeText(a.scope)} for {purpose(a.purpose)}, until {day(a.expiresAt)}.
+          {scopeText(a.scope)} for {purpose(a.purpose)}, until {day(a.expiresAt)}
+          {submitted_(a, a.grantedBy)}.
         </>
       ));
       push("Consent revoked", revoked, (a) => (
         <>
-          {who(a.revokedBy)} revoked {who(a.grantee)}&rsquo;s access for {purpose(a.purpose)}.
+          {who(a.revokedBy)} revoked {who(a.grantee)}&rsquo;s access for {purpose(a.purpose)}
+          {submitted_(a, a.revokedBy)}.
         </>
       ));
+      push(
+        "New keys",
+        keysPublished.filter((l) => Number(l.args.epoch) > 1),
+        (a) => (
+          <>
+            {category(Number(a.category))} moved to new keys (version {String(a.epoch)}): records added from then on are
+            encrypted to them.
+          </>
+        ),
+      );
+      push("Keys needed", keysNeeded, (a) => (
+        <>
+          {scopeText(a.scope)} needed new keys (a grantee holding them was revoked); no records could be added to them
+          until renewed.
+        </>
+      ));
+      push("Keys passed on", rewrapped, (a) => (
+        <>
+          {who(a.grantee)} received the new keys of {scopeText(a.categories)} (keeps its {purpose(a.purpose)} access).
+        </>
+      ));
+      push("Emergency keys released", released, (a) => (
+        <>
+          {who(a.releasedBy)} released the emergency summary keys to {who(a.provider)}, usable for new records until{" "}
+          {day(a.until)}.
+        </>
+      ));
+      push("Emergency release agent", agentSet, (a) =>
+        BigInt(String(a.agent)) === 0n ? (
+          <>You removed your emergency release agent.</>
+        ) : (
+          <>You chose {who(a.agent)} to release your emergency keys to a provider who opens emergency access.</>
+        ),
+      );
       push("Break-glass opened", bgOpen, (a) => (
         <>
           Emergency access opened by {who(a.provider)} (reason code {String(a.reasonCode)}) until {day(a.expiresAt)}.

@@ -2,14 +2,14 @@
 
 import { CATEGORIES, categoriesInScope } from "@careledger/sdk/protocol/constants";
 import { useState } from "react";
-import { toHex, type Address as AddressType } from "viem";
-import { useChainId } from "wagmi";
+import type { Address as AddressType } from "viem";
+import { useChainId, useConfig } from "wagmi";
 import { TransactionStatus } from "@/components/TransactionStatus";
 import { getContract } from "@/contracts/deployments";
 import { useCareWrite } from "@/hooks/useCareWrite";
 import { useIdentity } from "@/features/identity/IdentityProvider";
-import { useCategoryEpochs } from "@/features/records/read/keys";
 import { PURPOSES } from "./ConsentGrantForm";
+import { buildRotation } from "./rotation";
 import { useGrants, type GrantRow, type GrantStatus } from "./useGrants";
 import { useSubjectWords } from "./subject";
 import { Party } from "@/components/Party";
@@ -27,7 +27,10 @@ const day = (s: bigint) =>
     : new Date(Number(s) * 1000).toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 const purposeText = (p: number) => PURPOSES.find((x) => x.id === p)?.label ?? `Purpose ${p}`;
 
-/** Active, expiring, revoked and expired grants; revoke (and rotate the keys); FHIR Consent export. */
+/**
+ * Active, expiring, revoked and expired grants; revoke (with the new keys, re-wrapped to everyone who
+ * keeps reading, in the same transaction: one wallet confirmation); FHIR Consent export.
+ */
 export function ConsentList({
   patient,
   actingAsGuardian = false,
@@ -75,6 +78,7 @@ export function ConsentList({
           <GrantItem
             key={`${g.grantee}:${g.purpose}`}
             grant={g}
+            grants={grants.data ?? []}
             patient={patient}
             actingAsGuardian={actingAsGuardian}
             onBusy={(on) =>
@@ -91,49 +95,71 @@ export function ConsentList({
 
 function GrantItem({
   grant,
+  grants,
   patient,
   actingAsGuardian,
   onBusy,
 }: {
   grant: GrantRow;
+  grants: readonly GrantRow[];
   patient: AddressType;
   actingAsGuardian: boolean;
   onBusy: (on: boolean) => void;
 }) {
   const chainId = useChainId();
+  const config = useConfig();
   const { identity } = useIdentity();
-  const epochs = useCategoryEpochs(patient);
   const consent = useCareWrite("ConsentManager");
-  const records = useCareWrite("RecordRegistry");
   const [confirming, setConfirming] = useState(false);
-  const [rotating, setRotating] = useState<string>();
-  const [done, setDone] = useState(false);
+  const [preparing, setPreparing] = useState(false);
+  const [prepareError, setPrepareError] = useState<string>();
+  const [outcome, setOutcome] = useState<{ rotated: boolean; keptReaders: AddressType[]; withoutKey: AddressType[] }>();
   const categories = categoriesInScope(grant.scope);
 
   async function revoke() {
     // Stays listed (with its outcome) after the revocation, until the page is left.
     onBusy(true);
-    await revokeAndRotate();
-  }
-
-  async function revokeAndRotate() {
-    const receipt = actingAsGuardian
-      ? await consent.write({ functionName: "revokeConsentFor", args: [patient, grant.grantee, grant.purpose] })
-      : await consent.write({ functionName: "revokeConsent", args: [grant.grantee, grant.purpose] });
-    if (!receipt || actingAsGuardian || !identity) return;
-    // New key versions for the revoked categories: later records are unreadable to the former grantee.
-    const { deriveCategoryKey } = await import("@careledger/sdk/crypto/categoryKeys");
-    for (const c of categories) {
-      const current = epochs.data?.[c]?.epoch ?? 0;
-      setRotating(
-        `Issuing a new key for ${CATEGORIES[c].label} (${categories.indexOf(c) + 1} of ${categories.length})…`,
-      );
-      const key = deriveCategoryKey(identity, c, current + 1);
-      const ok = await records.write({ functionName: "rotateCategoryKey", args: [c, toHex(key.publicKey)] });
-      if (!ok) break;
+    setPrepareError(undefined);
+    if (actingAsGuardian) {
+      // A guardian holds no keys: the categories then need new keys, which the patient renews at next unlock.
+      const receipt = await consent.write({
+        functionName: "revokeConsentFor",
+        args: [patient, grant.grantee, grant.purpose],
+      });
+      if (receipt) setOutcome({ rotated: false, keptReaders: [], withoutKey: [] });
+      return;
     }
-    setRotating(undefined);
-    setDone(true);
+    if (!identity) {
+      const receipt = await consent.write({ functionName: "revokeConsent", args: [grant.grantee, grant.purpose] });
+      if (receipt) setOutcome({ rotated: false, keptReaders: [], withoutKey: [] });
+      return;
+    }
+    setPreparing(true);
+    let rotation: Awaited<ReturnType<typeof buildRotation>>;
+    try {
+      rotation = await buildRotation(config, chainId, {
+        patient,
+        identity,
+        categories,
+        grants,
+        excluding: { grantee: grant.grantee, purpose: grant.purpose },
+      });
+    } catch (error) {
+      setPrepareError(
+        `The new keys could not be prepared (${error instanceof Error ? error.message : String(error)}). Nothing was sent: access is unchanged. Try again.`,
+      );
+      return;
+    } finally {
+      setPreparing(false);
+    }
+    const receipt =
+      rotation.rotations.length === 0
+        ? await consent.write({ functionName: "revokeConsent", args: [grant.grantee, grant.purpose] })
+        : await consent.write({
+            functionName: "revokeAndRotate",
+            args: [grant.grantee, grant.purpose, rotation.rotations, rotation.rewraps],
+          });
+    if (receipt) setOutcome({ rotated: rotation.rotations.length > 0, ...rotation });
   }
 
   async function exportFhir() {
@@ -180,13 +206,13 @@ function GrantItem({
       {confirming && live ? (
         <div className="notice" role="group" aria-label="Confirm revocation">
           <p>
-            Revoking stops access from now on, and {actingAsGuardian ? "the patient should" : "CareLedger will"} issue
-            new keys for these categories so that records added later cannot be opened with the old ones.{" "}
-            <strong>What this account already downloaded and decrypted cannot be taken back.</strong> Others you share
-            these categories with need a new grant to read records added after this.
+            {actingAsGuardian || !identity
+              ? "Revoking stops access from now on. These categories then take no new records until the patient renews their keys (CareLedger asks when the patient next unlocks), so that records added later cannot be opened with the old keys."
+              : "Revoking stops access from now on and, in the same confirmation, gives these categories new keys, passed on to everyone else who may still read them, so records added later cannot be opened with the old keys."}{" "}
+            <strong>What this account already downloaded and decrypted cannot be taken back.</strong>
           </p>
           <div className="button-row">
-            <button type="button" className="button" disabled={consent.busy || records.busy} onClick={revoke}>
+            <button type="button" className="button" disabled={consent.busy || preparing} onClick={revoke}>
               Revoke access
             </button>
             <button type="button" className="button button--quiet" onClick={() => setConfirming(false)}>
@@ -195,18 +221,63 @@ function GrantItem({
           </div>
         </div>
       ) : null}
-      {rotating ? (
+      {preparing ? (
         <p role="status" className="tx">
-          <span className="spinner" aria-hidden="true" /> {rotating}
+          <span className="spinner" aria-hidden="true" /> Preparing the new keys for those who keep reading…
         </p>
       ) : null}
-      {done ? (
-        <p role="status" className="tx tx--confirmed">
-          Access revoked and new keys issued: records added from now on cannot be opened by this account.
+      {prepareError ? (
+        <p role="alert" className="tx tx--failed">
+          {prepareError}
         </p>
+      ) : null}
+      {outcome ? (
+        <div role="status" className="tx tx--confirmed">
+          {outcome.rotated ? (
+            <p>
+              Access revoked and new keys issued in the same transaction: records added from now on cannot be opened by
+              this account.{" "}
+              {outcome.keptReaders.length > 0 ? (
+                <>
+                  Still reading with the new keys:{" "}
+                  {outcome.keptReaders.map((a, i) => (
+                    <span key={a}>
+                      {i > 0 ? ", " : ""}
+                      <Party address={a} />
+                    </span>
+                  ))}
+                  .
+                </>
+              ) : (
+                "Nobody else reads these categories."
+              )}
+            </p>
+          ) : (
+            <p>
+              Access revoked. These categories take no new records until{" "}
+              {actingAsGuardian
+                ? "the patient renews their keys at next unlock"
+                : "you renew their keys (unlock your keys on this page)"}
+              .
+            </p>
+          )}
+          {outcome.withoutKey.length > 0 ? (
+            <p>
+              {outcome.withoutKey.map((a, i) => (
+                <span key={a}>
+                  {i > 0 ? ", " : ""}
+                  <Party address={a} />
+                </span>
+              ))}{" "}
+              published no encryption key, so cannot read records added from now on.
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+      {consent.state.status === "failed" ? (
+        <p className="tx">Nothing changed: access is still granted. Revoke again to finish.</p>
       ) : null}
       <TransactionStatus state={consent.state} label="Revocation" />
-      <TransactionStatus state={records.state} label="New category key" />
     </li>
   );
 }

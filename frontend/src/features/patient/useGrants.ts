@@ -17,6 +17,8 @@ export type GrantRow = {
   expiresAt: bigint;
   grantedAt: bigint;
   revoked: boolean;
+  /** The last revocation or cancellation of (patient, grantee, purpose) (0: none). */
+  revokedAt: bigint;
   status: GrantStatus;
   grantedBy: Address;
   keyEnvelopes: Hex;
@@ -77,6 +79,7 @@ export function useGrants(patient: Address | undefined) {
             expiresAt: grant.expiresAt,
             grantedAt: grant.grantedAt,
             revoked: grant.revoked,
+            revokedAt: grant.revokedAt,
             grantedBy: log.args.grantedBy!,
             keyEnvelopes: log.args.keyEnvelopes!,
           };

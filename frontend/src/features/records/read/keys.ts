@@ -55,7 +55,9 @@ export function useCategoryEpochs(patient: Address | undefined) {
 /**
  * The category keys the connected reader legitimately holds for `patient`: the patient derives
  * its own (every epoch up to the current one); a grantee opens the key envelopes addressed to its
- * identity key in every ConsentGranted event for (patient, grantee). Keys received under a grant
+ * identity key in every ConsentGranted event for (patient, grantee), and the new keys re-wrapped to
+ * it when the patient rotated categories it keeps reading (CategoryKeysRewrapped), and the emergency keys
+ * released to it for a break-glass (EmergencyKeysReleased). Keys received under a grant
  * that was revoked later stay with the grantee (they cannot be taken back); records written after
  * the revocation use a newer epoch the grantee never received.
  */
@@ -93,18 +95,30 @@ export function useReaderKeys(
           problems: [],
           domain: domain!,
         };
-      const { openKeyEnvelopes } = await import("@careledger/sdk/crypto/grants");
-      const logs = await getContractEvents(config, {
-        chainId,
-        address: consent!.address,
-        abi: consent!.abi,
-        eventName: "ConsentGranted",
-        args: { patient: patient!, grantee: reader! },
-        fromBlock,
-      });
+      const [{ openKeyEnvelopes }, { EnvelopePurpose }] = await Promise.all([
+        import("@careledger/sdk/crypto/grants"),
+        import("@careledger/sdk/crypto/envelope"),
+      ]);
+      const query = { chainId, address: consent!.address, abi: consent!.abi, fromBlock };
+      const args = { patient: patient!, grantee: reader! };
+      const [granted, rewrapped, released] = await Promise.all([
+        getContractEvents(config, { ...query, eventName: "ConsentGranted", args }),
+        getContractEvents(config, { ...query, eventName: "CategoryKeysRewrapped", args }),
+        // Emergency summary keys released to this provider for its break-glass.
+        getContractEvents(config, {
+          ...query,
+          eventName: "EmergencyKeysReleased",
+          args: { patient: patient!, provider: reader! },
+        }),
+      ]);
+      // Released emergency keys are bound to purpose emergency; grants and re-wraps to purpose grant.
+      const logs = [
+        ...[...granted, ...rewrapped].map((log) => ({ log, purpose: EnvelopePurpose.Grant })),
+        ...released.map((log) => ({ log, purpose: EnvelopePurpose.Emergency })),
+      ];
       const keyring = new CategoryKeyring();
       const problems: string[] = [];
-      for (const log of logs) {
+      for (const { log, purpose } of logs) {
         const envelopes = (log.args as { keyEnvelopes: Hex }).keyEnvelopes;
         if (!envelopes || envelopes === "0x") continue;
         try {
@@ -113,10 +127,11 @@ export function useReaderKeys(
             identity!,
             { ...domain!, patient: patient!, grantee: reader! },
             keyring,
+            purpose,
           );
         } catch (error) {
           problems.push(
-            `The keys of the grant in block ${log.blockNumber} could not be opened with your key (${(error as Error).message}).`,
+            `The keys published to you in block ${log.blockNumber} could not be opened with your key (${(error as Error).message}).`,
           );
         }
       }

@@ -1,0 +1,77 @@
+import {
+  fromHex,
+  keyDomainOf,
+  planKeyRotation,
+  rewrapTargets,
+  type KnownGrant,
+  type KeyRotationPlan,
+} from "@careledger/sdk";
+import { hexlify } from "ethers";
+
+import { TaskError, identityOf, type CareContext } from "./context.js";
+
+/** The patient's grants as the chain holds them now: ConsentGranted logs, then consentOf per (grantee, purpose). */
+export async function grantsOf(ctx: CareContext): Promise<KnownGrant[]> {
+  const logs = await ctx.consents.queryFilter(ctx.consents.filters.ConsentGranted(ctx.address));
+  const seen = new Map<string, KnownGrant>();
+  for (const log of logs) {
+    const args = (log as unknown as { args: { grantee: string; purpose: bigint } }).args;
+    const key = `${args.grantee.toLowerCase()}/${Number(args.purpose)}`;
+    if (seen.has(key)) continue;
+    const grant = await ctx.consents.consentOf(ctx.address, args.grantee, args.purpose);
+    seen.set(key, {
+      grantee: args.grantee as `0x${string}`,
+      purpose: Number(args.purpose),
+      scope: Number(grant.scope),
+      expiresAt: BigInt(grant.expiresAt),
+      revoked: Boolean(grant.revoked),
+    });
+  }
+  return [...seen.values()];
+}
+
+/**
+ * The rotation of `categories` with their new keys wrapped to every grantee that keeps a live grant
+ * on them (other than `excluding`, being revoked in the same transaction), as contract arguments.
+ */
+export async function buildRotation(
+  ctx: CareContext,
+  categories: number[],
+  excluding?: { grantee: string; purpose: number },
+): Promise<{ plan: KeyRotationPlan; rotations: unknown[]; rewraps: unknown[]; skipped: string[] }> {
+  const now = BigInt((await ctx.signer.provider!.getBlock("latest"))!.timestamp);
+  const epochs: Record<number, number> = {};
+  const published: number[] = [];
+  for (const category of categories) {
+    const [, epoch] = await ctx.records.categoryKey(ctx.address, category);
+    if (Number(epoch) > 0) {
+      epochs[category] = Number(epoch);
+      published.push(category);
+    }
+  }
+  if (published.length === 0)
+    throw new TaskError(`${ctx.address} has no published key for categories ${categories.join(", ")}.`);
+  const skipped: string[] = [];
+  const targets = [];
+  for (const target of rewrapTargets(await grantsOf(ctx), published, now, excluding)) {
+    const [key] = await ctx.registry.encryptionKey(target.grantee);
+    if (BigInt(key) === 0n) {
+      skipped.push(target.grantee);
+      continue;
+    }
+    targets.push({ ...target, publicKey: fromHex(key) });
+  }
+  const plan = await planKeyRotation({
+    patient: await identityOf(ctx),
+    binding: { ...keyDomainOf(ctx.deployment), patient: ctx.address },
+    categories: published,
+    epochs,
+    targets,
+  });
+  return {
+    plan,
+    rotations: plan.rotations.map((r) => ({ ...r, publicKey: hexlify(r.publicKey) })),
+    rewraps: plan.rewraps.map((r) => ({ ...r, keyEnvelopes: hexlify(r.keyEnvelopes) })),
+    skipped,
+  };
+}
