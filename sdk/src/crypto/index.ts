@@ -8,3 +8,4 @@ export * from "./grants.js";
 export * from "./shamir.js";
 export * from "./recovery.js";
 export * from "./passkey.js";
+export * from "./denialReason.js";
