@@ -9,7 +9,7 @@ import { claimLabel } from "../sdk/src/protocol/claimIds.js";
 import { Category, Purpose } from "../sdk/src/protocol/constants.js";
 import { commitmentOf } from "../sdk/src/storage/blobStore.js";
 import { CID } from "multiformats/cid";
-import { freshActor, grantAll, registerPatientWithKeys, type Actor } from "./actors.js";
+import { freshActor, grantAll, registerPatientWithKeys, walletIdentityOf, type Actor } from "./actors.js";
 import { step, type Session } from "./browser.js";
 import {
   assertNoSidewaysScroll,
@@ -74,7 +74,17 @@ test("insurer plan, coverage and pool; a claim auto-approves and is withdrawn; p
   const clinician = await freshActor(stack);
   await clinician.credential("provider");
   const patient = await freshActor(stack);
-  const identity = await registerPatientWithKeys(patient);
+  // Every party of a denial holds a key its wallet unlocks in the dApp: the reason is sealed to them.
+  const identity = await registerPatientWithKeys(patient, await walletIdentityOf(stack, patient.account));
+  for (const party of [insurer, clinician]) {
+    const key = await walletIdentityOf(stack, party.account);
+    await party.send({
+      address: party.contract("CareRegistry"),
+      abi: careLedgerAbi,
+      functionName: "setEncryptionKey",
+      args: [toHex(key.publicKey)],
+    });
+  }
   await grantAll(patient, clinician.address, Purpose.Treatment, 3);
   await grantAll(patient, insurer.address, Purpose.Claims, 1);
   await arrangeEvidence(clinician, patient, identity);
@@ -324,6 +334,16 @@ test("insurer plan, coverage and pool; a claim auto-approves and is withdrawn; p
         await confirmed(session, `Decision on claim ${denied}`);
         const notice = card(denied).getByTestId("decision-confirmed");
         await notice.getByText(/^Denied: Not medically necessary\./).waitFor();
+        // On chain the reason is only sealed bytes: the event holds no code, in clear or as a number.
+        const denials = parseEventLogs({
+          abi: careLedgerAbi,
+          eventName: "ClaimDenied",
+          logs: await patient.client.getLogs({ address: settlement, fromBlock: 0n }),
+        });
+        assert.ok(denials.length > 0, "no ClaimDenied event");
+        for (const d of denials) {
+          assert.equal((d.args.sealedReason.length - 2) / 2, 1 + 3 * 56, "three sealed envelopes, nothing else");
+        }
         await page.waitForTimeout(1000);
         assert.ok(await notice.isVisible(), "the denial's confirmation vanished by itself");
         await notice.getByRole("button", { name: /Dismiss/ }).click();
@@ -358,6 +378,8 @@ test("insurer plan, coverage and pool; a claim auto-approves and is withdrawn; p
       await step(session, "the denial shows its reason in plain language; the provider appeals", async () => {
         const row = claimRow(session, denied);
         await row.getByText("Denied").waitFor();
+        await row.getByText("The reason is sealed to you: unlock your key to read it.", { exact: false }).waitFor();
+        await page.getByRole("button", { name: "Unlock with my wallet" }).click();
         await row.getByText(/Not medically necessary/).waitFor();
         await row.getByRole("button", { name: /Appeal/ }).click();
         await page.getByLabel(/Why the decision should change/).fill("Attached notes show the visit was necessary.");
@@ -485,8 +507,12 @@ test("a patient reads why a claim was denied, and on a 390 px phone still sees w
     await connectWallet(session, ben, stack.webUrl);
     await openWorkspace(session, "Patient");
     await page.getByRole("tab", { name: "Coverage & claims" }).click();
-    await step(session, "the denied claim says why, in words", async () => {
+    await step(session, "the denied claim says why, in words, once her key is unlocked", async () => {
       const row = page.getByTestId("patient-claim").filter({ hasText: "Denied" });
+      await row.getByTestId("denial-reason").getByText("unlock your key to read it", { exact: false }).waitFor();
+      // The workspace's own unlock (no second one in the claims tab).
+      assert.equal(await page.getByRole("button", { name: "Unlock with my wallet" }).count(), 1);
+      await page.getByRole("button", { name: "Unlock with my wallet" }).click();
       await row.getByTestId("denial-reason").getByText("Not medically necessary", { exact: false }).waitFor();
       await row
         .getByText("The evidence does not show the service was medically necessary.", { exact: false })

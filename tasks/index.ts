@@ -230,7 +230,7 @@ export const careLedgerTasks = [
     })
     .addOption({
       name: "reason",
-      description: "deny: reason code (e.g. an X12 CARC number)",
+      description: "deny: reason code (e.g. an X12 CARC number), sealed to the patient, provider and insurer",
       type: ArgumentType.INT,
       defaultValue: 0,
     })

@@ -146,6 +146,19 @@ export async function measureClaimsGas(env: ClaimsBenchEnv): Promise<GasMeasurem
     CLAIMS_GAS_BUDGETS.approveClaim,
     "patient share computed; provider credit empty (fresh slot)",
   );
+  const toDeny = await request(coverageId, USD(700), oneRecord);
+  const toDenyId = await claimsAsProvider.submitClaim.staticCall(toDeny);
+  await (await claimsAsProvider.submitClaim(toDeny)).wait();
+  // As many bytes as sealDenialReason writes for three parties (1 + 3 × 56), as random as ciphertext.
+  const sealedReason = `0x03${Array.from({ length: 6 }, (_, i) => id(`sealed ${i}`).slice(2))
+    .join("")
+    .slice(0, 2 * 3 * 56)}`;
+  await measure(
+    "claims: insurer deny (sealed reason, 3 parties)",
+    claimsAsInsurer.denyClaim(toDenyId, sealedReason),
+    undefined,
+    "the reason code sealed to patient, provider and insurer: 169 bytes in calldata and the event",
+  );
   return results;
 }
 

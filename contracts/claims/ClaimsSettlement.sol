@@ -39,6 +39,9 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
     /// @inheritdoc IClaimsSettlement
     uint256 public constant MAX_EVIDENCE = 16;
 
+    /// @inheritdoc IClaimsSettlement
+    uint256 public constant MAX_SEALED_REASON = 256;
+
     uint256 private constant _BPS = 10_000;
     uint256 private constant _SERVICE_CLASSES = 16;
     uint256 private constant _PLAN_YEAR = 365 days;
@@ -238,10 +241,11 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IClaimsSettlement
-    function denyPreAuth(uint256 preAuthId, uint16 reasonCode) external {
+    function denyPreAuth(uint256 preAuthId, bytes calldata sealedReason) external {
         PreAuth storage preAuth = _pendingPreAuth(preAuthId);
+        _checkSealedReason(sealedReason);
         preAuth.status = PreAuthStatus.Denied;
-        emit PreAuthDenied(preAuthId, reasonCode);
+        emit PreAuthDenied(preAuthId, sealedReason);
     }
 
     // --- Claims ------------------------------------------------------------------------------
@@ -312,12 +316,13 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IClaimsSettlement
-    function denyClaim(uint256 claimId, uint16 reasonCode) external {
+    function denyClaim(uint256 claimId, bytes calldata sealedReason) external {
         (Claim storage claim, Plan storage plan) = _claimForInsurer(claimId);
         _requireReviewOpen(claimId, claim, plan);
+        _checkSealedReason(sealedReason);
         claim.status = ClaimStatus.Denied;
         claim.updatedAt = uint40(block.timestamp);
-        emit ClaimDenied(claimId, reasonCode);
+        emit ClaimDenied(claimId, sealedReason);
     }
 
     /// @inheritdoc IClaimsSettlement
@@ -527,6 +532,12 @@ contract ClaimsSettlement is IClaimsSettlement, ReentrancyGuardTransient {
         if (claim.status != ClaimStatus.Pending) revert ClaimInvalidStatus(claimId, claim.status);
         uint256 deadline = uint256(claim.updatedAt) + plan.reviewWindow;
         if (block.timestamp > deadline) revert ClaimReviewWindowClosed(claimId, deadline);
+    }
+
+    /// @dev A denial carries its reason sealed (SDK sealDenialReason): present and bounded, never read here.
+    function _checkSealedReason(bytes calldata sealedReason) private pure {
+        uint256 length = sealedReason.length;
+        if (length == 0 || length > MAX_SEALED_REASON) revert DenialReasonInvalidLength(length, MAX_SEALED_REASON);
     }
 
     function _amount(uint256 amount) private pure returns (uint80) {

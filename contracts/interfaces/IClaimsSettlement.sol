@@ -239,8 +239,9 @@ interface IClaimsSettlement {
     );
     /// @notice Emitted when the insurer authorises up to `amount` for services given until `expiresAt`.
     event PreAuthApproved(uint256 indexed preAuthId, uint256 amount, uint40 expiresAt);
-    /// @notice Emitted when the insurer denies a pre-authorisation.
-    event PreAuthDenied(uint256 indexed preAuthId, uint16 reasonCode);
+    /// @notice Emitted when the insurer denied a pre-authorisation; `sealedReason` is its reason code
+    /// sealed to the patient, the provider and the insurer (no reason is readable on chain).
+    event PreAuthDenied(uint256 indexed preAuthId, bytes sealedReason);
     /// @notice Emitted when `provider` submits claim `claimId` (`uint256(keccak256(abi.encode(provider,
     /// encounterCommitment)))`) for `patient`.
     event ClaimSubmitted(
@@ -264,8 +265,9 @@ interface IClaimsSettlement {
         uint256 patientShare,
         bool automatic
     );
-    /// @notice Emitted when the insurer denies a claim.
-    event ClaimDenied(uint256 indexed claimId, uint16 reasonCode);
+    /// @notice Emitted when the insurer denied a claim; `sealedReason` is its reason code sealed to the
+    /// patient, the provider and the insurer (no reason is readable on chain).
+    event ClaimDenied(uint256 indexed claimId, bytes sealedReason);
     /// @notice Emitted when `amount` for claim `claimId`, held in `insurer`'s pool, is credited to
     /// `provider`, who can then {withdraw} it.
     event ClaimPaid(uint256 indexed claimId, address indexed provider, address indexed insurer, uint256 amount);
@@ -332,6 +334,8 @@ interface IClaimsSettlement {
     error PreAuthServiceBeforeRequest(uint256 preAuthId, uint40 requestedAt, uint40 serviceDate);
     /// @notice Thrown when the claim bills more than the pre-authorised `approvedAmount`.
     error PreAuthExceeded(uint256 preAuthId, uint256 approvedAmount, uint256 billed);
+    /// @notice Thrown when a denial's sealed reason is empty or longer than `max` bytes.
+    error DenialReasonInvalidLength(uint256 length, uint256 max);
     /// @notice Thrown when a service class is not in 0..15.
     error ClaimInvalidServiceClass(uint8 serviceClass);
     /// @notice Thrown when the service date is after the submission.
@@ -456,10 +460,13 @@ interface IClaimsSettlement {
     /// {PreAuthInvalidExpiry}, {ClaimInvalidAmount}.
     function approvePreAuth(uint256 preAuthId, uint256 amount, uint40 expiresAt) external;
 
-    /// @notice Denies a pre-authorisation with an insurer-defined `reasonCode` (e.g. an X12 CARC number).
+    /// @notice Denies a pre-authorisation with `sealedReason`: an insurer-defined reason code (e.g. an X12
+    /// CARC number) sealed with HPKE to the patient, the provider and the insurer (SDK `sealDenialReason`),
+    /// so the chain shows that it was denied, never why.
     /// @dev Caller: the plan's credentialed insurer. Emits {PreAuthDenied}. Reverts with {PreAuthUnknown},
-    /// {PlanUnauthorizedInsurer}, {ClaimsMissingCredential}, {PreAuthInvalidStatus}.
-    function denyPreAuth(uint256 preAuthId, uint16 reasonCode) external;
+    /// {PlanUnauthorizedInsurer}, {ClaimsMissingCredential}, {PreAuthInvalidStatus},
+    /// {DenialReasonInvalidLength}. The contract cannot check what is sealed, only that something is.
+    function denyPreAuth(uint256 preAuthId, bytes calldata sealedReason) external;
 
     // --- Claims ------------------------------------------------------------------------------
 
@@ -487,9 +494,12 @@ interface IClaimsSettlement {
     /// {ClaimReviewWindowClosed}, {ClaimInvalidAmount}. The payer amount comes out of the claim's hold.
     function approveClaim(uint256 claimId, uint256 allowed) external;
 
-    /// @notice Denies a pending claim with an insurer-defined `reasonCode`.
+    /// @notice Denies a pending claim with `sealedReason`: an insurer-defined reason code sealed to the
+    /// patient, the provider and the insurer (SDK `sealDenialReason`), as for {denyPreAuth}.
     /// @dev Caller: the plan's credentialed insurer, within the review window. Emits {ClaimDenied}.
-    function denyClaim(uint256 claimId, uint16 reasonCode) external;
+    /// Reverts with {ClaimUnknown}, {PlanUnauthorizedInsurer}, {ClaimsMissingCredential},
+    /// {ClaimInvalidStatus}, {ClaimReviewWindowClosed}, {DenialReasonInvalidLength}.
+    function denyClaim(uint256 claimId, bytes calldata sealedReason) external;
 
     /// @notice Appeals a denial, a partial approval, or a claim left pending past its review window,
     /// committing to new evidence shared off chain.
@@ -535,6 +545,9 @@ interface IClaimsSettlement {
 
     /// @notice The maximum number of evidence records per claim or pre-authorisation.
     function MAX_EVIDENCE() external view returns (uint256);
+
+    /// @notice The maximum length in bytes of a denial's sealed reason.
+    function MAX_SEALED_REASON() external view returns (uint256);
 
     /// @notice The stablecoin pools are funded and claims paid in.
     function stablecoin() external view returns (address);

@@ -2,9 +2,10 @@
  * Insurance: Meridian Health defines a plan, offers the three patients coverage (Chloe's is
  * accepted by her guardian), funds its claims pool from the mock stablecoin's faucet, and the
  * providers claim with record ids as evidence: one claim is approved automatically and withdrawn by
- * the GP, one awaits the insurer's review, one is denied with a reason code.
+ * the GP, one awaits the insurer's review, one is denied with a reason code sealed to the patient,
+ * the provider and the insurer.
  */
-import { claimLabel, saltedCommitment } from "@careledger/sdk";
+import { claimLabel, fromHex, saltedCommitment, sealDenialReason } from "@careledger/sdk";
 import { evidenceOrder } from "@careledger/sdk/protocol/claimIds";
 import type { Hex } from "viem";
 
@@ -175,10 +176,25 @@ export async function seedClaims(
       label: "asthma review",
     }),
   ]);
-  await chain.send(meridian, "ClaimsSettlement", "denyClaim", [
-    asthmaReview.claimId,
+  // The reason is sealed to Ben, his GP and Meridian (SDK sealDenialReason): the chain shows the
+  // denial, never why.
+  const publicKey = async (person: Person) =>
+    fromHex((await chain.read<readonly [Hex, number]>("CareRegistry", "encryptionKey", [person.address]))[0]);
+  const sealedReason = await sealDenialReason(
     DENIAL_REASON_NOT_MEDICALLY_NECESSARY,
-  ]);
+    await Promise.all(
+      [ben, okafor, meridian].map(async (p) => ({ account: p.address, publicKey: await publicKey(p) })),
+    ),
+    {
+      chainId: chain.chainId,
+      registry: chain.address("CareRegistry"),
+      settlement: chain.address("ClaimsSettlement"),
+      kind: "claim",
+      id: asthmaReview.claimId,
+      patient: ben.address,
+    },
+  );
+  await chain.send(meridian, "ClaimsSettlement", "denyClaim", [asthmaReview.claimId, sealedReason]);
   asthmaReview.reasonCode = DENIAL_REASON_NOT_MEDICALLY_NECESSARY;
 
   // The GP pulls its payout from Meridian's pool.

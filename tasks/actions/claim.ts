@@ -1,5 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { claimIdHex, evidenceOrder, saltedCommitment } from "@careledger/sdk";
+import { claimIdHex, evidenceOrder, fromHex, saltedCommitment, sealDenialReason } from "@careledger/sdk";
 
 import {
   TaskError,
@@ -88,7 +88,25 @@ export default async function claim(
         if (!Number.isInteger(args.reason) || args.reason <= 0 || args.reason > 0xffff) {
           throw new TaskError("--reason is required for a denial: a code from 1 to 65535 (e.g. an X12 CARC number).");
         }
-        await send(ctx, "denyClaim", () => ctx.claims.denyClaim(claimId, args.reason));
+        // The reason goes on chain sealed to the patient, the provider and this insurer, never in clear.
+        const claim = await ctx.claims.getClaim(claimId);
+        const patient = (await ctx.claims.getCoverage(claim.coverageId)).patient as string;
+        const registry = ctx.deployment.contracts.CareRegistry.address;
+        const recipients = await Promise.all(
+          [patient, claim.provider as string, ctx.address].map(async (account) => ({
+            account,
+            publicKey: fromHex(((await ctx.registry.encryptionKey(account)) as [string, bigint])[0]),
+          })),
+        );
+        const sealedReason = await sealDenialReason(args.reason, recipients, {
+          chainId: ctx.chainId,
+          registry,
+          settlement: ctx.deployment.contracts.ClaimsSettlement.address,
+          kind: "claim",
+          id: claimId,
+          patient,
+        });
+        await send(ctx, "denyClaim", () => ctx.claims.denyClaim(claimId, sealedReason));
       }
       const stored = await ctx.claims.getClaim(claimId);
       ctx.log(

@@ -19,6 +19,13 @@ import {CareRegistryDouble} from "./mocks/CareRegistryDouble.sol";
 import {ConsentDouble} from "./mocks/ConsentDouble.sol";
 import {RecordsDouble} from "./mocks/RecordsDouble.sol";
 
+/// @dev Stands for a denial reason sealed by the SDK (1 + 3 × 56 bytes): the contract only bounds its length.
+bytes constant SEALED_REASON =
+    hex"03"
+    hex"434c4b4502010000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+    hex"434c4b4502010000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+    hex"434c4b4502010000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000";
+
 /// @notice Shared world for the ClaimsSettlement Solidity tests: doubles of the core contracts, a
 /// credentialed insurer with a funded pool and a plan, an accepted coverage, a provider, and evidence
 /// records the patient lets the insurer read for claims.

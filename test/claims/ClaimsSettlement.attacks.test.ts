@@ -18,6 +18,7 @@ import {
   PURPOSE_TREATMENT,
   RECORD_ENCOUNTER,
   RECORD_IMAGING,
+  SEALED_REASON,
   USD,
 } from "./fixture.js";
 import { claimIdOf } from "../../sdk/src/protocol/claimIds.js";
@@ -118,7 +119,7 @@ describe("ClaimsSettlement under attack (issue 13)", function () {
       const req = await request(USD(1_000));
       await claims.connect(provider).submitClaim(req);
       const claimId = claimIdOf(hex(provider.address), hex(req.encounterCommitment));
-      await claims.connect(insurer).denyClaim(claimId, 1);
+      await claims.connect(insurer).denyClaim(claimId, SEALED_REASON);
       await claims.connect(provider).appealClaim(claimId, ethers.id("letter"));
       expect(await claims.holdOf(claimId)).to.equal(USD(800));
 
@@ -181,7 +182,7 @@ describe("ClaimsSettlement under attack (issue 13)", function () {
       await claims.connect(insurer).deactivatePlan(1n);
       await claims.connect(provider).submitClaim(given);
       const claimId = claimIdOf(hex(provider.address), hex(given.encounterCommitment));
-      await claims.connect(insurer).denyClaim(claimId, 1);
+      await claims.connect(insurer).denyClaim(claimId, SEALED_REASON);
       await expect(claims.connect(patient).appealClaim(claimId, ethers.id("appeal"))).to.emit(claims, "ClaimAppealed");
       await claims.connect(insurer).decideAppeal(claimId, true, USD(1_000));
       expect(await claims.creditOf(provider.address, insurer.address)).to.equal(USD(720));
@@ -202,7 +203,7 @@ describe("ClaimsSettlement under attack (issue 13)", function () {
       const req = await request(USD(1_000));
       await claims.connect(provider).submitClaim(req);
       const claimId = claimIdOf(hex(provider.address), hex(req.encounterCommitment));
-      await claims.connect(insurer).denyClaim(claimId, 1);
+      await claims.connect(insurer).denyClaim(claimId, SEALED_REASON);
       await registry.setCredentialed(PROVIDER_ROLE, provider.address, false);
       await expect(claims.connect(provider).appealClaim(claimId, ethers.id("letter")))
         .to.be.revertedWithCustomError(claims, "ClaimsMissingCredential")

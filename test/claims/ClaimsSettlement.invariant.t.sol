@@ -2,7 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {Test} from "../utils/Test.sol";
-import {ClaimsBase} from "./ClaimsBase.sol";
+import {ClaimsBase, SEALED_REASON} from "./ClaimsBase.sol";
 import {ClaimsSettlement} from "../../contracts/claims/ClaimsSettlement.sol";
 import {IClaimsSettlement} from "../../contracts/interfaces/IClaimsSettlement.sol";
 import {MockStablecoin} from "../../contracts/mocks/MockStablecoin.sol";
@@ -151,7 +151,7 @@ contract ClaimsHandler is Test {
         (uint256 claimId, , address insurer) = _pick(pick);
         if (claimId == 0) return;
         vm.prank(insurer);
-        try claims.denyClaim(claimId, 1) {} catch {}
+        try claims.denyClaim(claimId, SEALED_REASON) {} catch {}
     }
 
     function appeal(uint256 pick, bool byPatient) external {

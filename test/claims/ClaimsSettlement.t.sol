@@ -4,7 +4,7 @@ pragma solidity ^0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
-import {ClaimsBase} from "./ClaimsBase.sol";
+import {ClaimsBase, SEALED_REASON} from "./ClaimsBase.sol";
 import {ClaimsSettlement} from "../../contracts/claims/ClaimsSettlement.sol";
 import {IClaimsSettlement} from "../../contracts/interfaces/IClaimsSettlement.sol";
 import {MockStablecoin} from "../../contracts/mocks/MockStablecoin.sol";
@@ -398,9 +398,9 @@ contract ClaimsSettlementTest is ClaimsBase {
         _submit(_request(coverageId, CLASS_SURGERY, 100 * USD, preAuthId));
 
         vm.expectEmit();
-        emit IClaimsSettlement.PreAuthDenied(preAuthId, 197);
+        emit IClaimsSettlement.PreAuthDenied(preAuthId, SEALED_REASON);
         vm.prank(insurer);
-        claims.denyPreAuth(preAuthId, 197);
+        claims.denyPreAuth(preAuthId, SEALED_REASON);
         vm.expectRevert(
             abi.encodeWithSelector(
                 IClaimsSettlement.PreAuthInvalidStatus.selector,
@@ -475,7 +475,7 @@ contract ClaimsSettlementTest is ClaimsBase {
 
         vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.PlanUnauthorizedInsurer.selector, planId, provider));
         vm.prank(provider);
-        claims.denyPreAuth(preAuthId, 1);
+        claims.denyPreAuth(preAuthId, SEALED_REASON);
 
         vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.PreAuthInvalidExpiry.selector, uint40(T0)));
         vm.prank(insurer);
@@ -495,7 +495,7 @@ contract ClaimsSettlementTest is ClaimsBase {
             )
         );
         vm.prank(insurer);
-        claims.denyPreAuth(preAuthId, 1);
+        claims.denyPreAuth(preAuthId, SEALED_REASON);
     }
 
     // --- Claims: automatic adjudication --------------------------------------------------------
@@ -865,7 +865,18 @@ contract ClaimsSettlementTest is ClaimsBase {
             abi.encodeWithSelector(IClaimsSettlement.ClaimReviewWindowClosed.selector, claimId, T0 + 14 * DAY)
         );
         vm.prank(insurer);
-        claims.denyClaim(claimId, 1);
+        claims.denyClaim(claimId, SEALED_REASON);
+    }
+
+    function test_denyClaim_refusesAnEmptyOrOversizedSealedReason() public {
+        uint256 claimId = _submitPending(1_000 * USD);
+        uint256 max = claims.MAX_SEALED_REASON();
+        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.DenialReasonInvalidLength.selector, 0, max));
+        vm.prank(insurer);
+        claims.denyClaim(claimId, "");
+        vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.DenialReasonInvalidLength.selector, max + 1, max));
+        vm.prank(insurer);
+        claims.denyClaim(claimId, new bytes(max + 1));
     }
 
     function test_denyClaim_thenAppealAndOverturn() public {
@@ -874,12 +885,12 @@ contract ClaimsSettlementTest is ClaimsBase {
             abi.encodeWithSelector(IClaimsSettlement.PlanUnauthorizedInsurer.selector, planId, otherInsurer)
         );
         vm.prank(otherInsurer);
-        claims.denyClaim(claimId, 50);
+        claims.denyClaim(claimId, SEALED_REASON);
 
         vm.expectEmit();
-        emit IClaimsSettlement.ClaimDenied(claimId, 50);
+        emit IClaimsSettlement.ClaimDenied(claimId, SEALED_REASON);
         vm.prank(insurer);
-        claims.denyClaim(claimId, 50);
+        claims.denyClaim(claimId, SEALED_REASON);
 
         vm.expectRevert(
             abi.encodeWithSelector(
@@ -939,7 +950,7 @@ contract ClaimsSettlementTest is ClaimsBase {
     function test_appeal_upheld() public {
         uint256 claimId = _submitPending(1_000 * USD);
         vm.prank(insurer);
-        claims.denyClaim(claimId, 7);
+        claims.denyClaim(claimId, SEALED_REASON);
         vm.prank(patient);
         claims.appealClaim(claimId, keccak256("letter"));
 
@@ -964,7 +975,7 @@ contract ClaimsSettlementTest is ClaimsBase {
     function test_appeal_revertsForStrangerOrOutOfWindow() public {
         uint256 claimId = _submitPending(1_000 * USD);
         vm.prank(insurer);
-        claims.denyClaim(claimId, 7);
+        claims.denyClaim(claimId, SEALED_REASON);
 
         vm.expectRevert(abi.encodeWithSelector(IClaimsSettlement.ClaimUnauthorizedCaller.selector, claimId, stranger));
         vm.prank(stranger);
@@ -1032,7 +1043,7 @@ contract ClaimsSettlementTest is ClaimsBase {
     function test_decideAppeal_revertsAfterDecisionDeadline() public {
         uint256 claimId = _submitPending(1_000 * USD);
         vm.prank(insurer);
-        claims.denyClaim(claimId, 7);
+        claims.denyClaim(claimId, SEALED_REASON);
         vm.warp(T0 + 5 * DAY);
         vm.prank(provider);
         claims.appealClaim(claimId, keccak256("letter"));
@@ -1076,7 +1087,7 @@ contract ClaimsSettlementTest is ClaimsBase {
     function test_closeClaim_undecidedAppealAlwaysPays_insurerCannotWithdrawItsHold() public {
         uint256 claimId = _submitPending(1_000 * USD);
         vm.prank(insurer);
-        claims.denyClaim(claimId, 7);
+        claims.denyClaim(claimId, SEALED_REASON);
         vm.prank(provider);
         claims.appealClaim(claimId, keccak256("letter"));
         vm.assertEq(claims.holdOf(claimId), 800 * USD, "worst case held");
@@ -1144,7 +1155,7 @@ contract ClaimsSettlementTest is ClaimsBase {
     function test_closeClaim_deniedAfterWindow() public {
         uint256 claimId = _submitPending(1_000 * USD);
         vm.prank(insurer);
-        claims.denyClaim(claimId, 7);
+        claims.denyClaim(claimId, SEALED_REASON);
         vm.expectRevert(
             abi.encodeWithSelector(IClaimsSettlement.ClaimAppealWindowOpen.selector, claimId, T0 + 30 * DAY)
         );

@@ -21,6 +21,7 @@ import {
   RECORD_IMAGING,
   RECORD_NO_CONSENT,
   RECORD_OTHER_PATIENT,
+  SEALED_REASON,
   USD,
 } from "./fixture.js";
 import { claimIdOf } from "../../sdk/src/protocol/claimIds.js";
@@ -269,15 +270,25 @@ describe("ClaimsSettlement", function () {
         .withArgs(5n);
     });
 
+    it("refuses a pre-authorisation denial whose sealed reason is empty or too long", async function () {
+      const { claims, insurer, preAuthId } = await requested();
+      await expect(claims.connect(insurer).denyPreAuth(preAuthId, "0x"))
+        .to.be.revertedWithCustomError(claims, "DenialReasonInvalidLength")
+        .withArgs(0, 256);
+      await expect(claims.connect(insurer).denyPreAuth(preAuthId, `0x${"00".repeat(257)}`))
+        .to.be.revertedWithCustomError(claims, "DenialReasonInvalidLength")
+        .withArgs(257, 256);
+    });
+
     it("rejects a claim with a requested (undecided) or denied pre-authorisation", async function () {
       const { claims, provider, insurer, preAuthId, request } = await requested();
       const surgery = async () => request(USD(100), { serviceClass: CLASS_SURGERY, preAuthId });
       await expect(claims.connect(provider).submitClaim(await surgery()))
         .to.be.revertedWithCustomError(claims, "PreAuthInvalidStatus")
         .withArgs(preAuthId, PreAuthStatus.Requested);
-      await expect(claims.connect(insurer).denyPreAuth(preAuthId, 197))
+      await expect(claims.connect(insurer).denyPreAuth(preAuthId, SEALED_REASON))
         .to.emit(claims, "PreAuthDenied")
-        .withArgs(preAuthId, 197);
+        .withArgs(preAuthId, SEALED_REASON);
       await expect(claims.connect(provider).submitClaim(await surgery()))
         .to.be.revertedWithCustomError(claims, "PreAuthInvalidStatus")
         .withArgs(preAuthId, PreAuthStatus.Denied);
@@ -337,7 +348,7 @@ describe("ClaimsSettlement", function () {
       await expect(claims.connect(insurer).approvePreAuth(preAuthId, 1n, 1))
         .to.be.revertedWithCustomError(claims, "PreAuthInvalidExpiry")
         .withArgs(1);
-      await expect(claims.connect(insurer).denyPreAuth(42n, 1))
+      await expect(claims.connect(insurer).denyPreAuth(42n, SEALED_REASON))
         .to.be.revertedWithCustomError(claims, "PreAuthUnknown")
         .withArgs(42n);
       await claims.connect(insurer).approvePreAuth(preAuthId, 1n, expiresAt);
@@ -552,7 +563,7 @@ describe("ClaimsSettlement", function () {
 
     it("the patient's new address (after an account recovery) may appeal; the lost one may not", async function () {
       const { claims, registry, insurer, patient, stranger, claimId } = await pending();
-      await claims.connect(insurer).denyClaim(claimId, 1);
+      await claims.connect(insurer).denyClaim(claimId, SEALED_REASON);
       await registry.setMoved(patient.address, stranger.address);
       await expect(claims.connect(patient).appealClaim(claimId, ethers.ZeroHash))
         .to.be.revertedWithCustomError(claims, "ClaimUnauthorizedCaller")
@@ -567,7 +578,7 @@ describe("ClaimsSettlement", function () {
       await expect(claims.connect(otherInsurer).approveClaim(claimId, 1n))
         .to.be.revertedWithCustomError(claims, "PlanUnauthorizedInsurer")
         .withArgs(planId, otherInsurer.address);
-      await expect(claims.connect(provider).denyClaim(claimId, 1))
+      await expect(claims.connect(provider).denyClaim(claimId, SEALED_REASON))
         .to.be.revertedWithCustomError(claims, "PlanUnauthorizedInsurer")
         .withArgs(planId, provider.address);
       await registry.setCredentialed(INSURER_ROLE, insurer.address, false);
@@ -593,14 +604,33 @@ describe("ClaimsSettlement", function () {
       await expect(claims.connect(insurer).approveClaim(claimId, 1n))
         .to.be.revertedWithCustomError(claims, "ClaimReviewWindowClosed")
         .withArgs(claimId, submittedAt + 14 * DAY);
-      await expect(claims.connect(insurer).denyClaim(claimId, 1))
+      await expect(claims.connect(insurer).denyClaim(claimId, SEALED_REASON))
         .to.be.revertedWithCustomError(claims, "ClaimReviewWindowClosed")
         .withArgs(claimId, submittedAt + 14 * DAY);
     });
 
+    it("refuses a denial without a sealed reason, or with one longer than MAX_SEALED_REASON", async function () {
+      const { claims, insurer, claimId } = await pending();
+      const max = await claims.MAX_SEALED_REASON();
+      expect(max).to.equal(256n);
+      const tooLong = `0x${"ab".repeat(Number(max) + 1)}`;
+      await expect(claims.connect(insurer).denyClaim(claimId, "0x"))
+        .to.be.revertedWithCustomError(claims, "DenialReasonInvalidLength")
+        .withArgs(0, max);
+      await expect(claims.connect(insurer).denyClaim(claimId, tooLong))
+        .to.be.revertedWithCustomError(claims, "DenialReasonInvalidLength")
+        .withArgs(Number(max) + 1, max);
+      await expect(claims.connect(insurer).denyClaim(claimId, `0x${"ab".repeat(Number(max))}`)).to.emit(
+        claims,
+        "ClaimDenied",
+      );
+    });
+
     it("denied, appealed by the provider, overturned with an amount, closed", async function () {
       const { claims, insurer, otherInsurer, provider, claimId, planId } = await pending();
-      await expect(claims.connect(insurer).denyClaim(claimId, 50)).to.emit(claims, "ClaimDenied").withArgs(claimId, 50);
+      await expect(claims.connect(insurer).denyClaim(claimId, SEALED_REASON))
+        .to.emit(claims, "ClaimDenied")
+        .withArgs(claimId, SEALED_REASON);
       const evidence = ethers.id("new x-ray report");
       await expect(claims.connect(provider).appealClaim(claimId, evidence))
         .to.emit(claims, "ClaimAppealed")
@@ -635,7 +665,7 @@ describe("ClaimsSettlement", function () {
 
     it("rejects an appeal by a stranger or after the appeal window", async function () {
       const { claims, insurer, provider, stranger, claimId } = await pending();
-      await claims.connect(insurer).denyClaim(claimId, 7);
+      await claims.connect(insurer).denyClaim(claimId, SEALED_REASON);
       const deniedAt = await time.latest();
       await expect(claims.connect(stranger).appealClaim(claimId, ethers.ZeroHash))
         .to.be.revertedWithCustomError(claims, "ClaimUnauthorizedCaller")

@@ -165,3 +165,6 @@ export async function deployClaimsWorld({
     INSURER_ROLE,
   };
 }
+
+/** Stands for a denial reason sealed by the SDK (1 + 3 × 56 bytes): the contract only bounds its length. */
+export const SEALED_REASON = `0x03${"434c4b450201".padEnd(112, "0").repeat(3)}` as const;

@@ -21,6 +21,9 @@ import {
 } from "../claims/fixture.js";
 import { ACCESS_READ, MAX_UINT64, Purpose, envelopesOf } from "../helpers/core.js";
 import { CATEGORY_CONDITIONS, CLAIMS_SCOPE, deployClaimsSystem } from "./fixture.js";
+import { SEALED_REASON } from "../claims/fixture.js";
+import { openDenialReason, sealDenialReason } from "../../sdk/src/crypto/denialReason.js";
+import { generateKeyPair } from "../../sdk/src/crypto/keys.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -111,7 +114,9 @@ describe("Claims lifecycle on the real core (Ignition CareLedger module)", funct
         .withArgs(1n, USD(1_300), expiresAt);
 
       await claims.connect(provider).requestPreAuth(coverageId, CLASS_SURGERY, USD(9_000), evidence);
-      await expect(claims.connect(insurer).denyPreAuth(2n, 197)).to.emit(claims, "PreAuthDenied").withArgs(2n, 197);
+      await expect(claims.connect(insurer).denyPreAuth(2n, SEALED_REASON))
+        .to.emit(claims, "PreAuthDenied")
+        .withArgs(2n, SEALED_REASON);
       await time.increase(2 * 3_600); // the services below come after the requests
       await expect(
         claims.connect(provider).submitClaim(await request(USD(800), { serviceClass: CLASS_SURGERY, preAuthId: 2n })),
@@ -257,10 +262,32 @@ describe("Claims lifecycle on the real core (Ignition CareLedger module)", funct
     });
 
     it("denied, appealed with new evidence, overturned within the deadline", async function () {
-      const { claims, accounts, submit } = await loadFixture(claimsSystem);
+      const { claims, careRegistry, accounts, submit } = await loadFixture(claimsSystem);
       const { insurer, provider, patient } = accounts;
       const claimId = await submit(USD(1_000));
-      await expect(claims.connect(insurer).denyClaim(claimId, 50)).to.emit(claims, "ClaimDenied").withArgs(claimId, 50);
+      // The reason (50, not medically necessary) is sealed to patient, provider and insurer: the event
+      // carries only the sealed bytes, and the patient opens them to the code.
+      const keys = [patient, provider, insurer].map((a) => ({ account: a.address, key: generateKeyPair() }));
+      const context = {
+        chainId: (await ethers.provider.getNetwork()).chainId,
+        registry: await careRegistry.getAddress(),
+        settlement: await claims.getAddress(),
+        kind: "claim" as const,
+        id: claimId,
+        patient: patient.address,
+      };
+      const sealed = await sealDenialReason(
+        50,
+        keys.map((k) => ({ account: k.account, publicKey: k.key.publicKey })),
+        context,
+      );
+      await expect(claims.connect(insurer).denyClaim(claimId, sealed))
+        .to.emit(claims, "ClaimDenied")
+        .withArgs(claimId, sealed);
+      const [denied] = await claims.queryFilter(claims.filters.ClaimDenied(claimId));
+      const emitted = (denied as unknown as { args: { sealedReason: Hex } }).args.sealedReason;
+      expect(emitted.length).to.equal(2 + 2 * (1 + 3 * 56), "three sealed envelopes, the same length for any code");
+      for (const reader of keys) expect(await openDenialReason(emitted, reader, context)).to.equal(50);
       await time.increase(5 * DAY);
       await expect(claims.connect(patient).appealClaim(claimId, ethers.id("second opinion")))
         .to.emit(claims, "ClaimAppealed")
@@ -344,7 +371,7 @@ describe("Claims lifecycle on the real core (Ignition CareLedger module)", funct
     it("rejects an appeal after the appeal window, then closes the claim", async function () {
       const { claims, accounts, submit } = await loadFixture(claimsSystem);
       const claimId = await submit(USD(1_000));
-      await claims.connect(accounts.insurer).denyClaim(claimId, 50);
+      await claims.connect(accounts.insurer).denyClaim(claimId, SEALED_REASON);
       const deniedAt = await time.latest();
       await time.increaseTo(deniedAt + 30 * DAY + 1);
       await expect(claims.connect(accounts.provider).appealClaim(claimId, ethers.ZeroHash))

@@ -6,8 +6,12 @@
  *
  *   npx hardhat test mocha test/seed/chainObserver.test.ts
  *
- * It does not (yet) assert that no service class or denial reason code is in the clear: those are
- * still ClaimsSettlement arguments and events (SECURITY.md, "What the chain reveals", says so).
+ * Denial reasons: every denial on chain carries only its reason sealed to patient, provider and
+ * insurer (SDK sealDenialReason); the test decodes each one and finds no reason code, and checks that
+ * an account outside the decision cannot open it.
+ *
+ * It does not (yet) assert that no service class is in the clear: the class is still a
+ * ClaimsSettlement argument and event field (SECURITY.md, "What the chain reveals", says so).
  */
 import { expect } from "chai";
 import {
@@ -22,6 +26,8 @@ import {
   type Hex,
 } from "viem";
 
+import { openDenialReason } from "../../sdk/src/crypto/denialReason.js";
+import { WrongKeyError } from "../../sdk/src/errors.js";
 import type { Stack } from "../../scripts/lib/stack.js";
 import { startSeededStack } from "../helpers/seededStack.js";
 
@@ -128,5 +134,58 @@ describe("what a chain observer sees of the seeded world", function () {
       }
     }
     expect(findings, findings.slice(0, 10).join("\n")).to.deep.equal([]);
+  });
+  it("finds no denial reason code: each denial carries only bytes sealed to its parties", async function () {
+    this.timeout(60_000);
+    const world = stack.world!;
+    const client = createPublicClient({ transport: http(stack.rpcUrl) });
+    const { address, abi } = stack.deployment.contracts.ClaimsSettlement;
+    // No ClaimsSettlement function or event takes a reason code any more: only sealed reasons.
+    const fields = (abi as Abi).flatMap((item) =>
+      item.type === "function" || item.type === "event" ? item.inputs.map((input) => `${item.name}.${input.name}`) : [],
+    );
+    expect(fields.filter((f) => /reason/i.test(f)).sort()).to.deep.equal(
+      [
+        "ClaimDenied.sealedReason",
+        "PreAuthDenied.sealedReason",
+        "denyClaim.sealedReason",
+        "denyPreAuth.sealedReason",
+      ].sort(),
+    );
+
+    const denied = world.insurance.claims.filter((c) => c.status === "denied");
+    expect(denied.length).to.be.greaterThan(0);
+    const logs = await client.getContractEvents({ address, abi: abi as Abi, eventName: "ClaimDenied", fromBlock: 0n });
+    expect(logs.length).to.equal(denied.length);
+    const outsider = world.people.alice;
+    expect(denied.every((c) => c.patient !== outsider && c.provider !== outsider)).to.equal(true);
+    for (const log of logs) {
+      const { claimId, sealedReason, ...rest } = (log as unknown as { args: Record<string, unknown> }).args as {
+        claimId: bigint;
+        sealedReason: Hex;
+      };
+      expect(Object.keys(rest), "ClaimDenied carries the claim id and the sealed reason only").to.deep.equal([]);
+      const bytes = toBytes(sealedReason);
+      expect(bytes.length).to.equal(1 + bytes[0]! * 56);
+      const claim = denied.find((c) => c.claimId === claimId)!;
+      const context = {
+        chainId: CHAIN_ID,
+        registry: stack.deployment.contracts.CareRegistry.address,
+        settlement: address,
+        kind: "claim" as const,
+        id: claimId,
+        patient: claim.patient.address,
+      };
+      const key = world.people.keys.get(outsider.address)!;
+      let refused: unknown;
+      try {
+        await openDenialReason(sealedReason, { account: outsider.address, key }, context);
+      } catch (error) {
+        refused = error;
+      }
+      expect(refused, `${outsider.name} opened the reason of a denial she is no party to`).to.be.instanceOf(
+        WrongKeyError,
+      );
+    }
   });
 });

@@ -24,6 +24,7 @@ import {
   WrongKeyError,
   deriveIdentityKey,
   keyDomainOf,
+  openDenialReason,
   openKeyEnvelopes,
   readRecord,
   toHex,
@@ -350,7 +351,25 @@ describe("demo world seed", function () {
       args: { claimId: denied!.claimId },
       fromBlock: BigInt(stack.deployment.deploymentBlock),
     });
-    expect(Number((denial as unknown as { args: { reasonCode: number } }).args.reasonCode)).to.equal(50);
+    // The reason is sealed: Ben, his GP and Meridian each open it to 50 with their own key; Chloe cannot.
+    const sealedReason = (denial as unknown as { args: { sealedReason: `0x${string}` } }).args.sealedReason;
+    const context = {
+      chainId: chain.chainId,
+      registry: stack.deployment.contracts.CareRegistry.address,
+      settlement: address,
+      kind: "claim" as const,
+      id: denied!.claimId,
+      patient: denied!.patient.address,
+    };
+    for (const reader of [denied!.patient, okafor, meridian]) {
+      const key = world.people.keys.get(reader.address)!;
+      expect(await openDenialReason(sealedReason, { account: reader.address, key }, context), reader.name).to.equal(50);
+    }
+    const chloe = person("Chloe Nguyen");
+    await expectRejection(
+      openDenialReason(sealedReason, { account: chloe.address, key: world.people.keys.get(chloe.address)! }, context),
+      /not sealed to/,
+    );
 
     // 180 billed, 50 deductible, 80 % of the rest: 104 cUSD paid to the GP, who withdrew it.
     expect(paid!.payerAmount).to.equal(104n * CUSD);

@@ -15,10 +15,11 @@ import { Contract, HDNodeWallet, JsonRpcProvider, Mnemonic, type InterfaceAbi } 
 import { createHardhatRuntimeEnvironment } from "hardhat/hre";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { buildObservation, claimIdHex, demoPdf } from "@careledger/sdk";
+import { buildObservation, claimIdHex, demoPdf, openDenialReason } from "@careledger/sdk";
 import { startStorageServer, type StorageServer } from "@careledger/sdk/node/index";
 
 import userConfig from "../../hardhat.config.js";
+import { readKeyFile } from "../../scripts/lib/keyFiles.js";
 import { DEPLOYMENTS_DIR, writeDeploymentsModule, type DeploymentFile } from "../../scripts/lib/deployments.js";
 import { freePort, rpc, startProcess, waitFor, type ManagedProcess } from "../../scripts/lib/processes.js";
 
@@ -580,6 +581,22 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
         from: INSURER,
       });
       expect(denied.status).to.equal("denied");
+      // On chain only the sealed reason: the patient (and provider) open it to 96 with their key files.
+      const claims = contractAt("ClaimsSettlement");
+      const [event] = await claims.queryFilter(claims.filters.ClaimDenied!(second));
+      const sealedReason = (event as unknown as { args: { sealedReason: `0x${string}` } }).args.sealedReason;
+      const context = {
+        chainId: CHAIN_ID,
+        registry: deployment.contracts.CareRegistry.address,
+        settlement: deployment.contracts.ClaimsSettlement.address,
+        kind: "claim" as const,
+        id: second,
+        patient: PATIENT,
+      };
+      for (const reader of [PATIENT, PROVIDER]) {
+        const { identity } = (await readKeyFile(reader, process.env.CARELEDGER_KEY_PASSPHRASE!))!;
+        expect(await openDenialReason(sealedReason, { account: reader, key: identity }, context)).to.equal(96);
+      }
     });
 
     it("refuses evidence the insurer may not read", async function () {

@@ -1,7 +1,8 @@
 /**
  * The reason codes an insurer gives when denying a claim or a pre-authorisation (denyClaim /
  * denyPreAuth `reasonCode`), in plain language, in one place. Codes are X12 claim adjustment reason
- * codes (CARC), as the seeded world uses; only the number goes on chain.
+ * codes (CARC), as the seeded world uses. The number goes on chain only sealed to the patient, the
+ * provider and the insurer (hooks/useDenialReasons), so only they read it.
  */
 export const REASON_CODES: readonly { code: number; title: string; explanation: string }[] = [
   { code: 96, title: "Not covered by the plan", explanation: "The service is not a benefit of the patient's plan." },
@@ -52,4 +53,14 @@ export function reasonText(code: number | bigint): string {
 /** The short title of a reason code ("Not medically necessary"). */
 export function reasonTitle(code: number | bigint): string {
   return REASON_CODES.find((r) => r.code === Number(code))?.title ?? `reason code ${String(code)}`;
+}
+
+/** A sealed denial reason in words, as far as this reader can open it (hooks/useDenialReasons). */
+export function sealedReasonText(
+  state: { status: "locked" } | { status: "read"; code: number } | { status: "unreadable" } | undefined,
+): string | undefined {
+  if (!state) return undefined;
+  if (state.status === "read") return reasonText(state.code);
+  if (state.status === "locked") return "The reason is sealed to you: unlock your key to read it.";
+  return "The reason was not sealed to this account.";
 }

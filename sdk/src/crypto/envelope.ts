@@ -47,6 +47,8 @@ export const EnvelopePurpose = {
   Recovery: 3,
   /** A category key released to a provider under break-glass (emergency) access. */
   Emergency: 4,
+  /** An insurer's denial reason code, sealed to the patient, the provider and the insurer. */
+  Denial: 5,
 } as const;
 export type EnvelopePurpose = (typeof EnvelopePurpose)[keyof typeof EnvelopePurpose];
 

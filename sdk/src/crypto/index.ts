@@ -9,3 +9,4 @@ export * from "./shamir.js";
 export * from "./recovery.js";
 export * from "./passkey.js";
 export * from "./rotation.js";
+export * from "./denialReason.js";

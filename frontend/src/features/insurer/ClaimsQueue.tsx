@@ -9,10 +9,11 @@ import { ClaimId } from "@/components/ClaimId";
 import { Party } from "@/components/Party";
 import { PatientName } from "@/features/records/read/PatientName";
 import { TransactionStatus } from "@/components/TransactionStatus";
-import { REASON_CODES, reasonText, reasonTitle } from "@/errors/reasonCodes";
-import { useCareEvents } from "@/hooks/useCareEvents";
+import { REASON_CODES, reasonTitle, sealedReasonText } from "@/errors/reasonCodes";
 import { useCareRead } from "@/hooks/useCareRead";
 import { useCareWrite, type TransactionState } from "@/hooks/useCareWrite";
+import { useClaimDenialReasons, useSealDenial } from "@/hooks/useDenialReasons";
+import { SealedReasonUnlock } from "@/features/records/read/SealedReasonUnlock";
 import { useMoney } from "@/hooks/useMoney";
 import { useConsentScope } from "@/hooks/useConsentScope";
 import { useRecordDetails } from "@/hooks/useRecordDetails";
@@ -69,12 +70,37 @@ function Decided({
 function useDecision(keeping: Keeping) {
   const write = useCareWrite("ClaimsSettlement");
   const [summary, setSummary] = useState<string>();
+  const [sealError, setSealError] = useState<string>();
+  const seal = useSealDenial();
   const decide = (call: Parameters<typeof write.write>[0], what: string) => {
     keeping.keep();
     setSummary(what);
     void write.write(call);
   };
-  return { write, summary, decide };
+  /** Seals the reason to patient, provider and insurer first; a failed sealing sends nothing. */
+  const deny = async (
+    kind: "claim" | "preauth",
+    id: bigint,
+    parties: { patient: Address; provider: Address },
+    code: number,
+    what: string,
+  ) => {
+    setSealError(undefined);
+    let sealed: `0x${string}`;
+    try {
+      sealed = await seal(kind, id, parties, code);
+    } catch (error) {
+      setSealError(`The reason could not be sealed, nothing was sent: ${(error as Error).message}`);
+      return;
+    }
+    decide(
+      kind === "claim"
+        ? { functionName: "denyClaim", args: [id, sealed] }
+        : { functionName: "denyPreAuth", args: [id, sealed] },
+      what,
+    );
+  };
+  return { write, summary, decide, deny, sealError };
 }
 
 /** The reason an insurer gives for a denial (the provider and the patient read it). */
@@ -162,7 +188,7 @@ function PendingClaim({ claim, self, keeping }: { claim: BookClaim; self?: Addre
     functionName: "quote",
     args: checked.ok ? [claim.coverageId, claim.serviceDate, checked.value] : undefined,
   });
-  const { write, summary, decide } = useDecision(keeping);
+  const { write, summary, decide, deny, sealError } = useDecision(keeping);
   const q = quote.data as readonly [bigint, bigint] | undefined;
   const id = claim.claimId.toString();
   const label = claimLabel(claim.claimId);
@@ -241,15 +267,23 @@ function PendingClaim({ claim, self, keeping }: { claim: BookClaim; self?: Addre
               onClick={() => {
                 if (!reason) return setError("Choose a reason: the provider and the patient see it.");
                 setError(undefined);
-                decide(
-                  { functionName: "denyClaim", args: [claim.claimId, Number(reason)] },
-                  `Denied: ${reasonTitle(Number(reason))}. The provider and the patient see this reason; the provider may appeal.`,
+                void deny(
+                  "claim",
+                  claim.claimId,
+                  { patient: claim.patient, provider: claim.provider },
+                  Number(reason),
+                  `Denied: ${reasonTitle(Number(reason))}. The reason is sealed to the provider and the patient, who read it; the provider may appeal.`,
                 );
               }}
             >
               Deny<span className="visually-hidden"> claim {label}</span>
             </button>
           </div>
+          {sealError ? (
+            <p className="field-error" role="alert">
+              {sealError}
+            </p>
+          ) : null}
           <TransactionStatus state={write.state} label={`Decision on claim ${label}`} />
         </>
       )}
@@ -331,7 +365,7 @@ function PreAuthRequest({ preAuth, keeping }: { preAuth: InsurerBook["preAuths"]
   const [expires, setExpires] = useState(new Date(Date.now() + 90 * 86400_000).toISOString().slice(0, 10));
   const [reason, setReason] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const { write, summary, decide } = useDecision(keeping);
+  const { write, summary, decide, deny, sealError } = useDecision(keeping);
   const id = preAuth.preAuthId.toString();
   return (
     <article className="claim-card" aria-labelledby={`preauth-${id}`} data-testid="preauth-request">
@@ -392,15 +426,23 @@ function PreAuthRequest({ preAuth, keeping }: { preAuth: InsurerBook["preAuths"]
               disabled={write.busy}
               onClick={() => {
                 if (!reason) return setErrors({ reason: "Choose a reason." });
-                decide(
-                  { functionName: "denyPreAuth", args: [preAuth.preAuthId, Number(reason)] },
-                  `Denied: ${reasonTitle(Number(reason))}. The provider sees this reason.`,
+                void deny(
+                  "preauth",
+                  preAuth.preAuthId,
+                  { patient: preAuth.patient, provider: preAuth.provider },
+                  Number(reason),
+                  `Denied: ${reasonTitle(Number(reason))}. The reason is sealed to the provider and the patient, who read it.`,
                 );
               }}
             >
               Deny<span className="visually-hidden"> pre-authorisation {id}</span>
             </button>
           </div>
+          {sealError ? (
+            <p className="field-error" role="alert">
+              {sealError}
+            </p>
+          ) : null}
           <TransactionStatus state={write.state} label={`Decision on pre-authorisation ${id}`} />
         </>
       )}
@@ -410,8 +452,8 @@ function PreAuthRequest({ preAuth, keeping }: { preAuth: InsurerBook["preAuths"]
 
 export function ClaimsQueue({ book }: { book: InsurerBook }) {
   const { money } = useMoney();
-  const denied = useCareEvents({ contractName: "ClaimsSettlement", eventName: "ClaimDenied" });
-  const reasons = new Map((denied.data ?? []).map((l) => [String(l.args.claimId), Number(l.args.reasonCode)]));
+  // Each reason is sealed to patient, provider and this insurer: opened with the insurer's key.
+  const { reasons, locked } = useClaimDenialReasons(book.claims);
   const kept = useKeptCards();
   const claimKey = (c: BookClaim) => `claim:${c.claimId}`;
   const appealKey = (c: BookClaim) => `appeal:${c.claimId}`;
@@ -487,7 +529,10 @@ export function ClaimsQueue({ book }: { book: InsurerBook }) {
                     <td>
                       {CLAIM_STATUS[c.status]}
                       {c.status === 3 && reasons.has(c.claimId.toString()) ? (
-                        <span className="field-hint"> — {reasonText(reasons.get(c.claimId.toString())!)}</span>
+                        <span className="field-hint" data-testid="denial-reason">
+                          {" "}
+                          — {sealedReasonText(reasons.get(c.claimId.toString()))}
+                        </span>
                       ) : null}
                     </td>
                     <td>{money(c.payerAmount)}</td>
@@ -498,6 +543,7 @@ export function ClaimsQueue({ book }: { book: InsurerBook }) {
             </table>
           </div>
         )}
+        <SealedReasonUnlock locked={locked} />
       </section>
     </>
   );

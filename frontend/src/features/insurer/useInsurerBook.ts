@@ -56,8 +56,12 @@ export function useInsurerBook() {
       })),
     preAuths: preAuthLogs
       .map((l) => ({ args: l.args as Args, p: preAuths.map.get(String(l.args.preAuthId)) }))
-      .filter((x) => x.p !== undefined)
-      .map((x) => ({ ...x.p!, evidence: (x.args.evidence as bigint[]) ?? [] })),
+      .filter((x) => x.p !== undefined && coverages.map.has(String(x.p.coverageId)))
+      .map((x) => ({
+        ...x.p!,
+        patient: coverages.map.get(String(x.p!.coverageId))!.patient as Address,
+        evidence: (x.args.evidence as bigint[]) ?? [],
+      })),
     paidOut: (withdrawn.data ?? []).reduce((sum, l) => sum + (l.args.amount as bigint), 0n),
     loading: created.isLoading || offered.isLoading || submitted.isLoading,
   };

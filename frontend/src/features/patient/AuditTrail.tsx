@@ -225,7 +225,8 @@ export function AuditTrail({ patient }: { patient: AddressType }) {
       ));
       push("Claim", denied.filter(mine), (a) => (
         <>
-          Claim <ClaimId claimId={a.claimId as bigint} /> denied (reason code {String(a.reasonCode)}).
+          Claim <ClaimId claimId={a.claimId as bigint} /> denied (its reason is sealed to you: Coverage &amp; claims
+          reads it).
         </>
       ));
       push("Claim", paid.filter(mine), (a) => (

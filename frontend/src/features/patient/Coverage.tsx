@@ -7,8 +7,9 @@ import { getContractEvents, readContract } from "wagmi/actions";
 import { ClaimId } from "@/components/ClaimId";
 import { TransactionStatus } from "@/components/TransactionStatus";
 import { getContract, getDeployment } from "@/contracts/deployments";
-import { reasonText } from "@/errors/reasonCodes";
+import { sealedReasonText } from "@/errors/reasonCodes";
 import { useCareWrite } from "@/hooks/useCareWrite";
+import { useDenialReasons } from "@/hooks/useDenialReasons";
 import { useMoney } from "@/hooks/useMoney";
 import { formatDay as day } from "@/lib/money";
 
@@ -24,7 +25,7 @@ export function Coverage({ patient }: { patient: AddressType }) {
     queryKey: ["careledger", "coverage-claims", chainId, patient],
     queryFn: async () => {
       const c = getContract("ClaimsSettlement", chainId);
-      if (!c) return { coverages: [], claims: [], denials: new Map<string, number>() };
+      if (!c) return { coverages: [], claims: [], denials: [] };
       const fromBlock = BigInt(getDeployment(chainId)?.deploymentBlock ?? 0);
       const base = { chainId, address: c.address, abi: c.abi, fromBlock } as const;
       const [offered, submitted] = await Promise.all([
@@ -56,21 +57,19 @@ export function Coverage({ patient }: { patient: AddressType }) {
           })),
         })),
       );
-      // The insurer's reason for each denied claim (its latest denial: an appeal may be upheld).
+      // The insurer's reason for each denied claim, sealed to the patient (opened below with her key).
       const deniedIds = list.filter((claim) => claim.status === DENIED).map((claim) => claim.id);
-      const denials = new Map<string, number>();
-      if (deniedIds.length) {
-        const logs = await getContractEvents(config, {
-          ...base,
-          eventName: "ClaimDenied",
-          args: { claimId: deniedIds },
-        });
-        for (const l of logs) denials.set(String(l.args.claimId), Number(l.args.reasonCode));
-      }
+      const denials = deniedIds.length
+        ? (await getContractEvents(config, { ...base, eventName: "ClaimDenied", args: { claimId: deniedIds } })).map(
+            (l) => ({ id: l.args.claimId!, patient, sealed: l.args.sealedReason! }),
+          )
+        : [];
       return { coverages, claims: list.reverse(), denials };
     },
   });
   const { money } = useMoney();
+  // Sealed to the patient: read once her key is unlocked (the workspace's "Unlock your records").
+  const reasons = useDenialReasons("claim", data.data?.denials ?? []);
   return (
     <section className="card" aria-labelledby="coverage-title">
       <h2 id="coverage-title">Coverage and claims</h2>
@@ -114,7 +113,7 @@ export function Coverage({ patient }: { patient: AddressType }) {
           <tbody>
             {data.data.claims.map((c) => {
               const decided = c.status === 2 || c.status === 5;
-              const reason = c.status === DENIED ? data.data.denials.get(String(c.id)) : undefined;
+              const reason = c.status === DENIED ? reasons.get(String(c.id)) : undefined;
               return (
                 <tr key={String(c.id)} data-testid="patient-claim">
                   <th scope="row">
@@ -126,7 +125,7 @@ export function Coverage({ patient }: { patient: AddressType }) {
                       {reason !== undefined ? (
                         <span className="field-hint" data-testid="denial-reason">
                           {" "}
-                          — {reasonText(reason)}
+                          — {sealedReasonText(reason)}
                         </span>
                       ) : null}
                     </span>

@@ -7,12 +7,14 @@ import { claimIdHex, claimLabel } from "@careledger/sdk/protocol/claimIds";
 import { ClaimId } from "@/components/ClaimId";
 import { TransactionStatus } from "@/components/TransactionStatus";
 import { contractAbis, getContract } from "@/contracts/deployments";
-import { reasonText } from "@/errors/reasonCodes";
+import { sealedReasonText } from "@/errors/reasonCodes";
 import { useCareEvents } from "@/hooks/useCareEvents";
 import { useCareRead } from "@/hooks/useCareRead";
 import { useCareWrite } from "@/hooks/useCareWrite";
 import { useMoney } from "@/hooks/useMoney";
 import { useClaims, useCoverages, usePlans } from "@/hooks/useClaimsData";
+import { useClaimDenialReasons } from "@/hooks/useDenialReasons";
+import { SealedReasonUnlock } from "@/features/records/read/SealedReasonUnlock";
 import { CLAIM_STATUS, formatDay } from "@/lib/money";
 import { serviceClassName } from "@/lib/serviceClasses";
 
@@ -27,7 +29,6 @@ export function ProviderPayouts() {
     args: self ? { provider: self } : undefined,
     enabled: Boolean(self),
   });
-  const denied = useCareEvents({ contractName: "ClaimsSettlement", eventName: "ClaimDenied" });
   const logs = submitted.data ?? [];
   const claims = useClaims(logs.map((l) => l.args.claimId as bigint));
   const coverages = useCoverages([...claims.map.values()].map((c) => c.coverageId));
@@ -57,7 +58,10 @@ export function ProviderPayouts() {
   const appeal = useCareWrite("ClaimsSettlement");
   const [appealing, setAppealing] = useState<bigint>();
   const [note, setNote] = useState("");
-  const denial = new Map((denied.data ?? []).map((l) => [String(l.args.claimId), Number(l.args.reasonCode)]));
+  // Each denial's reason is sealed to the patient, this provider and the insurer: opened with our key.
+  const { reasons: denial, locked } = useClaimDenialReasons(
+    logs.map((l) => ({ claimId: l.args.claimId as bigint, patient: l.args.patient as Address })),
+  );
 
   return (
     <>
@@ -150,7 +154,10 @@ export function ProviderPayouts() {
                       <td>
                         {c ? CLAIM_STATUS[c.status] : "…"}
                         {c?.status === 3 && reason !== undefined ? (
-                          <span className="field-hint"> — {reasonText(reason)}</span>
+                          <span className="field-hint" data-testid="denial-reason">
+                            {" "}
+                            — {sealedReasonText(reason)}
+                          </span>
                         ) : null}
                       </td>
                       <td>{c && c.status !== 1 && c.status !== 3 ? money(c.payerAmount) : "—"}</td>
@@ -169,6 +176,7 @@ export function ProviderPayouts() {
             </table>
           </div>
         )}
+        <SealedReasonUnlock locked={locked} />
         {appealing !== undefined ? (
           <form
             aria-label={`Appeal claim ${claimLabel(appealing)}`}
