@@ -401,12 +401,13 @@ describe("Account recovery", function () {
           ACCESS_READ,
           0,
           MAX_UINT64,
+          patient,
           newAddress.address,
           envelopesOf("r"),
         );
       await expect(consentManager.connect(newAddress).revokeConsent(accounts.provider2.address, Purpose.Research))
         .to.emit(consentManager, "ConsentRevoked")
-        .withArgs(patient, accounts.provider2.address, Purpose.Research, newAddress.address);
+        .withArgs(patient, accounts.provider2.address, Purpose.Research, patient, newAddress.address);
       await consentManager.connect(newAddress).invalidateNonces(5n);
       expect(await consentManager.nonces(patient)).to.equal(5n);
       await consentManager.connect(newAddress).setBreakGlassOptOut(true);
