@@ -25,11 +25,17 @@ const compiler = {
 // ClaimsSettlement carries the whole claims lifecycle (consent, reserves, caps, appeals) and at 10,000
 // runs its code would pass EIP-170's 24,576-byte limit; fewer runs keep it deployable (the gas bench
 // holds its hot paths to their budgets either way).
+// The ConsentManager and the RecordRegistry sit on every user's hot paths (grants, revocations,
+// rotations, record writes) and are well below the limit (ConsentManager's init code also carries the
+// RecordRegistry it deploys: far below EIP-3860's 49,152 bytes), so they are optimized for runtime.
+const hotPathSettings = { ...compiler.settings, optimizer: { enabled: true, runs: 1_000_000 } };
 const claimsOverride = {
   "contracts/claims/ClaimsSettlement.sol": {
     ...compiler,
     settings: { ...compiler.settings, optimizer: { enabled: true, runs: 1_000 } },
   },
+  "contracts/consent/ConsentManager.sol": { ...compiler, settings: hotPathSettings },
+  "contracts/records/RecordRegistry.sol": { ...compiler, settings: hotPathSettings },
 };
 
 // Secrets (RPC URLs with API keys, private keys, explorer keys) come only from configuration

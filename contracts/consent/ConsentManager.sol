@@ -10,6 +10,7 @@ import {ICareRegistry} from "../interfaces/ICareRegistry.sol";
 import {IConsentManager} from "../interfaces/IConsentManager.sol";
 import {IConsentView} from "../interfaces/IConsentView.sol";
 import {IRecordRegistry} from "../interfaces/IRecordRegistry.sol";
+import {RecordRegistry} from "../records/RecordRegistry.sol";
 import {
     ACCESS_READ,
     ACCESS_WRITE,
@@ -73,12 +74,10 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
     /// @notice The registry of patients, credentials and guardians.
     ICareRegistry public immutable REGISTRY;
 
-    /// @notice The RecordRegistry whose category keys these grants hand out; bound once, right after
-    /// deployment, by the deployer ({bindRecordRegistry}).
-    IRecordRegistry public recordRegistry;
-
-    /// @dev The only account that may bind the RecordRegistry (the two contracts name each other).
-    address private immutable _DEPLOYER;
+    /// @dev The RecordRegistry whose category keys these grants hand out, created by this contract's
+    /// constructor (the two name each other). Immutable, so that a grant, a revocation or a rotation
+    /// reaches it without a storage read (2,100 gas each time it was a storage variable).
+    IRecordRegistry private immutable _RECORDS;
 
     /// @dev A {Grant} packed into one word, written with one SSTORE (a struct of packed fields costs one
     /// read-modify-write per field): scope bits 0..15, access 16..23, revoked 24, made by a guardian 25,
@@ -98,23 +97,16 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
     /// the patient id an address took over, or _MOVED_AWAY | where its identity went.
     mapping(address account => uint256 link) private _links;
 
-    /// @param registry The CareRegistry of this deployment.
+    /// @param registry The CareRegistry of this deployment. The constructor also deploys this
+    /// deployment's RecordRegistry, bound to `registry` and to this contract ({recordRegistry}).
     constructor(ICareRegistry registry) EIP712("CareLedger ConsentManager", "1") {
         REGISTRY = registry;
-        _DEPLOYER = msg.sender;
+        _RECORDS = new RecordRegistry(registry, this);
     }
 
     /// @inheritdoc IConsentManager
-    function bindRecordRegistry(IRecordRegistry records) external {
-        if (
-            msg.sender != _DEPLOYER ||
-            address(recordRegistry) != address(0) ||
-            address(records.CONSENTS()) != address(this)
-        ) {
-            revert ConsentRecordRegistryBindingRefused(msg.sender, address(records));
-        }
-        recordRegistry = records;
-        emit RecordRegistryBound(address(records));
+    function recordRegistry() external view returns (IRecordRegistry) {
+        return _RECORDS;
     }
 
     // ----------------------------------------------------------------------------------------
@@ -373,8 +365,7 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
         breakGlass.reopensAt = reopensAt;
         emit BreakGlassClosed(patient, provider, msg.sender, reopensAt);
         // The provider keeps the emergency keys it was given: they stop being safe to write to now.
-        if (breakGlass.keysReleased)
-            recordRegistry.shareCategoryKeys(patient, EMERGENCY_SCOPE, uint64(block.timestamp));
+        if (breakGlass.keysReleased) _RECORDS.shareCategoryKeys(patient, EMERGENCY_SCOPE, uint64(block.timestamp));
     }
 
     /// @inheritdoc IConsentManager
@@ -392,7 +383,7 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
         uint64 until = breakGlass.expiresAt;
         breakGlass.keysReleased = true;
         emit EmergencyKeysReleased(patient, provider, msg.sender, until, keyEnvelopes);
-        recordRegistry.shareCategoryKeys(patient, EMERGENCY_SCOPE, until);
+        _RECORDS.shareCategoryKeys(patient, EMERGENCY_SCOPE, until);
     }
 
     /// @inheritdoc IConsentManager
@@ -497,7 +488,7 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
         // The envelopes hand the grantee the categories' current keys: writing to them must stop when
         // this grant ends. A grant that never ends (or carries no key) needs no such note.
         if (t.expiresAt != type(uint64).max && keyEnvelopes.length != 0) {
-            recordRegistry.shareCategoryKeys(patient, t.scope, t.expiresAt);
+            _RECORDS.shareCategoryKeys(patient, t.scope, t.expiresAt);
         }
     }
 
@@ -523,7 +514,7 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
     }
 
     function _requireNewKeys(address patient, uint16 scope) private {
-        if (scope != 0) recordRegistry.requireNewCategoryKeys(patient, scope);
+        if (scope != 0) _RECORDS.requireNewCategoryKeys(patient, scope);
     }
 
     /// @dev Moves `patient`'s categories of `rotations` to new epochs and publishes the new keys
@@ -565,7 +556,7 @@ contract ConsentManager is IConsentManager, EIP712, Nonces {
             }
             emit CategoryKeysRewrapped(patient, rewrap.grantee, rewrap.purpose, covered, rewrap.keyEnvelopes);
         }
-        recordRegistry.rotateCategoryKeysFor(patient, rotations, writableUntil);
+        _RECORDS.rotateCategoryKeysFor(patient, rotations, writableUntil);
     }
 
     function _invalidateNonces(address patient, uint256 newNonce) private {

@@ -67,10 +67,6 @@ interface IConsentManager is IConsentView {
         bytes keyEnvelopes;
     }
 
-    /// @notice Thrown when {bindRecordRegistry} is called by anyone but the deployer, a second time, or
-    /// with a RecordRegistry that does not name this ConsentManager.
-    error ConsentRecordRegistryBindingRefused(address caller, address records);
-
     /// @notice Thrown when a rotation would re-wrap new keys to `grantee` of `patient` for `purpose`,
     /// whose grant was revoked or has ended (or whose guardian may no longer grant).
     error ConsentRewrapToEndedGrant(address patient, address grantee, Purpose purpose);
@@ -215,9 +211,6 @@ interface IConsentManager is IConsentView {
     /// provider that opens a break-glass, without waiting for a guardian.
     event EmergencyReleaseAgentSet(address indexed patient, address agent);
 
-    /// @notice Emitted once, when the deployer binds this ConsentManager to its RecordRegistry.
-    event RecordRegistryBound(address records);
-
     /// @notice Emitted when `invalidatedBy` (the patient or a guardian) moves `patient`'s signature nonce
     /// from `fromNonce` to `toNonce`: every signature with a nonce in [fromNonce, toNonce) is void.
     event NoncesInvalidated(address indexed patient, uint256 fromNonce, uint256 toNonce, address invalidatedBy);
@@ -278,10 +271,9 @@ interface IConsentManager is IConsentView {
         bytes calldata signature
     ) external;
 
-    /// @notice Binds the RecordRegistry whose category keys grants hand out (it names this contract too).
-    /// @dev Only the deployer, once. Emits {RecordRegistryBound}. Reverts with
-    /// {ConsentRecordRegistryBindingRefused}.
-    function bindRecordRegistry(IRecordRegistry records) external;
+    /// @notice The RecordRegistry whose category keys grants hand out; deployed by this contract's
+    /// constructor and naming it back (its CONSENTS), so the two are bound from the start.
+    function recordRegistry() external view returns (IRecordRegistry);
 
     /// @notice Revokes the caller's grant to `grantee` for `purpose` at once, and voids every signed
     /// grant for that triple issued until now. With no grant (yet, or any more) it is a cancellation:

@@ -246,6 +246,10 @@ contract RecordRegistry is IRecordRegistry {
     function shareCategoryKeys(address patient, uint16 scope, uint64 until) external {
         _checkConsents();
         uint256 keyState = _keyStates[patient];
+        // A patient who never published a key has no key to share: its first publication starts every
+        // category it publishes on a fresh state anyway, so a note now would be a dead write (and the
+        // costliest kind, filling an empty slot).
+        if (keyState & _KEY_STATE_IN_USE_BIT == 0) return;
         uint256 untilMinute = _minuteOf(until);
         uint256 updated = keyState;
         for (uint256 c = 0; c < CATEGORY_COUNT; ++c) {
@@ -263,6 +267,8 @@ contract RecordRegistry is IRecordRegistry {
     function requireNewCategoryKeys(address patient, uint16 scope) external {
         _checkConsents();
         uint256 keyState = _keyStates[patient];
+        // No key published yet: nothing can need a new one (see {shareCategoryKeys}).
+        if (keyState & _KEY_STATE_IN_USE_BIT == 0) return;
         uint256 updated = keyState;
         for (uint256 c = 0; c < CATEGORY_COUNT; ++c) {
             if ((scope >> c) & 1 == 1) updated |= _NEEDS_KEYS_BIT << (c * _KEY_STATE_BITS);

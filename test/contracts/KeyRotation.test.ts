@@ -65,28 +65,44 @@ const rotation = (category: number, expectedEpoch: number, label = `new-${catego
 });
 
 describe("Key rotation and revocation that holds", function () {
-  it("binds the RecordRegistry once, by the deployer only", async function () {
-    const { consentManager, recordRegistry, accounts } = await networkHelpers.loadFixture(rotationFixture);
-    const address = await recordRegistry.getAddress();
-    expect(await consentManager.recordRegistry()).to.equal(address);
-    await expect(consentManager.connect(accounts.admin).bindRecordRegistry(address))
-      .to.be.revertedWithCustomError(consentManager, "ConsentRecordRegistryBindingRefused")
-      .withArgs(accounts.admin.address, address);
-    await expect(consentManager.connect(accounts.stranger).bindRecordRegistry(address))
-      .to.be.revertedWithCustomError(consentManager, "ConsentRecordRegistryBindingRefused")
-      .withArgs(accounts.stranger.address, address);
-    // A fresh ConsentManager refuses a RecordRegistry that names another one, then binds its own.
-    const fresh = await ethers.deployContract("ConsentManager", [await consentManager.REGISTRY()]);
-    await expect(fresh.bindRecordRegistry(address))
-      .to.be.revertedWithCustomError(fresh, "ConsentRecordRegistryBindingRefused")
-      .withArgs(accounts.admin.address, address);
-    const own = await ethers.deployContract("RecordRegistry", [
-      await consentManager.REGISTRY(),
-      await fresh.getAddress(),
-    ]);
-    await expect(fresh.bindRecordRegistry(await own.getAddress()))
-      .to.emit(fresh, "RecordRegistryBound")
-      .withArgs(await own.getAddress());
+  it("deploys its RecordRegistry from the ConsentManager's constructor, each naming the other", async function () {
+    const { consentManager, recordRegistry, careRegistry } = await networkHelpers.loadFixture(rotationFixture);
+    expect(await consentManager.recordRegistry()).to.equal(await recordRegistry.getAddress());
+    expect(await recordRegistry.CONSENTS()).to.equal(await consentManager.getAddress());
+    expect(await recordRegistry.REGISTRY()).to.equal(await careRegistry.getAddress());
+    // A second ConsentManager gets a RecordRegistry of its own, never the first one.
+    const fresh = await ethers.deployContract("ConsentManager", [await careRegistry.getAddress()]);
+    const own = await ethers.getContractAt("RecordRegistry", await fresh.recordRegistry());
+    expect(await own.CONSENTS()).to.equal(await fresh.getAddress());
+    expect(await fresh.recordRegistry()).to.not.equal(await recordRegistry.getAddress());
+  });
+
+  it("writes no key note for a patient who never published a key; its first keys start fresh", async function () {
+    const { consentManager, recordRegistry, accounts, now } = await networkHelpers.loadFixture(rotationFixture);
+    const { patient2, provider } = accounts;
+    const terms = {
+      grantee: provider.address,
+      scope: 0x1ff,
+      purpose: Purpose.Treatment,
+      access: ACCESS_READ | ACCESS_WRITE,
+      notBefore: 0n,
+      expiresAt: now + DAY,
+    };
+    // A finite grant and a revocation without rotation: nothing to note, no CategoryKeysNeeded.
+    await consentManager.connect(patient2).grantConsent(terms, envelopesOf("early", 1));
+    expect((await recordRegistry.categoryKeyState(patient2.address, 0)).writableUntil).to.equal(0n);
+    await expect(consentManager.connect(patient2).revokeConsent(provider.address, Purpose.Treatment)).to.not.emit(
+      recordRegistry,
+      "CategoryKeysNeeded",
+    );
+    expect(await recordRegistry.categoriesNeedingKeys(patient2.address)).to.equal(0n);
+    // Once it publishes, a new finite grant bounds the key as usual, and writes before the end pass.
+    await recordRegistry.connect(patient2).publishCategoryKeys([0], [bytes32Of("p2-key-0")]);
+    await consentManager.connect(patient2).grantConsent(terms, envelopesOf("later", 1));
+    expect((await recordRegistry.categoryKeyState(patient2.address, 0)).writableUntil).to.equal(
+      ((now + DAY) / 60n) * 60n,
+    );
+    await recordRegistry.connect(provider).addRecord(patient2.address, 0, cidOf("p2"), bytes32Of("p2"), 1);
   });
 
   it("revokes and rotates in one transaction, re-wrapping to the grantees who keep their grants", async function () {

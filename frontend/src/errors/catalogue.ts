@@ -105,8 +105,6 @@ export const errorMessages: Record<string, Explain> = {
     `${who(account)} no longer speaks for this patient's consents: the identity moved to ${who(movedTo)}. Connect that wallet.`,
   ConsentAccountInSync: ([, controller]) =>
     `The consents already answer to ${who(controller)}; there is nothing to update.`,
-  ConsentRecordRegistryBindingRefused: () =>
-    "The consent contract is already linked to its record registry; only the deployer links it, once.",
   ConsentRewrapToEndedGrant: ([, grantee, p]) =>
     `The ${purpose(p)} grant of ${who(grantee)} has ended, so it cannot receive the new keys. Reload the page and try again.`,
   ConsentTooManyRewraps: ([count, max]) =>

@@ -6,8 +6,6 @@ import {CareRegistry} from "../../../contracts/registry/CareRegistry.sol";
 import {ConsentManager} from "../../../contracts/consent/ConsentManager.sol";
 import {RecordRegistry} from "../../../contracts/records/RecordRegistry.sol";
 import {IConsentManager} from "../../../contracts/interfaces/IConsentManager.sol";
-import {ICareRegistryView} from "../../../contracts/interfaces/ICareRegistryView.sol";
-import {IConsentView} from "../../../contracts/interfaces/IConsentView.sol";
 import {PROVIDER_ROLE, Purpose} from "../../../contracts/libraries/CareTypes.sol";
 
 /// @notice Deploys the core like `ignition/modules/CareLedgerCore.ts` (this test contract is the
@@ -36,8 +34,7 @@ abstract contract CoreFixture is Test {
         vm.warp(1_700_000_000);
         registry = new CareRegistry(address(this));
         consents = new ConsentManager(registry);
-        records = new RecordRegistry(ICareRegistryView(address(registry)), IConsentView(address(consents)));
-        consents.bindRecordRegistry(records);
+        records = RecordRegistry(address(consents.recordRegistry()));
         patient = vm.addr(PATIENT_KEY);
         patient2 = vm.addr(PATIENT2_KEY);
         vm.prank(patient);
