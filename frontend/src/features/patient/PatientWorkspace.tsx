@@ -25,6 +25,7 @@ const RecordTimeline = dynamic(() => import("@/features/records/read/RecordTimel
 });
 const Consents = dynamic(() => import("./Consents").then((m) => m.Consents), { ssr: false, loading });
 const Guardians = dynamic(() => import("./Guardians").then((m) => m.Guardians), { ssr: false, loading });
+const Recovery = dynamic(() => import("./Recovery").then((m) => m.Recovery), { ssr: false, loading });
 const Emergency = dynamic(() => import("./Emergency").then((m) => m.Emergency), { ssr: false, loading });
 const AuditTrail = dynamic(() => import("./AuditTrail").then((m) => m.AuditTrail), { ssr: false, loading });
 const Coverage = dynamic(() => import("./Coverage").then((m) => m.Coverage), { ssr: false, loading });
@@ -146,6 +147,7 @@ export function PatientWorkspace() {
               {tab === "records" ? <RecordTimeline patient={subject} /> : null}
               {tab === "consents" ? <Consents patient={subject} actingAsGuardian={asGuardian} /> : null}
               {tab === "guardians" && !asGuardian ? <Guardians patient={subject} /> : null}
+              {tab === "guardians" && !asGuardian ? <Recovery patient={subject} /> : null}
               {tab === "emergency" ? <Emergency patient={subject} actingAsGuardian={asGuardian} /> : null}
               {tab === "audit" ? <AuditTrail patient={subject} /> : null}
               {tab === "coverage" ? <Coverage patient={subject} /> : null}
