@@ -6,7 +6,7 @@ import type { Address as AddressType } from "viem";
 import { useConnection } from "wagmi";
 import "@/features/records/read/records.css";
 import { Address } from "@/components/Address";
-import { GUARDIAN_EMERGENCY, GUARDIAN_MANAGE_CONSENT } from "@careledger/sdk/protocol/constants";
+import { GUARDIAN_EMERGENCY, GUARDIAN_MANAGE_CONSENT, GUARDIAN_RECOVERY } from "@careledger/sdk/protocol/constants";
 import { useGuardianships } from "@/hooks/useGuardianships";
 import { useRoles } from "@/hooks/useRoles";
 import { UnlockKey } from "@/features/records/read/UnlockKey";
@@ -29,6 +29,9 @@ const Recovery = dynamic(() => import("./Recovery").then((m) => m.Recovery), { s
 const Emergency = dynamic(() => import("./Emergency").then((m) => m.Emergency), { ssr: false, loading });
 const AuditTrail = dynamic(() => import("./AuditTrail").then((m) => m.AuditTrail), { ssr: false, loading });
 const Coverage = dynamic(() => import("./Coverage").then((m) => m.Coverage), { ssr: false, loading });
+const RecoveryRequests = dynamic(() => import("@/features/recovery/RecoveryRequests").then((m) => m.RecoveryRequests), {
+  ssr: false,
+});
 const YourName = dynamic(() => import("./YourName").then((m) => m.YourName), { ssr: false });
 const Passkeys = dynamic(() => import("@/features/identity/Passkeys").then((m) => m.Passkeys), { ssr: false });
 const CategoryKeys = dynamic(() => import("./CategoryKeys").then((m) => m.CategoryKeys), { ssr: false });
@@ -37,6 +40,7 @@ const rightsText = (rights: number) =>
   [
     rights & GUARDIAN_MANAGE_CONSENT ? "manage consent" : undefined,
     rights & GUARDIAN_EMERGENCY ? "emergency summary" : undefined,
+    rights & GUARDIAN_RECOVERY ? "approve an account recovery" : undefined,
   ]
     .filter(Boolean)
     .join(" and ");
@@ -70,6 +74,7 @@ export function PatientWorkspace() {
   const guardianship = actingFor.find((g) => g.patient === selected);
   const subject: AddressType | undefined = guardianship ? guardianship.patient : isPatient ? address : undefined;
   const asGuardian = Boolean(guardianship);
+  const recoveryOf = actingFor.filter((g) => g.rights & GUARDIAN_RECOVERY).map((g) => g.patient);
   const tabs = TABS.filter((t) => !(asGuardian && "ownOnly" in t));
 
   return (
@@ -100,6 +105,10 @@ export function PatientWorkspace() {
           </ul>
         </section>
       ) : null}
+      {recoveryOf.length > 0 && !subject ? (
+        <UnlockKey purpose="To release your share when a patient you guard recovers their account, unlock your own key." />
+      ) : null}
+      {recoveryOf.length > 0 ? <RecoveryRequests patients={recoveryOf} /> : null}
       {subject ? (
         <>
           {asGuardian ? (
