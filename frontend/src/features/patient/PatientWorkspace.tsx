@@ -9,6 +9,7 @@ import { Address } from "@/components/Address";
 import { GUARDIAN_EMERGENCY, GUARDIAN_MANAGE_CONSENT, GUARDIAN_RECOVERY } from "@careledger/sdk/protocol/constants";
 import { useGuardianships } from "@/hooks/useGuardianships";
 import { useRoles } from "@/hooks/useRoles";
+import { useSelf } from "@/hooks/useSelf";
 import { UnlockKey } from "@/features/records/read/UnlockKey";
 import { useIdentity } from "@/features/identity/IdentityProvider";
 import { SubjectProvider } from "./subject";
@@ -30,6 +31,12 @@ const Emergency = dynamic(() => import("./Emergency").then((m) => m.Emergency), 
 const AuditTrail = dynamic(() => import("./AuditTrail").then((m) => m.AuditTrail), { ssr: false, loading });
 const Coverage = dynamic(() => import("./Coverage").then((m) => m.Coverage), { ssr: false, loading });
 const RecoveryRequests = dynamic(() => import("@/features/recovery/RecoveryRequests").then((m) => m.RecoveryRequests), {
+  ssr: false,
+});
+const PendingMove = dynamic(() => import("@/features/recovery/PendingMove").then((m) => m.PendingMove), {
+  ssr: false,
+});
+const RecoverAccount = dynamic(() => import("@/features/recovery/RecoverAccount").then((m) => m.RecoverAccount), {
   ssr: false,
 });
 const YourName = dynamic(() => import("./YourName").then((m) => m.YourName), { ssr: false });
@@ -66,19 +73,27 @@ export function PatientWorkspace() {
   const { address } = useConnection();
   const roles = useRoles();
   const { identity } = useIdentity();
+  const { self, movedAway } = useSelf();
   const guardianships = useGuardianships(address);
   const isPatient = roles.status === "ready" && roles.has("patient");
   const actingFor = (guardianships.data ?? []).filter((g) => g.active);
   const [selected, setSelected] = useState<AddressType>();
   const [tab, setTab] = useState<TabId>("records");
   const guardianship = actingFor.find((g) => g.patient === selected);
-  const subject: AddressType | undefined = guardianship ? guardianship.patient : isPatient ? address : undefined;
+  const subject: AddressType | undefined = guardianship ? guardianship.patient : isPatient ? self : undefined;
   const asGuardian = Boolean(guardianship);
   const recoveryOf = actingFor.filter((g) => g.rights & GUARDIAN_RECOVERY).map((g) => g.patient);
   const tabs = TABS.filter((t) => !(asGuardian && "ownOnly" in t));
 
   return (
     <div className="workspace" data-testid="patient-workspace">
+      {movedAway ? (
+        <p className="banner banner--warning" role="status" data-testid="moved-away">
+          Your patient account moved to another wallet by account recovery: this address can no longer read or change
+          it. Connect the new wallet.
+        </p>
+      ) : null}
+      {isPatient && self && !asGuardian ? <PendingMove patient={self} /> : null}
       {actingFor.length > 0 ? (
         <section className="card" aria-labelledby="acting-for-title">
           <h2 id="acting-for-title">You are a guardian</h2>
@@ -116,6 +131,7 @@ export function PatientWorkspace() {
               Acting for patient <Address address={subject} /> as their guardian ({rightsText(guardianship!.rights)}).
             </p>
           ) : null}
+          {!asGuardian && !identity && self !== address ? <RecoverAccount onlyUnderWay /> : null}
           <UnlockKey
             purpose={
               asGuardian
