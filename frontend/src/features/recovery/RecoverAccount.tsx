@@ -151,15 +151,28 @@ export function RecoverAccount({ onlyUnderWay = false }: { onlyUnderWay?: boolea
 
   async function complete() {
     setError(undefined);
-    const receipt = await registry.write({ functionName: "completeRecovery", args: [pending!.patient] });
-    // Consents answer to the new address once ConsentManager learns of the move.
-    if (receipt) await consents.write({ functionName: "syncAccount", args: [pending!.patient] });
+    // The workspace replaces this card once the move is confirmed; the rebuild step there brings
+    // ConsentManager along.
+    await registry.write({ functionName: "completeRecovery", args: [pending!.patient] });
   }
 
   async function rebuild() {
     setError(undefined);
     const domain = getKeyDomain(chainId)!;
     const patient = pending!.patient;
+    // Consents answer to the new address once ConsentManager mirrors the move (anyone may send it).
+    const consentManager = getContract("ConsentManager", chainId)!;
+    const mirrored = await readContract(config, {
+      chainId,
+      address: consentManager.address,
+      abi: consentManager.abi,
+      functionName: "controllerOf",
+      args: [patient],
+    });
+    if (mirrored.toLowerCase() !== address!.toLowerCase()) {
+      const synced = await consents.write({ functionName: "syncAccount", args: [patient] });
+      if (!synced) return;
+    }
     await passkeyStep.run(async () => {
       const custody = await openRecoveryCustody();
       const [{ openKeyCustody }, { openGuardianShare, recoverFromShares }, { fromHex }] = await Promise.all([
