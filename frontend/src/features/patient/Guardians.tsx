@@ -8,10 +8,9 @@ import { Field } from "@/components/Field";
 import { TransactionStatus } from "@/components/TransactionStatus";
 import { useCareWrite } from "@/hooks/useCareWrite";
 import { usePatientGuardians } from "@/hooks/usePatientGuardians";
+import { dayText } from "@/lib/dates";
 import { checkAddress, checkFutureDate } from "@/lib/validation";
 
-const day = (s: bigint | number) =>
-  new Date(Number(s) * 1000).toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 const rightsText = (r: number) =>
   [
     r & GUARDIAN_MANAGE_CONSENT ? "manage consent" : "",
@@ -58,7 +57,8 @@ export function Guardians({ patient }: { patient: AddressType }) {
           .map((g) => (
             <li key={g.guardian} className="grant" data-testid="guardian">
               <p>
-                <Party address={g.guardian} /> may {rightsText(g.rights)} until {day(g.validUntil)}.
+                <Party address={g.guardian} /> may {rightsText(g.rights)} until{" "}
+                {dayText(g.validUntil, "you revoke them")}.
               </p>
               <button
                 type="button"

@@ -9,6 +9,7 @@ import { Address } from "@/components/Address";
 import { GUARDIAN_EMERGENCY, GUARDIAN_MANAGE_CONSENT, GUARDIAN_RECOVERY } from "@careledger/sdk/protocol/constants";
 import { useGuardianships } from "@/hooks/useGuardianships";
 import { useRoles } from "@/hooks/useRoles";
+import { dayText } from "@/lib/dates";
 import { useSelf } from "@/hooks/useSelf";
 import { UnlockKey } from "@/features/records/read/UnlockKey";
 import { useIdentity } from "@/features/identity/IdentityProvider";
@@ -51,9 +52,6 @@ const rightsText = (rights: number) =>
   ]
     .filter(Boolean)
     .join(" and ");
-
-const dateText = (seconds: number) =>
-  new Date(seconds * 1000).toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 
 const TABS = [
   { id: "records", label: "Records" },
@@ -105,7 +103,7 @@ export function PatientWorkspace() {
                   Patient <Address address={g.patient} />
                 </strong>
                 <span>
-                  May {rightsText(g.rights)}, until {dateText(g.validUntil)}.
+                  May {rightsText(g.rights)}, until {dayText(g.validUntil, "they are revoked")}.
                 </span>
                 <button
                   type="button"
