@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { RoleGate } from "@/components/RoleGate";
 import { RegisterPatient } from "@/features/identity/RegisterPatient";
 import { PatientWorkspace } from "@/features/patient/PatientWorkspace";
-import { RecoverAccount } from "@/features/recovery/RecoverAccount";
+import { RecoverAccountCard } from "@/features/recovery/RecoverAccountCard";
 
 export const metadata: Metadata = { title: "Patient" };
 
@@ -18,7 +18,7 @@ export default function Page() {
         whenMissing={
           <>
             <RegisterPatient />
-            <RecoverAccount />
+            <RecoverAccountCard />
           </>
         }
       >
