@@ -185,6 +185,11 @@ interface ICareRegistry is ICareRegistryView {
     /// shares (SDK-encoded envelopes, each share wrapped to one guardian's public key).
     event RecoveryConfigured(address indexed patient, uint8 threshold, uint32 round, bytes shareEnvelopes);
 
+    /// @notice Emitted when `newAccount` asked `patient`'s recovery guardians to move the identity to
+    /// it and to re-wrap their key shares to `recoveryKey` (an X25519 public key held by the new device).
+    /// Anyone may ask: a guardian approves only a request the patient confirmed to them in person.
+    event RecoveryRequested(address indexed patient, address indexed newAccount, bytes32 recoveryKey, uint32 round);
+
     /// @notice Emitted when `guardian` approved moving `patient` to `newAccount`, with its key share
     /// re-wrapped to the recovering patient's new key (`releasedShare`, may be empty).
     event RecoveryApproved(
@@ -222,9 +227,10 @@ interface ICareRegistry is ICareRegistryView {
     /// @notice Publishes the sha-256 digest of the caller's key-custody document: its identity key
     /// wrapped under each of its passkeys, stored on IPFS, so any of its devices can find and check it.
     /// @dev Any account with an encryption key may call (usually through `multicall`, with
-    /// {registerPatient} or {setEncryptionKey}); zero clears it. The digest only points at ciphertext:
+    /// {registerPatient} or {setEncryptionKey}), and an address that took over a patient by account
+    /// recovery (its own document, of the patient's key); zero clears it. The digest only points at ciphertext:
     /// without one of the passkeys it opens nothing. Emits {KeyCustodyUpdated}.
-    /// Reverts with {RegistryNoEncryptionKey}.
+    /// Reverts with {RegistryNoEncryptionKey} or {RegistryAccountMoved}.
     function setKeyCustody(bytes32 custody) external;
 
     /// @notice The sha-256 digest of `account`'s key-custody document (zero when it has none).
@@ -294,6 +300,12 @@ interface ICareRegistry is ICareRegistryView {
     /// @dev Only a patient (or the address it moved to). Emits {RecoveryConfigured}. Reverts with
     /// {RegistryNotPatient}, {RegistryAccountMoved} or {RegistryInvalidRecoveryThreshold}.
     function setRecovery(uint8 threshold, bytes calldata shareEnvelopes) external;
+
+    /// @notice The caller, a fresh address, asks `patient`'s recovery guardians to move the identity to
+    /// it, announcing the public key their released shares are to be wrapped to. Changes no state.
+    /// @dev Emits {RecoveryRequested}. Reverts with {RegistryRecoveryNotEnabled},
+    /// {RegistryInvalidEncryptionKey} or {RegistryInvalidRecoveryAccount}.
+    function requestRecovery(address patient, bytes32 recoveryKey) external;
 
     /// @notice A recovery guardian approves moving `patient`'s identity to `newAccount` and releases its
     /// key share re-wrapped to the patient's new key. The approval that reaches the threshold schedules

@@ -129,9 +129,16 @@ contract CareRegistry is ICareRegistry, AccessControlDefaultAdminRules, Multical
     /// @inheritdoc ICareRegistry
     function setKeyCustody(bytes32 custody) external {
         Account storage account = _accounts[msg.sender];
-        if (account.encryptionKey == bytes32(0)) revert RegistryNoEncryptionKey(msg.sender);
+        uint32 keyVersion = account.keyVersion;
+        if (account.encryptionKey == bytes32(0)) {
+            // An address that took over a patient keeps its own document of the patient's key; only
+            // this path pays for the link read.
+            address patient = _actingFor(msg.sender);
+            if (patient == msg.sender) revert RegistryNoEncryptionKey(msg.sender);
+            keyVersion = _accounts[patient].keyVersion;
+        }
         _keyCustody[msg.sender] = custody;
-        emit KeyCustodyUpdated(msg.sender, custody, account.keyVersion);
+        emit KeyCustodyUpdated(msg.sender, custody, keyVersion);
     }
 
     /// @inheritdoc ICareRegistry
@@ -297,6 +304,15 @@ contract CareRegistry is ICareRegistry, AccessControlDefaultAdminRules, Multical
         uint32 round = recovery.round + 1;
         _recoveries[patient] = Recovery({threshold: threshold, round: round, scheduledTo: address(0), readyAt: 0});
         emit RecoveryConfigured(patient, threshold, round, shareEnvelopes);
+    }
+
+    /// @inheritdoc ICareRegistry
+    function requestRecovery(address patient, bytes32 recoveryKey) external {
+        Recovery storage recovery = _recoveries[patient];
+        if (recovery.threshold == 0) revert RegistryRecoveryNotEnabled(patient);
+        if (recoveryKey == bytes32(0)) revert RegistryInvalidEncryptionKey();
+        _checkNewAccount(patient, msg.sender);
+        emit RecoveryRequested(patient, msg.sender, recoveryKey, recovery.round);
     }
 
     /// @inheritdoc ICareRegistry

@@ -203,6 +203,46 @@ describe("Account recovery", function () {
       }
     });
 
+    it("a fresh address announces its request and recovery key; a patient without recovery, a zero key or a used address are refused", async function () {
+      const f = await networkHelpers.loadFixture(recoveryFixture);
+      const { careRegistry, accounts, newAddress } = f;
+      const patient = accounts.patient.address;
+      const { round } = await careRegistry.recoveryOf(patient);
+      await expect(careRegistry.connect(newAddress).requestRecovery(patient, bytes32Of("recovery key")))
+        .to.emit(careRegistry, "RecoveryRequested")
+        .withArgs(patient, newAddress.address, bytes32Of("recovery key"), round);
+      await expect(careRegistry.connect(newAddress).requestRecovery(newAddress.address, bytes32Of("k")))
+        .to.be.revertedWithCustomError(careRegistry, "RegistryRecoveryNotEnabled")
+        .withArgs(newAddress.address);
+      await expect(
+        careRegistry.connect(newAddress).requestRecovery(patient, ethers.ZeroHash),
+      ).to.be.revertedWithCustomError(careRegistry, "RegistryInvalidEncryptionKey");
+      await expect(careRegistry.connect(accounts.patient).requestRecovery(patient, bytes32Of("k")))
+        .to.be.revertedWithCustomError(careRegistry, "RegistryInvalidRecoveryAccount")
+        .withArgs(patient, patient);
+    });
+
+    it("the new address keeps its own key-custody document of the patient's key; a moved-away address cannot", async function () {
+      const f = await networkHelpers.loadFixture(recoveryFixture);
+      const { careRegistry, accounts, guardians, newAddress, otherNew } = f;
+      const patient = accounts.patient.address;
+      await expect(careRegistry.connect(newAddress).setKeyCustody(bytes32Of("early")))
+        .to.be.revertedWithCustomError(careRegistry, "RegistryNoEncryptionKey")
+        .withArgs(newAddress.address);
+      await moveIdentity(f);
+      await expect(careRegistry.connect(newAddress).setKeyCustody(bytes32Of("custody")))
+        .to.emit(careRegistry, "KeyCustodyUpdated")
+        .withArgs(newAddress.address, bytes32Of("custody"), 1);
+      expect(await careRegistry.keyCustody(newAddress.address)).to.equal(bytes32Of("custody"));
+      await careRegistry.connect(guardians[0]!).approveRecovery(patient, otherNew.address, SHARE);
+      await careRegistry.connect(guardians[1]!).approveRecovery(patient, otherNew.address, SHARE);
+      await time.increase(DELAY);
+      await careRegistry.completeRecovery(patient);
+      await expect(careRegistry.connect(newAddress).setKeyCustody(bytes32Of("stale")))
+        .to.be.revertedWithCustomError(careRegistry, "RegistryAccountMoved")
+        .withArgs(newAddress.address, otherNew.address);
+    });
+
     it("refuses to complete onto an address that registered during the delay", async function () {
       const f = await networkHelpers.loadFixture(recoveryFixture);
       const { careRegistry, accounts, guardians, newAddress } = f;

@@ -5,6 +5,7 @@ import { useChainId, useConnection, useReadContracts } from "wagmi";
 import { contractAbis, getContract } from "@/contracts/deployments";
 import { roleIds, type Role } from "@/lib/roles";
 import { useGuardianships } from "./useGuardianships";
+import { useSelf } from "./useSelf";
 
 export type RolesState =
   | { status: "disconnected" }
@@ -25,11 +26,13 @@ export function useRoles(): RolesState {
   const registry = getContract("CareRegistry", chainId);
   const abi = contractAbis.CareRegistry;
   const account = address ?? "0x0000000000000000000000000000000000000000";
+  // An address that took over a patient by account recovery is that patient.
+  const { self } = useSelf();
 
   const query = useReadContracts({
     allowFailure: false,
     contracts: [
-      { address: registry?.address, abi, chainId, functionName: "isPatient", args: [account] },
+      { address: registry?.address, abi, chainId, functionName: "isPatient", args: [self ?? account] },
       {
         address: registry?.address,
         abi,

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { RoleGate } from "@/components/RoleGate";
 import { RegisterPatient } from "@/features/identity/RegisterPatient";
 import { PatientWorkspace } from "@/features/patient/PatientWorkspace";
+import { RecoverAccountCard } from "@/features/recovery/RecoverAccountCard";
 
 export const metadata: Metadata = { title: "Patient" };
 
@@ -12,7 +13,15 @@ export default function Page() {
       <p className="lede">
         Records, who may read them and until when, and claims: your own, or those of a patient you are a guardian for.
       </p>
-      <RoleGate role="patient" whenMissing={<RegisterPatient />}>
+      <RoleGate
+        role="patient"
+        whenMissing={
+          <>
+            <RegisterPatient />
+            <RecoverAccountCard />
+          </>
+        }
+      >
         <PatientWorkspace />
       </RoleGate>
     </>

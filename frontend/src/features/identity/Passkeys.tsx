@@ -1,5 +1,6 @@
 "use client";
 
+import { useSelf } from "@/hooks/useSelf";
 import type { KeyCustody } from "@careledger/sdk/crypto/passkey";
 import { useEffect, useState } from "react";
 import { toHex } from "viem";
@@ -19,6 +20,7 @@ import { usePasskeyKey } from "./usePasskeyKey";
  */
 export function Passkeys() {
   const { address } = useConnection();
+  const { self } = useSelf();
   const { identity } = useIdentity();
   const { listingOf } = useDirectory();
   const passkey = usePasskeyKey();
@@ -26,7 +28,7 @@ export function Passkeys() {
   const registered = useCareRead({
     contractName: "CareRegistry",
     functionName: "encryptionKey",
-    args: address ? [address] : undefined,
+    args: self ? [self] : undefined,
   });
   const [custody, setCustody] = useState<KeyCustody | { error: string }>();
   const [typed, setLabel] = useState<string>();

@@ -42,7 +42,7 @@ export function usePasskeyKey() {
   }, [address, chainId]);
 
   const read = useCallback(
-    async (functionName: "keyCustody" | "encryptionKey") => {
+    async (functionName: "keyCustody") => {
       const { registry: at, account } = binding();
       return readContract(config, {
         address: at,
@@ -119,10 +119,38 @@ export function usePasskeyKey() {
   const unlock = useCallback(async (): Promise<IdentityKey> => {
     const custody = await loadCustody();
     const secret = await evaluatePasskey(custody.passkeys.map((p) => p.credentialId));
-    const [publicKey] = (await read("encryptionKey")) as readonly [Hex, number];
+    // After an account recovery this address speaks for the patient: the key to check is the patient's.
+    const { registry: at, account } = binding();
+    const self = await readContract(config, {
+      address: at,
+      abi: contractAbis.CareRegistry,
+      functionName: "actingFor",
+      args: [account],
+      chainId,
+    });
+    const [publicKey] = await readContract(config, {
+      address: at,
+      abi: contractAbis.CareRegistry,
+      functionName: "encryptionKey",
+      args: [self],
+      chainId,
+    });
     const { openKeyCustody } = await import("@careledger/sdk/crypto/passkey");
     return openKeyCustody(custody, secret, { ...binding(), publicKey });
-  }, [binding, loadCustody, read]);
+  }, [binding, chainId, config, loadCustody]);
+
+  /**
+   * After an account recovery: the passkey that already unlocked the recovery key (`secret`) now
+   * holds the rebuilt identity key, in this address's own key-custody document (one transaction).
+   */
+  const adoptKey = useCallback(
+    async (identity: IdentityKey, secret: { credentialId: string; prfOutput: Uint8Array }, label: string) => {
+      const { createKeyCustody } = await import("@careledger/sdk/crypto/passkey");
+      const custody = await createKeyCustody({ identity, binding: binding(), ...secret, label });
+      return point(await store(custody));
+    },
+    [binding, point, store],
+  );
 
   /** Another device: a new passkey wraps the unlocked key. */
   const addPasskey = useCallback(
@@ -143,5 +171,15 @@ export function usePasskeyKey() {
     [loadCustody, point, store],
   );
 
-  return { hasCustody, custodyDigest: digest, loadCustody, createKey, unlock, addPasskey, removePasskey, registry };
+  return {
+    hasCustody,
+    custodyDigest: digest,
+    loadCustody,
+    createKey,
+    adoptKey,
+    unlock,
+    addPasskey,
+    removePasskey,
+    registry,
+  };
 }

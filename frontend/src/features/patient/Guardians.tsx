@@ -1,20 +1,16 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import { GUARDIAN_EMERGENCY, GUARDIAN_MANAGE_CONSENT, GUARDIAN_RECOVERY } from "@careledger/sdk/protocol/constants";
 import { useState } from "react";
 import type { Address as AddressType } from "viem";
-import { useChainId, useConfig } from "wagmi";
-import { readContract } from "wagmi/actions";
-import { Address } from "@/components/Address";
+import { Party } from "@/components/Party";
 import { Field } from "@/components/Field";
 import { TransactionStatus } from "@/components/TransactionStatus";
-import { getContract } from "@/contracts/deployments";
 import { useCareWrite } from "@/hooks/useCareWrite";
+import { usePatientGuardians } from "@/hooks/usePatientGuardians";
+import { dayText } from "@/lib/dates";
 import { checkAddress, checkFutureDate } from "@/lib/validation";
 
-const day = (s: bigint | number) =>
-  new Date(Number(s) * 1000).toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 const rightsText = (r: number) =>
   [
     r & GUARDIAN_MANAGE_CONSENT ? "manage consent" : "",
@@ -24,54 +20,24 @@ const rightsText = (r: number) =>
     .filter(Boolean)
     .join(" and ");
 
-const GUARDIAN_PAGE = 100n;
-
 /** Name a guardian (rights, period), list and revoke guardians. */
 export function Guardians({ patient }: { patient: AddressType }) {
-  const config = useConfig();
-  const chainId = useChainId();
   const registry = useCareWrite("CareRegistry");
   const [guardian, setGuardian] = useState("");
   const [manage, setManage] = useState(true);
   const [emergency, setEmergency] = useState(true);
+  const [recovery, setRecovery] = useState(false);
   const [until, setUntil] = useState("");
   const [errors, setErrors] = useState<Partial<Record<"guardian" | "until" | "rights", string>>>({});
-  const list = useQuery({
-    queryKey: ["careledger", "guardians-of", chainId, patient],
-    queryFn: async () => {
-      const c = getContract("CareRegistry", chainId)!;
-      const read = { chainId, address: c.address, abi: c.abi } as const;
-      // The registry pages its list (at most MAX_GUARDIAN_PAGE per call); a patient names few.
-      const count = await readContract(config, { ...read, functionName: "guardianCount", args: [patient] });
-      const addresses: AddressType[] = [];
-      while (BigInt(addresses.length) < count) {
-        const page = await readContract(config, {
-          ...read,
-          functionName: "guardians",
-          args: [patient, BigInt(addresses.length), GUARDIAN_PAGE],
-        });
-        if (page.length === 0) break; // the list shrank meanwhile
-        addresses.push(...page);
-      }
-      return Promise.all(
-        addresses.map(async (g) => ({
-          guardian: g,
-          ...(await readContract(config, {
-            chainId,
-            address: c.address,
-            abi: c.abi,
-            functionName: "guardianOf",
-            args: [patient, g],
-          })),
-        })),
-      );
-    },
-  });
+  const list = usePatientGuardians(patient);
 
   async function name() {
     const g = checkAddress(guardian, { notSelf: patient });
     const u = checkFutureDate(until);
-    const rights = (manage ? GUARDIAN_MANAGE_CONSENT : 0) | (emergency ? GUARDIAN_EMERGENCY : 0);
+    const rights =
+      (manage ? GUARDIAN_MANAGE_CONSENT : 0) |
+      (emergency ? GUARDIAN_EMERGENCY : 0) |
+      (recovery ? GUARDIAN_RECOVERY : 0);
     setErrors({
       guardian: g.ok ? undefined : g.error,
       until: u.ok ? undefined : u.error,
@@ -91,7 +57,8 @@ export function Guardians({ patient }: { patient: AddressType }) {
           .map((g) => (
             <li key={g.guardian} className="grant" data-testid="guardian">
               <p>
-                <Address address={g.guardian} /> may {rightsText(g.rights)} until {day(g.validUntil)}.
+                <Party address={g.guardian} /> may {rightsText(g.rights)} until{" "}
+                {dayText(g.validUntil, "you revoke them")}.
               </p>
               <button
                 type="button"
@@ -124,6 +91,10 @@ export function Guardians({ patient }: { patient: AddressType }) {
           <label className="checkbox">
             <input type="checkbox" checked={emergency} onChange={(e) => setEmergency(e.target.checked)} /> Emergency
             decisions (close emergency access, opt out)
+          </label>
+          <label className="checkbox">
+            <input type="checkbox" checked={recovery} onChange={(e) => setRecovery(e.target.checked)} /> Account
+            recovery (hold a share of your key and, with others, approve moving your account to a new wallet)
           </label>
           {errors.rights ? <p className="field-error">{errors.rights}</p> : null}
         </fieldset>

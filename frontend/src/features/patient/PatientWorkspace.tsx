@@ -6,9 +6,11 @@ import type { Address as AddressType } from "viem";
 import { useConnection } from "wagmi";
 import "@/features/records/read/records.css";
 import { Address } from "@/components/Address";
-import { GUARDIAN_EMERGENCY, GUARDIAN_MANAGE_CONSENT } from "@careledger/sdk/protocol/constants";
+import { GUARDIAN_EMERGENCY, GUARDIAN_MANAGE_CONSENT, GUARDIAN_RECOVERY } from "@careledger/sdk/protocol/constants";
 import { useGuardianships } from "@/hooks/useGuardianships";
 import { useRoles } from "@/hooks/useRoles";
+import { dayText } from "@/lib/dates";
+import { useSelf } from "@/hooks/useSelf";
 import { UnlockKey } from "@/features/records/read/UnlockKey";
 import { useIdentity } from "@/features/identity/IdentityProvider";
 import { SubjectProvider } from "./subject";
@@ -25,9 +27,19 @@ const RecordTimeline = dynamic(() => import("@/features/records/read/RecordTimel
 });
 const Consents = dynamic(() => import("./Consents").then((m) => m.Consents), { ssr: false, loading });
 const Guardians = dynamic(() => import("./Guardians").then((m) => m.Guardians), { ssr: false, loading });
+const Recovery = dynamic(() => import("./Recovery").then((m) => m.Recovery), { ssr: false, loading });
 const Emergency = dynamic(() => import("./Emergency").then((m) => m.Emergency), { ssr: false, loading });
 const AuditTrail = dynamic(() => import("./AuditTrail").then((m) => m.AuditTrail), { ssr: false, loading });
 const Coverage = dynamic(() => import("./Coverage").then((m) => m.Coverage), { ssr: false, loading });
+const RecoveryRequests = dynamic(() => import("@/features/recovery/RecoveryRequests").then((m) => m.RecoveryRequests), {
+  ssr: false,
+});
+const PendingMove = dynamic(() => import("@/features/recovery/PendingMove").then((m) => m.PendingMove), {
+  ssr: false,
+});
+const RecoverAccount = dynamic(() => import("@/features/recovery/RecoverAccount").then((m) => m.RecoverAccount), {
+  ssr: false,
+});
 const YourName = dynamic(() => import("./YourName").then((m) => m.YourName), { ssr: false });
 const Passkeys = dynamic(() => import("@/features/identity/Passkeys").then((m) => m.Passkeys), { ssr: false });
 const CategoryKeys = dynamic(() => import("./CategoryKeys").then((m) => m.CategoryKeys), { ssr: false });
@@ -36,12 +48,10 @@ const rightsText = (rights: number) =>
   [
     rights & GUARDIAN_MANAGE_CONSENT ? "manage consent" : undefined,
     rights & GUARDIAN_EMERGENCY ? "emergency summary" : undefined,
+    rights & GUARDIAN_RECOVERY ? "approve an account recovery" : undefined,
   ]
     .filter(Boolean)
     .join(" and ");
-
-const dateText = (seconds: number) =>
-  new Date(seconds * 1000).toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 
 const TABS = [
   { id: "records", label: "Records" },
@@ -61,18 +71,27 @@ export function PatientWorkspace() {
   const { address } = useConnection();
   const roles = useRoles();
   const { identity } = useIdentity();
+  const { self, movedAway } = useSelf();
   const guardianships = useGuardianships(address);
   const isPatient = roles.status === "ready" && roles.has("patient");
   const actingFor = (guardianships.data ?? []).filter((g) => g.active);
   const [selected, setSelected] = useState<AddressType>();
   const [tab, setTab] = useState<TabId>("records");
   const guardianship = actingFor.find((g) => g.patient === selected);
-  const subject: AddressType | undefined = guardianship ? guardianship.patient : isPatient ? address : undefined;
+  const subject: AddressType | undefined = guardianship ? guardianship.patient : isPatient ? self : undefined;
   const asGuardian = Boolean(guardianship);
+  const recoveryOf = actingFor.filter((g) => g.rights & GUARDIAN_RECOVERY).map((g) => g.patient);
   const tabs = TABS.filter((t) => !(asGuardian && "ownOnly" in t));
 
   return (
     <div className="workspace" data-testid="patient-workspace">
+      {movedAway ? (
+        <p className="banner banner--warning" role="status" data-testid="moved-away">
+          Your patient account moved to another wallet by account recovery: this address can no longer read or change
+          it. Connect the new wallet.
+        </p>
+      ) : null}
+      {isPatient && self && !asGuardian ? <PendingMove patient={self} /> : null}
       {actingFor.length > 0 ? (
         <section className="card" aria-labelledby="acting-for-title">
           <h2 id="acting-for-title">You are a guardian</h2>
@@ -84,7 +103,7 @@ export function PatientWorkspace() {
                   Patient <Address address={g.patient} />
                 </strong>
                 <span>
-                  May {rightsText(g.rights)}, until {dateText(g.validUntil)}.
+                  May {rightsText(g.rights)}, until {dayText(g.validUntil, "they are revoked")}.
                 </span>
                 <button
                   type="button"
@@ -99,6 +118,10 @@ export function PatientWorkspace() {
           </ul>
         </section>
       ) : null}
+      {recoveryOf.length > 0 && !subject ? (
+        <UnlockKey purpose="To release your share when a patient you guard recovers their account, unlock your own key." />
+      ) : null}
+      {recoveryOf.length > 0 ? <RecoveryRequests patients={recoveryOf} /> : null}
       {subject ? (
         <>
           {asGuardian ? (
@@ -106,6 +129,7 @@ export function PatientWorkspace() {
               Acting for patient <Address address={subject} /> as their guardian ({rightsText(guardianship!.rights)}).
             </p>
           ) : null}
+          {!asGuardian && !identity && self !== address ? <RecoverAccount onlyUnderWay /> : null}
           <UnlockKey
             purpose={
               asGuardian
@@ -146,6 +170,7 @@ export function PatientWorkspace() {
               {tab === "records" ? <RecordTimeline patient={subject} /> : null}
               {tab === "consents" ? <Consents patient={subject} actingAsGuardian={asGuardian} /> : null}
               {tab === "guardians" && !asGuardian ? <Guardians patient={subject} /> : null}
+              {tab === "guardians" && !asGuardian ? <Recovery patient={subject} /> : null}
               {tab === "emergency" ? <Emergency patient={subject} actingAsGuardian={asGuardian} /> : null}
               {tab === "audit" ? <AuditTrail patient={subject} /> : null}
               {tab === "coverage" ? <Coverage patient={subject} /> : null}

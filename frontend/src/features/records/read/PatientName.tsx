@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Category } from "@careledger/sdk/protocol/constants";
 import type { Patient } from "@medplum/fhirtypes";
 import { isAddressEqual, type Address as AddressType } from "viem";
-import { useConnection } from "wagmi";
+import { useSelf } from "@/hooks/useSelf";
 import { Address } from "@/components/Address";
 import { useIdentity } from "@/features/identity/IdentityProvider";
 import { openPointer } from "./decrypt";
@@ -29,10 +29,10 @@ export type PatientNameState =
  * on chain.
  */
 export function usePatientName(patient: AddressType | undefined): PatientNameState {
-  const { address } = useConnection();
+  const { self, address } = useSelf();
   const { identity } = useIdentity();
   const pointers = useRecordPointers(patient);
-  const keys = useReaderKeys(patient, address, identity);
+  const keys = useReaderKeys(patient, self ?? address, identity);
   const own = (pointers.data ?? [])
     .filter(
       (p) =>

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { CATEGORIES } from "@careledger/sdk/protocol/constants";
 import { memo, useMemo, useState } from "react";
 import { isAddressEqual, type Address as AddressType } from "viem";
-import { useConnection } from "wagmi";
+import { useSelf } from "@/hooks/useSelf";
 import "./records.css";
 import { EmptyState } from "@/components/EmptyState";
 import { useIdentity } from "@/features/identity/IdentityProvider";
@@ -35,8 +35,9 @@ export function RecordTimeline({
   reader?: AddressType;
   only?: readonly bigint[];
 }) {
-  const { address } = useConnection();
-  const who = reader ?? address;
+  // After an account recovery the connected address speaks for the patient id: read as it.
+  const { self, address } = useSelf();
+  const who = reader ?? self ?? address;
   const { identity } = useIdentity();
   const pointers = useRecordPointers(patient);
   const keys = useReaderKeys(patient, who, identity);

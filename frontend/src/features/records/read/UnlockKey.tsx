@@ -1,5 +1,6 @@
 "use client";
 
+import { useSelf } from "@/hooks/useSelf";
 import { useState } from "react";
 import { toHex } from "viem";
 import { useConnection } from "wagmi";
@@ -23,6 +24,7 @@ import { WALLET_KEY_PHISHING_WARNING, useWalletKey, walletKeyProblem } from "@/f
  */
 export function UnlockKey({ purpose }: { purpose: string }) {
   const { address } = useConnection();
+  const { self } = useSelf();
   const { identity, setIdentity } = useIdentity();
   const { listingOf } = useDirectory();
   const walletKey = useWalletKey();
@@ -30,7 +32,7 @@ export function UnlockKey({ purpose }: { purpose: string }) {
   const registered = useCareRead({
     contractName: "CareRegistry",
     functionName: "encryptionKey",
-    args: address ? [address] : undefined,
+    args: self ? [self] : undefined,
   });
   const registry = useCareWrite("CareRegistry");
   const [state, setState] = useState<KeySigning>({ status: "idle" });
