@@ -57,11 +57,13 @@ test("a patient keeps her name in her own encrypted record, and her GP then sees
     const { page } = session;
     await connectWallet(session, gp, stack.webUrl);
     await openWorkspace(session, "Provider");
+    // The records reader's own unlock (a claims card further down may offer one too).
+    const reader = page.getByRole("region", { name: "Read what consent allows" });
     await step(session, "the GP's forms name her by her new name", async () => {
       await page.getByLabel("Patient address").fill(alice);
       await page.getByRole("button", { name: "Find", exact: true }).click();
       await page.getByRole("button", { name: "Open and decrypt the records you may read" }).click();
-      await page.getByRole("button", { name: "Unlock with my wallet" }).click();
+      await reader.getByRole("button", { name: "Unlock with my wallet" }).click();
       await page
         .getByRole("form", { name: "Add a record" })
         .getByTestId("form-patient")

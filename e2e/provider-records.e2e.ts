@@ -238,6 +238,8 @@ test("a patient's name, from her own encrypted Patient record, reaches only thos
       await connectWallet(session, wallet, stack.webUrl);
       await openWorkspace(session, "Provider");
       const line = page.getByRole("form", { name: "Add a record" }).getByTestId("form-patient");
+      // The records reader's own unlock (the claims card offers one too when a denial is sealed).
+      const reader = page.getByRole("region", { name: "Read what consent allows" });
       await step(session, `${who}: before unlocking, the form names Ben's address only`, async () => {
         await page.getByLabel("Patient address").fill(ben);
         await page.getByRole("button", { name: "Find", exact: true }).click();
@@ -248,14 +250,14 @@ test("a patient's name, from her own encrypted Patient record, reaches only thos
         await page.getByRole("button", { name: "Open and decrypt the records you may read" }).click();
         if (declineFirst) {
           wallet.rejectNext("eth_signTypedData_v4");
-          await page.getByRole("button", { name: "Unlock with my wallet" }).click();
+          await reader.getByRole("button", { name: "Unlock with my wallet" }).click();
           await page
             .getByText(/declined/)
             .first()
             .waitFor();
           await line.getByText(/unlock to see the name/).waitFor();
         }
-        await page.getByRole("button", { name: "Unlock with my wallet" }).click();
+        await reader.getByRole("button", { name: "Unlock with my wallet" }).click();
         await line.getByText(expect).waitFor({ timeout: 30_000 });
       });
       await step(session, `${who}: a reload keeps Ben in the URL and asks to unlock again`, async () => {
