@@ -39,7 +39,12 @@ export const careLedgerTasks = [
     "Authority: grant (with its directory listing), suspend, reinstate or revoke a credential, or update a listing",
   )
     .addPositionalArgument({ name: "action", description: "grant | suspend | reinstate | revoke | profile" })
-    .addOption({ name: "role", description: "provider | insurer | researcher", defaultValue: "provider" })
+    .addOption({
+      name: "role",
+      description:
+        "provider | insurer | researcher | sponsor | ethics-board | regulator | manufacturer | distributor | pharmacy",
+      defaultValue: "provider",
+    })
     .addOption({ name: "account", description: "The account to credential (address)", defaultValue: "" })
     .addOption({
       name: "name",

@@ -9,7 +9,8 @@ import {ICareRegistryView} from "./ICareRegistryView.sol";
 /// @title ICareRegistry
 /// @notice Identities, credentials, encryption public keys and guardians of CareLedger.
 ///
-/// Credential roles (`PROVIDER_ROLE`, `INSURER_ROLE`, `RESEARCHER_ROLE`) carry a lifecycle
+/// Credential roles (`PROVIDER_ROLE`, `INSURER_ROLE`, `RESEARCHER_ROLE`, `SPONSOR_ROLE`,
+/// `ETHICS_BOARD_ROLE`, `REGULATOR_ROLE`, `MANUFACTURER_ROLE`, `DISTRIBUTOR_ROLE`, `PHARMACY_ROLE`) carry a lifecycle
 /// (active, suspended, revoked) and are therefore kept apart from the AccessControl roles, which
 /// only say who the credentialing authority is (`CREDENTIAL_ADMIN_ROLE`, `DEFAULT_ADMIN_ROLE`).
 interface ICareRegistry is ICareRegistryView {
@@ -36,7 +37,12 @@ interface ICareRegistry is ICareRegistryView {
         Laboratory,
         Pharmacy,
         Insurer,
-        ResearchInstitution
+        ResearchInstitution,
+        Sponsor,
+        EthicsBoard,
+        Regulator,
+        Manufacturer,
+        Distributor
     }
 
     /// @notice A credentialed party's public listing in the directory, recorded by the authority: how
@@ -83,7 +89,7 @@ interface ICareRegistry is ICareRegistryView {
     /// @notice Thrown when `account` publishes a key custody while it has no encryption key for it to hold.
     error RegistryNoEncryptionKey(address account);
 
-    /// @notice Thrown when `role` is not one of PROVIDER_ROLE, INSURER_ROLE, RESEARCHER_ROLE.
+    /// @notice Thrown when `role` is not one of the credential roles of CareTypes.sol.
     error RegistryUnknownCredentialRole(bytes32 role);
 
     /// @notice Thrown when `account`'s credential for `role` is in `status`, from which the
@@ -236,7 +242,7 @@ interface ICareRegistry is ICareRegistryView {
     /// @notice The sha-256 digest of `account`'s key-custody document (zero when it has none).
     function keyCustody(address account) external view returns (bytes32);
 
-    /// @notice Credentials `account` for `role` (PROVIDER_ROLE, INSURER_ROLE or RESEARCHER_ROLE).
+    /// @notice Credentials `account` for `role` (one of the credential roles of CareTypes.sol).
     /// @dev Only CREDENTIAL_ADMIN_ROLE. The credential must not exist yet. Emits {CredentialGranted}.
     /// Reverts with {AccessControlUnauthorizedAccount}, {RegistryUnknownCredentialRole},
     /// {RegistryInvalidAccount} or {RegistryInvalidCredentialTransition}.

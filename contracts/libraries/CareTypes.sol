@@ -9,7 +9,20 @@ pragma solidity ^0.8.28;
 /// @dev Credential roles granted by the credentialing authority in `CareRegistry`.
 bytes32 constant PROVIDER_ROLE = keccak256("PROVIDER_ROLE");
 bytes32 constant INSURER_ROLE = keccak256("INSURER_ROLE");
+/// @dev A study's principal investigator (StudyRegistry).
 bytes32 constant RESEARCHER_ROLE = keccak256("RESEARCHER_ROLE");
+/// @dev Funds a study's compensation pool (StudyRegistry).
+bytes32 constant SPONSOR_ROLE = keccak256("SPONSOR_ROLE");
+/// @dev An ethics board (IRB) that approves study protocols and their amendments.
+bytes32 constant ETHICS_BOARD_ROLE = keccak256("ETHICS_BOARD_ROLE");
+/// @dev A regulator that oversees trials (adverse-event reporting windows).
+bytes32 constant REGULATOR_ROLE = keccak256("REGULATOR_ROLE");
+/// @dev Commissions serialised medicine packs (the supply chain).
+bytes32 constant MANUFACTURER_ROLE = keccak256("MANUFACTURER_ROLE");
+/// @dev A wholesale distributor: takes custody of packs between maker and pharmacy.
+bytes32 constant DISTRIBUTOR_ROLE = keccak256("DISTRIBUTOR_ROLE");
+/// @dev Dispenses packs against prescriptions.
+bytes32 constant PHARMACY_ROLE = keccak256("PHARMACY_ROLE");
 /// @dev Held by the credentialing authority (a multisig or timelock on public networks).
 bytes32 constant CREDENTIAL_ADMIN_ROLE = keccak256("CREDENTIAL_ADMIN_ROLE");
 

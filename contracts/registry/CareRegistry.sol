@@ -9,12 +9,18 @@ import {ICareRegistry} from "../interfaces/ICareRegistry.sol";
 import {ICareRegistryView} from "../interfaces/ICareRegistryView.sol";
 import {
     CREDENTIAL_ADMIN_ROLE,
+    DISTRIBUTOR_ROLE,
+    ETHICS_BOARD_ROLE,
     GUARDIAN_EMERGENCY,
     GUARDIAN_MANAGE_CONSENT,
     GUARDIAN_RECOVERY,
     INSURER_ROLE,
+    MANUFACTURER_ROLE,
+    PHARMACY_ROLE,
     PROVIDER_ROLE,
-    RESEARCHER_ROLE
+    REGULATOR_ROLE,
+    RESEARCHER_ROLE,
+    SPONSOR_ROLE
 } from "../libraries/CareTypes.sol";
 
 // Periods are half-open [from, until): `from <= now < until` reads clearer than its strict rewrite.
@@ -81,7 +87,17 @@ contract CareRegistry is ICareRegistry, AccessControlDefaultAdminRules, Multical
     mapping(address account => bytes32 digest) private _keyCustody;
 
     modifier onlyCredentialRole(bytes32 role) {
-        if (role != PROVIDER_ROLE && role != INSURER_ROLE && role != RESEARCHER_ROLE) {
+        if (
+            role != PROVIDER_ROLE &&
+            role != INSURER_ROLE &&
+            role != RESEARCHER_ROLE &&
+            role != SPONSOR_ROLE &&
+            role != ETHICS_BOARD_ROLE &&
+            role != REGULATOR_ROLE &&
+            role != MANUFACTURER_ROLE &&
+            role != DISTRIBUTOR_ROLE &&
+            role != PHARMACY_ROLE
+        ) {
             revert RegistryUnknownCredentialRole(role);
         }
         _;

@@ -73,7 +73,18 @@ describe("protocol constants mirror contracts/libraries/CareTypes.sol", () => {
   });
 
   it("role ids are keccak256 of their names", () => {
-    for (const role of ["PROVIDER_ROLE", "INSURER_ROLE", "RESEARCHER_ROLE", "CREDENTIAL_ADMIN_ROLE"] as const) {
+    for (const role of [
+      "PROVIDER_ROLE",
+      "INSURER_ROLE",
+      "RESEARCHER_ROLE",
+      "SPONSOR_ROLE",
+      "ETHICS_BOARD_ROLE",
+      "REGULATOR_ROLE",
+      "MANUFACTURER_ROLE",
+      "DISTRIBUTOR_ROLE",
+      "PHARMACY_ROLE",
+      "CREDENTIAL_ADMIN_ROLE",
+    ] as const) {
       assert.match(solidity, new RegExp(`bytes32 constant ${role} = keccak256\\("${role}"\\);`));
       assert.equal(C[role], keccak256(toBytes(role)));
     }

@@ -6,12 +6,28 @@ import {
   PartyKind,
   PROVIDER_ROLE,
   RESEARCHER_ROLE,
+  SPONSOR_ROLE,
+  ETHICS_BOARD_ROLE,
+  REGULATOR_ROLE,
+  MANUFACTURER_ROLE,
+  DISTRIBUTOR_ROLE,
+  PHARMACY_ROLE,
   profileTextProblems,
 } from "@careledger/sdk";
 
 import { TaskError, parseAddress, send, withContext } from "../lib/context.js";
 
-const ROLES: Record<string, string> = { provider: PROVIDER_ROLE, insurer: INSURER_ROLE, researcher: RESEARCHER_ROLE };
+const ROLES: Record<string, string> = {
+  provider: PROVIDER_ROLE,
+  insurer: INSURER_ROLE,
+  researcher: RESEARCHER_ROLE,
+  sponsor: SPONSOR_ROLE,
+  "ethics-board": ETHICS_BOARD_ROLE,
+  regulator: REGULATOR_ROLE,
+  manufacturer: MANUFACTURER_ROLE,
+  distributor: DISTRIBUTOR_ROLE,
+  pharmacy: PHARMACY_ROLE,
+};
 const ACTIONS = {
   grant: "grantCredential",
   suspend: "suspendCredential",
@@ -28,6 +44,11 @@ const KINDS: Record<string, number> = {
   pharmacy: PartyKind.Pharmacy,
   insurer: PartyKind.Insurer,
   research: PartyKind.ResearchInstitution,
+  sponsor: PartyKind.Sponsor,
+  "ethics-board": PartyKind.EthicsBoard,
+  regulator: PartyKind.Regulator,
+  manufacturer: PartyKind.Manufacturer,
+  distributor: PartyKind.Distributor,
 };
 
 /** The directory listing from --name, --kind and --registry-id, checked before anything is sent. */

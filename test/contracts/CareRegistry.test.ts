@@ -231,6 +231,25 @@ describe("CareRegistry", function () {
       }
     });
 
+    it("credentials each research and supply-chain role with its own lifecycle", async function () {
+      const { careRegistry, roles, accounts } = await networkHelpers.loadFixture(coreFixture);
+      const who = accounts.stranger.address;
+      for (const role of [
+        roles.SPONSOR_ROLE,
+        roles.ETHICS_BOARD_ROLE,
+        roles.REGULATOR_ROLE,
+        roles.MANUFACTURER_ROLE,
+        roles.DISTRIBUTOR_ROLE,
+        roles.PHARMACY_ROLE,
+      ]) {
+        await expect(careRegistry.grantCredential(role, who)).to.emit(careRegistry, "CredentialGranted");
+        expect(await careRegistry.isCredentialed(role, who)).to.equal(true);
+        expect(await careRegistry.isCredentialed(roles.PROVIDER_ROLE, who)).to.equal(false);
+        await careRegistry.suspendCredential(role, who);
+        expect(await careRegistry.isCredentialed(role, who)).to.equal(false);
+      }
+    });
+
     it("rejects unknown roles and the zero address", async function () {
       const { careRegistry, roles, accounts } = await networkHelpers.loadFixture(coreFixture);
       for (const role of [roles.CREDENTIAL_ADMIN_ROLE, roles.DEFAULT_ADMIN_ROLE, ethers.id("NURSE_ROLE")]) {

@@ -61,6 +61,12 @@ export async function deployCore(connection: NetworkConnection) {
     PROVIDER_ROLE: ethers.id("PROVIDER_ROLE"),
     INSURER_ROLE: ethers.id("INSURER_ROLE"),
     RESEARCHER_ROLE: ethers.id("RESEARCHER_ROLE"),
+    SPONSOR_ROLE: ethers.id("SPONSOR_ROLE"),
+    ETHICS_BOARD_ROLE: ethers.id("ETHICS_BOARD_ROLE"),
+    REGULATOR_ROLE: ethers.id("REGULATOR_ROLE"),
+    MANUFACTURER_ROLE: ethers.id("MANUFACTURER_ROLE"),
+    DISTRIBUTOR_ROLE: ethers.id("DISTRIBUTOR_ROLE"),
+    PHARMACY_ROLE: ethers.id("PHARMACY_ROLE"),
     CREDENTIAL_ADMIN_ROLE: ethers.id("CREDENTIAL_ADMIN_ROLE"),
     DEFAULT_ADMIN_ROLE: ethers.ZeroHash,
   };

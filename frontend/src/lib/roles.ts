@@ -1,13 +1,30 @@
 import {
   CREDENTIAL_ADMIN_ROLE,
+  DISTRIBUTOR_ROLE,
+  ETHICS_BOARD_ROLE,
   INSURER_ROLE,
+  MANUFACTURER_ROLE,
+  PHARMACY_ROLE,
   PROVIDER_ROLE,
+  REGULATOR_ROLE,
   RESEARCHER_ROLE,
+  SPONSOR_ROLE,
 } from "@careledger/sdk/protocol/constants";
 import type { Hex } from "viem";
 
 /** The role ids of contracts/libraries/CareTypes.sol, from the SDK's tested mirror. */
-export const roleIds = { PROVIDER_ROLE, INSURER_ROLE, RESEARCHER_ROLE, CREDENTIAL_ADMIN_ROLE } as const;
+export const roleIds = {
+  PROVIDER_ROLE,
+  INSURER_ROLE,
+  RESEARCHER_ROLE,
+  SPONSOR_ROLE,
+  ETHICS_BOARD_ROLE,
+  REGULATOR_ROLE,
+  MANUFACTURER_ROLE,
+  DISTRIBUTOR_ROLE,
+  PHARMACY_ROLE,
+  CREDENTIAL_ADMIN_ROLE,
+} as const;
 
 export type Role = "patient" | "provider" | "insurer" | "authority" | "guardian";
 

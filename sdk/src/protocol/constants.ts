@@ -9,6 +9,12 @@ import type { ResourceType } from "@medplum/fhirtypes";
 export const PROVIDER_ROLE: Hex = keccak256(toBytes("PROVIDER_ROLE"));
 export const INSURER_ROLE: Hex = keccak256(toBytes("INSURER_ROLE"));
 export const RESEARCHER_ROLE: Hex = keccak256(toBytes("RESEARCHER_ROLE"));
+export const SPONSOR_ROLE: Hex = keccak256(toBytes("SPONSOR_ROLE"));
+export const ETHICS_BOARD_ROLE: Hex = keccak256(toBytes("ETHICS_BOARD_ROLE"));
+export const REGULATOR_ROLE: Hex = keccak256(toBytes("REGULATOR_ROLE"));
+export const MANUFACTURER_ROLE: Hex = keccak256(toBytes("MANUFACTURER_ROLE"));
+export const DISTRIBUTOR_ROLE: Hex = keccak256(toBytes("DISTRIBUTOR_ROLE"));
+export const PHARMACY_ROLE: Hex = keccak256(toBytes("PHARMACY_ROLE"));
 export const CREDENTIAL_ADMIN_ROLE: Hex = keccak256(toBytes("CREDENTIAL_ADMIN_ROLE"));
 
 /** Why a grantee may access records; the order is the Solidity enum's. */
@@ -125,6 +131,11 @@ export const PartyKind = {
   Pharmacy: 5,
   Insurer: 6,
   ResearchInstitution: 7,
+  Sponsor: 8,
+  EthicsBoard: 9,
+  Regulator: 10,
+  Manufacturer: 11,
+  Distributor: 12,
 } as const;
 export type PartyKind = (typeof PartyKind)[keyof typeof PartyKind];
 
@@ -138,6 +149,11 @@ export const PARTY_KIND_LABEL: Record<PartyKind, string> = {
   5: "Pharmacy",
   6: "Insurer",
   7: "Research institution",
+  8: "Study sponsor",
+  9: "Ethics board",
+  10: "Regulator",
+  11: "Manufacturer",
+  12: "Wholesale distributor",
 };
 
 /** The longest display name or registry identifier a profile holds, in UTF-8 bytes (CareRegistry.MAX_PROFILE_TEXT). */

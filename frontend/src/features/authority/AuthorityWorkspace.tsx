@@ -18,7 +18,13 @@ import { Party } from "@/components/Party";
 const credentialRoles = [
   { id: roleIds.PROVIDER_ROLE, label: "Provider (clinician, hospital, lab)" },
   { id: roleIds.INSURER_ROLE, label: "Insurer" },
-  { id: roleIds.RESEARCHER_ROLE, label: "Researcher" },
+  { id: roleIds.RESEARCHER_ROLE, label: "Researcher (principal investigator)" },
+  { id: roleIds.SPONSOR_ROLE, label: "Study sponsor" },
+  { id: roleIds.ETHICS_BOARD_ROLE, label: "Ethics board (IRB)" },
+  { id: roleIds.REGULATOR_ROLE, label: "Regulator" },
+  { id: roleIds.MANUFACTURER_ROLE, label: "Medicine manufacturer" },
+  { id: roleIds.DISTRIBUTOR_ROLE, label: "Wholesale distributor" },
+  { id: roleIds.PHARMACY_ROLE, label: "Pharmacy" },
 ] as const;
 
 /** CredentialStatus of ICareRegistry: None, Active, Suspended, Revoked. */
@@ -148,11 +154,7 @@ export function AuthorityWorkspace() {
       <section className="card" aria-labelledby="credential-title">
         <h2 id="credential-title">Credentials</h2>
         <form onSubmit={lookUp} noValidate className="form">
-          <Field
-            label="Account address"
-            hint="The wallet address of the provider, insurer or researcher."
-            error={error}
-          >
+          <Field label="Account address" hint="The wallet address of the party to credential." error={error}>
             <input
               name="account"
               autoComplete="off"
