@@ -114,7 +114,7 @@ export default async function addRecord(
         );
       }
       if (
-        ctx.address !== patient &&
+        ctx.patient.toLowerCase() !== patient.toLowerCase() &&
         !(await ctx.consents.hasConsent(patient, ctx.address, category, Purpose.Treatment, ACCESS_WRITE))
       ) {
         throw new TaskError(

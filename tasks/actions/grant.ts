@@ -47,15 +47,15 @@ export default async function grant(
       const identity = await identityOf(ctx);
       const epochs: Record<number, number> = {};
       for (const category of categoriesInScope(scope)) {
-        const [publicKey, epoch] = await ctx.records.categoryKey(ctx.address, category);
+        const [publicKey, epoch] = await ctx.records.categoryKey(ctx.patient, category);
         if (BigInt(publicKey) === 0n)
-          throw new TaskError(`${ctx.address} has no category keys: run \`careledger:register\` first.`);
+          throw new TaskError(`${ctx.patient} has no category keys: run \`careledger:register\` first.`);
         epochs[category] = Number(epoch);
       }
       const bytes = await grantKeyEnvelopes({
         patient: identity,
         granteePublicKey: granteeKey,
-        binding: { ...keyDomainOf(ctx.deployment), patient: ctx.address, grantee },
+        binding: { ...keyDomainOf(ctx.deployment), patient: ctx.patient, grantee },
         scope,
         epochs,
       });

@@ -36,7 +36,7 @@ export default async function read(
     const { patient, category } = subjectOf(recordId);
     const stored = await view(ctx, "record", () => ctx.records.record(recordId));
     const keys = await progress.step("Collecting the keys you hold for this record", async (note) => {
-      const isPatient = ctx.address.toLowerCase() === patient.toLowerCase();
+      const isPatient = ctx.patient.toLowerCase() === patient.toLowerCase();
       const isAuthor = stored.author.toLowerCase() === ctx.address.toLowerCase();
       const purposes = isPatient || isAuthor ? [] : await readPurposes(ctx, patient, category);
       if (!isPatient && !isAuthor && purposes.length === 0) {
@@ -120,21 +120,25 @@ async function readPurposes(ctx: CareContext, patient: string, category: number)
   return live;
 }
 
-/** Opens the key envelopes of every grant from `patient` to the signer (ConsentGranted events). */
+/** Opens the key envelopes from `patient` to the signer: its grants and every re-wrap after a rotation. */
 async function grantedKeys(ctx: CareContext, patient: string, identity: X25519KeyPair): Promise<CategoryKeyring> {
-  const event = ctx.consents.interface.getEvent("ConsentGranted")!;
-  const topics = [event.topicHash, zeroPadValue(patient, 32), zeroPadValue(ctx.address, 32)];
   const keyring = new CategoryKeyring();
-  for await (const log of logsSince(ctx, ctx.deployment.contracts.ConsentManager.address, topics)) {
-    const parsed = ctx.consents.interface.parseLog({ topics: [...log.topics], data: log.data })!;
-    const envelopes = getBytes(parsed.args.keyEnvelopes);
-    if (envelopes.length > 0)
-      await openKeyEnvelopes(
-        envelopes,
-        identity,
-        { ...keyDomainOf(ctx.deployment), patient, grantee: ctx.address },
-        keyring,
-      );
+  // The keys of the grant itself, then those re-wrapped to this grantee when the patient rotated
+  // categories it keeps reading (a revocation of someone else, a renewal): both bound alike.
+  for (const name of ["ConsentGranted", "CategoryKeysRewrapped"]) {
+    const event = ctx.consents.interface.getEvent(name)!;
+    const topics = [event.topicHash, zeroPadValue(patient, 32), zeroPadValue(ctx.address, 32)];
+    for await (const log of logsSince(ctx, ctx.deployment.contracts.ConsentManager.address, topics)) {
+      const parsed = ctx.consents.interface.parseLog({ topics: [...log.topics], data: log.data })!;
+      const envelopes = getBytes(parsed.args.keyEnvelopes);
+      if (envelopes.length > 0)
+        await openKeyEnvelopes(
+          envelopes,
+          identity,
+          { ...keyDomainOf(ctx.deployment), patient, grantee: ctx.address },
+          keyring,
+        );
+    }
   }
   return keyring;
 }

@@ -13,7 +13,7 @@ import { buildRotation } from "../lib/rotation.js";
  */
 export default async function renewKeys(args: { from: string }, hre: HardhatRuntimeEnvironment) {
   return withContext(hre, args.from, async (ctx) => {
-    const pending = categoriesInScope(Number(await ctx.records.categoriesNeedingKeys(ctx.address)));
+    const pending = categoriesInScope(Number(await ctx.records.categoriesNeedingKeys(ctx.patient)));
     if (pending.length === 0) {
       ctx.log("No category needs new keys.");
       return { renewed: [] as number[], rewrappedTo: [] as string[] };

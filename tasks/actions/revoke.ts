@@ -21,10 +21,10 @@ export default async function revoke(
   const purpose = parsePurpose(args.purpose);
   return withContext(hre, args.from, async (ctx) => {
     const progress = new Progress(args.keepKeys ? 1 : 2);
-    const existing = await ctx.consents.consentOf(ctx.address, grantee, purpose);
+    const existing = await ctx.consents.consentOf(ctx.patient, grantee, purpose);
     if (Number(existing.grantedAt) === 0) {
       throw new TaskError(
-        `${ctx.address} never granted ${grantee} consent for ${purposeName(purpose)}; check --grantee and --purpose.`,
+        `${ctx.patient} never granted ${grantee} consent for ${purposeName(purpose)}; check --grantee and --purpose.`,
       );
     }
     const categories = categoriesInScope(Number(existing.scope));

@@ -58,6 +58,12 @@ export interface CareContext {
   deployment: DeploymentFile;
   signer: Signer;
   address: string;
+  /**
+   * The patient id the signer speaks for (`CareRegistry.actingFor`): the signer's own address
+   * unless an account recovery moved a patient's identity to it. Records, grants and category keys
+   * stay keyed by this id, so every patient-side task binds and looks up by it, never by `address`.
+   */
+  patient: string;
   registry: Contract;
   consents: Contract;
   records: Contract;
@@ -123,6 +129,17 @@ export async function openContext(
   const contract = (name: keyof DeploymentFile["contracts"]) =>
     new Contract(deployment.contracts[name].address, deployment.contracts[name].abi as never, signer);
   const abi = combinedInterface(deployment);
+  const address = await signer.getAddress();
+  const registry = contract("CareRegistry");
+  let patient = address;
+  if (options.from !== READ_ONLY) {
+    try {
+      patient = await registry.actingFor(address);
+    } catch (error) {
+      await connection.close();
+      throw explainRevert(error, abi, `Looking up whom ${address} acts for`);
+    }
+  }
   return {
     hre,
     networkName,
@@ -130,8 +147,9 @@ export async function openContext(
     ethers,
     deployment,
     signer,
-    address: await signer.getAddress(),
-    registry: contract("CareRegistry"),
+    address,
+    patient,
+    registry,
     consents: contract("ConsentManager"),
     records: contract("RecordRegistry"),
     claims: contract("ClaimsSettlement"),
@@ -261,8 +279,12 @@ export function eventsNamed(
 export async function identityOf(ctx: CareContext, options: { create?: boolean } = {}): Promise<IdentityKey> {
   try {
     const passphrase = keyPassphrase();
-    const found = await readKeyFile(ctx.address, passphrase);
-    const [registered] = (await ctx.registry.encryptionKey(ctx.address)) as [string, bigint];
+    // After an account recovery the identity key is still the patient's: the new address may keep
+    // its own copy, or use the key file exported under the patient id.
+    const moved = ctx.patient.toLowerCase() !== ctx.address.toLowerCase();
+    const found =
+      (await readKeyFile(ctx.address, passphrase)) ?? (moved ? await readKeyFile(ctx.patient, passphrase) : undefined);
+    const [registered] = (await ctx.registry.encryptionKey(ctx.patient)) as [string, bigint];
     if (!found) {
       const file = keyFilePath(ctx.address);
       if (!options.create) {
@@ -283,7 +305,7 @@ export async function identityOf(ctx: CareContext, options: { create?: boolean }
     }
     if (BigInt(registered) !== 0n && registered.toLowerCase() !== toHex(found.identity.publicKey)) {
       throw new TaskError(
-        `The key in ${found.file} is not the encryption key registered for ${ctx.address} (${registered}); ` +
+        `The key in ${found.file} is not the encryption key registered for ${ctx.patient} (${registered}); ` +
           "use the key file of the key you registered last.",
       );
     }

@@ -12,13 +12,13 @@ import { TaskError, identityOf, type CareContext } from "./context.js";
 
 /** The patient's grants as the chain holds them now: ConsentGranted logs, then consentOf per (grantee, purpose). */
 export async function grantsOf(ctx: CareContext): Promise<KnownGrant[]> {
-  const logs = await ctx.consents.queryFilter(ctx.consents.filters.ConsentGranted(ctx.address));
+  const logs = await ctx.consents.queryFilter(ctx.consents.filters.ConsentGranted(ctx.patient));
   const seen = new Map<string, KnownGrant>();
   for (const log of logs) {
     const args = (log as unknown as { args: { grantee: string; purpose: bigint } }).args;
     const key = `${args.grantee.toLowerCase()}/${Number(args.purpose)}`;
     if (seen.has(key)) continue;
-    const grant = await ctx.consents.consentOf(ctx.address, args.grantee, args.purpose);
+    const grant = await ctx.consents.consentOf(ctx.patient, args.grantee, args.purpose);
     seen.set(key, {
       grantee: args.grantee as `0x${string}`,
       purpose: Number(args.purpose),
@@ -43,14 +43,14 @@ export async function buildRotation(
   const epochs: Record<number, number> = {};
   const published: number[] = [];
   for (const category of categories) {
-    const [, epoch] = await ctx.records.categoryKey(ctx.address, category);
+    const [, epoch] = await ctx.records.categoryKey(ctx.patient, category);
     if (Number(epoch) > 0) {
       epochs[category] = Number(epoch);
       published.push(category);
     }
   }
   if (published.length === 0)
-    throw new TaskError(`${ctx.address} has no published key for categories ${categories.join(", ")}.`);
+    throw new TaskError(`${ctx.patient} has no published key for categories ${categories.join(", ")}.`);
   const skipped: string[] = [];
   const targets = [];
   for (const target of rewrapTargets(await grantsOf(ctx), published, now, excluding)) {
@@ -63,7 +63,7 @@ export async function buildRotation(
   }
   const plan = await planKeyRotation({
     patient: await identityOf(ctx),
-    binding: { ...keyDomainOf(ctx.deployment), patient: ctx.address },
+    binding: { ...keyDomainOf(ctx.deployment), patient: ctx.patient },
     categories: published,
     epochs,
     targets,

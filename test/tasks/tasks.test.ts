@@ -827,6 +827,52 @@ describe("careledger tasks on a second local node (chain 31338)", function () {
         /moved to .* by account recovery/,
       );
       expect(await contractAt("ConsentManager").getFunction("controllerOf")(patient)).to.equal(newAddress);
+
+      // The new address acts as the patient id: grants, reads and revocations bind to the patient,
+      // not to the new address (the key file is the one exported under the patient id).
+      for (const [grantee, purpose, access] of [
+        [PROVIDER, "treatment", "read,write"],
+        [INSURER, "claims", "read"],
+      ]) {
+        await run("careledger:grant", {
+          grantee,
+          categories: "observations",
+          purpose,
+          access,
+          days: 30,
+          from: newAddress,
+        });
+      }
+      const consents = contractAt("ConsentManager");
+      expect((await consents.getFunction("consentOf")(patient, INSURER, 1)).scope).to.equal(1n << 4n);
+      expect((await consents.getFunction("consentOf")(newAddress, INSURER, 1)).scope).to.equal(0n);
+      const added = await run<{ recordId: bigint }>("careledger:add-record", {
+        patient,
+        file: observationFile,
+        category: "",
+        from: PROVIDER,
+      });
+      const asInsurer = path.join(workDir, "moved-insurer.json");
+      await run("careledger:read", { record: String(added.recordId), out: asInsurer, from: INSURER });
+      expect(JSON.parse(await readFile(asInsurer, "utf8"))).to.deep.equal(
+        JSON.parse(await readFile(observationFile, "utf8")),
+      );
+      await run("careledger:read", { record: String(added.recordId), out: asInsurer, from: newAddress });
+      const { rewrappedTo } = await run<{ rewrappedTo: string[] }>("careledger:revoke", {
+        grantee: PROVIDER,
+        purpose: "treatment",
+        keepKeys: false,
+        from: newAddress,
+      });
+      expect(rewrappedTo.map((a) => a.toLowerCase())).to.deep.equal([INSURER.toLowerCase()]);
+      // A record written after the rotation still opens for the insurer under the re-wrapped key.
+      const later = await run<{ recordId: bigint }>("careledger:add-record", {
+        patient,
+        file: observationFile,
+        category: "",
+        from: newAddress,
+      });
+      await run("careledger:read", { record: String(later.recordId), out: asInsurer, from: INSURER });
     });
 
     it("the patient cancels within the delay, and an unknown action is named", async function () {
