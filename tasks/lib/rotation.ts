@@ -6,16 +6,18 @@ import {
   type KnownGrant,
   type KeyRotationPlan,
 } from "@careledger/sdk";
-import { hexlify } from "ethers";
+import { hexlify, zeroPadValue } from "ethers";
 
 import { TaskError, identityOf, type CareContext } from "./context.js";
+import { logsSince } from "./records.js";
 
-/** The patient's grants as the chain holds them now: ConsentGranted logs, then consentOf per (grantee, purpose). */
+/** The patient's grants as the chain holds them now: ConsentGranted logs (in bounded ranges), then consentOf per (grantee, purpose). */
 export async function grantsOf(ctx: CareContext): Promise<KnownGrant[]> {
-  const logs = await ctx.consents.queryFilter(ctx.consents.filters.ConsentGranted(ctx.patient));
+  const event = ctx.consents.interface.getEvent("ConsentGranted")!;
+  const topics = [event.topicHash, zeroPadValue(ctx.patient, 32)];
   const seen = new Map<string, KnownGrant>();
-  for (const log of logs) {
-    const args = (log as unknown as { args: { grantee: string; purpose: bigint } }).args;
+  for await (const log of logsSince(ctx, ctx.deployment.contracts.ConsentManager.address, topics)) {
+    const { args } = ctx.consents.interface.parseLog({ topics: [...log.topics], data: log.data })!;
     const key = `${args.grantee.toLowerCase()}/${Number(args.purpose)}`;
     if (seen.has(key)) continue;
     const grant = await ctx.consents.consentOf(ctx.patient, args.grantee, args.purpose);
