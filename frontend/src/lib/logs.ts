@@ -50,7 +50,8 @@ export async function readContractEvents<
   type Events = GetContractEventsReturnType<abi, eventName, false>;
   const { chainId } = parameters;
   const fromBlock = parameters.fromBlock ?? BigInt(getDeployment(chainId)?.deploymentBlock ?? 0);
-  const toBlock = await getBlockNumber(config, { chainId });
+  // cacheTime 0: a cached block number would miss the event of the write that just refreshed this list.
+  const toBlock = await getBlockNumber(config, { chainId, cacheTime: 0 });
   const id = nextScan++;
   const own = scope ? (scans.get(scope) ?? scans.set(scope, new Map()).get(scope)!) : undefined;
   try {
