@@ -202,3 +202,23 @@ export class StoreLockedError extends CareLedgerError {
     );
   }
 }
+
+/**
+ * The RPC kept refusing a getLogs window as too large even at the smallest window the bounded
+ * reader tries (or answered an error that is not about the range): the list cannot be read.
+ */
+export class LogRangeError extends CareLedgerError {
+  constructor(
+    readonly fromBlock: bigint,
+    readonly toBlock: bigint,
+    readonly minRange: bigint,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      "LOG_RANGE",
+      `the RPC refused eth_getLogs for blocks ${fromBlock}–${toBlock} even at the smallest window (${minRange} ` +
+        `block${minRange === 1n ? "" : "s"})`,
+      options,
+    );
+  }
+}

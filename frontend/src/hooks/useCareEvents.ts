@@ -1,16 +1,17 @@
 "use client";
 
+import { readContractEvents } from "@/lib/logs";
 import { useQuery } from "@tanstack/react-query";
 import type { ContractEventArgs, ContractEventName, Log } from "viem";
 import { useChainId, useConfig } from "wagmi";
-import { getContractEvents } from "wagmi/actions";
-import { contractAbis, getContract, getDeployment, type ContractName } from "@/contracts/deployments";
+import { contractAbis, getContract, type ContractName } from "@/contracts/deployments";
 
 type CareAbi<name extends ContractName> = (typeof contractAbis)[name];
 
 /**
  * Thin typed read of a CareLedger contract's events on the connected chain, from the deployment
- * block (client-side indexing; see ARCHITECTURE.md "Growth path" for when an indexer is needed).
+ * block in bounded windows (lib/logs; see ARCHITECTURE.md "Growth path" for when an indexer is needed).
+ * `scope` names the ScanProgress indicator its scan counts toward.
  * Omit `eventName` for every event of the contract. Refreshed by every confirmed write.
  */
 export function useCareEvents<
@@ -21,11 +22,11 @@ export function useCareEvents<
   eventName?: eventName;
   args?: ContractEventArgs<CareAbi<name>, eventName>;
   enabled?: boolean;
+  scope?: string;
 }) {
   const config = useConfig();
   const chainId = useChainId();
   const contract = getContract(parameters.contractName, chainId);
-  const fromBlock = BigInt(getDeployment(chainId)?.deploymentBlock ?? 0);
   return useQuery({
     queryKey: [
       "careledger",
@@ -37,14 +38,17 @@ export function useCareEvents<
     ],
     enabled: Boolean(contract) && (parameters.enabled ?? true),
     queryFn: async () => {
-      const logs = await getContractEvents(config, {
-        chainId,
-        address: contract!.address,
-        abi: contract!.abi,
-        eventName: parameters.eventName,
-        args: parameters.args,
-        fromBlock,
-      } as never);
+      const logs = await readContractEvents(
+        config,
+        {
+          chainId,
+          address: contract!.address,
+          abi: contract!.abi,
+          eventName: parameters.eventName,
+          args: parameters.args,
+        } as never,
+        parameters.scope,
+      );
       return logs as unknown as (Log<bigint, number, false> & {
         eventName: string;
         args: Record<string, unknown>;

@@ -1,10 +1,11 @@
 "use client";
 
+import { readContractEvents } from "@/lib/logs";
 import { useQuery } from "@tanstack/react-query";
 import type { Address } from "viem";
 import { useChainId, useConfig } from "wagmi";
-import { getBlock, getContractEvents, readContract } from "wagmi/actions";
-import { contractAbis, getContract, getDeployment } from "@/contracts/deployments";
+import { getBlock, readContract } from "wagmi/actions";
+import { contractAbis, getContract } from "@/contracts/deployments";
 
 export type Guardianship = {
   patient: Address;
@@ -24,7 +25,6 @@ export function useGuardianships(guardian: Address | undefined) {
   const chainId = useChainId();
   const config = useConfig();
   const registry = getContract("CareRegistry", chainId);
-  const fromBlock = BigInt(getDeployment(chainId)?.deploymentBlock ?? 0);
 
   return useQuery({
     queryKey: ["careledger", "guardianships", chainId, registry?.address, guardian],
@@ -32,13 +32,12 @@ export function useGuardianships(guardian: Address | undefined) {
     queryFn: async (): Promise<Guardianship[]> => {
       if (!registry || !guardian) return [];
       const abi = contractAbis.CareRegistry;
-      const events = await getContractEvents(config, {
+      const events = await readContractEvents(config, {
         chainId,
         address: registry.address,
         abi,
         eventName: "GuardianSet",
         args: { guardian },
-        fromBlock,
       });
       const patients = [...new Set(events.map((e) => e.args.patient).filter((p): p is Address => Boolean(p)))];
       const [block, terms] = await Promise.all([

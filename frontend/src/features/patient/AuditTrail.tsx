@@ -1,13 +1,14 @@
 "use client";
 
+import { readContractEvents } from "@/lib/logs";
 import { useQuery } from "@tanstack/react-query";
 import { CATEGORIES, categoriesInScope } from "@careledger/sdk/protocol/constants";
 import type { ReactNode } from "react";
 import { getAddress, type Address as AddressType } from "viem";
 import { useChainId, useConfig } from "wagmi";
-import { getContractEvents } from "wagmi/actions";
 import { ClaimId } from "@/components/ClaimId";
-import { getContract, getDeployment, type ContractName } from "@/contracts/deployments";
+import { ScanProgress } from "@/components/ScanProgress";
+import { getContract, type ContractName } from "@/contracts/deployments";
 import { blockTimes } from "@/features/records/read/pointers";
 import { PURPOSES } from "./ConsentGrantForm";
 import { useSubjectWords } from "./subject";
@@ -33,21 +34,23 @@ export function AuditTrail({ patient }: { patient: AddressType }) {
   const words = useSubjectWords();
   const config = useConfig();
   const chainId = useChainId();
-  const fromBlock = BigInt(getDeployment(chainId)?.deploymentBlock ?? 0);
   const trail = useQuery({
     queryKey: ["careledger", "audit", chainId, patient],
     queryFn: async () => {
       const get = async (name: ContractName, eventName: string, args?: Record<string, unknown>) => {
         const c = getContract(name, chainId);
         if (!c) return [];
-        const logs = await getContractEvents(config, {
-          chainId,
-          address: c.address,
-          abi: c.abi,
-          eventName,
-          args,
-          fromBlock,
-        } as never);
+        const logs = await readContractEvents(
+          config,
+          {
+            chainId,
+            address: c.address,
+            abi: c.abi,
+            eventName,
+            args,
+          } as never,
+          "audit",
+        );
         return logs as unknown as {
           blockNumber: bigint;
           logIndex: number;
@@ -254,6 +257,7 @@ export function AuditTrail({ patient }: { patient: AddressType }) {
       <h2 id="audit-title">Audit trail</h2>
       <p>Everything that touched access to {words.your} records, as recorded on chain.</p>
       {trail.isPending ? <p className="loading">Loading the audit trail…</p> : null}
+      <ScanProgress scope="audit" />
       {trail.isError ? <p role="alert">The audit trail could not be loaded: {trail.error.message}</p> : null}
       {trail.data ? (
         <ol className="audit-list" data-testid="audit-trail">

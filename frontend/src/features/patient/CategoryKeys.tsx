@@ -1,14 +1,15 @@
 "use client";
 
+import { readContractEvents } from "@/lib/logs";
 import { CATEGORIES, CATEGORY_COUNT, categoriesInScope } from "@careledger/sdk/protocol/constants";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { toHex, type Address } from "viem";
 import { useChainId, useConfig } from "wagmi";
-import { getContractEvents, readContract } from "wagmi/actions";
+import { readContract } from "wagmi/actions";
 import { Party } from "@/components/Party";
 import { TransactionStatus } from "@/components/TransactionStatus";
-import { getContract, getDeployment } from "@/contracts/deployments";
+import { getContract } from "@/contracts/deployments";
 import { useCareWrite } from "@/hooks/useCareWrite";
 import { formatMoment } from "@/lib/money";
 import { useIdentity } from "@/features/identity/IdentityProvider";
@@ -76,7 +77,6 @@ function usePendingKeys(patient: Address) {
   const chainId = useChainId();
   const records = getContract("RecordRegistry", chainId);
   const consents = getContract("ConsentManager", chainId);
-  const fromBlock = BigInt(getDeployment(chainId)?.deploymentBlock ?? 0);
   return useQuery({
     queryKey: ["careledger", "pending-keys", chainId, records?.address, patient],
     enabled: Boolean(records && consents),
@@ -89,13 +89,12 @@ function usePendingKeys(patient: Address) {
         args: [patient],
       });
       if (Number(mask) === 0) return { categories: [] as number[], reasons: [] as Reason[] };
-      const revoked = await getContractEvents(config, {
+      const revoked = await readContractEvents(config, {
         chainId,
         address: consents!.address,
         abi: consents!.abi,
         eventName: "ConsentRevoked",
         args: { patient },
-        fromBlock,
       });
       const reasons: Reason[] = [];
       for (const log of revoked.slice(-10).reverse()) {

@@ -1,12 +1,13 @@
 "use client";
 
+import { readContractEvents } from "@/lib/logs";
 import { useQuery } from "@tanstack/react-query";
 import type { Address as AddressType } from "viem";
 import { useChainId, useConfig } from "wagmi";
-import { getContractEvents, readContract } from "wagmi/actions";
+import { readContract } from "wagmi/actions";
 import { ClaimId } from "@/components/ClaimId";
 import { TransactionStatus } from "@/components/TransactionStatus";
-import { getContract, getDeployment } from "@/contracts/deployments";
+import { getContract } from "@/contracts/deployments";
 import { sealedReasonText } from "@/errors/reasonCodes";
 import { useCareWrite } from "@/hooks/useCareWrite";
 import { useDenialReasons } from "@/hooks/useDenialReasons";
@@ -26,11 +27,10 @@ export function Coverage({ patient }: { patient: AddressType }) {
     queryFn: async () => {
       const c = getContract("ClaimsSettlement", chainId);
       if (!c) return { coverages: [], claims: [], denials: [] };
-      const fromBlock = BigInt(getDeployment(chainId)?.deploymentBlock ?? 0);
-      const base = { chainId, address: c.address, abi: c.abi, fromBlock } as const;
+      const base = { chainId, address: c.address, abi: c.abi } as const;
       const [offered, submitted] = await Promise.all([
-        getContractEvents(config, { ...base, eventName: "CoverageOffered", args: { patient } }),
-        getContractEvents(config, { ...base, eventName: "ClaimSubmitted", args: { patient } }),
+        readContractEvents(config, { ...base, eventName: "CoverageOffered", args: { patient } }),
+        readContractEvents(config, { ...base, eventName: "ClaimSubmitted", args: { patient } }),
       ]);
       const coverages = await Promise.all(
         offered.map(async (l) => ({
@@ -60,7 +60,7 @@ export function Coverage({ patient }: { patient: AddressType }) {
       // The insurer's reason for each denied claim, sealed to the patient (opened below with her key).
       const deniedIds = list.filter((claim) => claim.status === DENIED).map((claim) => claim.id);
       const denials = deniedIds.length
-        ? (await getContractEvents(config, { ...base, eventName: "ClaimDenied", args: { claimId: deniedIds } })).map(
+        ? (await readContractEvents(config, { ...base, eventName: "ClaimDenied", args: { claimId: deniedIds } })).map(
             (l) => ({ id: l.args.claimId!, patient, sealed: l.args.sealedReason! }),
           )
         : [];

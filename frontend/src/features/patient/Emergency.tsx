@@ -1,14 +1,15 @@
 "use client";
 
+import { readContractEvents } from "@/lib/logs";
 import { CATEGORIES, EMERGENCY_SCOPE, Purpose, categoriesInScope } from "@careledger/sdk/protocol/constants";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { toHex, type Address } from "viem";
 import { useChainId, useConfig, useConnection } from "wagmi";
-import { getBlock, getContractEvents, readContract } from "wagmi/actions";
+import { getBlock, readContract } from "wagmi/actions";
 import { Party } from "@/components/Party";
 import { TransactionStatus } from "@/components/TransactionStatus";
-import { getContract, getDeployment, getKeyDomain } from "@/contracts/deployments";
+import { getContract, getKeyDomain } from "@/contracts/deployments";
 import { useCareRead } from "@/hooks/useCareRead";
 import { useCareWrite } from "@/hooks/useCareWrite";
 import { formatMoment } from "@/lib/money";
@@ -71,19 +72,17 @@ function useOpenBreakGlasses(patient: Address) {
   const config = useConfig();
   const chainId = useChainId();
   const contract = getContract("ConsentManager", chainId);
-  const fromBlock = BigInt(getDeployment(chainId)?.deploymentBlock ?? 0);
   return useQuery({
     queryKey: ["careledger", "open-break-glass", chainId, contract?.address, patient],
     enabled: Boolean(contract),
     refetchInterval: 15_000,
     queryFn: async () => {
-      const logs = await getContractEvents(config, {
+      const logs = await readContractEvents(config, {
         chainId,
         address: contract!.address,
         abi: contract!.abi,
         eventName: "BreakGlassOpened",
         args: { patient },
-        fromBlock,
       });
       const providers = [...new Set(logs.map((l) => l.args.provider!))];
       // Open by the chain's clock (a closing sets expiresAt to the block's time), not this device's.

@@ -1,10 +1,11 @@
 "use client";
 
+import { readContractEvents } from "@/lib/logs";
 import { useQuery } from "@tanstack/react-query";
 import type { Address, Hex } from "viem";
 import { useChainId, useConfig } from "wagmi";
-import { getContractEvents, readContract } from "wagmi/actions";
-import { getContract, getDeployment } from "@/contracts/deployments";
+import { readContract } from "wagmi/actions";
+import { getContract } from "@/contracts/deployments";
 
 export type GrantStatus = "active" | "expiring" | "not-yet" | "revoked" | "expired";
 
@@ -46,18 +47,16 @@ export function useGrants(patient: Address | undefined) {
   const config = useConfig();
   const chainId = useChainId();
   const contract = getContract("ConsentManager", chainId);
-  const fromBlock = BigInt(getDeployment(chainId)?.deploymentBlock ?? 0);
   return useQuery({
     queryKey: ["careledger", "grants", chainId, contract?.address, patient],
     enabled: Boolean(contract && patient),
     queryFn: async (): Promise<GrantRow[]> => {
-      const logs = await getContractEvents(config, {
+      const logs = await readContractEvents(config, {
         chainId,
         address: contract!.address,
         abi: contract!.abi,
         eventName: "ConsentGranted",
         args: { patient: patient! },
-        fromBlock,
       });
       const latest = new Map<string, (typeof logs)[number]>();
       for (const log of logs) latest.set(`${log.args.grantee}:${log.args.purpose}`, log);

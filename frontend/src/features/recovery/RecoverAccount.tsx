@@ -1,15 +1,16 @@
 "use client";
 
+import { readContractEvents } from "@/lib/logs";
 import { useQuery } from "@tanstack/react-query";
 import type { KeyCustody } from "@careledger/sdk/crypto/passkey";
 import { useState } from "react";
 import { toHex, type Address } from "viem";
 import { useChainId, useConfig, useConnection } from "wagmi";
-import { getBlock, getContractEvents, readContract } from "wagmi/actions";
+import { getBlock, readContract } from "wagmi/actions";
 import { Field } from "@/components/Field";
 import { Party } from "@/components/Party";
 import { TransactionStatus } from "@/components/TransactionStatus";
-import { getContract, getDeployment, getKeyDomain } from "@/contracts/deployments";
+import { getContract, getKeyDomain } from "@/contracts/deployments";
 import { useIdentity } from "@/features/identity/IdentityProvider";
 import { PasskeyStatus, usePasskeyStep } from "@/features/identity/PasskeyStatus";
 import { usePasskeyKey } from "@/features/identity/usePasskeyKey";
@@ -53,7 +54,6 @@ export function RecoverAccount({ onlyUnderWay = false }: { onlyUnderWay?: boolea
   const [error, setError] = useState<string>();
   const [open, setOpen] = useState(false);
   const contract = getContract("CareRegistry", chainId);
-  const fromBlock = BigInt(getDeployment(chainId)?.deploymentBlock ?? 0);
 
   const status = useQuery({
     queryKey: ["careledger", "recovering", chainId, address, pending?.patient],
@@ -65,13 +65,12 @@ export function RecoverAccount({ onlyUnderWay = false }: { onlyUnderWay?: boolea
       const [recovery, approvals, requested, configured, block, actingFor] = await Promise.all([
         readContract(config, { ...read, functionName: "recoveryOf", args: [patient] }),
         readContract(config, { ...read, functionName: "recoveryApprovals", args: [patient, address!] }),
-        getContractEvents(config, {
+        readContractEvents(config, {
           ...read,
           eventName: "RecoveryRequested",
           args: { patient, newAccount: address! },
-          fromBlock,
         }),
-        getContractEvents(config, { ...read, eventName: "RecoveryConfigured", args: { patient }, fromBlock }),
+        readContractEvents(config, { ...read, eventName: "RecoveryConfigured", args: { patient } }),
         getBlock(config, { chainId }),
         readContract(config, { ...read, functionName: "actingFor", args: [address!] }),
       ]);
@@ -187,11 +186,10 @@ export function RecoverAccount({ onlyUnderWay = false }: { onlyUnderWay?: boolea
         account: address!,
       });
       const read = { chainId, address: contract!.address, abi: contract!.abi } as const;
-      const approved = await getContractEvents(config, {
+      const approved = await readContractEvents(config, {
         ...read,
         eventName: "RecoveryApproved",
         args: { patient, newAccount: address! },
-        fromBlock,
       });
       const round = approved.at(-1)?.args.round;
       const released = approved.filter((e) => e.args.round === round).map((e) => fromHex(e.args.releasedShare!));

@@ -1,12 +1,13 @@
 "use client";
 
+import { readContractEvents } from "@/lib/logs";
 import { useQuery } from "@tanstack/react-query";
 import { toHex, type Address, type Hex } from "viem";
 import { useChainId, useConfig, useConnection } from "wagmi";
-import { getContractEvents, readContract } from "wagmi/actions";
+import { readContract } from "wagmi/actions";
 import { Party } from "@/components/Party";
 import { TransactionStatus } from "@/components/TransactionStatus";
-import { getContract, getDeployment, getKeyDomain } from "@/contracts/deployments";
+import { getContract, getKeyDomain } from "@/contracts/deployments";
 import { useIdentity } from "@/features/identity/IdentityProvider";
 import { useCareWrite } from "@/hooks/useCareWrite";
 import { useState } from "react";
@@ -40,7 +41,6 @@ export function RecoveryRequests({ patients }: { patients: readonly Address[] })
   const registry = useCareWrite("CareRegistry");
   const [error, setError] = useState<string>();
   const contract = getContract("CareRegistry", chainId);
-  const fromBlock = BigInt(getDeployment(chainId)?.deploymentBlock ?? 0);
 
   const requests = useQuery({
     queryKey: ["careledger", "recovery-requests", chainId, me, patients],
@@ -52,7 +52,7 @@ export function RecoveryRequests({ patients }: { patients: readonly Address[] })
           const [recovery, approvedByMe, events] = await Promise.all([
             readContract(config, { ...read, functionName: "recoveryOf", args: [patient] }),
             readContract(config, { ...read, functionName: "hasApprovedRecovery", args: [patient, me!] }),
-            getContractEvents(config, { ...read, eventName: "RecoveryRequested", args: { patient }, fromBlock }),
+            readContractEvents(config, { ...read, eventName: "RecoveryRequested", args: { patient } }),
           ]);
           if (recovery.threshold === 0) return [];
           const current = new Map<Address, Hex>();
@@ -87,13 +87,12 @@ export function RecoveryRequests({ patients }: { patients: readonly Address[] })
         import("@careledger/sdk/crypto/recovery"),
         import("@careledger/sdk/bytes"),
       ]);
-      const configured = await getContractEvents(config, {
+      const configured = await readContractEvents(config, {
         chainId,
         address: contract!.address,
         abi: contract!.abi,
         eventName: "RecoveryConfigured",
         args: { patient: request.patient },
-        fromBlock,
       });
       const latest = configured.at(-1)?.args.shareEnvelopes;
       const mine = latest

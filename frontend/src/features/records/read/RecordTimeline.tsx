@@ -7,6 +7,7 @@ import { isAddressEqual, type Address as AddressType } from "viem";
 import { useSelf } from "@/hooks/useSelf";
 import "./records.css";
 import { EmptyState } from "@/components/EmptyState";
+import { ScanProgress } from "@/components/ScanProgress";
 import { useIdentity } from "@/features/identity/IdentityProvider";
 import { usePreloadFhirValidator } from "../usePreloadFhirValidator";
 import { fetchVerifiedBlobs, openPointer, type OpenedRecordView } from "./decrypt";
@@ -99,9 +100,12 @@ export function RecordTimeline({
   }
   if (pointers.isPending || keys.isPending) {
     return (
-      <p role="status" className="loading">
-        <span className="spinner" aria-hidden="true" /> Loading records…
-      </p>
+      <>
+        <p role="status" className="loading">
+          <span className="spinner" aria-hidden="true" /> Loading records…
+        </p>
+        <ScanProgress scope="timeline" />
+      </>
     );
   }
   if (pointers.isError || keys.isError) {

@@ -1,5 +1,6 @@
 "use client";
 
+import { readContractEvents } from "@/lib/logs";
 import { useQuery } from "@tanstack/react-query";
 import type { CategoryKeyring } from "@careledger/sdk/crypto/categoryKeys";
 import type { KeyDomain } from "@careledger/sdk/crypto/envelope";
@@ -7,8 +8,8 @@ import type { IdentityKey } from "@careledger/sdk/crypto/identity";
 import { CATEGORY_COUNT } from "@careledger/sdk/protocol/constants";
 import { hexToBytes, isAddressEqual, type Address, type Hex } from "viem";
 import { useChainId, useConfig } from "wagmi";
-import { getContractEvents, readContract } from "wagmi/actions";
-import { getContract, getDeployment, getKeyDomain } from "@/contracts/deployments";
+import { readContract } from "wagmi/actions";
+import { getContract, getKeyDomain } from "@/contracts/deployments";
 
 export type ReaderKeys = {
   keyring: CategoryKeyring;
@@ -70,7 +71,6 @@ export function useReaderKeys(
   const chainId = useChainId();
   const consent = getContract("ConsentManager", chainId);
   const epochs = useCategoryEpochs(patient);
-  const fromBlock = BigInt(getDeployment(chainId)?.deploymentBlock ?? 0);
   const own = Boolean(patient && reader && isAddressEqual(patient, reader));
   const domain = getKeyDomain(chainId);
   return useQuery({
@@ -99,13 +99,13 @@ export function useReaderKeys(
         import("@careledger/sdk/crypto/grants"),
         import("@careledger/sdk/crypto/envelope"),
       ]);
-      const query = { chainId, address: consent!.address, abi: consent!.abi, fromBlock };
+      const query = { chainId, address: consent!.address, abi: consent!.abi };
       const args = { patient: patient!, grantee: reader! };
       const [granted, rewrapped, released] = await Promise.all([
-        getContractEvents(config, { ...query, eventName: "ConsentGranted", args }),
-        getContractEvents(config, { ...query, eventName: "CategoryKeysRewrapped", args }),
+        readContractEvents(config, { ...query, eventName: "ConsentGranted", args }),
+        readContractEvents(config, { ...query, eventName: "CategoryKeysRewrapped", args }),
         // Emergency summary keys released to this provider for its break-glass.
-        getContractEvents(config, {
+        readContractEvents(config, {
           ...query,
           eventName: "EmergencyKeysReleased",
           args: { patient: patient!, provider: reader! },

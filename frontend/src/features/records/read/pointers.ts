@@ -1,10 +1,11 @@
 "use client";
 
+import { readContractEvents } from "@/lib/logs";
 import { useQuery } from "@tanstack/react-query";
 import { createPublicClient, hexToBytes, http, type Address, type Chain, type Hex, type PublicClient } from "viem";
 import { useChainId, useConfig } from "wagmi";
-import { getBlock, getContractEvents } from "wagmi/actions";
-import { getContract, getDeployment } from "@/contracts/deployments";
+import { getBlock } from "wagmi/actions";
+import { getContract } from "@/contracts/deployments";
 
 /** One record pointer as the chain knows it: where the ciphertext is and what it must hash to. */
 export type RecordPointer = {
@@ -58,19 +59,21 @@ export function useRecordPointers(patient: Address | undefined) {
   const config = useConfig();
   const chainId = useChainId();
   const contract = getContract("RecordRegistry", chainId);
-  const fromBlock = BigInt(getDeployment(chainId)?.deploymentBlock ?? 0);
   return useQuery({
     queryKey: ["careledger", "record-pointers", chainId, contract?.address, patient],
     enabled: Boolean(contract && patient),
     queryFn: async (): Promise<RecordPointer[]> => {
-      const logs = await getContractEvents(config, {
-        chainId,
-        address: contract!.address,
-        abi: contract!.abi,
-        eventName: "RecordAdded",
-        args: { patient: patient! },
-        fromBlock,
-      });
+      const logs = await readContractEvents(
+        config,
+        {
+          chainId,
+          address: contract!.address,
+          abi: contract!.abi,
+          eventName: "RecordAdded",
+          args: { patient: patient! },
+        },
+        "timeline",
+      );
       const chain = config.chains.find((c) => c.id === chainId);
       const reader = chain ? batchClient(chain) : undefined;
       if (!reader) throw new Error(`Chain ${chainId} is not configured.`);
