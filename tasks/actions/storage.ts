@@ -28,7 +28,7 @@ export default async function storage(
         (note) =>
           verifyAndRepair({
             pointers: recordPointers(ctx, {
-              onRange: (from, to, head) => note(`blocks ${from}..${to} of ${head}`),
+              onProgress: ({ scanned, total }) => note(`${scanned} of ${total} blocks read`),
             }),
             stores,
             dryRun: !args.repair,

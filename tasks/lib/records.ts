@@ -9,6 +9,7 @@ import { getAddress, getBytes, hexlify, toBeHex, zeroPadValue } from "ethers";
 import { CID } from "multiformats/cid";
 
 import { KuboBlobStore, ReplicatedBlobStore, type BlobStore, type RecordPointer } from "@careledger/sdk";
+import { parseLogRange, readLogsBounded, type LogProgress } from "@careledger/sdk/logs";
 
 import { TaskError, type CareContext } from "./context.js";
 
@@ -64,36 +65,42 @@ export async function closeStores(stores: BlobStore[]): Promise<void> {
   for (const store of stores) await store.close?.();
 }
 
-/** Blocks per eth_getLogs request: what public RPC providers accept. */
-const LOG_RANGE = 10_000;
-
 /**
- * Logs of `address` matching `topics` from the deployment block to the head, in block ranges
- * public RPC providers accept (client-side indexing; docs/operations.md says where an indexer takes over).
+ * Logs of `address` matching `topics` from the deployment block to the head, in the bounded windows
+ * of the SDK's reader (the dApp's too: at most CARELEDGER_LOG_RANGE blocks a request, default 2,000,
+ * halved when the RPC refuses a window as too large). docs/operations.md says where an indexer takes over.
  */
 export async function* logsSince(
   ctx: CareContext,
   address: string,
   topics: (string | null)[],
-  onRange?: (from: number, to: number, head: number) => void,
+  onProgress?: (progress: LogProgress) => void,
 ): AsyncGenerator<{ topics: readonly string[]; data: string; blockNumber: number }> {
   const head = await ctx.ethers.provider.getBlockNumber();
-  for (let from = ctx.deployment.deploymentBlock; from <= head; from += LOG_RANGE) {
-    const to = Math.min(head, from + LOG_RANGE - 1);
-    onRange?.(from, to, head);
-    yield* await ctx.ethers.provider.getLogs({ address, topics, fromBlock: toBeHex(from), toBlock: toBeHex(to) });
-  }
+  yield* await readLogsBounded({
+    fromBlock: BigInt(ctx.deployment.deploymentBlock),
+    toBlock: BigInt(head),
+    maxRange: parseLogRange(process.env.CARELEDGER_LOG_RANGE),
+    fetchWindow: (window) =>
+      ctx.ethers.provider.getLogs({
+        address,
+        topics,
+        fromBlock: toBeHex(window.fromBlock),
+        toBlock: toBeHex(window.toBlock),
+      }),
+    onProgress,
+  });
 }
 
 /** Every RecordAdded pointer of the deployment (or of one patient), oldest first, with its on-chain commitment. */
 export async function* recordPointers(
   ctx: CareContext,
-  options: { patient?: string; onRange?: (from: number, to: number, head: number) => void } = {},
+  options: { patient?: string; onProgress?: (progress: LogProgress) => void } = {},
 ): AsyncGenerator<RecordPointer & { patient: string; author: string }> {
   const event = ctx.records.interface.getEvent("RecordAdded")!;
   const topics: (string | null)[] = [event.topicHash];
   if (options.patient) topics.push(zeroPadValue(options.patient, 32));
-  for await (const log of logsSince(ctx, ctx.deployment.contracts.RecordRegistry.address, topics, options.onRange)) {
+  for await (const log of logsSince(ctx, ctx.deployment.contracts.RecordRegistry.address, topics, options.onProgress)) {
     const parsed = ctx.records.interface.parseLog({ topics: [...log.topics], data: log.data })!;
     const recordId = parsed.args.recordId as bigint;
     const stored = await ctx.records.record(recordId);
