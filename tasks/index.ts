@@ -6,6 +6,8 @@
 import { task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
 
+import { CREDENTIAL_ROLES } from "@careledger/sdk/protocol/constants";
+
 const FROM = {
   name: "from",
   description: "Signer: an account address or its index among the network's accounts",
@@ -41,8 +43,7 @@ export const careLedgerTasks = [
     .addPositionalArgument({ name: "action", description: "grant | suspend | reinstate | revoke | profile" })
     .addOption({
       name: "role",
-      description:
-        "provider | insurer | researcher | sponsor | ethics-board | regulator | manufacturer | distributor | pharmacy",
+      description: CREDENTIAL_ROLES.map((role) => role.flag).join(" | "),
       defaultValue: "provider",
     })
     .addOption({ name: "account", description: "The account to credential (address)", defaultValue: "" })
@@ -54,7 +55,7 @@ export const careLedgerTasks = [
     .addOption({
       name: "kind",
       description:
-        "grant / profile: clinician | practice | hospital | laboratory | pharmacy | insurer | research | other",
+        "grant / profile: clinician | practice | hospital | laboratory | pharmacy | insurer | research | sponsor | ethics-board | regulator | manufacturer | distributor | other (default: the role's own kind)",
       defaultValue: "",
     })
     .addOption({

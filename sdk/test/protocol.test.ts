@@ -90,6 +90,22 @@ describe("protocol constants mirror contracts/libraries/CareTypes.sol", () => {
     }
   });
 
+  it("CREDENTIAL_ROLES names every credentialable role of CareTypes.sol once", () => {
+    const inSolidity = [...solidity.matchAll(/bytes32 constant (\w+_ROLE) = keccak256/g)]
+      .map((m) => m[1])
+      .filter((name) => name !== "CREDENTIAL_ADMIN_ROLE");
+    assert.deepEqual(
+      C.CREDENTIAL_ROLES.map((role) => role.name),
+      inSolidity,
+    );
+    for (const role of C.CREDENTIAL_ROLES) {
+      assert.equal(role.id, keccak256(toBytes(role.name)));
+      assert.equal(C.credentialRole(role.id.toUpperCase().replace("0X", "0x")), role);
+    }
+    assert.equal(new Set(C.CREDENTIAL_ROLES.map((role) => role.flag)).size, C.CREDENTIAL_ROLES.length);
+    assert.equal(C.credentialRole(C.CREDENTIAL_ADMIN_ROLE), undefined);
+  });
+
   it("EMERGENCY_SCOPE is the IPS subset (allergies, medications, conditions, immunisations)", () => {
     assert.match(
       solidity,

@@ -1,33 +1,15 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import {
-  INSURER_ROLE,
+  CREDENTIAL_ROLES,
   MAX_PROFILE_TEXT,
   PartyKind,
-  PROVIDER_ROLE,
-  RESEARCHER_ROLE,
-  SPONSOR_ROLE,
-  ETHICS_BOARD_ROLE,
-  REGULATOR_ROLE,
-  MANUFACTURER_ROLE,
-  DISTRIBUTOR_ROLE,
-  PHARMACY_ROLE,
   profileTextProblems,
+  type CredentialRoleInfo,
 } from "@careledger/sdk";
 
 import { TaskError, parseAddress, send, withContext } from "../lib/context.js";
 
-const ROLES: Record<string, string> = {
-  provider: PROVIDER_ROLE,
-  insurer: INSURER_ROLE,
-  researcher: RESEARCHER_ROLE,
-  sponsor: SPONSOR_ROLE,
-  "ethics-board": ETHICS_BOARD_ROLE,
-  regulator: REGULATOR_ROLE,
-  manufacturer: MANUFACTURER_ROLE,
-  distributor: DISTRIBUTOR_ROLE,
-  pharmacy: PHARMACY_ROLE,
-};
 const ACTIONS = {
   grant: "grantCredential",
   suspend: "suspendCredential",
@@ -52,7 +34,7 @@ const KINDS: Record<string, number> = {
 };
 
 /** The directory listing from --name, --kind and --registry-id, checked before anything is sent. */
-function listingOf(args: { name: string; kind: string; registryId: string; role: string }) {
+function listingOf(args: { name: string; kind: string; registryId: string }, role: CredentialRoleInfo) {
   const displayName = args.name.trim();
   const registryId = args.registryId.trim();
   const problems = profileTextProblems({ displayName, registryId });
@@ -63,8 +45,7 @@ function listingOf(args: { name: string; kind: string; registryId: string; role:
   }
   if (problems.displayName) throw new TaskError(`--name is over ${MAX_PROFILE_TEXT} bytes: shorten it.`);
   if (problems.registryId) throw new TaskError(`--registry-id is over ${MAX_PROFILE_TEXT} bytes: shorten it.`);
-  const kindName = (args.kind || (args.role.toLowerCase() === "insurer" ? "insurer" : "other")).toLowerCase();
-  const kind = KINDS[kindName];
+  const kind = args.kind ? KINDS[args.kind.toLowerCase()] : role.defaultKind;
   if (kind === undefined) throw new TaskError(`--kind "${args.kind}" is not one of: ${Object.keys(KINDS).join(", ")}.`);
   return { displayName, kind, registryId };
 }
@@ -88,10 +69,13 @@ export default async function credential(
   const method = args.action === "profile" ? "setProfile" : ACTIONS[args.action as keyof typeof ACTIONS];
   if (!method)
     throw new TaskError(`Unknown action "${args.action}": use grant, suspend, reinstate, revoke or profile.`);
-  const role = ROLES[args.role.toLowerCase()];
-  if (!role) throw new TaskError(`--role "${args.role}" is not one of: ${Object.keys(ROLES).join(", ")}.`);
+  const info = CREDENTIAL_ROLES.find((r) => r.flag === args.role.toLowerCase());
+  if (!info) {
+    throw new TaskError(`--role "${args.role}" is not one of: ${CREDENTIAL_ROLES.map((r) => r.flag).join(", ")}.`);
+  }
+  const role = info.id;
   const account = parseAddress(args.account, "--account");
-  const listing = method === "grantCredential" || method === "setProfile" ? listingOf(args) : undefined;
+  const listing = method === "grantCredential" || method === "setProfile" ? listingOf(args, info) : undefined;
   return withContext(hre, args.from, async (ctx) => {
     if (method === "setProfile") {
       await send(ctx, `setProfile(${account}, "${listing!.displayName}")`, () =>

@@ -5,18 +5,7 @@
  */
 import { type Interface, type Result } from "ethers";
 
-import {
-  CREDENTIAL_ADMIN_ROLE,
-  DISTRIBUTOR_ROLE,
-  ETHICS_BOARD_ROLE,
-  INSURER_ROLE,
-  MANUFACTURER_ROLE,
-  PHARMACY_ROLE,
-  PROVIDER_ROLE,
-  REGULATOR_ROLE,
-  RESEARCHER_ROLE,
-  SPONSOR_ROLE,
-} from "@careledger/sdk";
+import { CREDENTIAL_ADMIN_ROLE, CREDENTIAL_ROLES } from "@careledger/sdk";
 
 import { TaskError } from "./context.js";
 
@@ -24,15 +13,7 @@ type Explain = (args: Result) => string;
 
 const PURPOSES = ["treatment", "claims", "research", "emergency"];
 const ROLE_NAMES: Record<string, string> = {
-  [PROVIDER_ROLE]: "provider credential",
-  [INSURER_ROLE]: "insurer credential",
-  [RESEARCHER_ROLE]: "researcher credential",
-  [SPONSOR_ROLE]: "study sponsor credential",
-  [ETHICS_BOARD_ROLE]: "ethics board credential",
-  [REGULATOR_ROLE]: "regulator credential",
-  [MANUFACTURER_ROLE]: "manufacturer credential",
-  [DISTRIBUTOR_ROLE]: "distributor credential",
-  [PHARMACY_ROLE]: "pharmacy credential",
+  ...Object.fromEntries(CREDENTIAL_ROLES.map((role) => [role.id, `${role.noun} credential`])),
   [CREDENTIAL_ADMIN_ROLE]: "credential admin role",
 };
 

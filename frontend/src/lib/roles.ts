@@ -9,6 +9,7 @@ import {
   REGULATOR_ROLE,
   RESEARCHER_ROLE,
   SPONSOR_ROLE,
+  credentialRole,
 } from "@careledger/sdk/protocol/constants";
 import type { Hex } from "viem";
 
@@ -69,13 +70,8 @@ export const roleInfo: Record<Role, RoleInfo> = {
   },
 };
 
-/** Human name of a role id, for error messages. */
+/** Human name of a role id, for error messages and the credential history. */
 export function roleName(id: Hex): string {
-  const entry = Object.entries(roleIds).find(([, value]) => value === id.toLowerCase());
-  return entry
-    ? entry[0]
-        .replace(/_ROLE$/, "")
-        .toLowerCase()
-        .replace(/_/g, " ")
-    : "an unknown role";
+  if (id.toLowerCase() === CREDENTIAL_ADMIN_ROLE) return "credential admin";
+  return credentialRole(id)?.noun ?? "an unknown role";
 }

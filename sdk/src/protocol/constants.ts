@@ -156,6 +156,103 @@ export const PARTY_KIND_LABEL: Record<PartyKind, string> = {
   12: "Wholesale distributor",
 };
 
+/** A role the credentialing authority grants, as every surface names it. */
+export interface CredentialRoleInfo {
+  /** The role id (keccak256 of `name`, as in CareTypes.sol). */
+  readonly id: Hex;
+  /** The Solidity constant's name. */
+  readonly name: string;
+  /** The value of `careledger:credential --role`. */
+  readonly flag: string;
+  /** How a person reads the role ("provider", "ethics board"). */
+  readonly noun: string;
+  /** The authority's choice list: the noun with who it covers. */
+  readonly label: string;
+  /** The directory kind a new listing for this role starts with. */
+  readonly defaultKind: PartyKind;
+}
+
+/** Every credentialable role, once: the tasks, the error texts and the authority's screen read this table. */
+export const CREDENTIAL_ROLES: readonly CredentialRoleInfo[] = [
+  {
+    id: PROVIDER_ROLE,
+    name: "PROVIDER_ROLE",
+    flag: "provider",
+    noun: "provider",
+    label: "Provider (clinician, hospital, lab)",
+    defaultKind: PartyKind.Clinician,
+  },
+  {
+    id: INSURER_ROLE,
+    name: "INSURER_ROLE",
+    flag: "insurer",
+    noun: "insurer",
+    label: "Insurer",
+    defaultKind: PartyKind.Insurer,
+  },
+  {
+    id: RESEARCHER_ROLE,
+    name: "RESEARCHER_ROLE",
+    flag: "researcher",
+    noun: "researcher",
+    label: "Researcher (principal investigator)",
+    defaultKind: PartyKind.ResearchInstitution,
+  },
+  {
+    id: SPONSOR_ROLE,
+    name: "SPONSOR_ROLE",
+    flag: "sponsor",
+    noun: "study sponsor",
+    label: "Study sponsor",
+    defaultKind: PartyKind.Sponsor,
+  },
+  {
+    id: ETHICS_BOARD_ROLE,
+    name: "ETHICS_BOARD_ROLE",
+    flag: "ethics-board",
+    noun: "ethics board",
+    label: "Ethics board (IRB)",
+    defaultKind: PartyKind.EthicsBoard,
+  },
+  {
+    id: REGULATOR_ROLE,
+    name: "REGULATOR_ROLE",
+    flag: "regulator",
+    noun: "regulator",
+    label: "Regulator",
+    defaultKind: PartyKind.Regulator,
+  },
+  {
+    id: MANUFACTURER_ROLE,
+    name: "MANUFACTURER_ROLE",
+    flag: "manufacturer",
+    noun: "manufacturer",
+    label: "Medicine manufacturer",
+    defaultKind: PartyKind.Manufacturer,
+  },
+  {
+    id: DISTRIBUTOR_ROLE,
+    name: "DISTRIBUTOR_ROLE",
+    flag: "distributor",
+    noun: "wholesale distributor",
+    label: "Wholesale distributor",
+    defaultKind: PartyKind.Distributor,
+  },
+  {
+    id: PHARMACY_ROLE,
+    name: "PHARMACY_ROLE",
+    flag: "pharmacy",
+    noun: "pharmacy",
+    label: "Pharmacy",
+    defaultKind: PartyKind.Pharmacy,
+  },
+];
+
+/** The credentialable role with this id, or undefined (CREDENTIAL_ADMIN_ROLE is the authority's own, not in the table). */
+export function credentialRole(id: string): CredentialRoleInfo | undefined {
+  return CREDENTIAL_ROLES.find((role) => role.id === id.toLowerCase());
+}
+
 /** The longest display name or registry identifier a profile holds, in UTF-8 bytes (CareRegistry.MAX_PROFILE_TEXT). */
 export const MAX_PROFILE_TEXT = 64;
 

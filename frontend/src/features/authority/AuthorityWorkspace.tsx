@@ -8,24 +8,17 @@ import { Field } from "@/components/Field";
 import { TransactionStatus } from "@/components/TransactionStatus";
 import { useCareRead } from "@/hooks/useCareRead";
 import { useCareWrite } from "@/hooks/useCareWrite";
-import { roleIds } from "@/lib/roles";
 import { checkAddress } from "@/lib/validation";
 import { contractAbis } from "@/contracts/deployments";
 import { useDirectory } from "@/hooks/useDirectory";
-import { MAX_PROFILE_TEXT, PARTY_KIND_LABEL, PartyKind, profileTextProblems } from "@careledger/sdk/protocol/constants";
+import {
+  CREDENTIAL_ROLES,
+  MAX_PROFILE_TEXT,
+  PARTY_KIND_LABEL,
+  PartyKind,
+  profileTextProblems,
+} from "@careledger/sdk/protocol/constants";
 import { Party } from "@/components/Party";
-
-const credentialRoles = [
-  { id: roleIds.PROVIDER_ROLE, label: "Provider (clinician, hospital, lab)" },
-  { id: roleIds.INSURER_ROLE, label: "Insurer" },
-  { id: roleIds.RESEARCHER_ROLE, label: "Researcher (principal investigator)" },
-  { id: roleIds.SPONSOR_ROLE, label: "Study sponsor" },
-  { id: roleIds.ETHICS_BOARD_ROLE, label: "Ethics board (IRB)" },
-  { id: roleIds.REGULATOR_ROLE, label: "Regulator" },
-  { id: roleIds.MANUFACTURER_ROLE, label: "Medicine manufacturer" },
-  { id: roleIds.DISTRIBUTOR_ROLE, label: "Wholesale distributor" },
-  { id: roleIds.PHARMACY_ROLE, label: "Pharmacy" },
-] as const;
 
 /** CredentialStatus of ICareRegistry: None, Active, Suspended, Revoked. */
 const statusText = ["Not credentialed", "Active", "Suspended", "Revoked for good"] as const;
@@ -74,7 +67,7 @@ export function AuthorityWorkspace() {
   const [account, setAccount] = useState<Address>();
   const [error, setError] = useState<string>();
   const [confirmingRevoke, setConfirmingRevoke] = useState(false);
-  const role = credentialRoles[roleIndex];
+  const role = CREDENTIAL_ROLES[roleIndex];
   const registry = useCareWrite("CareRegistry");
   const directory = useDirectory();
   const listed = directory.listingOf(account);
@@ -141,7 +134,7 @@ export function AuthorityWorkspace() {
         ? { displayName: known.displayName, kind: known.kind, registryId: known.registryId }
         : {
             displayName: "",
-            kind: role.id === roleIds.INSURER_ROLE ? PartyKind.Insurer : PartyKind.Clinician,
+            kind: role.defaultKind,
             registryId: "",
           },
     );
@@ -173,7 +166,7 @@ export function AuthorityWorkspace() {
                 setRoleIndex(Number(e.target.value));
               }}
             >
-              {credentialRoles.map((r, i) => (
+              {CREDENTIAL_ROLES.map((r, i) => (
                 <option key={r.id} value={i}>
                   {r.label}
                 </option>
@@ -198,7 +191,7 @@ export function AuthorityWorkspace() {
             ) : (
               <>
                 <p>
-                  {role.label.split(" (")[0]} credential:{" "}
+                  {role.noun[0].toUpperCase() + role.noun.slice(1)} credential:{" "}
                   <strong data-testid="credential-status">{statusText[current]}</strong>
                 </p>
                 {listed && !editingListing ? (
@@ -295,9 +288,8 @@ export function AuthorityWorkspace() {
                 {confirmingRevoke && current !== 3 ? (
                   <div className="notice" role="alertdialog" aria-labelledby="revoke-confirm-title">
                     <p id="revoke-confirm-title">
-                      <strong>Revoke for good?</strong> <Party address={account} /> loses its{" "}
-                      {role.label.split(" (")[0].toLowerCase()} credential at once and can never be credentialed again
-                      for this role. Suspend instead if this may be temporary.
+                      <strong>Revoke for good?</strong> <Party address={account} /> loses its {role.noun} credential at
+                      once and can never be credentialed again for this role. Suspend instead if this may be temporary.
                     </p>
                     <div className="button-row">
                       <button
